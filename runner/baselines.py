@@ -1,0 +1,80 @@
+"""Denoisers that need no training, to tell how good a denoising autoencoder really is.
+
+On a font of G glyphs with known noise, three reference decoders bracket what a model can do:
+
+- ``noisy``: keep the noisy input (thresholded at 0.5): what doing nothing costs;
+- ``nearest``: replace the input by the glyph closest to it (Hamming distance after
+  thresholding): a classifier's answer, perfect until the noise makes glyphs confusable;
+- ``bayes``: set each pixel by its posterior probability under the true noise model with a
+  uniform prior over the glyphs. No denoiser can have a lower expected number of wrong pixels,
+  so it is the floor a model is measured against.
+
+Shapes: glyphs (G, D) binary; noisy inputs (M, D); every decoder returns (M, D) in {0, 1}.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+NAMES = ("noisy", "nearest", "bayes")
+
+
+def noisy(inputs: np.ndarray) -> np.ndarray:
+    return (inputs > 0.5).astype(inputs.dtype)
+
+
+def nearest(glyphs: np.ndarray, inputs: np.ndarray) -> np.ndarray:
+    """The closest glyph to each input; ties go to the glyph listed first."""
+    binary = inputs > 0.5
+    distance = (binary[:, None, :] != (glyphs[None, :, :] > 0.5)).sum(-1)  # (M, G)
+    return glyphs[distance.argmin(axis=1)].astype(inputs.dtype)
+
+
+def _log_likelihood_bitflip(glyphs: np.ndarray, inputs: np.ndarray, p: float) -> np.ndarray:
+    """log P(input | glyph) when each pixel flips independently with probability p: (M, G)."""
+    p = min(max(p, 1e-12), 1 - 1e-12)  # p = 0 or 1 would make log(0); the limit is the same
+    flips = ((inputs > 0.5)[:, None, :] != (glyphs[None, :, :] > 0.5)).sum(-1)
+    return flips * np.log(p) + (glyphs.shape[1] - flips) * np.log1p(-p)
+
+
+def _log_likelihood_gaussian(glyphs: np.ndarray, inputs: np.ndarray, sigma: float) -> np.ndarray:
+    """log P(input | glyph) for binary glyph + N(0, sigma^2) clipped to [0, 1]: (M, G).
+
+    Clipping puts probability mass on exactly 0 and exactly 1, so those pixels take the
+    normal's tail mass and the others its density.
+    """
+    sigma = max(sigma, 1e-12)
+    tail = 0.5 * math.erfc(1 / (sigma * math.sqrt(2)))  # P(noise > 1) = P(noise < -1)
+    log_far = math.log(max(tail, 1e-300))  # clipped to the bound opposite the glyph's pixel
+    log_near = math.log(0.5)  # clipped to the glyph's own bound: half the normal's mass
+    x = inputs[:, None, :]  # (M, 1, D)
+    on = glyphs[None, :, :] > 0.5  # (1, G, D)
+    density = -0.5 * ((x - on) / sigma) ** 2 - math.log(sigma * math.sqrt(2 * math.pi))
+    at_zero = np.where(on, log_far, log_near)
+    at_one = np.where(on, log_near, log_far)
+    per_pixel = np.where(x <= 0, at_zero, np.where(x >= 1, at_one, density))
+    return per_pixel.sum(-1)
+
+
+def bayes(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -> np.ndarray:
+    """Pixel-wise maximum a posteriori decoding under the true noise model (uniform prior)."""
+    if kind == "bitflip":
+        log_lik = _log_likelihood_bitflip(glyphs, inputs, level)
+    else:
+        log_lik = _log_likelihood_gaussian(glyphs, inputs, level)
+    log_lik -= log_lik.max(axis=1, keepdims=True)  # (M, G), stable softmax over glyphs
+    posterior = np.exp(log_lik)
+    posterior /= posterior.sum(axis=1, keepdims=True)
+    pixel_on = posterior @ (glyphs > 0.5)  # (M, D): P(pixel = 1 | input)
+    return (pixel_on > 0.5).astype(inputs.dtype)
+
+
+def decode_all(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -> dict:
+    """Every reference decoder's output on the same inputs, keyed by NAMES."""
+    return {
+        "noisy": noisy(inputs),
+        "nearest": nearest(glyphs, inputs),
+        "bayes": bayes(glyphs, inputs, kind, level),
+    }
