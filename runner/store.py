@@ -1,0 +1,165 @@
+"""The result store: one folder per run, written whole or not at all.
+
+Layout (DESIGN.md section 4)::
+
+    results/<experiment>/experiment.yaml   the resolved configuration
+    results/<experiment>/plan.json         every run spec of the experiment
+    results/<experiment>/provenance.json   versions and machine of the last sweep
+    results/<experiment>/<run-id>/         run.json metrics.json history.npz model.npz latent.npz
+    results/<experiment>/failed/<run-id>.json   the error of a run that raised
+
+A run folder is assembled under a hidden temporary name and renamed into place, so a sweep killed
+at any moment leaves only complete runs; "is this run done?" is "does its folder exist?".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+TEMP_PREFIX = ".tmp-"
+FAILED = "failed"
+
+
+def experiment_dir(root: Path, experiment: str) -> Path:
+    return Path(root) / experiment
+
+
+def stored_ids(root: Path, experiment: str) -> set[str]:
+    """Ids of the complete runs of an experiment (one directory listing, fast for big sweeps)."""
+    folder = experiment_dir(root, experiment)
+    if not folder.is_dir():
+        return set()
+    return {
+        entry.name
+        for entry in os.scandir(folder)
+        if entry.is_dir() and not entry.name.startswith(".") and entry.name != FAILED
+    }
+
+
+def remove_temporaries(root: Path, experiment: str) -> int:
+    """Delete what a killed sweep left half-written; returns how many were removed."""
+    folder = experiment_dir(root, experiment)
+    if not folder.is_dir():
+        return 0
+    leftovers = [p for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX)]
+    for path in leftovers:
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    return len(leftovers)
+
+
+def write_json(path: Path, data) -> None:
+    """Write JSON through a temporary file and a rename, so readers never see half a file."""
+    tmp = path.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}-{path.name}")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True, allow_nan=True) + "\n")
+    os.replace(tmp, path)
+
+
+def write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}-{path.name}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def write_run(root: Path, experiment: str, spec: dict, metrics: dict,
+              arrays: dict[str, dict[str, np.ndarray]]) -> Path:
+    """Store one finished run atomically; replaces an older copy of the same run (``--force``).
+
+    ``arrays`` maps a file stem ("history", "model", "latent") to the arrays saved in it.
+    """
+    folder = experiment_dir(root, experiment)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+    tmp.mkdir()
+    (tmp / "run.json").write_text(json.dumps(spec, indent=1, sort_keys=True) + "\n")
+    (tmp / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n")
+    for stem, content in arrays.items():
+        np.savez(tmp / f"{stem}.npz", **content)
+    final = folder / spec["id"]
+    if final.exists():  # --force: move the old copy aside first, so the swap is one rename
+        old = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+        os.replace(final, old)
+        os.replace(tmp, final)
+        shutil.rmtree(old)
+    else:
+        os.replace(tmp, final)
+    (folder / FAILED / f"{spec['id']}.json").unlink(missing_ok=True)
+    return final
+
+
+def write_failure(root: Path, experiment: str, spec: dict, error: str) -> Path:
+    """Record why a run raised; the run stays not-done, so the next sweep tries it again."""
+    folder = experiment_dir(root, experiment) / FAILED
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{spec['id']}.json"
+    write_json(path, {"spec": spec, "error": error})
+    return path
+
+
+def failures(root: Path, experiment: str) -> list[dict]:
+    folder = experiment_dir(root, experiment) / FAILED
+    if not folder.is_dir():
+        return []
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+def _load_npz(path: Path) -> dict[str, np.ndarray]:
+    if not path.exists():
+        return {}
+    with np.load(path) as data:
+        return {key: data[key] for key in data.files}
+
+
+@dataclass
+class StoredRun:
+    """A run read back from the store; the arrays load on first use."""
+
+    path: Path
+    spec: dict = field(repr=False)
+    metrics: dict = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.spec["id"]
+
+    @cached_property
+    def history(self) -> dict[str, np.ndarray]:
+        return _load_npz(self.path / "history.npz")
+
+    @cached_property
+    def latent(self) -> dict[str, np.ndarray]:
+        return _load_npz(self.path / "latent.npz")
+
+    @cached_property
+    def params(self) -> dict[str, np.ndarray]:
+        return _load_npz(self.path / "model.npz")
+
+
+def load_run(path: Path) -> StoredRun:
+    path = Path(path)
+    return StoredRun(
+        path=path,
+        spec=json.loads((path / "run.json").read_text()),
+        metrics=json.loads((path / "metrics.json").read_text()),
+    )
+
+
+def load_runs(root: Path, experiment: str) -> list[StoredRun]:
+    """Every complete run of an experiment, in a stable order (by id)."""
+    folder = experiment_dir(root, experiment)
+    return [load_run(folder / run_id) for run_id in sorted(stored_ids(root, experiment))]
+
+
+def experiments(root: Path) -> list[str]:
+    """Names of the experiments in a store: folders that hold an experiment.yaml."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p.parent.name for p in root.glob("*/experiment.yaml"))
