@@ -6,7 +6,7 @@ The files come from mirrors, caches and users' folders, so every claim of the he
 against the payload before an array is made: a truncated download must fail here, loudly, and not
 later as a reshape error or as silently wrong digits. Files may be gzip-compressed.
 
-    images, labels = read_labelled(Path("train-images-idx3-ubyte.gz"), Path("train-labels-idx1-ubyte"))
+    images, labels = read_labelled(Path("t10k-images-idx3-ubyte.gz"), Path("t10k-labels.idx"))
 """
 
 from __future__ import annotations
@@ -52,18 +52,16 @@ def parse(data: bytes, magic: int, source: str) -> np.ndarray:
     header = 4 + 4 * ndim
     found = int.from_bytes(data[:4], "big")
     if len(data) >= 4 and found != magic:
-        raise FormatError(
-            f"{source} is not an IDX {kind} file: its magic number is 0x{found:08x}, not 0x{magic:08x}."
-        )
+        raise FormatError(f"{source} is not an IDX {kind} file: "
+                          f"its magic number is 0x{found:08x}, not 0x{magic:08x}.")
     if len(data) < header:
         raise FormatError(f"{source} is too short to be an IDX {kind} file ({len(data)} bytes).")
     shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     payload = len(data) - header
     if payload != math.prod(shape):
         dims = " x ".join(map(str, shape))
-        raise FormatError(
-            f"{source} holds {payload} data bytes but its header announces {dims} = {math.prod(shape)}."
-        )
+        raise FormatError(f"{source} holds {payload} data bytes "
+                          f"but its header announces {dims} = {math.prod(shape)}.")
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
 
@@ -77,7 +75,6 @@ def read_labelled(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.
     images = read(images_path, IMAGES)
     labels = read(labels_path, LABELS)
     if len(images) != len(labels):
-        raise FormatError(
-            f"{labels_path} holds {len(labels)} labels but {images_path} holds {len(images)} images."
-        )
+        raise FormatError(f"{labels_path} holds {len(labels)} labels "
+                          f"but {images_path} holds {len(images)} images.")
     return images, labels

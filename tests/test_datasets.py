@@ -1,0 +1,291 @@
+"""Datasets: the embedded font and MNIST sample, MNIST from a folder, and MNIST downloaded from a
+real HTTP server on 127.0.0.1 serving small generated IDX files (success, cache reuse, checksum
+mismatch, a server that never answers, a 404, a refused connection, mirror fallback)."""
+
+import gzip
+import hashlib
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import pytest
+from idxfiles import NAMES, idx_bytes, mnist_arrays
+
+from runner import datasets, download
+from runner.datasets import INFO, DatasetError, load
+
+
+@pytest.fixture(autouse=True)
+def fresh_mnist(monkeypatch, tmp_path):
+    """Every test starts with an empty cache folder and nothing parsed in memory."""
+    monkeypatch.setenv("TP5_DATA", str(tmp_path / "cache"))
+    monkeypatch.delenv("TP5_MNIST_URL", raising=False)
+    datasets._read_mnist.cache_clear()
+    yield
+    datasets._read_mnist.cache_clear()
+
+
+# ------------------------------------------------------------------------------ embedded data
+
+
+def test_info_is_consistent():
+    for name, info in INFO.items():
+        assert info.name == name and np.prod(info.image_shape) == info.n_features
+
+
+def test_font():
+    data = load("font")
+    assert data.x_train.shape == (32, 35) and data.x_train.dtype == np.float64
+    assert set(np.unique(data.x_train)) == {0.0, 1.0}
+    np.testing.assert_array_equal(data.y_train, np.arange(32))
+    assert data.x_test is None and data.y_test is None and data.image_shape == (7, 5)
+    assert data.classes[:3] == ["`", "a", "b"] and data.classes[-1] == "DEL"
+    # 'a' is 0x00 0x0e 0x01 0x0d 0x13 0x13 0x0d in the table, 0x10 the leftmost column
+    a = [[0, 0, 0, 0, 0],
+         [0, 1, 1, 1, 0],
+         [0, 0, 0, 0, 1],
+         [0, 1, 1, 0, 1],
+         [1, 0, 0, 1, 1],
+         [1, 0, 0, 1, 1],
+         [0, 1, 1, 0, 1]]
+    np.testing.assert_array_equal(data.x_train[1].reshape(7, 5), a)
+    assert data.x_train[31].all()  # DEL is a full block
+
+
+def test_mnist_5k():
+    data = load("mnist-5k", dtype=np.float32)
+    assert data.x_train.shape == (5000, 784) and data.x_train.dtype == np.float32
+    assert data.x_train.min() == 0.0 and data.x_train.max() == 1.0
+    np.testing.assert_array_equal(np.bincount(data.y_train), [500] * 10)
+    assert data.x_test is None and not INFO["mnist-5k"].has_test
+    assert data.classes == [str(d) for d in range(10)] and data.image_shape == (28, 28)
+
+
+@pytest.mark.parametrize("name, path, message", [
+    ("cifar", None, "There is no dataset 'cifar'; choose one of font, mnist, mnist-5k."),
+    ("font", "somewhere", "Dataset font is built in and takes no path; remove dataset.path."),
+])
+def test_bad_requests(name, path, message):
+    with pytest.raises(DatasetError) as err:
+        load(name, path)
+    assert str(err.value) == message
+
+
+# ------------------------------------------------------------------------- mnist from a folder
+
+
+def write_mnist(folder, arrays, gz=("train-images-idx3-ubyte",)):
+    """Write the four files into folder, the names in gz compressed (and named .gz)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, array in arrays.items():
+        data = idx_bytes(array)
+        if name in gz:
+            (folder / f"{name}.gz").write_bytes(gzip.compress(data))
+        else:
+            (folder / name).write_bytes(data)
+
+
+def test_mnist_from_path(tmp_path):
+    arrays = mnist_arrays()
+    write_mnist(tmp_path / "mine", arrays)
+    data = load("mnist", tmp_path / "mine", dtype=np.float32)
+    assert data.x_train.shape == (6, 784) and data.x_test.shape == (4, 784)
+    assert data.x_train.dtype == np.float32
+    np.testing.assert_allclose(data.x_test, arrays["t10k-images-idx3-ubyte"].reshape(4, 784) / 255,
+                               rtol=1e-6)
+    np.testing.assert_array_equal(data.y_train, arrays["train-labels-idx1-ubyte"])
+
+
+def test_loads_do_not_share_arrays(tmp_path):
+    write_mnist(tmp_path / "mine", mnist_arrays())
+    first = load("mnist", tmp_path / "mine")
+    first.x_train[:] = -1
+    first.y_train[:] = -1
+    again = load("mnist", tmp_path / "mine")
+    assert again.x_train.min() >= 0 and again.y_train.min() >= 0
+    # what stays in memory cannot be written to either
+    assert not any(a.flags.writeable for a in datasets._read_mnist(tmp_path / "mine", False))
+
+
+def test_missing_file_in_path(tmp_path):
+    write_mnist(tmp_path / "mine", mnist_arrays())
+    (tmp_path / "mine" / "t10k-labels-idx1-ubyte").unlink()
+    with pytest.raises(DatasetError) as err:
+        load("mnist", tmp_path / "mine")
+    assert str(err.value).startswith(
+        f"{tmp_path / 'mine'} has no t10k-labels-idx1-ubyte (raw or .gz); dataset.path must be")
+
+
+def test_path_is_not_a_folder(tmp_path):
+    with pytest.raises(DatasetError) as err:
+        load("mnist", tmp_path / "nothing")
+    assert str(err.value).startswith(f"dataset.path {tmp_path / 'nothing'} is not a folder;")
+
+
+@pytest.mark.parametrize("name, array, message", [
+    ("train-labels-idx1-ubyte", np.zeros(5, np.uint8), "holds 5 labels but .* holds 6 images"),
+    ("t10k-images-idx3-ubyte", np.zeros((4, 10, 10), np.uint8), "holds 10x10 images; MNIST"),
+    ("t10k-labels-idx1-ubyte", np.zeros((4, 28, 28), np.uint8), "is not an IDX label file"),
+], ids=["label-count", "image-size", "images-as-labels"])
+def test_damaged_mnist_file(tmp_path, name, array, message):
+    arrays = mnist_arrays() | {name: array}
+    write_mnist(tmp_path / "mine", arrays, gz=())
+    with pytest.raises(DatasetError, match=message):
+        load("mnist", tmp_path / "mine")
+
+
+# ---------------------------------------------------------------------------- mnist download
+
+
+class Server:
+    """A real HTTP server on 127.0.0.1 serving files from a dict, counting the requests.
+
+    With cut=True it announces each file's full length, sends half of it and hangs up.
+    """
+
+    def __init__(self, files: dict[str, bytes], cut: bool = False):
+        self.files, self.requests = files, []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.requests.append(self.path)
+                body = server.files.get(self.path.lstrip("/"))
+                if body is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2] if cut else body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def mirror(monkeypatch):
+    """A server with the four files gzipped, their checksums made the expected ones."""
+    arrays = mnist_arrays()
+    raw = {name: idx_bytes(array) for name, array in arrays.items()}
+    monkeypatch.setattr(datasets, "MNIST_SHA256",
+                        {name: hashlib.sha256(data).hexdigest() for name, data in raw.items()})
+    server = Server({f"{name}.gz": gzip.compress(data) for name, data in raw.items()})
+    server.arrays = arrays
+    yield server
+    server.close()
+
+
+def cache(tmp_path):
+    return tmp_path / "cache" / "mnist"
+
+
+def test_download_then_reuse_the_cache(monkeypatch, tmp_path, mirror):
+    monkeypatch.setenv("TP5_MNIST_URL", mirror.url)
+    data = load("mnist")
+    assert sorted(mirror.requests) == sorted(f"/{name}.gz" for name in NAMES)
+    cached = sorted(path.name for path in cache(tmp_path).iterdir())
+    assert cached == sorted(f"{name}.gz" for name in NAMES)
+    np.testing.assert_array_equal(data.y_test, mirror.arrays["t10k-labels-idx1-ubyte"])
+    # a new process (no arrays in memory) reads the cache and asks the server for nothing
+    datasets._read_mnist.cache_clear()
+    np.testing.assert_array_equal(load("mnist").x_train, data.x_train)
+    assert len(mirror.requests) == 4
+
+
+def test_falls_back_to_the_next_mirror(monkeypatch, tmp_path, mirror):
+    monkeypatch.setattr(datasets, "MNIST_MIRRORS", (mirror.url + "gone/", mirror.url))
+    assert load("mnist").x_train.shape == (6, 784)
+    assert sum(path.startswith("/gone/") for path in mirror.requests) == 4
+
+
+def assert_clean_failure(err, tmp_path, *reasons):
+    """One sentence with the reason and the fix, nothing left in the cache, not even a temp file."""
+    message = str(err.value)
+    for reason in reasons:
+        assert reason in message
+    assert f"in {cache(tmp_path)}, or set dataset.path to a folder that holds them." in message
+    assert message.count(". ") == 0
+    assert list(cache(tmp_path).iterdir()) == []
+
+
+def test_checksum_mismatch(monkeypatch, tmp_path, mirror):
+    monkeypatch.setattr(datasets, "MNIST_SHA256", dict.fromkeys(NAMES, "0" * 64))
+    monkeypatch.setenv("TP5_MNIST_URL", mirror.url)
+    with pytest.raises(DatasetError) as err:
+        load("mnist")
+    assert_clean_failure(err, tmp_path, "train-images-idx3-ubyte.gz could not be downloaded",
+                         f"is not the expected {'0' * 64}")
+
+
+def test_page_instead_of_file(monkeypatch, tmp_path):
+    server = Server({"train-images-idx3-ubyte.gz": b"<html>moved</html>"})  # e.g. a captive portal
+    monkeypatch.setenv("TP5_MNIST_URL", server.url)
+    try:
+        with pytest.raises(DatasetError) as err:
+            load("mnist")
+    finally:
+        server.close()
+    assert_clean_failure(err, tmp_path, "ubyte.gz: the file served is not a readable gzip file")
+
+
+def test_not_found(monkeypatch, tmp_path):
+    server = Server({})
+    monkeypatch.setenv("TP5_MNIST_URL", server.url)
+    try:
+        with pytest.raises(DatasetError) as err:
+            load("mnist")
+    finally:
+        server.close()
+    assert_clean_failure(err, tmp_path, f"{server.url}train-images-idx3-ubyte.gz: HTTP 404")
+
+
+def test_transfer_cut_short(monkeypatch, tmp_path, mirror):
+    server = Server(mirror.files, cut=True)
+    monkeypatch.setenv("TP5_MNIST_URL", server.url)
+    try:
+        with pytest.raises(DatasetError) as err:
+            load("mnist")
+    finally:
+        server.close()
+    size = len(server.files["train-images-idx3-ubyte.gz"])
+    assert_clean_failure(err, tmp_path, f"the connection closed after {size // 2} of {size} bytes")
+
+
+def test_server_that_never_answers(monkeypatch, tmp_path):
+    listener = socket.create_server(("127.0.0.1", 0))
+    held = []  # accepted connections, kept open and silent until the test ends
+    thread = threading.Thread(target=lambda: held.append(listener.accept()), daemon=True)
+    thread.start()
+    monkeypatch.setenv("TP5_MNIST_URL", f"http://127.0.0.1:{listener.getsockname()[1]}/")
+    monkeypatch.setattr(download, "TIMEOUT", 0.3)
+    try:
+        with pytest.raises(DatasetError) as err:
+            load("mnist")
+    finally:
+        thread.join(1)
+        for conn, _ in held:
+            conn.close()
+        listener.close()
+    assert held, "the client never connected"
+    assert_clean_failure(err, tmp_path, "no answer within 0.3 s")
+
+
+def test_offline(monkeypatch, tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        port = s.getsockname()[1]  # closed again: connecting is refused
+    mirrors = (f"http://127.0.0.1:{port}/a/", f"http://127.0.0.1:{port}/b/")
+    monkeypatch.setattr(datasets, "MNIST_MIRRORS", mirrors)
+    with pytest.raises(DatasetError) as err:
+        load("mnist")
+    assert_clean_failure(err, tmp_path, f"{port}/a/train-images-idx3-ubyte.gz: ", f"{port}/b/")
