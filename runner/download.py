@@ -30,20 +30,13 @@ class DownloadError(Exception):
     """No mirror gave the file; the message lists each mirror with what went wrong."""
 
 
-def fetch(
-    bases: Sequence[str],
-    dest: Path,
-    sha256: str,
-    digest: Callable[[Path], str],
-    timeout: float | None = None,
-) -> None:
+def fetch(bases: Sequence[str], dest: Path, sha256: str, digest: Callable[[Path], str]) -> None:
     """Download dest.name from the first base URL that serves it with the expected checksum.
 
     digest(path) gives the hex sha256 the file is judged by; the caller chooses what it covers
     (e.g. the decompressed content) and may raise ValueError for a file it cannot read.
-    timeout defaults to TIMEOUT, read at call time.
     """
-    timeout = TIMEOUT if timeout is None else timeout
+    timeout = TIMEOUT  # read at call time, so that tests can shorten it
     failures = []
     for base in bases:
         url = base.rstrip("/") + "/" + dest.name
