@@ -1,0 +1,168 @@
+"""From an experiment to runs, and from runs to packs that train as one ensemble.
+
+Every run is one point of the product of the swept axes; a worked example::
+
+    architectures: [[35,2,35], [35,20,2,20,35]]      2
+    optimizers: [{name: sgd, learning_rate: [0.05, 0.005], momentum: 0.9}]   x 2
+    noise: {kind: bitflip, levels: [0.05, 0.2]}      x 2
+    seeds: 10                                        x 10   = 80 runs
+
+Runs that differ only in seed, learning rate or noise level share one network shape and one
+training loop, so they become members of one ensemble (a *pack*): here 2 packs of 40 members.
+A pack is split when that is needed to give every worker something to do.
+
+A run's id is a hash of its spec and the package version: the same YAML always plans the same
+ids, which is how a sweep knows what is already stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from runner import __version__
+from runner.config import Experiment
+
+#: The spec entries that may differ between members of one ensemble.
+MEMBER_AXES = ("seed", "learning_rate", "noise_level")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One trained model: its spec is everything needed to train it again."""
+
+    spec: dict
+
+    @property
+    def id(self) -> str:
+        return self.spec["id"]
+
+    @property
+    def seed(self) -> int:
+        return self.spec["seed"]
+
+    @property
+    def learning_rate(self) -> float:
+        return self.spec["optimizer"]["learning_rate"]
+
+    @property
+    def noise_level(self) -> float | None:
+        return self.spec["noise"]["level"] if self.spec["noise"] else None
+
+
+@dataclass(frozen=True)
+class Pack:
+    """Runs that train together as the members of one ensemble."""
+
+    experiment: str
+    runs: tuple[Run, ...]
+
+    @property
+    def spec(self) -> dict:
+        """The spec the members share (the first member's; member axes aside, they agree)."""
+        return self.runs[0].spec
+
+
+def run_id(spec: dict) -> str:
+    """A short stable hash of what determines the run's numbers (not of where it is stored)."""
+    canonical = {k: v for k, v in spec.items() if k not in ("id", "experiment")}
+    text = json.dumps(canonical, sort_keys=True) + __version__
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def default_dtype(dataset: str) -> str:
+    """float64 where runs are tiny (the font), float32 where matrix products dominate (MNIST)."""
+    return "float64" if dataset == "font" else "float32"
+
+
+def _model_spec(exp: Experiment, architecture: list[int]) -> dict:
+    model = exp.model
+    spec = {"kind": model.kind, "architecture": list(architecture), "activation": model.activation}
+    if model.kind == "vae":
+        spec["beta"] = model.beta
+    else:
+        spec["latent_activation"] = model.latent_activation or model.activation
+        spec["output_activation"] = model.output_activation
+        spec["loss"] = model.loss
+    return spec
+
+
+def _optimizer_specs(exp: Experiment) -> list[dict]:
+    """One optimizer spec per (optimizer, learning rate) pair, learning rate as a scalar."""
+    specs = []
+    for opt in exp.training.optimizers:
+        fields = opt.model_dump(exclude={"learning_rate"})
+        specs += [{**fields, "learning_rate": lr} for lr in opt.learning_rates]
+    return specs
+
+
+def _noise_specs(exp: Experiment) -> list[dict | None]:
+    if exp.noise is None:
+        return [None]
+    return [
+        {"kind": exp.noise.kind, "level": level, "eval_draws": exp.noise.eval_draws}
+        for level in exp.noise.levels
+    ]
+
+
+def expand(exp: Experiment) -> list[Run]:
+    """Every run of an experiment, in a stable order: the cartesian product of its axes."""
+    training = exp.training
+    common = {
+        "tp5_version": __version__,
+        "experiment": exp.name,
+        "dataset": exp.dataset.name,
+        "dataset_path": str(exp.dataset.path) if exp.dataset.path else None,
+        "dataset_limit": exp.dataset.limit,
+        "epochs": training.epochs,
+        "batch_size": training.batch_size,
+        "dtype": training.dtype or default_dtype(exp.dataset.name),
+        "snapshots": list(exp.snapshots),
+    }
+    runs = []
+    axes = itertools.product(
+        exp.model.architectures, _optimizer_specs(exp), training.inits, training.normalizes,
+        _noise_specs(exp), exp.seed_list,
+    )
+    for architecture, optimizer, init, normalize, noise, seed in axes:
+        spec = {
+            **common, **_model_spec(exp, architecture), "optimizer": optimizer, "init": init,
+            "normalize": normalize, "noise": noise, "seed": seed,
+        }
+        spec["id"] = run_id(spec)
+        runs.append(Run(spec))
+    return runs
+
+
+def _pack_key(spec: dict) -> str:
+    """The spec with the member axes blanked: runs with equal keys can share an ensemble."""
+    shared = {k: v for k, v in spec.items() if k not in ("id", "seed")}
+    shared["optimizer"] = {k: v for k, v in spec["optimizer"].items() if k != "learning_rate"}
+    if spec["noise"]:
+        shared["noise"] = {k: v for k, v in spec["noise"].items() if k != "level"}
+    return json.dumps(shared, sort_keys=True)
+
+
+def pack(experiment: str, runs: list[Run], n_workers: int = 1,
+         max_members: int = 1024) -> list[Pack]:
+    """Group runs into ensembles, splitting groups so that ``n_workers`` all get work.
+
+    A pack holds at most ``ceil(len(runs) / n_workers)`` members (and ``max_members``), cut in
+    equal parts, so two workers share a 400-run sweep as two packs of 200. Which pack a run
+    lands in never changes its numbers: every member trains from its own seed.
+    """
+    groups: dict[str, list[Run]] = defaultdict(list)
+    for run in runs:
+        groups[_pack_key(run.spec)].append(run)
+    cap = max(1, min(max_members, math.ceil(len(runs) / max(1, n_workers))))
+    packs = []
+    for members in groups.values():
+        n_parts = math.ceil(len(members) / cap)
+        size = math.ceil(len(members) / n_parts)
+        packs += [Pack(experiment, tuple(members[i:i + size]))
+                  for i in range(0, len(members), size)]
+    return packs

@@ -1,0 +1,83 @@
+"""Sweep expansion and packing: every combination once, stable ids, packs of compatible runs."""
+
+import json
+
+import pytest
+
+from runner import plan
+from runner.config import load_experiment
+
+YAML = """\
+name: demo
+dataset: {name: font}
+model:
+  kind: autoencoder
+  architectures: [[35, 20, 2, 20, 35], [35, 2, 35]]
+training:
+  epochs: 50
+  init: [xavier, he]
+  optimizers:
+    - {name: sgd, learning_rate: [0.5, 0.05], momentum: 0.9}
+    - {name: adam, learning_rate: 0.01}
+noise: {kind: bitflip, levels: [0.1, 0.2]}
+seeds: 3
+"""
+
+
+@pytest.fixture
+def experiment(tmp_path):
+    path = tmp_path / "demo.yaml"
+    path.write_text(YAML)
+    return load_experiment(path)
+
+
+def test_every_combination_is_planned_once(experiment):
+    runs = plan.expand(experiment)
+    # 2 architectures x (2 + 1) learning rates x 2 inits x 2 noise levels x 3 seeds
+    assert len(runs) == 2 * 3 * 2 * 2 * 3
+    assert len({r.id for r in runs}) == len(runs)
+    points = {(tuple(r.spec["architecture"]), r.spec["optimizer"]["name"], r.learning_rate,
+               r.spec["init"], r.noise_level, r.seed) for r in runs}
+    assert len(points) == len(runs)
+
+
+def test_ids_are_stable_and_follow_the_spec(experiment, tmp_path):
+    first = [r.id for r in plan.expand(experiment)]
+    assert first == [r.id for r in plan.expand(experiment)]
+    path = tmp_path / "more.yaml"
+    path.write_text(YAML.replace("epochs: 50", "epochs: 51"))
+    assert not set(first) & {r.id for r in plan.expand(load_experiment(path))}
+
+
+def test_the_experiment_name_does_not_change_a_run_id(experiment, tmp_path):
+    path = tmp_path / "renamed.yaml"
+    path.write_text(YAML.replace("name: demo", "name: other"))
+    assert [r.id for r in plan.expand(experiment)] == \
+        [r.id for r in plan.expand(load_experiment(path))]
+
+
+def _shared(spec):
+    return plan._pack_key(spec)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 8, 1000])
+def test_packs_hold_every_run_once_and_only_compatible_runs(experiment, workers):
+    runs = plan.expand(experiment)
+    packs = plan.pack(experiment.name, runs, workers)
+    assert sorted(r.id for p in packs for r in p.runs) == sorted(r.id for r in runs)
+    for p in packs:
+        assert len({_shared(r.spec) for r in p.runs}) == 1
+    assert len(packs) >= min(workers, len(runs))
+
+
+def test_one_worker_gets_one_pack_per_network_and_optimiser(experiment):
+    packs = plan.pack(experiment.name, plan.expand(experiment), 1)
+    # 2 architectures x 2 optimisers x 2 inits; seeds, rates and noise levels share a pack
+    assert len(packs) == 8
+    sgd = [p for p in packs if p.spec["optimizer"]["name"] == "sgd"]
+    assert all(len(p.runs) == 2 * 2 * 3 for p in sgd)
+
+
+def test_specs_are_plain_json(experiment):
+    for run in plan.expand(experiment):
+        assert json.loads(json.dumps(run.spec)) == run.spec
