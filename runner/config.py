@@ -113,26 +113,31 @@ Activation = Literal["identity", "sigmoid", "tanh", "relu"]
 Init = Literal["uniform", "xavier", "he", "lecun"]
 Slide = Literal[SLIDES]
 Layers = Annotated[list[PositiveInt], Field(min_length=3)]  # input, latent, output at least
-BatchSize = Annotated[Union[Annotated[PositiveInt, Tag("size")], Annotated[Literal["full"], Tag("full")]],
-                      Discriminator(_batch_size_tag)]
+BatchSize = Annotated[
+    Union[Annotated[PositiveInt, Tag("size")], Annotated[Literal["full"], Tag("full")]],
+    Discriminator(_batch_size_tag)]
 LearningRates = _one_or_list(PositiveFloat)
 Seeds = _one_or_list(PositiveInt, NonNegativeInt)
+Level = Annotated[float, Field(ge=0, le=1)]  # a probability p, or sigma of pixels in [0, 1]
 
 
 class _Strict(BaseModel):
     # forbid: a typo such as `epoch:` must fail, not leave the default in place;
-    # coerce_numbers_to_str: `name: 2024` is meant as text
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    # coerce_numbers_to_str: `name: 2024` is meant as text; no inf or nan where numbers go
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, allow_inf_nan=False)
 
 
 # ---- the models ---------------------------------------------------------------------------------
 
 
 class Dataset(_Strict):
-    name: Literal["font", "mnist", "mnist-5k"] = Field(description="which data to train on")  # mnist-5k: offline MNIST
-    path: Path | None = Field(None, description="mnist only: folder with the four MNIST IDX files, "
-                              "relative to the YAML file")  # None: download once into the cache
-    limit: PositiveInt | None = Field(None, description="train on the first N training samples only")  # quick runs
+    name: Literal["font", "mnist", "mnist-5k"] = Field(
+        description="which data to train on")  # mnist-5k: 5,000 digits shipped, no download
+    path: Path | None = Field(
+        None, description="mnist only: folder with the four MNIST IDX files, relative to the "
+        "YAML file")  # None: downloaded once into the cache
+    limit: PositiveInt | None = Field(
+        None, description="train on the first N training samples only")  # for quick trial runs
 
     @field_validator("path")
     @classmethod
@@ -153,10 +158,12 @@ class Dataset(_Strict):
 
 class _Network(_Strict):
     kind: str  # each network narrows it to its Literal; declared here so it comes first
-    architectures: list[Layers] = Field(min_length=1, description="layer sizes of each network "
-                                        "to train, input to output")  # e.g. [[35, 20, 2, 20, 35]]
-    latent_size: PositiveInt | None = Field(None, description="if given, every architecture's "
-                                            "narrowest layer must have this size")  # a guard for sweeps
+    architectures: list[Layers] = Field(
+        min_length=1, description="layer sizes of each network to train, input to "
+        "output")  # e.g. [[35, 20, 2, 20, 35]]; the narrowest layer is the latent
+    latent_size: PositiveInt | None = Field(
+        None, description="if given, every architecture's narrowest layer must have this "
+        "size")  # guards a sweep of architectures against a typo
 
     @model_validator(mode="after")
     def _one_bottleneck(self) -> _Network:
@@ -177,8 +184,8 @@ class _Network(_Strict):
             return (("architectures", i, where[1]), f"{z} is the narrowest size and occurs "
                     f"{len(where)} times; the latent must be the one narrowest layer", z)
         if self.latent_size is not None and z != self.latent_size:
-            return (("architectures", i, where[0]), f"the latent (narrowest) layer has {z} units, "
-                    f"but latent_size is {self.latent_size}", z)
+            return (("architectures", i, where[0]), f"the latent (narrowest) layer has {z} "
+                    f"units, but latent_size is {self.latent_size}", z)
         return None
 
     @property
@@ -188,13 +195,16 @@ class _Network(_Strict):
 
 
 class AutoencoderModel(_Network):
-    kind: Literal["autoencoder"] = Field(description="autoencoder (denoising when noise is given)")
-    activation: Activation = Field("sigmoid", description="activation of the hidden layers")
-    latent_activation: Activation | None = Field(None, description="activation of the latent "
-                                                 "layer")  # None: same as activation
-    output_activation: Literal["sigmoid", "identity"] = Field("sigmoid", description="activation "
-                                                              "of the output layer")  # sigmoid: pixels in [0, 1]
-    loss: Literal["mse", "bce"] = Field("mse", description="reconstruction loss")  # bce: cross-entropy per pixel
+    kind: Literal["autoencoder"] = Field(
+        description="autoencoder (a denoising one when noise is given)")
+    activation: Activation = Field(
+        "sigmoid", description="activation of the hidden layers")  # the study's choice
+    latent_activation: Activation | None = Field(
+        None, description="activation of the latent layer")  # None: same as activation
+    output_activation: Literal["sigmoid", "identity"] = Field(
+        "sigmoid", description="activation of the output layer")  # sigmoid: pixels in [0, 1]
+    loss: Literal["mse", "bce"] = Field(
+        "mse", description="reconstruction loss")  # bce: cross-entropy, pixels as coin flips
 
     @model_validator(mode="after")
     def _bce_needs_sigmoid(self) -> AutoencoderModel:
@@ -207,14 +217,17 @@ class AutoencoderModel(_Network):
 
 class VAEModel(_Network):
     kind: Literal["vae"] = Field(description="variational autoencoder")
-    activation: Activation = Field("relu", description="activation of the hidden layers")
+    activation: Activation = Field(
+        "relu", description="activation of the hidden layers")  # relu: the usual VAE choice
     beta: PositiveFloat = Field(1.0, description="weight of the KL term")  # 1: the plain ELBO
 
 
 class SGD(_Strict):
     name: Literal["sgd"] = Field(description="stochastic gradient descent")
-    learning_rate: LearningRates = Field(description="step size, or a list to sweep")  # font study: 0.0005
-    momentum: float = Field(0.0, ge=0, lt=1, description="velocity kept between steps")  # 0.9 is usual
+    learning_rate: LearningRates = Field(
+        description="step size, or a list to sweep")  # the font study: 0.0005
+    momentum: float = Field(
+        0.0, ge=0, lt=1, description="share of the last step kept in the next")  # 0.9 is usual
 
     @property
     def learning_rates(self) -> list[float]:
@@ -223,10 +236,11 @@ class SGD(_Strict):
 
 class Adam(_Strict):
     name: Literal["adam"] = Field(description="Adam")
-    learning_rate: LearningRates = Field(0.001, description="step size, or a list to sweep")  # Adam's usual default
+    learning_rate: LearningRates = Field(
+        0.001, description="step size, or a list to sweep")  # Adam's published default
     beta1: float = Field(0.9, ge=0, lt=1, description="decay of the gradient mean")
     beta2: float = Field(0.999, ge=0, lt=1, description="decay of the squared-gradient mean")
-    eps: PositiveFloat = Field(1e-8, description="added to the denominator")  # only guards against 0
+    eps: PositiveFloat = Field(1e-8, description="added to the denominator")  # guards only 0
 
     @property
     def learning_rates(self) -> list[float]:
@@ -238,15 +252,19 @@ Optimizer = Annotated[Union[SGD, Adam], Field(discriminator="name")]
 
 class Training(_Strict):
     epochs: PositiveInt = Field(description="passes over the training data")  # font study: 1000
-    batch_size: BatchSize = Field("full", description="samples per step, or 'full' for the "
-                                  "whole set")  # full: deterministic steps on the tiny font
-    optimizers: list[Optimizer] = Field(default_factory=lambda: [Adam(name="adam")], min_length=1,
-                                        description="optimizers to compare")  # each one a sweep axis
-    init: _one_or_list(Init) = Field("xavier", description="weight initialisation, or a list to "
-                                     "sweep")  # xavier suits sigmoid and tanh
-    normalize: _one_or_list(bool) = Field(False, description="standardise each input pixel, or a "
-                                          "list to sweep")  # targets stay the raw pixels
-    dtype: Literal["float32", "float64"] | None = Field(None, description="float precision")  # None: float64 for the font, float32 for mnist
+    batch_size: BatchSize = Field(
+        "full", description="samples per step, or 'full' for the whole training "
+        "set")  # full: deterministic steps, and the font is only 32 samples
+    optimizers: list[Optimizer] = Field(
+        default_factory=lambda: [Adam(name="adam")], min_length=1,
+        description="optimizers to compare")  # each one is a sweep point
+    init: _one_or_list(Init) = Field(
+        "xavier", description="weight initialisation, or a list to sweep")  # suits sigmoid
+    normalize: _one_or_list(bool) = Field(
+        False, description="standardise each input pixel, or a list to "
+        "sweep")  # the targets stay the raw pixels
+    dtype: Literal["float32", "float64"] | None = Field(
+        None, description="float precision")  # None: float64 for the font, float32 for mnist
 
     @property
     def inits(self) -> list[str]:
@@ -258,29 +276,33 @@ class Training(_Strict):
 
 
 class Noise(_Strict):
-    kind: Literal["bitflip", "gaussian"] = Field(description="bitflip: flip each pixel with "
-                                                 "probability p; gaussian: add sigma * N(0, 1)")
-    levels: Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=1),
-                      AfterValidator(_distinct)] = Field(description="p or sigma of each sweep "
-                                                         "point")  # e.g. [0.05, 0.2]
-    eval_draws: PositiveInt = Field(30, description="noisy copies of each sample to measure "
-                                    "denoising on")  # 30: a stable mean for 32 characters
+    kind: Literal["bitflip", "gaussian"] = Field(
+        description="bitflip: flip each pixel with probability p; gaussian: add sigma * N(0, 1)")
+    levels: Annotated[list[Level], Field(min_length=1), AfterValidator(_distinct)] = Field(
+        description="p or sigma of each sweep point")  # the study: [0.05, 0.2]
+    eval_draws: PositiveInt = Field(
+        30, description="noisy copies of each sample to measure denoising "
+        "on")  # 30 draws x 32 characters: a stable mean
 
 
 class Experiment(_Strict):
-    name: str = Field(pattern=SLUG, description="names the results folder and the page URL")
+    name: str = Field(
+        pattern=SLUG, description="names the results folder and the page URL")
     title: str | None = Field(None, description="heading of the page")  # None: the name
     description: str = Field("", description="text under the title")
     dataset: Dataset = Field(description="what to train on")
     model: Annotated[Union[AutoencoderModel, VAEModel], Field(discriminator="kind")] = Field(
         description="the networks to train")
     training: Training = Field(description="how to train")
-    noise: Noise | None = Field(None, description="present: a denoising autoencoder")
-    seeds: Seeds = Field(1, description="n (seeds 0..n-1) or a list of seeds")  # 10+ for a mean +- std
+    noise: Noise | None = Field(
+        None, description="noise on the inputs: present means a denoising autoencoder")
+    seeds: Seeds = Field(
+        1, description="n (seeds 0..n-1) or a list of seeds")  # 10+ for a mean +- std
     snapshots: Annotated[list[PositiveInt], AfterValidator(_distinct)] = Field(
-        default_factory=list, description="epochs at which to keep the latent codes")  # vae_progression
+        default_factory=list,
+        description="epochs at which to keep the latent codes")  # for vae_progression
     report: Annotated[list[Slide], AfterValidator(_distinct)] | None = Field(
-        None, description="slides of the page, in order")  # None: all that apply to the kind
+        None, description="slides of the page, in order")  # None: all that apply
 
     @model_validator(mode="after")
     def _consistent(self) -> Experiment:
@@ -304,8 +326,8 @@ class Experiment(_Strict):
     def _noise_problems(self) -> list[tuple]:
         if self.noise is None or self.model.kind == "autoencoder":
             return []
-        return [(("noise",), "noise is for a (denoising) autoencoder, but model.kind is "
-                 f"'{self.model.kind}'; remove noise", None)]
+        return [(("noise",), "only an autoencoder is trained with noise, but model.kind is "
+                 f"'{self.model.kind}' (remove noise)", None)]
 
     def _snapshot_problems(self) -> list[tuple]:
         last = self.training.epochs
@@ -344,7 +366,7 @@ def _why_not(slide: str, exp: Experiment) -> str | None:
         return "is tracked only without noise"
     if slide in ("latent_scatter", "generated_grid", "interpolation") and flat:
         i, z = flat[0]
-        return f"needs a 2-D latent, but model.architectures[{i}] has {z}"
+        return f"needs a 2-D latent, but model.architectures[{i}] has a {z}-D one"
     if slide == "lr_analysis" and len(exp.learning_rates) < 2:
         return f"needs at least 2 learning rates to compare, got {len(exp.learning_rates)}"
     return None
@@ -380,9 +402,10 @@ def load_experiment(path: str | os.PathLike, overrides: typing.Sequence[str] = (
     try:
         doc = yamlfile.load(path)
     except yamlfile.YamlError as exc:
-        raise ConfigError([_line(source, mark, (), message) for mark, message in exc.problems]) from None
+        lines = [_line(source, mark, message) for mark, message in exc.problems]
+        raise ConfigError(lines) from None
     if doc.data is None:
-        raise ConfigError([_line(source, yamlfile.Mark(1, 1), (), "the file is empty; an "
+        raise ConfigError([_line(source, yamlfile.Mark(1, 1), "the file is empty; an "
                                  f"experiment needs at least {_keys(Experiment, required=True)}")])
     origins, problems = _apply_overrides(doc, overrides, source)
     try:
@@ -414,19 +437,21 @@ def _render(exc: ValidationError, doc: yamlfile.Document, origins: dict, source:
     in_file, from_overrides = [], []
     for error in exc.errors():
         found = _explain(error)
-        where = found.where or found.path
-        origin = next((origins[where[:n]] for n in range(len(where), -1, -1) if where[:n] in origins), None)
+        text, where = _located(found.path, found.message), found.where or found.path
+        prefixes = [where[:n] for n in range(len(where), -1, -1)]
+        origin = next((origins[p] for p in prefixes if p in origins), None)  # the deepest
         if origin is None:
             mark = doc.mark(where, found.at_key)
-            in_file.append(((mark.line, mark.column), _line(source, mark, found.path, found.message)))
+            in_file.append(((mark.line, mark.column), _line(source, mark, text)))
         else:
-            from_overrides.append(f"{source}: override '{origin}': {_located(found.path, found.message)}")
+            from_overrides.append(f"{source}: override '{origin}': {text}")
     return [line for _, line in sorted(in_file)] + list(dict.fromkeys(from_overrides))
 
 
-def _line(source: str, mark: yamlfile.Mark | None, path: tuple, message: str) -> str:
+def _line(source: str, mark: yamlfile.Mark | None, text: str) -> str:
+    """"x.yaml:12:7: text", or "x.yaml: text" when there is no position (a missing file)."""
     where = f"{source}:{mark.line}:{mark.column}" if mark else source
-    return f"{where}: {_located(path, message)}"
+    return f"{where}: {text}"
 
 
 def _located(path: tuple, message: str) -> str:
@@ -436,7 +461,8 @@ def _located(path: tuple, message: str) -> str:
 # ---- pydantic's errors in plain words -----------------------------------------------------------
 
 _EXPECTED = {  # error type -> what was expected, for errors about the kind of value
-    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
     "float_type": "a number", "float_parsing": "a number", "finite_number": "a finite number",
     "bool_type": "true or false", "bool_parsing": "true or false", "string_type": "text",
     "list_type": "a list", "path_type": "a folder path",
@@ -461,8 +487,8 @@ def _explain(error: dict) -> _Found:
     path, tp = _walk(loc)
     also = _ALSO.get(loc[-1], "") if loc else ""  # the value failed one branch of a union
     if kind == "missing":
-        return _Found(path[:-1], f"missing key '{path[-1]}'{_describe(_walk(loc[:-1])[1], loc[-1])}",
-                      at_key=True)
+        described = _describe(_walk(loc[:-1])[1], loc[-1])
+        return _Found(path[:-1], f"missing key '{path[-1]}'{described}", at_key=True)
     if kind == "extra_forbidden":
         allowed = list(_walk(loc[:-1])[1].model_fields)
         return _Found(path[:-1], _unknown_key(path[-1], allowed), where=path, at_key=True)
@@ -525,8 +551,8 @@ def _resolve(tp: Any) -> Any:
     while True:
         if typing.get_origin(tp) is Annotated:
             tp = typing.get_args(tp)[0]
-        elif _is_union(tp) and len(members := [a for a in typing.get_args(tp) if a is not type(None)]) == 1:
-            tp = members[0]
+        elif _is_union(tp) and type(None) in typing.get_args(tp) and len(typing.get_args(tp)) == 2:
+            tp = next(a for a in typing.get_args(tp) if a is not type(None))
         else:
             return tp
 
@@ -579,7 +605,8 @@ def _choice(choices: list[str], value: Any, also: str = "") -> str:
 
 
 def _keys(model: type[BaseModel], required: bool = False) -> str:
-    return ", ".join(name for name, f in model.model_fields.items() if f.is_required() or not required)
+    fields = model.model_fields.items()
+    return ", ".join(name for name, f in fields if f.is_required() or not required)
 
 
 def _shown(value: Any) -> str:

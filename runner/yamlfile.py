@@ -19,6 +19,7 @@ memory. Every such problem is a `YamlError` holding one `(Mark | None, message)`
 from __future__ import annotations
 
 import os
+import pathlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,7 @@ _CORE = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_CORE + t for t in ("null", "bool", "int", "float", "str", "seq", "map")}
 _TIMESTAMP = _CORE + "timestamp"  # kept as the written text: no field of ours is a date
 
-Path = tuple  # of str (mapping key) and int (list index)
+KeyPath = tuple  # of str (mapping key) and int (list index)
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,13 @@ class YamlError(Exception):
 
 @dataclass
 class Document:
-    """Plain data (dict / list / str / int / float / bool / None) and where each part was written."""
+    """Plain data (dict, list, str, int, float, bool, None) and where each part was written."""
 
     data: Any
-    values: dict[Path, Mark] = field(default_factory=dict)  # where each value starts
-    keys: dict[Path, Mark] = field(default_factory=dict)  # where each mapping key was written
+    values: dict[KeyPath, Mark] = field(default_factory=dict)  # where each value starts
+    keys: dict[KeyPath, Mark] = field(default_factory=dict)  # where each mapping key was written
 
-    def mark(self, path: Path, at_key: bool = False) -> Mark | None:
+    def mark(self, path: KeyPath, at_key: bool = False) -> Mark | None:
         """Where path (or its nearest recorded parent) was written; at_key prefers its key."""
         for n in range(len(path), -1, -1):
             prefix = path[:n]
@@ -81,13 +82,14 @@ class _Loader(yaml.SafeLoader):
         self.n_values = 0
         self.open: set[int] = set()  # ids of the nodes being built: an alias to one is a loop
 
-    def build(self, node: yaml.Node, path: Path) -> Any:
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
         self.n_values += 1
         if self.n_values > MAX_VALUES:
             raise YamlError([(Mark.of(node), f"the file expands to more than {MAX_VALUES:,} "
                               "values; are aliases (*name) repeating each other?")])
         if id(node) in self.open:
-            raise YamlError([(Mark.of(node), "an alias (*name) refers to a value that contains it")])
+            raise YamlError([(Mark.of(node), "an alias (*name) refers to a value that "
+                              "contains it")])
         self.doc.values[path] = Mark.of(node)
         if node.tag not in _PLAIN_TAGS and node.tag != _TIMESTAMP:
             shown = node.tag.replace(_CORE, "!!")
@@ -104,7 +106,7 @@ class _Loader(yaml.SafeLoader):
             self.open.discard(id(node))
         return node.value if node.tag == _TIMESTAMP else self.construct_object(node)
 
-    def build_mapping(self, node: yaml.MappingNode, path: Path) -> dict:
+    def build_mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict:
         self.check_duplicates(node)
         self.flatten_mapping(node)  # `<<: *base` merges; written keys come last, so they win
         out: dict[str, Any] = {}
@@ -122,14 +124,21 @@ class _Loader(yaml.SafeLoader):
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _CORE + "merge":
                 if key_node.value in first:
+                    line = first[key_node.value].line
                     self.problems.append((Mark.of(key_node), f"the key '{key_node.value}' is "
-                                          f"written twice (first on line {first[key_node.value].line})"))
+                                          f"written twice (first on line {line})"))
                 first.setdefault(key_node.value, Mark.of(key_node))
 
 
 def parse(text: str) -> Document:
     """Parse YAML text (one document) into a Document; raises YamlError."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # checks the characters first
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        mark = Mark(before.count("\n") + 1, exc.position - before.rfind("\n"))
+        raise YamlError([(mark, f"the character U+{exc.character:04X} cannot be in YAML text; "
+                          "remove it")]) from None
     try:
         root = loader.get_single_node()
         if root is not None:
@@ -148,7 +157,7 @@ def parse(text: str) -> Document:
 def load(path: str | os.PathLike) -> Document:
     """Read and parse a UTF-8 YAML file; every failure, from a missing file on, is a YamlError."""
     try:
-        raw = open(path, "rb").read()
+        raw = pathlib.Path(path).read_bytes()
     except FileNotFoundError:
         raise YamlError([(None, "no such file")]) from None
     except IsADirectoryError:
@@ -166,7 +175,8 @@ def _decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line_start = before.rfind(b"\n") + 1
-        mark = Mark(before.count(b"\n") + 1, len(before[line_start:].decode("utf-8", "replace")) + 1)
+        column = len(before[line_start:].decode("utf-8", "replace")) + 1  # in characters
+        mark = Mark(before.count(b"\n") + 1, column)
         byte = raw[exc.start]
         raise YamlError([(mark, f"the file is not UTF-8 text (byte 0x{byte:02x}); "
                           "save it with the UTF-8 encoding")]) from None
@@ -177,10 +187,29 @@ def _mark(exc: yaml.MarkedYAMLError) -> Mark | None:
     return Mark(mark.line + 1, mark.column + 1) if mark else None
 
 
+_WORDS = {  # PyYAML's token names -> words
+    "'<stream end>'": "the end of the file", "end of stream": "end of the file",
+    "<block end>": "the end of the indented block", "'<scalar>'": "a value",
+    "'<block mapping start>'": "a key", "'<block sequence start>'": "a '-' entry",
+}
+_HINTS = {  # a part of PyYAML's words for the usual slips -> what to do
+    "mapping values are not allowed here":
+        "check the indentation, or quote a value that contains ': '",
+    "the end of the indented block": "check the indentation",
+    "'\\t'": "indent with spaces, not tabs",
+}
+
+
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    """PyYAML's own words, on one line: "while parsing a block mapping: expected <block end>..."."""
-    parts = [exc.context, exc.problem]
-    return "YAML syntax: " + ": ".join(p for p in parts if p)
+    """PyYAML's own words on one line, with where the unfinished part began and a hint if known."""
+    problem = exc.problem or ""
+    for jargon, words in _WORDS.items():
+        problem = problem.replace(jargon, words)
+    where, start = "", exc.context_mark
+    if exc.context and start and start.line != getattr(exc.problem_mark, "line", None):
+        where = f" ({exc.context} started on line {start.line + 1})"
+    hints = [hint for part, hint in _HINTS.items() if part in problem]
+    return f"YAML syntax: {problem}{where}" + "".join(f"; {hint}" for hint in hints[:1])
 
 
 # ---- overrides ---------------------------------------------------------------------------------
@@ -190,7 +219,7 @@ class OverrideError(Exception):
     """An override that cannot be applied; the message says why in one sentence."""
 
 
-def split_override(text: str) -> tuple[Path, Any]:
+def split_override(text: str) -> tuple[KeyPath, Any]:
     """'training.optimizers.0.learning_rate=0.01' -> (("training", "optimizers", "0",
     "learning_rate"), 0.01); the value is read with the same safe YAML rules as a file."""
     key, sep, value = text.partition("=")
@@ -203,7 +232,7 @@ def split_override(text: str) -> tuple[Path, Any]:
         raise OverrideError(f"the value is not valid YAML ({exc})") from None
 
 
-def apply_override(data: dict, parts: Path, value: Any) -> Path:
+def apply_override(data: dict, parts: KeyPath, value: Any) -> KeyPath:
     """Set data[parts] = value in place, creating missing mappings on the way; returns the path
     with list indices as int (as `load` records them). Raises OverrideError for a path that
     runs into a list with a bad index or into a plain value."""
@@ -228,7 +257,7 @@ def apply_override(data: dict, parts: Path, value: Any) -> Path:
     return path
 
 
-def show_path(path: Path) -> str:
+def show_path(path: KeyPath) -> str:
     """("model", "architectures", 1, 0) -> "model.architectures[1][0]"."""
     out = ""
     for part in path:
