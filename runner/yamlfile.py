@@ -241,8 +241,8 @@ def apply_override(data: dict, parts: KeyPath, value: Any) -> KeyPath:
         last = i == len(parts) - 1
         if isinstance(node, list):
             if not (part.isdigit() and int(part) < len(node)):
-                raise OverrideError(f"{show_path(path)} is a list of {len(node)}; use an index "
-                                    f"0..{len(node) - 1} instead of '{part}'")
+                raise OverrideError(f"{show_path(path)} is a list of {len(node)}, so '{part}' "
+                                    "is not one of its indices (they count from 0)")
             part = int(part)
         elif not isinstance(node, dict):
             raise OverrideError(f"{show_path(path)} is a plain value ({node!r}), not a mapping, "

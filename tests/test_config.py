@@ -246,6 +246,9 @@ BAD = {
     "only comments": (
         "# to do\n\n",
         ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, training"]),
+    "control character": (
+        "name: t\ntitle: a\x07b\n",
+        ["x.yaml:2:9: the character U+0007 cannot be in YAML text; remove it"]),
     "not UTF-8": (
         b"name: t\ntitle: caf\xe9\n",
         ["x.yaml:2:11: the file is not UTF-8 text (byte 0xe9); save it with the UTF-8 encoding"]),
@@ -283,6 +286,10 @@ def test_missing_file_folder_and_unreadable_file(tmp_path):
         with pytest.raises(ConfigError) as caught:
             load_experiment("locked.yaml")
         assert caught.value.problems == ["locked.yaml: cannot be read (permission denied)"]
+
+
+def test_deep_nesting_fails_plainly():
+    assert problems("a: " + "[" * 5000) == ["x.yaml: the values are nested too deeply"]
 
 
 def test_config_error_prints_one_problem_per_line():
@@ -325,7 +332,8 @@ OVERRIDE_BAD = {
                             "value (10), not a mapping, so it has no 'max'"]),
     "index out of range": (["training.optimizers.3.learning_rate=0.1"],
                            ["x.yaml: override 'training.optimizers.3.learning_rate=0.1': "
-                            "training.optimizers is a list of 1; use an index 0..0 instead of '3'"]),
+                            "training.optimizers is a list of 1, so '3' is not one of its "
+                            "indices (they count from 0)"]),
     "unknown key": (["model.activaton=relu"],
                     ["x.yaml: override 'model.activaton=relu': model: unknown key 'activaton'; "
                      "did you mean 'activation'? (allowed: kind, architectures, latent_size, "
