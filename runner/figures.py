@@ -1,0 +1,536 @@
+"""Matplotlib figures for the site, drawn from plain arrays (no store, no files read here).
+
+Every function takes arrays and labels and returns a ``matplotlib.figure.Figure``; ``save`` writes
+it. Figures are built without pyplot (no global figure registry, no display, nothing to close),
+so they are safe in worker processes. Sizes are in inches at 96 CSS px per inch: a 10-inch
+figure fills a 960 px slide. Line plots are written as SVG; pictures made of pixels (glyphs,
+digits, 60,000-point scatters) as PNG at twice their CSS size, crisp on high-density screens.
+
+Shapes: R runs (seeds), E epochs, N samples, D pixels, Z = 2 latent dimensions, G grid steps.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from statistics import NormalDist
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display anywhere: workers, CI, servers
+
+import numpy as np  # noqa: E402
+from matplotlib.colors import ListedColormap, to_rgb  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+CSS_DPI = 96  # CSS pixels per inch: browsers draw 1 in = 96 px
+PNG_SCALE = 2  # PNGs carry twice the pixels of their CSS size
+ACCENT = "#1d5fd1"
+WRONG = "#e03131"  # a wrong pixel
+INK = "#1f2328"
+MUTED = "#6b7280"
+GRID = "#e5e7eb"
+# One accent first, then calm distinct hues for further configurations.
+PALETTE = ["#1d5fd1", "#e8590c", "#2b8a3e", "#ae3ec9", "#0c8599", "#c92a2a", "#5f3dc4",
+           "#e67700", "#495057", "#d6336c", "#087f5b", "#364fc7"]
+DIGIT_COLOURS = ["#1d5fd1", "#e8590c", "#2b8a3e", "#c92a2a", "#7048e8", "#8d5524", "#d6336c",
+                 "#495057", "#a9a900", "#0c8599"]
+
+STYLE = {
+    "font.size": 10.5, "axes.titlesize": 11.5, "axes.labelsize": 10.5, "axes.titleweight": "bold",
+    "axes.titlelocation": "left", "axes.edgecolor": "#9ca3af", "axes.labelcolor": INK,
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+    "grid.color": GRID, "grid.linewidth": 0.8, "axes.axisbelow": True,
+    "xtick.color": MUTED, "ytick.color": MUTED, "text.color": INK,
+    "legend.frameon": False, "legend.fontsize": 9.5,
+    "svg.hashsalt": "tp5", "svg.fonttype": "path", "path.simplify": True,
+}
+
+
+def figure(width: float, height: float) -> Figure:
+    """A blank figure in the site's style (rcParams are read when artists are made)."""
+    matplotlib.rcParams.update(STYLE)
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def save(fig: Figure, path: Path) -> tuple[int, int]:
+    """Write SVG or 2x PNG by the file's suffix; returns the CSS size (width, height) in px."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".svg":
+        fig.savefig(path, format="svg", metadata={"Date": None})
+    else:
+        fig.savefig(path, format="png", dpi=CSS_DPI * PNG_SCALE, metadata={"Software": None})
+    width, height = fig.get_size_inches()
+    return round(width * CSS_DPI), round(height * CSS_DPI)
+
+
+def colour(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def _grid_shape(n: int, max_cols: int) -> tuple[int, int]:
+    cols = min(n, max_cols)
+    return -(-n // cols), cols
+
+
+def _panels(fig: Figure, n: int, max_cols: int, **kwargs) -> list:
+    rows, cols = _grid_shape(n, max_cols)
+    axes = fig.subplots(rows, cols, squeeze=False, **kwargs).ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return list(axes[:n])
+
+
+# ------------------------------------------------------------------------------ curves
+
+
+def _thin(n: int, limit: int = 800) -> np.ndarray:
+    """Indices of at most ``limit`` epochs, denser at the start where curves bend most."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.geomspace(1, n, limit).astype(int) - 1)
+
+
+def _band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and quartiles over runs, ignoring diverged (non-finite) entries: (R, E) -> 3 x (E,)."""
+    values = np.where(np.isfinite(values), values, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an epoch where all diverged stays NaN
+        mean = np.nanmean(values, axis=0)
+        low, high = np.nanquantile(values, [0.25, 0.75], axis=0)
+    return mean, low, high
+
+
+def _wants_log(values: list[np.ndarray]) -> bool:
+    """Log scale when the curves span more than two decades and stay positive."""
+    finite = np.concatenate([v[np.isfinite(v)].ravel() for v in values] or [np.array([])])
+    if finite.size == 0 or finite.min() <= 0:
+        return False
+    return finite.max() / finite.min() > 100
+
+
+def learning_curves(panels: list[dict]) -> Figure:
+    """Mean over seeds with an interquartile band, one line per configuration, per panel.
+
+    panels: [{"title", "ylabel", "series": [{"label", "values": (R, E)}]}]
+    """
+    fig = figure(10, 3.8 if len(panels) <= 2 else 3.4 * -(-len(panels) // 2))
+    axes = _panels(fig, len(panels), 2)
+    for ax, panel in zip(axes, panels):
+        for i, series in enumerate(panel["series"]):
+            values = np.asarray(series["values"], dtype=float)  # (R, E)
+            keep = _thin(values.shape[1])
+            mean, low, high = _band(values[:, keep])
+            epochs = keep + 1
+            ax.fill_between(epochs, low, high, color=colour(i), alpha=0.18, linewidth=0)
+            ax.plot(epochs, mean, color=colour(i), linewidth=1.8, label=series["label"])
+        if _wants_log([np.asarray(s["values"], dtype=float) for s in panel["series"]]):
+            ax.set_yscale("log")
+        if max(np.shape(s["values"])[1] for s in panel["series"]) > 2000:
+            ax.set_xscale("log")
+        ax.set_title(panel["title"])
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(panel["ylabel"])
+    if len(panels[0]["series"]) > 1:
+        axes[0].legend(loc="upper right")
+    return fig
+
+
+# ------------------------------------------------------------------------------ learning rates
+
+
+def lr_boxes(rates: list[str], series: list[dict], ylabel: str) -> Figure:
+    """Box plots of the final error of every seed, per learning rate and configuration.
+
+    series: [{"label", "values": [(R,) per rate]}]; every seed is also drawn as a dot.
+    """
+    fig = figure(10, 4.2)
+    ax = fig.subplots()
+    width = 0.8 / len(series)
+    rng = np.random.default_rng(0)  # jitter only, fixed so the file is reproducible
+    for i, s in enumerate(series):
+        positions = np.arange(len(rates)) + (i - (len(series) - 1) / 2) * width
+        data = [np.asarray(v, dtype=float)[np.isfinite(v)] for v in s["values"]]
+        ax.boxplot(data, positions=positions, widths=width * 0.75, showfliers=False,
+                   patch_artist=True, medianprops={"color": INK, "linewidth": 1.6},
+                   boxprops={"facecolor": to_rgb(colour(i)) + (0.22,), "edgecolor": colour(i)},
+                   whiskerprops={"color": colour(i)}, capprops={"color": colour(i)})
+        for x, values in zip(positions, data):
+            jitter = rng.uniform(-width * 0.25, width * 0.25, size=values.size)
+            ax.scatter(x + jitter, values, s=7, color=colour(i), alpha=0.55, linewidths=0,
+                       label=s["label"] if x == positions[0] else None)
+    ax.set_xticks(np.arange(len(rates)), rates)
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel(ylabel)
+    ax.grid(axis="x", visible=False)
+    if len(series) > 1:
+        ax.legend(loc="upper left")
+    return fig
+
+
+# ------------------------------------------------------------------------------ latent plane
+
+
+def _scatter_panel(ax, codes: np.ndarray, labels: np.ndarray, classes: list[str], text: bool):
+    """Glyphs: each point labelled with its character. Digits: one colour per class, one call."""
+    codes = np.asarray(codes)[:, :2]  # (N, 2)
+    if text:
+        ax.scatter(codes[:, 0], codes[:, 1], s=14, color=ACCENT, alpha=0.35, linewidths=0)
+        for (x, y), label in zip(codes, labels):  # 32 characters, not 60,000 digits
+            ax.annotate(classes[int(label)], (x, y), xytext=(3, 2), textcoords="offset points",
+                        fontsize=10, color=INK, fontweight="bold")
+        _pad(ax, codes)
+        return
+    cmap = ListedColormap(DIGIT_COLOURS[: len(classes)])
+    size = 4 if len(codes) < 10_000 else 1.2
+    ax.scatter(codes[:, 0], codes[:, 1], c=np.asarray(labels) % len(classes), cmap=cmap,
+               vmin=-0.5, vmax=len(classes) - 0.5, s=size, alpha=0.6, linewidths=0,
+               rasterized=True)
+
+
+def _pad(ax, codes: np.ndarray, margin: float = 0.08) -> None:
+    """Leave room around the points so labels at the edge stay inside the axes."""
+    low, high = codes.min(axis=0), codes.max(axis=0)
+    span = np.where(high - low > 0, high - low, 1.0)
+    ax.set_xlim(low[0] - margin * span[0], high[0] + margin * span[0] * 2)
+    ax.set_ylim(low[1] - margin * span[1], high[1] + margin * span[1] * 2)
+
+
+def _class_legend(fig: Figure, classes: list[str]) -> None:
+    handles = [Line2D([], [], marker="o", linestyle="", color=DIGIT_COLOURS[i], label=c)
+               for i, c in enumerate(classes)]
+    fig.legend(handles=handles, loc="outside right center", title="class", markerscale=1.2)
+
+
+def latent_scatter(panels: list[dict], classes: list[str], text: bool) -> Figure:
+    """The training set in the latent plane of each configuration's representative run.
+
+    panels: [{"title", "codes": (N, Z), "labels": (N,)}]; text labels glyphs, colours digits.
+    """
+    cols = min(len(panels), 3)
+    fig = figure(10, 3.6 * -(-len(panels) // cols) + 0.3)
+    axes = _panels(fig, len(panels), cols)
+    for ax, panel in zip(axes, panels):
+        _scatter_panel(ax, panel["codes"], panel["labels"], classes, text)
+        ax.set_title(panel["title"])
+        ax.set_xlabel("$z_1$")
+        ax.set_ylabel("$z_2$")
+    if not text:
+        _class_legend(fig, classes)
+    return fig
+
+
+# ------------------------------------------------------------------------------ pixel pictures
+
+
+def tile(images: np.ndarray, gap: int = 1, fill: float = 1.0) -> np.ndarray:
+    """Lay out (R, C, h, w[, 3]) images as one picture with ``gap`` pixels between them."""
+    rows, cols, h, w = images.shape[:4]
+    channels = images.shape[4:]
+    out = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap, *channels), fill,
+                  dtype=float)
+    for r in range(rows):  # R x C blits of whole images, never per pixel
+        for c in range(cols):
+            out[r * (h + gap): r * (h + gap) + h, c * (w + gap): c * (w + gap) + w] = images[r, c]
+    return out
+
+
+def ink(x: np.ndarray) -> np.ndarray:
+    """Pixel values in [0, 1] -> RGB with 1 drawn dark: (..., D) keeps shape, adds a last 3."""
+    v = 1.0 - np.clip(np.asarray(x, dtype=float), 0, 1)
+    base = np.array(to_rgb(INK))
+    return v[..., None] + (1 - v[..., None]) * base  # white background, ink foreground
+
+
+def tinted(rgb: np.ndarray, amount: float = 0.18) -> np.ndarray:
+    """RGB images washed with the accent colour, to set some apart (originals among decodings)."""
+    return (1 - amount) * rgb + amount * np.array(to_rgb(ACCENT))
+
+
+def marked(output: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Thresholded output as RGB, with the pixels that differ from the target in red."""
+    on = np.asarray(output) > 0.5
+    rgb = ink(on.astype(float))
+    wrong = on != (np.asarray(target) > 0.5)
+    rgb[wrong] = to_rgb(WRONG)
+    return rgb
+
+
+def _images(x: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(..., D[, 3]) -> (..., h, w[, 3])."""
+    x = np.asarray(x)
+    if x.ndim >= 2 and x.shape[-1] == 3 and x.shape[-2] == shape[0] * shape[1]:
+        return x.reshape(*x.shape[:-2], *shape, 3)
+    return x.reshape(*x.shape[:-1], *shape)
+
+
+def _picture(ax, picture: np.ndarray, **kwargs) -> None:
+    ax.imshow(picture, interpolation="nearest", cmap="gray_r" if picture.ndim == 2 else None,
+              vmin=0, vmax=1, **kwargs)
+    ax.set_axis_off()
+
+
+def _stack_rows(pictures: list[np.ndarray], gap: int) -> np.ndarray:
+    """Pictures of equal width, one above the other with ``gap`` white rows between."""
+    spacer = np.ones((gap, *pictures[0].shape[1:]))
+    parts = [p for picture in pictures for p in (picture, spacer)][:-1]
+    return np.concatenate(parts, axis=0)
+
+
+def _pair_rows(originals: np.ndarray, outputs: np.ndarray, image_shape, per_row: int):
+    """Rows of originals above their marked reconstructions, as one RGB picture."""
+    n = len(originals)
+    cols = min(per_row, n)
+    pairs = np.stack([ink(originals), marked(outputs, originals)])  # (2, N, D, 3)
+    pad = np.ones((2, -n % cols, *pairs.shape[2:]))
+    pairs = np.concatenate([pairs, pad], axis=1)
+    grid = _images(pairs, image_shape).reshape(2, -1, cols, *image_shape, 3)  # (2, rows, C, h, w, 3)
+    return _stack_rows([tile(grid[:, r], gap=2) for r in range(grid.shape[1])], gap=5)
+
+
+def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: int = 16):
+    """Originals above their thresholded reconstructions; wrong pixels in red.
+
+    panels: [{"title", "originals": (N, D), "outputs": (N, D)}]
+    """
+    pictures = [_pair_rows(np.asarray(p["originals"]), p["outputs"], image_shape, per_row)
+                for p in panels]
+    height, width = pictures[0].shape[:2]
+    panel_inches = 8.5 * height / width + 0.35  # square pixels, room for the title
+    fig = figure(8.5, panel_inches * len(panels))
+    axes = fig.subplots(len(panels), 1, squeeze=False).ravel()
+    for ax, panel, picture in zip(axes, panels, pictures):
+        _picture(ax, picture)
+        ax.set_title(panel["title"])
+    return fig
+
+
+def pixel_errors(classes: list[str], series: list[dict], bar: float = 1.0) -> Figure:
+    """Wrong pixels per character: bars are the mean over seeds, dots single seeds.
+
+    series: [{"label", "per_char": (R, N)}]; the dashed line is the course's bar.
+    """
+    fig = figure(10, 1.1 + 1.7 * len(series))
+    axes = fig.subplots(len(series), 1, sharex=True, sharey=True, squeeze=False).ravel()
+    x = np.arange(len(classes))
+    rng = np.random.default_rng(0)
+    for i, (ax, s) in enumerate(zip(axes, series)):
+        per_char = np.asarray(s["per_char"], dtype=float)  # (R, N)
+        ax.bar(x, per_char.mean(axis=0), width=0.7, color=colour(i), alpha=0.8)
+        if per_char.shape[0] > 1:
+            jitter = rng.uniform(-0.2, 0.2, size=per_char.shape)
+            ax.scatter((x + jitter).ravel(), per_char.ravel(), s=4, color=INK, alpha=0.25,
+                       linewidths=0)
+        ax.axhline(bar, color=WRONG, linestyle="--", linewidth=1.2)
+        ax.set_title(s["label"], fontsize=10.5)
+        ax.set_ylabel("wrong pixels")
+        ax.grid(axis="x", visible=False)
+    axes[-1].set_xticks(x, classes)
+    axes[-1].set_xlim(-0.7, len(classes) - 0.3)
+    return fig
+
+
+def _glyph_grid_extent(codes: np.ndarray, margin: float = 0.1) -> tuple[float, ...]:
+    low, high = codes.min(axis=0), codes.max(axis=0)
+    span = np.where(high - low > 0, high - low, 1.0)
+    return (low[0] - margin * span[0], high[0] + margin * span[0],
+            low[1] - margin * span[1], high[1] + margin * span[1])
+
+
+def latent_grid(extent: tuple[float, float, float, float], steps: int) -> np.ndarray:
+    """A regular steps x steps grid over the box (x0, x1, y0, y1), top row first: (G*G, 2)."""
+    xs = np.linspace(extent[0], extent[1], steps)
+    ys = np.linspace(extent[3], extent[2], steps)  # top of the picture = high z2
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([gx.ravel(), gy.ravel()], axis=1)
+
+
+GAUSSIAN_SPAN = (NormalDist().inv_cdf(0.05), NormalDist().inv_cdf(0.95))
+
+
+def gaussian_grid(steps: int) -> np.ndarray:
+    """Grid at the N(0, 1) quantiles 5%..95%: equal probability mass between neighbours."""
+    q = np.array([NormalDist().inv_cdf(p) for p in np.linspace(0.05, 0.95, steps)])
+    gx, gy = np.meshgrid(q, q[::-1])  # top row of the picture = high z2
+    return np.stack([gx.ravel(), gy.ravel()], axis=1)
+
+
+def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
+    """Characters decoded from a grid over the latent plane, training codes marked on top.
+
+    panels: [{"title", "images": (G*G, D), "extent": (x0, x1, y0, y1), "codes": (N, 2),
+    "labels": [str]}]; the grid spans ``extent``, so a code sits over the glyph it decodes near.
+    """
+    cols = min(len(panels), 2)
+    fig = figure(10, 5.0 * -(-len(panels) // cols))
+    axes = _panels(fig, len(panels), cols)
+    for ax, panel in zip(axes, panels):
+        images = np.asarray(panel["images"])
+        steps = int(round(np.sqrt(len(images))))
+        picture = tile(_images(images, image_shape).reshape(steps, steps, *image_shape), gap=1)
+        x0, x1, y0, y1 = panel["extent"]
+        dx, dy = (x1 - x0) / (steps - 1) / 2, (y1 - y0) / (steps - 1) / 2
+        ax.imshow(picture, interpolation="nearest", cmap="gray_r", vmin=0, vmax=1,
+                  extent=(x0 - dx, x1 + dx, y0 - dy, y1 + dy), aspect="auto", alpha=0.85)
+        codes = np.asarray(panel["codes"])[:, :2]
+        ax.scatter(codes[:, 0], codes[:, 1], s=26, color=ACCENT, edgecolors="white",
+                   linewidths=0.8, zorder=3)
+        for (x, y), label in zip(codes, panel["labels"]):
+            ax.annotate(label, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=9,
+                        color=ACCENT, fontweight="bold", zorder=4)
+        ax.set_title(panel["title"])
+        ax.set_xlabel("$z_1$")
+        ax.set_ylabel("$z_2$")
+        ax.grid(False)
+    return fig
+
+
+def strips(rows: list[dict], image_shape: tuple[int, int], gap: int = 1) -> Figure:
+    """Rows of images, one row per entry: interpolations, samples, triplets.
+
+    rows: [{"title", "images": (K, D) or (K, D, 3)}]
+    """
+    h, w = image_shape
+    k = max(len(r["images"]) for r in rows)
+    inches_per_pixel = min(10 / (k * (w + gap)), 0.65 / h)  # a glyph at most 0.65 in
+    fig = figure(10, len(rows) * (h * inches_per_pixel + 0.42) + 0.1)
+    axes = fig.subplots(len(rows), 1, squeeze=False).ravel()
+    for ax, row in zip(axes, rows):
+        images = np.asarray(row["images"], dtype=float)
+        rgb = images if images.ndim == 3 else ink(images)
+        padded = np.ones((k, *rgb.shape[1:]))
+        padded[: len(rgb)] = rgb
+        _picture(ax, tile(_images(padded, image_shape)[None], gap=gap))
+        ax.set_title(row["title"], fontsize=10.5)
+    return fig
+
+
+def image_grids(panels: list[dict], image_shape: tuple[int, int], cols: int = 10) -> Figure:
+    """Square-ish grids of images side by side (VAE samples, decoded manifolds).
+
+    panels: [{"title", "images": (K, D)}]
+    """
+    n = len(panels)
+    per_row = min(n, 3)
+    fig = figure(10, (10 / per_row) * -(-n // per_row) + 0.35 * -(-n // per_row))
+    axes = _panels(fig, n, per_row)
+    for ax, panel in zip(axes, panels):
+        images = np.asarray(panel["images"], dtype=float)
+        k = len(images)
+        c = min(cols, k)
+        padded = np.zeros((-(-k // c) * c, images.shape[1]))
+        padded[:k] = images
+        grid = _images(padded, image_shape).reshape(-1, c, *image_shape)
+        _picture(ax, tile(grid, gap=1, fill=0.0))
+        ax.set_title(panel["title"])
+    return fig
+
+
+def vae_progression(rows: list[dict], classes: list[str], text: bool,
+                    image_shape: tuple[int, int]) -> Figure:
+    """Per snapshot epoch: the latent scatter beside the decoded latent manifold (if stored).
+
+    rows: [{"title", "codes": (N, Z), "labels": (N,), "manifold": (G*G, D) or None}]
+    """
+    with_manifold = any(r["manifold"] is not None for r in rows)
+    fig = figure(10 if with_manifold else 6, 4.2 * len(rows))
+    axes = fig.subplots(len(rows), 2 if with_manifold else 1, squeeze=False)
+    for (scatter_ax, *rest), row in zip(axes, rows):
+        _scatter_panel(scatter_ax, row["codes"], row["labels"], classes, text)
+        scatter_ax.set_title(row["title"])
+        scatter_ax.set_xlabel("$z_1$")
+        scatter_ax.set_ylabel("$z_2$")
+        if rest and row["manifold"] is not None:
+            manifold = np.asarray(row["manifold"])
+            steps = int(round(np.sqrt(len(manifold))))
+            grid = _images(manifold, image_shape).reshape(steps, steps, *image_shape)
+            _picture(rest[0], tile(grid, gap=0, fill=0.0))
+            rest[0].set_title("decoded grid of the latent plane")
+        elif rest:
+            rest[0].set_axis_off()
+    if not text:
+        _class_legend(fig, classes)
+    return fig
+
+
+# ------------------------------------------------------------------------------ denoising
+
+
+def denoising_baselines(levels: list[float], series: list[dict], xlabel: str) -> Figure:
+    """Wrong pixels per character against noise level, the model beside reference denoisers.
+
+    series: [{"label", "mean": (L,), "std": (L,), "style": "model"|"baseline"}]
+    """
+    fig = figure(8, 4.2)
+    ax = fig.subplots()
+    x = np.asarray(levels, dtype=float)
+    order = np.argsort(x)
+    baseline_styles = iter(["--", ":", "-."])
+    for i, s in enumerate(series):
+        mean, std = np.asarray(s["mean"])[order], np.asarray(s["std"])[order]
+        model = s["style"] == "model"
+        c = colour(i) if model else MUTED
+        ls = "-" if model else next(baseline_styles, "--")
+        ax.errorbar(x[order], mean, yerr=std, color=c, linestyle=ls, marker="o",
+                    markersize=5 if model else 4, linewidth=2.0 if model else 1.4, capsize=3,
+                    label=s["label"])
+    ax.set_xticks(x[order], [f"{v:g}" for v in x[order]])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("wrong pixels per character")
+    fig.legend(loc="outside right upper")
+    return fig
+
+
+# ------------------------------------------------------------------------------ convergence
+
+
+def _ecdf_panel(ax, series: list[dict], key: str, xlabel: str, end: float) -> None:
+    """Share of runs that reached the bar by x; runs that never did keep the curve below 1."""
+    for i, s in enumerate(series):
+        for bound, style in (("le1", "-"), ("zero", "--")):
+            values = np.asarray(s[f"{key}_{bound}"], dtype=float)  # (R,), NaN = never
+            reached = np.sort(values[np.isfinite(values)])
+            if reached.size == 0:
+                continue
+            share = np.arange(1, reached.size + 1) / values.size
+            ax.step(np.r_[reached[0], reached], np.r_[0, share], where="post", color=colour(i),
+                    linestyle=style, linewidth=1.7,
+                    label=f"{s['label']}" if bound == "le1" else None)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, end)  # the whole training: runs that never reach the bar show as a gap to 1
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("share of runs")
+
+
+def convergence(series: list[dict], classes: list[str], failures: np.ndarray, epochs: int,
+                seconds: float) -> Figure:
+    """When runs reach at most 1 (solid) and 0 (dashed) wrong pixels, and who fails.
+
+    series: [{"label", "epochs_le1", "epochs_zero", "seconds_le1", "seconds_zero": (R,)}];
+    failures: (N,) share of all runs in which each character ends with more than 1 wrong pixel;
+    epochs, seconds: the length of training, the right end of the x axes.
+    """
+    fig = figure(10, 7.2)
+    top, bottom = fig.subfigures(2, 1, height_ratios=[1.1, 1])
+    ax_epochs, ax_seconds = top.subplots(1, 2)
+    _ecdf_panel(ax_epochs, series, "epochs", "epoch", epochs)
+    _ecdf_panel(ax_seconds, series, "seconds", "training seconds", seconds)
+    ax_epochs.set_title("runs at the bar, by epoch")
+    ax_seconds.set_title("by training time")
+    handles = [Line2D([], [], color=INK, linestyle="-", label="≤ 1 wrong pixel"),
+               Line2D([], [], color=INK, linestyle="--", label="0 wrong pixels")]
+    if len(series) > 1:
+        handles += [Line2D([], [], color=colour(i), label=s["label"]) for i, s in
+                    enumerate(series)]
+    ax_seconds.legend(handles=handles, loc="lower right", fontsize=9)
+    ax = bottom.subplots()
+    x = np.arange(len(classes))
+    ax.bar(x, np.asarray(failures) * 100, width=0.7, color=WRONG, alpha=0.8)
+    ax.set_xticks(x, classes)
+    ax.set_xlim(-0.7, len(classes) - 0.3)
+    ax.set_ylabel("% of runs")
+    ax.set_title("characters left with more than 1 wrong pixel")
+    ax.grid(axis="x", visible=False)
+    return fig

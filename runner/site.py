@@ -1,0 +1,288 @@
+"""The static site: stored results in, HTML pages and figure files out.
+
+    index = render(Path("results"), Path("site"))   # site/index.html
+
+Two phases, as in pelican. ``gather`` reads every experiment of the store into plain dicts
+(configurations, tables, slide texts, and the figure jobs the slides need). ``output`` then draws
+the figures that changed (in parallel worker processes) and a single ``Writer`` renders each
+Jinja2 template into its file. Templates only loop, test and filter; every number they show was
+computed here from the stored runs.
+
+Layout of the output, all links relative so the folder works from disk and on any static host::
+
+    site/index.html               the experiments as cards
+    site/provenance.html          each experiment's YAML, versions and machine
+    site/<experiment>/index.html  the experiment's slides; its figures sit next to it
+    site/static/                  style.css, slides.js
+    site/.nojekyll                GitHub Pages: serve the folder as it is
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import sys
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+import matplotlib
+from joblib import Parallel, cpu_count, delayed
+
+from runner import __version__, slides, store
+from runner import summary as sm
+
+TEMPLATES = Path(__file__).parent / "templates"
+MANIFEST = "figures.json"  # per experiment folder: figure file -> input key and CSS size
+PROVENANCE_FIELDS = (("tp5", "tp5"), ("numpy", "NumPy"), ("python", "Python"),
+                     ("platform", "platform"), ("machine", "machine"), ("processor", "processor"),
+                     ("cpus", "CPUs"), ("finished", "finished"))
+# Drawing code whose change must redraw every figure.
+_CODE = ("figures.py", "slides.py", "summary.py", "models.py")
+
+
+def render(results_dir: Path, site_dir: Path, experiments: list[str] | None = None, *,
+           n_jobs: int | None = None) -> Path:
+    """Render the site for ``experiments`` (default: all in the store); returns index.html.
+
+    The index and the provenance page always list every experiment found in ``results_dir``.
+    A figure whose inputs have not changed since the last render is not drawn again.
+    """
+    results_dir, site_dir = Path(results_dir), Path(site_dir)
+    context = gather(results_dir, experiments)
+    return output(context, site_dir, n_jobs)
+
+
+# ------------------------------------------------------------------------------ phase 1: gather
+
+
+def gather(results_dir: Path, names: list[str] | None) -> dict:
+    """Everything the pages show, as plain data; figure jobs are listed, not yet drawn."""
+    found = store.experiments(results_dir)
+    unknown = sorted(set(names or []) - set(found))
+    if unknown:
+        raise ValueError(f"no stored results for {', '.join(unknown)} in {results_dir}")
+    to_render = set(found if names is None else names)
+    summaries = [sm.load(results_dir, name) for name in found]
+    return {"experiments": [_experiment(s, s.name in to_render) for s in summaries],
+            "version": __version__, "provenance_fields": PROVENANCE_FIELDS}
+
+
+def _experiment(s: sm.Summary, rendered: bool) -> dict:
+    page_slides = [slides.build(kind, s) for kind in s.report] if rendered else []
+    fingerprint = _fingerprint(s)
+    jobs = []
+    for slide in page_slides:
+        if slide["figure"]:
+            job = slide["figure"]
+            job["file"] = f"{slide['id']}{job['ext']}"
+            job["key"] = _key(job, fingerprint)
+            jobs.append(job)
+    return {
+        "name": s.name, "title": s.title, "description": s.config.get("description") or "",
+        "url": f"{s.name}/index.html", "rendered": rendered, "slides": page_slides,
+        "jobs": jobs, "config_text": s.config_text, "provenance": s.provenance,
+        "runs": len(s.runs), "configurations": len(s.configurations),
+        "highlight": slides.highlights(s)[0] if s.runs else None,
+        "card_figure": _card_figure(page_slides),
+        "finished": s.provenance.get("finished"),
+    }
+
+
+#: The slide whose figure stands for an experiment on its index card, best first.
+CARD_SLIDES = ("lr_analysis", "denoising_baselines", "generated_grid", "latent_scatter",
+               "vae_samples", "reconstructions", "learning_curves")
+
+
+def _card_figure(page_slides: list[dict]) -> str | None:
+    with_figure = {s["kind"]: s["figure"]["file"] for s in page_slides if s["figure"]}
+    preferred = [with_figure[k] for k in CARD_SLIDES if k in with_figure]
+    return next(iter(preferred or with_figure.values()), None)
+
+
+def _fingerprint(s: sm.Summary) -> str:
+    """Changes when any run of the experiment is added, removed or rewritten (--force)."""
+    stamps = sorted((r.id, (r.path / "metrics.json").stat().st_mtime_ns) for r in s.runs)
+    return _sha(json.dumps(stamps))
+
+
+def _code_version() -> str:
+    here = Path(__file__).parent
+    sources = "".join((here / name).read_text(encoding="utf-8") for name in _CODE
+                      if (here / name).exists())
+    return _sha(sources + matplotlib.__version__)
+
+
+def _key(job: dict, fingerprint: str) -> str:
+    return _sha(json.dumps(job, sort_keys=True, default=str) + fingerprint + _code_version())
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# ------------------------------------------------------------------------------ phase 2: output
+
+
+def output(context: dict, site_dir: Path, n_jobs: int | None = None) -> Path:
+    """Draw the figures that changed, then write every page."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    rendered = [e for e in context["experiments"] if e["rendered"]]
+    _draw_figures(rendered, site_dir, n_jobs)
+    for exp in context["experiments"]:
+        exp["card"] = _card(exp, site_dir)
+    writer = Writer(site_dir, environment())
+    for exp in rendered:
+        writer.write_file(f"{exp['name']}/index.html", "experiment.html",
+                          {**context, "experiment": exp, "root": "../"})
+    writer.write_file("provenance.html", "provenance.html", {**context, "root": ""})
+    index = writer.write_file("index.html", "index.html", {**context, "root": ""})
+    _copy_static(site_dir)
+    (site_dir / ".nojekyll").touch()
+    return index
+
+
+def _draw_figures(experiments: list[dict], site_dir: Path, n_jobs: int | None) -> None:
+    """Draw each stale figure once, in parallel; attach sizes (or the error) to each job."""
+    manifests = {e["name"]: _read_manifest(site_dir / e["name"]) for e in experiments}
+    stale = []
+    for exp in experiments:
+        for job in exp["jobs"]:
+            old = manifests[exp["name"]].get(job["file"], {})
+            path = site_dir / exp["name"] / job["file"]
+            if old.get("key") == job["key"] and path.exists():
+                job.update(width=old["width"], height=old["height"], error=None)
+            else:
+                stale.append((job, path))
+    for (job, _), outcome in zip(stale, _run_jobs(stale, n_jobs)):
+        job.update(outcome)
+    for exp in experiments:
+        _write_manifest(site_dir / exp["name"], exp, manifests[exp["name"]])
+
+
+def _run_jobs(stale: list[tuple[dict, Path]], n_jobs: int | None) -> list[dict]:
+    """Worker processes pay off only for several figures (each starts matplotlib once)."""
+    n_jobs = min(n_jobs or cpu_count(), len(stale))
+    tasks = [delayed(_draw_one)(job, path) for job, path in stale]
+    if n_jobs <= 1 or len(stale) < 3:
+        return [task[0](*task[1], **task[2]) for task in tasks]
+    return Parallel(n_jobs=n_jobs)(tasks)
+
+
+def _draw_one(job: dict, path: Path) -> dict:
+    """Draw one figure; a failure becomes a note on its slide instead of stopping the site."""
+    try:
+        width, height = slides.draw(job, path)
+        return {"width": width, "height": height, "error": None}
+    except Exception as exc:  # noqa: BLE001 - one broken run must not hide the other slides
+        message = f"{type(exc).__name__}: {exc}"
+        print(f"tp5 site: {path.name}: {message}", file=sys.stderr)
+        return {"width": None, "height": None, "error": message}
+
+
+def _card(exp: dict, site_dir: Path) -> dict:
+    """The index card's link and key figure; for an experiment not rendered now, what an earlier
+    render left (so the index never points at a file that is not there)."""
+    folder = site_dir / exp["name"]
+    href = exp["url"] if exp["rendered"] or (folder / "index.html").exists() else None
+    drawn = {j["file"]: j for j in exp["jobs"] if not j["error"]} if exp["rendered"] else {
+        file: entry for file, entry in _read_manifest(folder).items() if entry.get("card")}
+    file = exp["card_figure"] if exp["rendered"] else next(iter(drawn), None)
+    entry = drawn.get(file)
+    if not entry or not (folder / file).exists():
+        return {"href": href, "figure": None}
+    return {"href": href, "figure": {"src": f"{exp['name']}/{file}", "width": entry["width"],
+                                     "height": entry["height"]}}
+
+
+def _read_manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _write_manifest(folder: Path, exp: dict, old: dict) -> None:
+    """Record what each figure was drawn from; delete figures no slide uses any more."""
+    manifest = {job["file"]: {"key": job["key"], "width": job["width"], "height": job["height"],
+                              "card": job["file"] == exp["card_figure"]}
+                for job in exp["jobs"] if not job["error"]}
+    for file in set(old) - set(manifest):
+        (folder / file).unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    store.write_json(folder / MANIFEST, manifest)
+
+
+def _copy_static(site_dir: Path) -> None:
+    target = site_dir / "static"
+    target.mkdir(exist_ok=True)
+    for source in (TEMPLATES / "static").iterdir():
+        shutil.copyfile(source, target / source.name)
+
+
+# ------------------------------------------------------------------------------ Jinja
+
+
+def environment() -> jinja2.Environment:
+    """The one Jinja environment: autoescaped, whitespace-tidy, strict about missing names."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+        lstrip_blocks=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters.update(num=format_number, mean=format_mean, sd=format_sd, when=format_when)
+    return env
+
+
+def format_number(value, digits: int = 3) -> str:
+    """Numbers for tables: 3 significant digits, integers as integers, nothing for missing."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    magnitude = math.floor(math.log10(abs(value))) if value else 0
+    decimals = max(0, digits - 1 - magnitude)
+    return f"{value:,.{min(decimals, 6)}f}"
+
+
+def format_mean(stat: dict | None) -> str:
+    return format_number(stat["mean"]) if stat and stat.get("mean") is not None else "–"
+
+
+def format_sd(stat: dict | None) -> str:
+    """The std of a mean +- std cell, to the precision of the mean, so columns line up."""
+    if not stat or stat.get("mean") is None:
+        return ""
+    mean = format_mean(stat)
+    decimals = len(mean.split(".")[1]) if "." in mean else 0
+    return f"{stat['std']:,.{decimals}f}"
+
+
+def format_when(iso: str | None) -> str:
+    if not iso:
+        return "–"
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return moment.strftime("%d %b %Y, %H:%M") + (" UTC" if moment.utcoffset() is not None
+                                                 and not moment.utcoffset() else "")
+
+
+class Writer:
+    """Renders a template with its context into a file under the site folder, atomically."""
+
+    def __init__(self, site_dir: Path, env: jinja2.Environment):
+        self.site_dir = site_dir
+        self.env = env
+
+    def write_file(self, name: str, template: str, context: dict) -> Path:
+        path = self.site_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        html = self.env.get_template(template).render(context)
+        tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, path)
+        return path

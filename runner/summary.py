@@ -1,0 +1,289 @@
+"""What an experiment's stored runs say, as plain numbers: configurations, swept axes, tables.
+
+Runs that differ only in their seed form one *configuration*; the axes that take more than one
+value across the experiment (architecture, optimiser, init, normalisation, learning rate, noise
+level) name the configurations and become the rows and columns of its tables. Everything here
+reads only run.json and metrics.json, so it stays fast for sweeps of thousands of runs; the
+arrays (histories, codes, weights) are read later, by the figure jobs that need them.
+
+A worked example: 3 architectures x 2 noise levels x 10 seeds = 60 runs give 6 configurations;
+the table of the headline metric has a row per architecture and a column per noise level, each
+cell the mean +- std over the 10 seeds.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from runner import store
+
+
+# ------------------------------------------------------------------------------ axes
+
+
+def _optimizer_label(spec: dict) -> str:
+    """The optimiser without its learning rate (that is an axis of its own)."""
+    opt = spec["optimizer"]
+    name = {"sgd": "SGD", "adam": "Adam"}.get(opt["name"], opt["name"])
+    if opt.get("momentum"):
+        return f"{name}, momentum {opt['momentum']:g}"
+    extras = [f"{k} {v:g}" for k, v in sorted(opt.items())
+              if k in ("beta1", "beta2") and v not in (0.9, 0.999)]
+    return ", ".join([name, *extras])
+
+
+def _noise_label(spec: dict) -> str:
+    noise = spec.get("noise")
+    if not noise:
+        return "no noise"
+    symbol = "p" if noise["kind"] == "bitflip" else "σ"
+    return f"{symbol} = {noise['level']:g}"
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A way runs can differ: a name, a heading for tables, and the value of a spec on it."""
+
+    name: str
+    heading: str
+
+    def value(self, spec: dict) -> str:
+        return _AXIS_VALUES[self.name](spec)
+
+
+_AXIS_VALUES = {
+    "architecture": lambda s: "-".join(str(n) for n in s["architecture"]),
+    "optimizer": _optimizer_label,
+    "init": lambda s: str(s.get("init")),
+    "normalize": lambda s: "standardised inputs" if s.get("normalize") else "raw inputs",
+    "learning_rate": lambda s: f"{s['optimizer']['learning_rate']:g}",
+    "noise": _noise_label,
+}
+
+#: Row axes first, column axis last: the last axis that varies becomes the table's columns.
+AXES = (Axis("architecture", "architecture"), Axis("optimizer", "optimiser"),
+        Axis("init", "init"), Axis("normalize", "inputs"),
+        Axis("learning_rate", "learning rate"), Axis("noise", "noise"))
+
+
+# ------------------------------------------------------------------------------ metrics
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A number per run, read from its metrics.json by a path of keys; lower is better."""
+
+    key: str
+    label: str
+    path: tuple[str, ...]
+
+    def of(self, metrics: dict) -> float:
+        value = metrics
+        for part in self.path:
+            if not isinstance(value, dict) or value.get(part) is None:
+                return float("nan")
+            value = value[part]
+        return float(value)
+
+
+WRONG_MEAN = Metric("wrong_mean", "wrong pixels per character", ("wrong_pixels", "mean"))
+WRONG_MAX = Metric("wrong_max", "wrong pixels of the worst character", ("wrong_pixels", "max"))
+MSE = Metric("mse", "mean squared error", ("mse",))
+DENOISED_MEAN = Metric("denoised_mean", "wrong pixels per character, denoised vs clean",
+                       ("denoise", "model", "mean"))
+DENOISED_MAX = Metric("denoised_max", "wrong pixels of the worst character, denoised",
+                      ("denoise", "model", "max"))
+ELBO_TRAIN = Metric("neg_elbo_train", "negative ELBO, training set (nats per image)",
+                    ("train", "neg_elbo"))
+ELBO_TEST = Metric("neg_elbo_test", "negative ELBO, test set (nats per image)",
+                   ("test", "neg_elbo"))
+SECONDS = Metric("seconds", "training seconds", ("timing", "seconds"))
+
+
+def seconds_of(metrics: dict) -> float:
+    """Training seconds of a run (older stores kept them at the top level)."""
+    value = SECONDS.of(metrics)
+    return value if np.isfinite(value) else Metric("s", "", ("seconds",)).of(metrics)
+
+
+# ------------------------------------------------------------------------------ statistics
+
+
+def stats(values) -> dict:
+    """Mean +- sample std of the finite values; ``n`` counts them, ``dropped`` the others."""
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    n = int(finite.size)
+    return {
+        "mean": float(finite.mean()) if n else None,
+        "std": float(finite.std(ddof=1)) if n > 1 else (0.0 if n else None),
+        "median": float(np.median(finite)) if n else None,
+        "n": n, "dropped": int(values.size - n),
+    }
+
+
+# ------------------------------------------------------------------------------ configurations
+
+
+def is_ok(run: store.StoredRun) -> bool:
+    """A run counts in statistics unless its loss went NaN or inf."""
+    return run.metrics.get("status", "ok") == "ok"
+
+
+@dataclass
+class Configuration:
+    """Runs that differ only in their seed."""
+
+    values: dict[str, str]  # axis name -> value label
+    runs: list[store.StoredRun]
+    label: str = ""
+
+    @property
+    def ok(self) -> list[store.StoredRun]:
+        return [r for r in self.runs if is_ok(r)]
+
+    @property
+    def diverged(self) -> int:
+        return len(self.runs) - len(self.ok)
+
+    def metric(self, metric: Metric) -> np.ndarray:
+        """One value per run (NaN for a diverged run): (R,)."""
+        return np.array([metric.of(r.metrics) if is_ok(r) else np.nan for r in self.runs])
+
+    def representative(self, metric: Metric) -> store.StoredRun | None:
+        """The run with the median ``metric`` (lower median; ties by seed), for pictures."""
+        scored = [(metric.of(r.metrics), r.spec["seed"], r) for r in self.ok]
+        scored = [s for s in scored if np.isfinite(s[0])] or scored
+        if not scored:
+            return None
+        scored.sort(key=lambda s: (s[0], s[1]))
+        return scored[(len(scored) - 1) // 2][2]
+
+
+@dataclass
+class Summary:
+    """One experiment read from the store: its config, provenance, runs and configurations."""
+
+    name: str
+    folder: Path
+    config: dict
+    config_text: str
+    provenance: dict
+    runs: list[store.StoredRun]
+    varying: list[Axis] = field(default_factory=list)
+    configurations: list[Configuration] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.config.get("title") or self.name
+
+    @property
+    def spec(self) -> dict:
+        """A spec of the experiment (the first run's); shared fields agree across runs."""
+        return self.runs[0].spec
+
+    @property
+    def kind(self) -> str:
+        return self.spec["kind"] if self.runs else self.config.get("model", {}).get("kind", "")
+
+    @property
+    def denoising(self) -> bool:
+        return bool(self.runs) and self.spec.get("noise") is not None
+
+    @property
+    def metrics(self) -> list[Metric]:
+        """The metrics of this kind of experiment, headline first."""
+        if self.kind == "vae":
+            has_test = any(r.metrics.get("test") for r in self.runs)
+            return [ELBO_TRAIN, ELBO_TEST] if has_test else [ELBO_TRAIN]
+        if self.denoising:
+            return [DENOISED_MEAN, DENOISED_MAX]
+        return [WRONG_MEAN, WRONG_MAX, MSE]
+
+    @property
+    def headline(self) -> Metric:
+        return ELBO_TEST if ELBO_TEST in self.metrics else self.metrics[0]
+
+    @property
+    def report(self) -> list[str]:
+        return list(self.config.get("report") or ["summary", "error_table", "learning_curves"])
+
+    def best(self) -> Configuration | None:
+        """The configuration with the lowest mean headline metric."""
+        scored = [(stats(c.metric(self.headline))["mean"], i, c)
+                  for i, c in enumerate(self.configurations)]
+        scored = [s for s in scored if s[0] is not None]
+        return min(scored)[2] if scored else None
+
+
+def _plan_order(folder: Path) -> dict[str, int]:
+    """Position of each run id in plan.json: the order of the YAML's lists."""
+    path = folder / "plan.json"
+    if not path.exists():
+        return {}
+    return {spec["id"]: i for i, spec in enumerate(json.loads(path.read_text()))}
+
+
+def group(runs: list[store.StoredRun], order: dict[str, int]) -> tuple[list[Axis], list]:
+    """Configurations in plan order, named by the axes that vary."""
+    runs = sorted(runs, key=lambda r: (order.get(r.id, len(order)), r.id))
+    varying = [a for a in AXES if len({a.value(r.spec) for r in runs}) > 1]
+    groups: dict[tuple, Configuration] = {}
+    for run in runs:
+        key = tuple(a.value(run.spec) for a in AXES)
+        if key not in groups:
+            values = {a.name: a.value(run.spec) for a in varying}
+            groups[key] = Configuration(values, [], label=" · ".join(values.values()) or "all runs")
+        groups[key].runs.append(run)
+    return varying, list(groups.values())
+
+
+def load(results_dir: Path, name: str) -> Summary:
+    """Read one experiment's folder: YAML, provenance, every run's spec and metrics."""
+    folder = store.experiment_dir(results_dir, name)
+    text = (folder / "experiment.yaml").read_text(encoding="utf-8")
+    provenance_path = folder / "provenance.json"
+    provenance = json.loads(provenance_path.read_text()) if provenance_path.exists() else {}
+    runs = store.load_runs(results_dir, name)
+    varying, configurations = group(runs, _plan_order(folder))
+    return Summary(name, folder, yaml.safe_load(text) or {}, text, provenance, runs, varying,
+                   configurations)
+
+
+# ------------------------------------------------------------------------------ tables
+
+
+def _split_axes(varying: list[Axis]) -> tuple[list[Axis], Axis | None]:
+    """Rows from every varying axis but the last, which becomes the columns (if two or more)."""
+    if len(varying) < 2:
+        return varying, None
+    return varying[:-1], varying[-1]
+
+
+def pivot(summary: Summary, metric: Metric) -> dict:
+    """A table of mean +- std over seeds, rows and columns from the swept axes.
+
+    Returns {"caption", "row_headings": [str], "columns": [str], "rows": [{"labels": [str],
+    "cells": [stats | None]}]}; a cell is None where the combination was not run.
+    """
+    row_axes, column_axis = _split_axes(summary.varying)
+    columns = (list(dict.fromkeys(c.values[column_axis.name] for c in summary.configurations))
+               if column_axis else ["mean ± std"])
+    rows: dict[tuple, dict] = {}
+    for config in summary.configurations:
+        labels = tuple(config.values[a.name] for a in row_axes) or ("all runs",)
+        row = rows.setdefault(labels, {"labels": list(labels), "cells": [None] * len(columns)})
+        column = columns.index(config.values[column_axis.name]) if column_axis else 0
+        row["cells"][column] = stats(config.metric(metric))
+    return {
+        "caption": metric.label,
+        "row_headings": [a.heading for a in row_axes] or [""],
+        "column_heading": column_axis.heading if column_axis else "",
+        "columns": columns,
+        "rows": list(rows.values()),
+    }
