@@ -387,7 +387,7 @@ def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
     return fig
 
 
-def strips(rows: list[dict], image_shape: tuple[int, int], gap: int = 1) -> Figure:
+def strips(rows: list[dict], image_shape: tuple[int, int], gap: int = 2) -> Figure:
     """Rows of images, one row per entry: interpolations, samples, triplets.
 
     rows: [{"title", "images": (K, D) or (K, D, 3)}]
@@ -429,27 +429,37 @@ def image_grids(panels: list[dict], image_shape: tuple[int, int], cols: int = 10
 
 
 def vae_progression(rows: list[dict], classes: list[str], text: bool,
-                    image_shape: tuple[int, int]) -> Figure:
-    """Per snapshot epoch: the latent scatter beside the decoded latent manifold (if stored).
+                    image_shape: tuple[int, int], max_cols: int = 6) -> Figure:
+    """Snapshot epochs side by side: the latent scatter above the decoded latent manifold.
 
-    rows: [{"title", "codes": (N, Z), "labels": (N,), "manifold": (G*G, D) or None}]
+    rows: [{"title", "codes": (N, Z), "labels": (N,), "manifold": (G*G, D) or None}], one per
+    snapshot epoch; scatters share their axes, so the spreading of the codes reads left to right.
+    A manifold is None where the run kept no weights for that epoch.
     """
-    with_manifold = any(r["manifold"] is not None for r in rows)
-    fig = figure(10 if with_manifold else 6, 4.2 * len(rows))
-    axes = fig.subplots(len(rows), 2 if with_manifold else 1, squeeze=False)
-    for (scatter_ax, *rest), row in zip(axes, rows):
+    cols = min(len(rows), max_cols)
+    blocks = -(-len(rows) // cols)
+    side = 9.4 / cols
+    fig = figure(10, blocks * (2 * side + 0.6))
+    axes = fig.subplots(2 * blocks, cols, squeeze=False)
+    codes = np.concatenate([np.asarray(r["codes"])[:, :2] for r in rows])
+    low, high = np.quantile(codes, [0.002, 0.998], axis=0)  # a few far outliers set no scale
+    for i, row in enumerate(rows):
+        scatter_ax, image_ax = axes[2 * (i // cols), i % cols], axes[2 * (i // cols) + 1, i % cols]
         _scatter_panel(scatter_ax, row["codes"], row["labels"], classes, text)
-        scatter_ax.set_title(row["title"])
-        scatter_ax.set_xlabel("$z_1$")
-        scatter_ax.set_ylabel("$z_2$")
-        if rest and row["manifold"] is not None:
-            manifold = np.asarray(row["manifold"])
-            steps = int(round(np.sqrt(len(manifold))))
-            grid = _images(manifold, image_shape).reshape(steps, steps, *image_shape)
-            _picture(rest[0], tile(grid, gap=0, fill=0.0))
-            rest[0].set_title("decoded grid of the latent plane")
-        elif rest:
-            rest[0].set_axis_off()
+        scatter_ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), title=row["title"])
+        scatter_ax.tick_params(labelsize=8)
+        if row["manifold"] is None:
+            image_ax.set_axis_off()
+            image_ax.text(0.5, 0.5, "weights of this epoch\nnot stored", ha="center",
+                          va="center", color=MUTED, fontsize=8.5, transform=image_ax.transAxes)
+            continue
+        manifold = np.asarray(row["manifold"])
+        steps = int(round(np.sqrt(len(manifold))))
+        grid = _images(manifold, image_shape).reshape(steps, steps, *image_shape)
+        _picture(image_ax, tile(grid, gap=0, fill=0.0))
+    for k in range(len(rows), blocks * cols):  # empty slots of the last block
+        axes[2 * (k // cols), k % cols].set_visible(False)
+        axes[2 * (k // cols) + 1, k % cols].set_visible(False)
     if not text:
         _class_legend(fig, classes)
     return fig
