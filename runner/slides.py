@@ -143,8 +143,7 @@ def _summary(s: sm.Summary) -> dict:
               "denoising autoencoder" if s.denoising else "autoencoder"),
              ("architectures", ", ".join(dict.fromkeys(
                  sm.AXES[0].value(r.spec) for r in s.runs))),
-             ("optimisers", ", ".join(dict.fromkeys(
-                 f"{sm.AXES[1].value(r.spec)}, lr {sm.AXES[4].value(r.spec)}" for r in s.runs))),
+             ("optimisers", "; ".join(_optimisers(s))),
              ("epochs", f"{spec['epochs']:,}"), ("batch size", str(spec["batch_size"])),
              ("runs", f"{n:,} in {len(s.configurations)} configuration"
                       f"{'s' if len(s.configurations) != 1 else ''} × {_seeds_phrase(s)}"
@@ -155,6 +154,17 @@ def _summary(s: sm.Summary) -> dict:
         facts.insert(3, ("noise", f"{spec['noise']['kind']}: {levels}"))
     return {"lede": "What was run, and the numbers that matter.",
             "facts": facts, "highlights": highlights(s)}
+
+
+def _optimisers(s: sm.Summary) -> list[str]:
+    """Each optimiser with its learning rates: "SGD, momentum 0.9: lr 0.05, 0.005"."""
+    rates: dict[str, list[str]] = {}
+    for r in s.runs:
+        rate = sm.AXES[4].value(r.spec)
+        found = rates.setdefault(sm.AXES[1].value(r.spec), [])
+        if rate not in found:
+            found.append(rate)
+    return [f"{name}: lr {', '.join(lrs)}" for name, lrs in rates.items()]
 
 
 def highlights(s: sm.Summary) -> list[dict]:

@@ -1,0 +1,103 @@
+"""Shared fixtures: results of the real pipeline on tiny experiments, trained once per session.
+
+The site tests read what ``tp5-run`` stores, never hand-made numbers, so a change in what the
+runner writes shows up as a failing site test.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+#: Tiny experiments covering every slide kind; the first title tests escaping of user text.
+TINY = {
+    "font-ae": """\
+name: font-ae
+title: "Tiny <script>alert(1)</script> autoencoder"
+description: Two architectures & two learning rates, a smoke test of the autoencoder slides.
+dataset: {name: font}
+model:
+  kind: autoencoder
+  architectures: [[35, 2, 35], [35, 10, 2, 10, 35]]
+training:
+  epochs: 50
+  optimizers: [{name: sgd, learning_rate: [0.5, 0.1], momentum: 0.9}]
+seeds: 2
+report: [summary, error_table, learning_curves, lr_analysis, convergence, latent_scatter,
+         reconstructions, pixel_errors, generated_grid, interpolation]
+""",
+    "font-denoise": """\
+name: font-denoise
+title: Tiny denoising autoencoder
+dataset: {name: font}
+model:
+  kind: autoencoder
+  architectures: [[35, 10, 2, 10, 35]]
+training:
+  epochs: 50
+  optimizers: [{name: adam, learning_rate: 0.01}]
+noise: {kind: bitflip, levels: [0.05, 0.2], eval_draws: 5}
+seeds: 2
+report: [summary, error_table, denoising_baselines, denoising_examples, learning_curves,
+         pixel_errors]
+""",
+    "vae-digits": """\
+name: vae-digits
+title: Tiny VAE on digits
+dataset: {name: mnist-5k, limit: 500}
+model:
+  kind: vae
+  architectures: [[784, 32, 2, 32, 784]]
+training:
+  epochs: 3
+  batch_size: 100
+  optimizers: [{name: adam, learning_rate: 0.001}]
+seeds: 2
+snapshots: [1, 3]
+report: [summary, error_table, learning_curves, latent_scatter, vae_progression,
+         reconstructions, vae_samples, generated_grid, interpolation]
+""",
+}
+XSS_EXPERIMENT = "font-ae"
+
+
+def train(files: list[Path], results: Path, *overrides: str) -> None:
+    """Run the pipeline as a user would (tp5-run), storing results only."""
+    from runner import cli
+
+    code = cli.main([*map(str, files), *overrides, "--results", str(results), "--no-site",
+                     "-q", "-j", "2"])
+    assert code == 0, f"tp5-run failed with exit code {code}"
+
+
+@pytest.fixture(scope="session")
+def tiny_results(tmp_path_factory) -> Path:
+    """A result store holding the TINY experiments, trained by the real pipeline."""
+    root = tmp_path_factory.mktemp("tiny")
+    files = []
+    for name, text in TINY.items():
+        path = root / f"{name}.yaml"
+        path.write_text(text)
+        files.append(path)
+    train(files, root / "results")
+    return root / "results"
+
+
+@pytest.fixture(scope="session")
+def tiny_site(tiny_results, tmp_path_factory) -> Path:
+    """The site rendered from ``tiny_results``."""
+    from runner import site
+
+    site_dir = tmp_path_factory.mktemp("site")
+    site.render(tiny_results, site_dir)
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where tests leave files for people to look at (screenshots); git-ignored."""
+    folder = Path(os.environ.get("TP5_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,279 @@
+"""The site: pages from stored results, links that resolve, numbers that come from the runs,
+user text escaped, unchanged figures not redrawn, and the study rendered in under 30 s."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import numpy as np
+import pytest
+
+from conftest import TINY, XSS_EXPERIMENT, train
+from runner import site, store
+from runner import summary as sm
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Page(HTMLParser):
+    """What a test needs of a page: its references, its ids, its tables' rows as text."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = path
+        self.refs: list[str] = []
+        self.ids: list[str] = []
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.refs += [attrs[k] for k in ("href", "src") if attrs.get(k) is not None]
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def pages(site_dir: Path) -> list[Path]:
+    return sorted(site_dir.rglob("*.html"))
+
+
+def broken_references(site_dir: Path) -> list[str]:
+    """Every reference that is absolute, leaves the site, or names a missing file or anchor."""
+    problems = []
+    for path in pages(site_dir):
+        for ref in Page(path).refs:
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or ref.startswith("/"):
+                problems.append(f"{path.name}: not relative: {ref}")
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if not target.is_file() or site_dir.resolve() not in target.parents:
+                problems.append(f"{path.relative_to(site_dir)}: missing: {ref}")
+            elif parts.fragment and target.suffix == ".html" and (
+                    parts.fragment not in Page(target).ids):
+                problems.append(f"{path.relative_to(site_dir)}: no anchor: {ref}")
+    return problems
+
+
+# ------------------------------------------------------------------------------ whole site
+
+
+def test_the_site_has_every_page(tiny_site):
+    for name in ("index.html", "provenance.html", ".nojekyll", "static/style.css",
+                 "static/slides.js", *(f"{exp}/index.html" for exp in TINY)):
+        assert (tiny_site / name).is_file(), name
+
+
+def test_every_reference_resolves_and_is_relative(tiny_site):
+    assert broken_references(tiny_site) == []
+    for path in pages(tiny_site):
+        html = path.read_text()
+        assert "file://" not in html and str(tiny_site) not in html, path
+
+
+def test_no_figure_failed_to_draw(tiny_site):
+    for path in pages(tiny_site):
+        assert "could not be drawn" not in path.read_text(), path
+
+
+def test_user_text_is_escaped(tiny_site):
+    for path in (tiny_site / "index.html", tiny_site / XSS_EXPERIMENT / "index.html",
+                 tiny_site / "provenance.html"):
+        html = path.read_text()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, path
+        assert "<script>alert" not in html, path
+    assert "Two architectures &amp; two" in (tiny_site / "index.html").read_text()
+
+
+def test_slides_follow_the_report(tiny_site, tiny_results):
+    for name in TINY:
+        report = sm.load(tiny_results, name).report
+        ids = [i for i in Page(tiny_site / name / "index.html").ids
+               if i.replace("-", "_") in report]
+        assert ids == [kind.replace("_", "-") for kind in report]
+
+
+def test_provenance_shows_versions_and_yaml(tiny_site, tiny_results):
+    page = (tiny_site / "provenance.html").read_text()
+    provenance = json.loads((tiny_results / "font-denoise" / "provenance.json").read_text())
+    for key in ("tp5", "numpy", "python", "machine"):
+        assert str(provenance[key]) in page
+    assert "eval_draws: 5" in page  # the resolved YAML of font-denoise
+
+
+# ------------------------------------------------------------------------------ numbers
+
+
+def _metric_of_runs(results: Path, experiment: str, where, path: tuple[str, ...]) -> list:
+    values = []
+    for run in store.load_runs(results, experiment):
+        if where(run.spec) and run.metrics["status"] == "ok":
+            value = run.metrics
+            for key in path:
+                value = value[key]
+            values.append(value)
+    return values
+
+
+def test_error_table_shows_mean_and_std_of_the_stored_runs(tiny_site, tiny_results):
+    """Cell of (35-2-35, lr 0.5): recomputed here from metrics.json, found in the page's row."""
+    values = _metric_of_runs(
+        tiny_results, "font-ae",
+        lambda s: s["architecture"] == [35, 2, 35] and s["optimizer"]["learning_rate"] == 0.5,
+        ("wrong_pixels", "mean"))
+    assert len(values) == 2
+    stat = {"mean": float(np.mean(values)), "std": float(np.std(values, ddof=1))}
+    expected = f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+    rows = Page(tiny_site / "font-ae" / "index.html").rows
+    header = next(r for r in rows if r[:1] == ["architecture"])
+    row = next(r for r in rows if r[:1] == ["35-2-35"])
+    assert row[header.index("0.5")] == expected
+
+
+def test_denoising_table_compares_model_and_baselines(tiny_site, tiny_results):
+    rows = Page(tiny_site / "font-denoise" / "index.html").rows
+    header = next(r for r in rows if "Bayes-optimal" in r)
+    row = next(r for r in rows[rows.index(header):] if r[:1] == ["p = 0.2"])
+    for decoder, label in (("model", "model"), ("bayes", "Bayes-optimal")):
+        values = _metric_of_runs(tiny_results, "font-denoise",
+                                 lambda s: s["noise"]["level"] == 0.2, ("denoise", decoder, "mean"))
+        stat = {"mean": float(np.mean(values)), "std": float(np.std(values, ddof=1))}
+        assert row[header.index(label)] == f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+
+
+def test_index_headline_is_the_best_configuration(tiny_site, tiny_results):
+    summary = sm.load(tiny_results, "vae-digits")
+    values = [r.metrics["train"]["neg_elbo"] for r in summary.runs]
+    assert site.format_number(float(np.mean(values))) in (tiny_site / "index.html").read_text()
+
+
+# ------------------------------------------------------------------------------ re-rendering
+
+
+def _figure_times(site_dir: Path) -> dict[str, int]:
+    return {str(p.relative_to(site_dir)): p.stat().st_mtime_ns
+            for p in site_dir.glob("*/*") if p.suffix in (".svg", ".png")}
+
+
+def test_unchanged_figures_are_not_redrawn(tiny_results, tmp_path):
+    site.render(tiny_results, tmp_path, ["font-denoise"])
+    first = _figure_times(tmp_path)
+    site.render(tiny_results, tmp_path, ["font-denoise"])
+    assert _figure_times(tmp_path) == first
+
+    run = store.load_runs(tiny_results, "font-denoise")[0]
+    stamp = (run.path / "metrics.json").stat()
+    os.utime(run.path / "metrics.json", ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 10**9))
+    try:
+        site.render(tiny_results, tmp_path, ["font-denoise"])
+        again = _figure_times(tmp_path)
+        assert all(again[name] != first[name] for name in first)  # a run changed: all redrawn
+    finally:
+        os.utime(run.path / "metrics.json", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+
+
+def test_rendering_some_experiments_still_lists_all(tiny_results, tmp_path):
+    index = site.render(tiny_results, tmp_path, ["vae-digits"])
+    html = index.read_text()
+    assert all(f">{name}" in html or name in html for name in TINY)
+    assert (tmp_path / "vae-digits" / "index.html").exists()
+    assert not (tmp_path / "font-ae" / "index.html").exists()
+    assert broken_references(tmp_path) == []  # no link to a page that was not rendered
+
+
+def test_an_unknown_experiment_is_refused(tiny_results, tmp_path):
+    with pytest.raises(ValueError, match="no stored results for nope"):
+        site.render(tiny_results, tmp_path, ["nope"])
+
+
+# ------------------------------------------------------------------------------ summaries
+
+
+def _run(arch, level, seed, value, status="ok"):
+    spec = {"id": f"{arch}-{level}-{seed}", "kind": "autoencoder", "dataset": "font",
+            "architecture": arch, "optimizer": {"name": "sgd", "learning_rate": 0.1},
+            "init": "xavier", "normalize": False, "seed": seed, "epochs": 10,
+            "noise": {"kind": "bitflip", "level": level, "eval_draws": 3}}
+    metrics = {"status": status, "denoise": {"model": {"mean": value, "max": 2}}}
+    return store.StoredRun(Path("."), spec, metrics)
+
+
+def _summary(runs):
+    varying, configurations = sm.group(runs, {r.id: i for i, r in enumerate(runs)})
+    return sm.Summary("x", Path("."), {}, "", {}, runs, varying, configurations)
+
+
+def test_swept_axes_become_rows_and_columns():
+    runs = [_run(a, lv, s, 10 * len(a) + lv + s) for a in ([35, 2, 35], [35, 9, 2, 9, 35])
+            for lv in (0.2, 0.05) for s in range(3)]
+    runs.append(_run([35, 2, 35], 0.2, 3, 1e9, status="diverged"))
+    table = sm.pivot(_summary(runs), sm.DENOISED_MEAN)
+    assert table["row_headings"] == ["architecture"]
+    assert table["columns"] == ["p = 0.2", "p = 0.05"]
+    assert [r["labels"] for r in table["rows"]] == [["35-2-35"], ["35-9-2-9-35"]]
+    cell = table["rows"][0]["cells"][0]  # 35-2-35 at 0.2: seeds 0..2, the diverged one left out
+    values = [30 + 0.2 + s for s in range(3)]
+    assert cell["mean"] == pytest.approx(np.mean(values))
+    assert cell["std"] == pytest.approx(np.std(values, ddof=1))
+    assert (cell["n"], cell["dropped"]) == (3, 1)
+
+
+def test_the_representative_run_is_the_median_seed():
+    runs = [_run([35, 2, 35], 0.2, seed, value) for seed, value in enumerate([5, 1, 3, 9, 4])]
+    [config] = _summary(runs).configurations
+    assert config.representative(sm.DENOISED_MEAN).spec["seed"] == 4  # values 1 3 [4] 5 9
+
+
+@pytest.mark.parametrize("value, shown", [(0.38312, "0.383"), (2.0, "2.00"), (153.27, "153"),
+                                          (12, "12"), (None, "–"), (float("nan"), "–"),
+                                          (0.000123, "0.000123")])
+def test_numbers_show_three_significant_digits(value, shown):
+    assert site.format_number(value) == shown
+
+
+def test_std_takes_the_precision_of_the_mean():
+    assert site.format_sd({"mean": 0.383, "std": 0.12}) == "0.120"
+    assert site.format_sd({"mean": 153.2, "std": 1.26}) == "1"
+
+
+# ------------------------------------------------------------------------------ speed
+
+
+def test_the_study_renders_in_under_30_seconds(tmp_path):
+    """The study's experiment files, trained briefly (the sweep shapes and run counts kept),
+    then rendered from scratch on at most 2 cores."""
+    study = sorted((REPO / "experiments").glob("*.yaml"))
+    if not study:
+        pytest.skip("the study's experiment files are not in experiments/ yet")
+    results = tmp_path / "results"
+    font = [p for p in study if "mnist" not in p.name]
+    mnist = [p for p in study if "mnist" in p.name]
+    short = ("training.epochs=20", "snapshots=[1,5,10,20]")
+    if font:
+        train(font, results, *short)
+    if mnist:
+        train(mnist, results, *short, "dataset.name=mnist-5k", "dataset.path=null")
+    start = time.perf_counter()
+    site.render(results, tmp_path / "site", n_jobs=2)
+    seconds = time.perf_counter() - start
+    assert seconds < 30, f"rendering took {seconds:.1f} s"
+    assert broken_references(tmp_path / "site") == []
