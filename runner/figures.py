@@ -286,7 +286,7 @@ def _pair_rows(originals: np.ndarray, outputs: np.ndarray, image_shape, per_row:
     pairs = np.stack([ink(originals), marked(outputs, originals)])  # (2, N, D, 3)
     pad = np.ones((2, -n % cols, *pairs.shape[2:]))
     pairs = np.concatenate([pairs, pad], axis=1)
-    grid = _images(pairs, image_shape).reshape(2, -1, cols, *image_shape, 3)  # (2, rows, C, h, w, 3)
+    grid = _images(pairs, image_shape).reshape(2, -1, cols, *image_shape, 3)  # (2, R, C, h, w, 3)
     return _stack_rows([tile(grid[:, r], gap=2) for r in range(grid.shape[1])], gap=5)
 
 

@@ -464,7 +464,8 @@ def data_of(spec: dict) -> datasets.Data:
 
 
 def model_of(run: store.StoredRun, params: dict | None = None):
-    return models.build(run.spec, params=run.params if params is None else params)
+    """The run's model from its final weights, or from ``params`` (a snapshot's)."""
+    return models.build(run.spec, params=final_params(run.params) if params is None else params)
 
 
 def _history(path: str, key: str) -> np.ndarray:
