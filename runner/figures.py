@@ -287,10 +287,10 @@ def _pair_rows(originals: np.ndarray, outputs: np.ndarray, image_shape, per_row:
     pad = np.ones((2, -n % cols, *pairs.shape[2:]))
     pairs = np.concatenate([pairs, pad], axis=1)
     grid = _images(pairs, image_shape).reshape(2, -1, cols, *image_shape, 3)  # (2, R, C, h, w, 3)
-    return _stack_rows([tile(grid[:, r], gap=2) for r in range(grid.shape[1])], gap=5)
+    return _stack_rows([tile(grid[:, r], gap=2) for r in range(grid.shape[1])], gap=8)
 
 
-def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: int = 16):
+def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: int = 32):
     """Originals above their thresholded reconstructions; wrong pixels in red.
 
     panels: [{"title", "originals": (N, D), "outputs": (N, D)}]
@@ -298,8 +298,8 @@ def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: i
     pictures = [_pair_rows(np.asarray(p["originals"]), p["outputs"], image_shape, per_row)
                 for p in panels]
     height, width = pictures[0].shape[:2]
-    panel_inches = 8.5 * height / width + 0.35  # square pixels, room for the title
-    fig = figure(8.5, panel_inches * len(panels))
+    panel_inches = 10 * height / width + 0.35  # square pixels, room for the title
+    fig = figure(10, panel_inches * len(panels))
     axes = fig.subplots(len(panels), 1, squeeze=False).ravel()
     for ax, panel, picture in zip(axes, panels, pictures):
         _picture(ax, picture)
@@ -508,6 +508,9 @@ def _ecdf_panel(ax, series: list[dict], key: str, xlabel: str, end: float) -> No
             ax.step(np.r_[reached[0], reached], np.r_[0, share], where="post", color=colour(i),
                     linestyle=style, linewidth=1.7,
                     label=f"{s['label']}" if bound == "le1" else None)
+    if not ax.lines:
+        ax.text(0.5, 0.5, "no run reached ≤ 1 wrong pixel", ha="center", va="center",
+                color=MUTED, transform=ax.transAxes)
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, end)  # the whole training: runs that never reach the bar show as a gap to 1
     ax.set_xlabel(xlabel)

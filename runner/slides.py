@@ -520,7 +520,8 @@ def prepare_reconstructions(runs: list[dict]):
         panels.append({"title": ref["title"], "originals": x,
                        "outputs": model_of(run).reconstruct(x)[0]})
     shape = datasets.INFO[runs[0]["spec"]["dataset"]].image_shape
-    return figures.reconstructions(panels, shape, per_row=16)
+    glyphs = datasets.INFO[runs[0]["spec"]["dataset"]].kind == "glyphs"
+    return figures.reconstructions(panels, shape, per_row=32 if glyphs else 16)
 
 
 def prepare_pixel_errors(series: list[dict], dataset: str):
