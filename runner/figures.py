@@ -210,9 +210,11 @@ def latent_scatter(panels: list[dict], classes: list[str], text: bool) -> Figure
     panels: [{"title", "codes": (N, Z), "labels": (N,)}]; text labels glyphs, colours digits.
     """
     cols = min(len(panels), 3)
-    fig = figure(10, 3.6 * -(-len(panels) // cols) + 0.3)
+    side = 3.3 if cols > 1 else 4.6
+    fig = figure(side * cols + (0.9 if not text else 0), side * -(-len(panels) // cols) + 0.3)
     axes = _panels(fig, len(panels), cols)
     for ax, panel in zip(axes, panels):
+        ax.set_box_aspect(1)
         _scatter_panel(ax, panel["codes"], panel["labels"], classes, text)
         ax.set_title(panel["title"])
         ax.set_xlabel("$z_1$")
@@ -279,23 +281,27 @@ def _stack_rows(pictures: list[np.ndarray], gap: int) -> np.ndarray:
     return np.concatenate(parts, axis=0)
 
 
-def _pair_rows(originals: np.ndarray, outputs: np.ndarray, image_shape, per_row: int):
-    """Rows of originals above their marked reconstructions, as one RGB picture."""
+def _pair_rows(originals: np.ndarray, outputs: np.ndarray, image_shape, per_row: int,
+               mark: bool):
+    """Rows of originals above their reconstructions (thresholded and marked, or grey)."""
     n = len(originals)
     cols = min(per_row, n)
-    pairs = np.stack([ink(originals), marked(outputs, originals)])  # (2, N, D, 3)
+    shown = marked(outputs, originals) if mark else ink(outputs)
+    pairs = np.stack([ink(originals), shown])  # (2, N, D, 3)
     pad = np.ones((2, -n % cols, *pairs.shape[2:]))
     pairs = np.concatenate([pairs, pad], axis=1)
     grid = _images(pairs, image_shape).reshape(2, -1, cols, *image_shape, 3)  # (2, R, C, h, w, 3)
     return _stack_rows([tile(grid[:, r], gap=2) for r in range(grid.shape[1])], gap=8)
 
 
-def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: int = 32):
-    """Originals above their thresholded reconstructions; wrong pixels in red.
+def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: int = 32,
+                    mark: bool = True):
+    """Originals above their reconstructions. ``mark``: binary glyphs, where the output is
+    thresholded at 0.5 and wrong pixels are red; otherwise grey levels, as decoded.
 
     panels: [{"title", "originals": (N, D), "outputs": (N, D)}]
     """
-    pictures = [_pair_rows(np.asarray(p["originals"]), p["outputs"], image_shape, per_row)
+    pictures = [_pair_rows(np.asarray(p["originals"]), p["outputs"], image_shape, per_row, mark)
                 for p in panels]
     height, width = pictures[0].shape[:2]
     panel_inches = 10 * height / width + 0.35  # square pixels, room for the title
@@ -438,8 +444,8 @@ def vae_progression(rows: list[dict], classes: list[str], text: bool,
     """
     cols = min(len(rows), max_cols)
     blocks = -(-len(rows) // cols)
-    side = 9.4 / cols
-    fig = figure(10, blocks * (2 * side + 0.6))
+    side = min(9.2 / cols, 2.8)
+    fig = figure(side * cols + 0.8, blocks * (2 * side + 0.6))
     axes = fig.subplots(2 * blocks, cols, squeeze=False)
     codes = np.concatenate([np.asarray(r["codes"])[:, :2] for r in rows])
     low, high = np.quantile(codes, [0.002, 0.998], axis=0)  # a few far outliers set no scale

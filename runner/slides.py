@@ -264,8 +264,11 @@ def _latent_scatter(s: sm.Summary) -> dict:
 
 def _reconstructions(s: sm.Summary) -> dict:
     many = len(s.configurations) > 1
-    return {"lede": "Each original above its reconstruction, thresholded at 0.5; wrong pixels "
-                    "in red.", "note": _representative_note(s),
+    lede = ("Each original above its reconstruction, thresholded at 0.5; wrong pixels in red."
+            if _info(s).kind == "glyphs" else
+            f"{DIGIT_EXAMPLES} training images, spread over the set, above their "
+            "reconstructions.")
+    return {"lede": lede, "note": _representative_note(s),
             "figure": _job("reconstructions", ".png", "Originals and reconstructions",
                            runs=[_run_ref(c, r, many) for c, r in _representatives(s)])}
 
@@ -375,8 +378,9 @@ def _vae_progression(s: sm.Summary) -> dict:
     config, run = _representatives(s)[0]
     return {"lede": "The latent codes of the training set at each snapshot epoch, coloured by "
                     "class, beside what the decoder draws over the plane at that epoch.",
-            "note": (f"Seed {run.spec['seed']} of {config.label}, the median of its "
-                     f"{_seeds_phrase(s)} by {s.headline.label}."),
+            "note": (f"Seed {run.spec['seed']}"
+                     + (f" of {config.label}" if len(s.configurations) > 1 else "")
+                     + f", the median of its {_seeds_phrase(s)} by {s.headline.label}."),
             "figure": _job("progression", ".png", "Latent space at snapshot epochs",
                            run=_run_ref(config, run, False))}
 
@@ -508,7 +512,7 @@ def prepare_scatter(runs: list[dict], dataset: str):
     return figures.latent_scatter(panels, classes, text=datasets.INFO[dataset].kind == "glyphs")
 
 
-DIGIT_EXAMPLES = 32  # reconstructions of MNIST show the first 32 training digits
+DIGIT_EXAMPLES = 32  # reconstructions of MNIST: 32 training digits spread over the set
 
 
 def prepare_reconstructions(runs: list[dict]):
@@ -516,12 +520,13 @@ def prepare_reconstructions(runs: list[dict]):
     for ref in runs:
         run = _load(ref)
         x = data_of(run.spec).x_train
-        x = x if datasets.INFO[run.spec["dataset"]].kind == "glyphs" else x[:DIGIT_EXAMPLES]
+        if datasets.INFO[run.spec["dataset"]].kind != "glyphs":  # spread over all classes
+            x = x[np.linspace(0, len(x) - 1, DIGIT_EXAMPLES).astype(int)]
         panels.append({"title": ref["title"], "originals": x,
                        "outputs": model_of(run).reconstruct(x)[0]})
     shape = datasets.INFO[runs[0]["spec"]["dataset"]].image_shape
     glyphs = datasets.INFO[runs[0]["spec"]["dataset"]].kind == "glyphs"
-    return figures.reconstructions(panels, shape, per_row=32 if glyphs else 16)
+    return figures.reconstructions(panels, shape, per_row=32 if glyphs else 16, mark=glyphs)
 
 
 def prepare_pixel_errors(series: list[dict], dataset: str):
