@@ -23,6 +23,7 @@ import numpy as np  # noqa: E402
 from matplotlib.colors import ListedColormap, to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from PIL import Image  # noqa: E402
 
 CSS_DPI = 96  # CSS pixels per inch: browsers draw 1 in = 96 px
 PNG_SCALE = 2  # PNGs carry twice the pixels of their CSS size
@@ -58,12 +59,14 @@ def save(fig: Figure, path: Path) -> tuple[int, int]:
     """Write SVG or 2x PNG by the file's suffix; returns the CSS size (width, height) in px."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    width, height = (round(v * CSS_DPI) for v in fig.get_size_inches())
+    fig.set_size_inches(width / CSS_DPI, height / CSS_DPI)  # whole CSS pixels
     if path.suffix == ".svg":
         fig.savefig(path, format="svg", metadata={"Date": None})
-    else:
-        fig.savefig(path, format="png", dpi=CSS_DPI * PNG_SCALE, metadata={"Software": None})
-    width, height = fig.get_size_inches()
-    return round(width * CSS_DPI), round(height * CSS_DPI)
+        return width, height
+    fig.savefig(path, format="png", dpi=CSS_DPI * PNG_SCALE, metadata={"Software": None})
+    with Image.open(path) as image:  # the pixels Agg wrote, rounding included
+        return tuple(-(-n // PNG_SCALE) for n in image.size)
 
 
 def colour(i: int) -> str:

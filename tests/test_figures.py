@@ -40,7 +40,7 @@ def test_png_carries_twice_its_css_pixels(tmp_path):
                                   FONT)
     path, (width, height) = _save(fig, tmp_path, "recon.png")
     with Image.open(path) as image:
-        assert image.size == (2 * width, 2 * height)
+        assert abs(image.size[0] - 2 * width) <= 1 and abs(image.size[1] - 2 * height) <= 1
 
 
 def test_saving_twice_gives_the_same_bytes(tmp_path):
