@@ -1,0 +1,165 @@
+"""tp5-run: train every combination an experiment YAML asks for, then render the site.
+
+    tp5-run experiments/denoising.yaml
+    tp5-run experiments/*.yaml -j 2
+    tp5-run experiments/vae-mnist.yaml training.epochs=5 seeds=1
+    tp5-run experiments/learning-rate.yaml --dry-run
+
+Exit codes: 0 done; 1 some runs failed (the others are stored); 2 the input is wrong (one line
+per problem, nothing trained); 130 interrupted (finished runs are kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from runner import __version__, datasets, sweep
+from runner.config import ConfigError, load_experiment, schema
+from runner.parallel import BackendError, cpu_count
+
+EPILOG = """\
+overrides: KEY=VALUE changes any field of every FILE, e.g. training.epochs=5, seeds=2,
+  model.architectures=[[35,2,35]], training.optimizers.0.learning_rate=0.01, noise=null.
+
+exit codes: 0 done, 1 some runs failed, 2 bad input, 130 interrupted.
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="tp5-run", description="Train every combination an experiment YAML asks for, "
+        "keep every result, and render a static HTML report.", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("items", nargs="*", metavar="FILE|KEY=VALUE",
+                   help="experiment YAML files, then optional overrides")
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                   help="worker processes (default: all cores)")
+    p.add_argument("--results", type=Path, default=Path("results"), metavar="DIR",
+                   help="result store (default: results/)")
+    p.add_argument("--site", type=Path, default=Path("site"), metavar="DIR",
+                   help="where the HTML report goes (default: site/)")
+    p.add_argument("--force", action="store_true", help="retrain runs that are already stored")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the plan (runs, packs, already stored) and train nothing")
+    p.add_argument("--no-site", action="store_true", help="train, but do not render the site")
+    p.add_argument("--site-only", action="store_true",
+                   help="render the site from stored results, train nothing")
+    p.add_argument("--backend", choices=("local", "dask"), default="local",
+                   help="local worker processes (default) or a dask.distributed cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="dask scheduler address, e.g. tcp://host:8786 (with --backend dask)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, only errors")
+    p.add_argument("-v", "--verbose", action="store_true", help="show full error tracebacks")
+    p.add_argument("--schema", action="store_true",
+                   help="print the experiment JSON Schema (for editors) and exit")
+    p.add_argument("--version", action="version", version=f"tp5 {__version__}")
+    return p
+
+
+def split_items(items: list[str]) -> tuple[list[Path], list[str]]:
+    """Files are the arguments that are not KEY=VALUE (a path with '=' that exists is a file)."""
+    files, overrides = [], []
+    for item in items:
+        is_override = "=" in item and not Path(item).exists()
+        (overrides if is_override else files).append(item if is_override else Path(item))
+    return files, overrides
+
+
+def load_all(files: list[Path], overrides: list[str]):
+    """Every experiment, or every problem of every file at once (then exit code 2)."""
+    experiments, problems = [], []
+    for path in files:
+        try:
+            experiments.append(load_experiment(path, overrides))
+        except ConfigError as exc:
+            problems += exc.problems
+    names = [exp.name for exp in experiments]
+    for path, exp in zip(files, experiments):
+        if names.count(exp.name) > 1:
+            problems.append(f"{path}: name: '{exp.name}' is used by several files "
+                            "(each experiment needs its own name)")
+    return experiments, problems
+
+
+def check_datasets(experiments) -> list[str]:
+    """Load each dataset once up front: a missing download fails here, in one plain line."""
+    problems, seen = [], set()
+    for exp in experiments:
+        key = (exp.dataset.name, str(exp.dataset.path))
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            datasets.load(exp.dataset.name, exp.dataset.path)
+        except datasets.DatasetError as exc:
+            problems.append(f"{exp.name}: dataset {exp.dataset.name}: {exc}")
+    return problems
+
+
+def fail(lines: list[str], code: int = 2) -> int:
+    for line in lines:
+        print(line, file=sys.stderr)
+    return code
+
+
+def render_site(args) -> None:
+    from runner import site  # matplotlib and jinja load only when a site is rendered
+
+    index = site.render(args.results, args.site)
+    if not args.quiet:
+        print(f"site: {index}")
+
+
+def summarise(outcome: sweep.Outcome, args) -> None:
+    """The closing lines: what was trained, and every failure even when quiet."""
+    if not args.quiet:
+        print(f"trained {outcome.trained} run(s) in {outcome.seconds:.1f} s"
+          + (f"; {len(outcome.diverged)} diverged (stored as such)" if outcome.diverged else ""))
+    if outcome.failed:
+        print(f"{len(outcome.failed)} run(s) failed; errors are in {args.results}/*/failed/:",
+              file=sys.stderr)
+        for run_id, error in list(outcome.failed.items())[: None if args.verbose else 5]:
+            print(f"  {run_id}: {error}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.schema:
+        print(json.dumps(schema(), indent=2))
+        return 0
+    files, overrides = split_items(args.items)
+    if not files and not args.site_only:
+        parser().print_usage(sys.stderr)
+        return fail(["tp5-run: error: give at least one experiment YAML file"])
+    experiments, problems = load_all(files, overrides)
+    if problems:
+        return fail(problems)
+    if args.site_only:
+        render_site(args)
+        return 0
+
+    n_jobs = args.jobs if args.jobs > 0 else cpu_count()
+    planned = sweep.plan(experiments, args.results, force=args.force)
+    if args.dry_run:
+        print(sweep.describe(planned, n_jobs))
+        return 0
+    if any(p.todo for p in planned) and (problems := check_datasets(experiments)):
+        return fail(problems)
+    try:
+        outcome = sweep.run(planned, args.results, n_jobs, args.backend, args.scheduler,
+                            quiet=args.quiet)
+    except BackendError as exc:
+        return fail([f"tp5-run: {exc}"])
+    except KeyboardInterrupt:
+        return fail(["interrupted: finished runs are stored; run the same command to go on"], 130)
+    summarise(outcome, args)
+    if not args.no_site:
+        render_site(args)
+    return 1 if outcome.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""A sweep: the runs of one or more experiments that are not stored yet, trained and stored.
+
+The order of events is what makes a killed sweep safe to run again: the expanded plan is saved
+before anything trains (like Hydra's multirun.yaml), each pack's runs are stored the moment the
+pack comes back, and a rerun starts by clearing half-written leftovers and skipping stored ids.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import yaml
+from tqdm import tqdm
+
+from runner import __version__, store
+from runner.config import Experiment
+from runner.parallel import cpu_count, execute
+from runner.plan import Pack, Run, expand, pack
+
+
+@dataclass
+class Planned:
+    """One experiment's runs, split into what is stored and what is left to train."""
+
+    experiment: Experiment
+    runs: list[Run]
+    todo: list[Run]
+
+    @property
+    def n_stored(self) -> int:
+        return len(self.runs) - len(self.todo)
+
+
+@dataclass
+class Outcome:
+    """What a sweep did, for the summary line and the exit code."""
+
+    trained: int = 0
+    diverged: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # run id -> last line of the error
+    seconds: float = 0.0
+
+
+def plan(experiments: list[Experiment], results: Path, force: bool = False) -> list[Planned]:
+    planned = []
+    for exp in experiments:
+        runs = expand(exp)
+        stored = set() if force else store.stored_ids(results, exp.name)
+        planned.append(Planned(exp, runs, [r for r in runs if r.id not in stored]))
+    return planned
+
+
+def packs_of(planned: list[Planned], n_workers: int) -> list[Pack]:
+    total = sum(len(p.todo) for p in planned)
+    packs = []
+    for p in planned:
+        # each experiment's share of the workers, so a small one is not split needlessly
+        share = max(1, round(n_workers * len(p.todo) / total)) if total else 1
+        packs += pack(p.experiment.name, p.todo, share)
+    return packs
+
+
+def provenance() -> dict:
+    return {
+        "tp5": __version__, "numpy": np.__version__, "python": platform.python_version(),
+        "platform": platform.platform(), "machine": platform.machine(),
+        "processor": platform.processor() or platform.machine(), "cpus": cpu_count(),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def save_plan(p: Planned, results: Path) -> None:
+    """Write the resolved config and every run spec before training starts."""
+    folder = store.experiment_dir(results, p.experiment.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    store.remove_temporaries(results, p.experiment.name)
+    config = p.experiment.model_dump(mode="json")
+    store.write_text(folder / "experiment.yaml", yaml.safe_dump(config, sort_keys=False))
+    store.write_json(folder / "plan.json", [run.spec for run in p.runs])
+
+
+def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "local",
+        scheduler: str | None = None, quiet: bool = False) -> Outcome:
+    """Train every run left to train; store each result as its pack comes back."""
+    for p in planned:
+        save_plan(p, results)
+    outcome = Outcome()
+    total = sum(len(p.todo) for p in planned)
+    start = time.perf_counter()
+    packs = packs_of(planned, n_jobs if backend == "local" else cpu_count())
+    with tqdm(total=total, unit="run", disable=quiet or total == 0, file=sys.stderr,
+              dynamic_ncols=True) as bar:
+        for results_of_pack in execute(packs, n_jobs, backend, scheduler):
+            for result in results_of_pack:
+                _store(result, results, outcome)
+            bar.update(len(results_of_pack))
+    outcome.seconds = time.perf_counter() - start
+    for p in planned:
+        store.write_json(store.experiment_dir(results, p.experiment.name) / "provenance.json",
+                         provenance())
+    return outcome
+
+
+def _store(result, results: Path, outcome: Outcome) -> None:
+    experiment = result.spec["experiment"]
+    if result.error:
+        store.write_failure(results, experiment, result.spec, result.error)
+        outcome.failed[result.id] = result.error.strip().splitlines()[-1]
+        return
+    store.write_run(results, experiment, result.spec, result.metrics, result.arrays)
+    outcome.trained += 1
+    if result.metrics["status"] == "diverged":
+        outcome.diverged.append(result.id)
+
+
+def describe(planned: list[Planned], n_workers: int) -> str:
+    """The --dry-run table: runs, packs and what is already stored, per experiment."""
+    lines = [f"{'experiment':<24} {'runs':>6} {'stored':>7} {'to train':>9} {'packs':>6}"]
+    for p in planned:
+        n_packs = len(pack(p.experiment.name, p.todo, n_workers)) if p.todo else 0
+        lines.append(f"{p.experiment.name:<24} {len(p.runs):>6} {p.n_stored:>7} "
+                     f"{len(p.todo):>9} {n_packs:>6}")
+    return "\n".join(lines)
+

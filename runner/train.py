@@ -1,0 +1,267 @@
+"""Train one pack: build its ensemble, fit it, measure every member.
+
+``run_pack`` is a pure function of the pack (no globals, no files written): it returns one
+``RunResult`` per run, which the main process writes to the store. That keeps workers free of
+shared state, so the same pack gives the same numbers in a local process or on a dask worker
+on another machine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import traceback
+
+import numpy as np
+
+from nets import noise as noise_models
+from nets import optimizers
+from runner import baselines, datasets, models
+from runner.plan import Pack
+
+#: Spawn key of the generator that draws evaluation noise: a stream of each run's seed that
+#: training never touches, so evaluation inputs are fresh and independent of the training draws.
+EVAL_STREAM = 0xE7A1
+
+
+@dataclasses.dataclass
+class RunResult:
+    """What one run produced; ``error`` is set (and the rest empty) when its pack raised."""
+
+    spec: dict
+    metrics: dict = dataclasses.field(default_factory=dict)
+    arrays: dict = dataclasses.field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.spec["id"]
+
+
+def eval_generator(seed: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(EVAL_STREAM,)))
+
+
+def load_data(spec: dict) -> datasets.Data:
+    """The run's dataset in its dtype, cut to ``dataset_limit`` training samples if set.
+
+    The samples kept are evenly spaced through the set, so a limit keeps every class even where
+    the data is sorted by label (mnist-5k is).
+    """
+    data = datasets.load(spec["dataset"], spec["dataset_path"], dtype=np.dtype(spec["dtype"]))
+    limit = spec["dataset_limit"]
+    if limit is None or limit >= len(data.x_train):
+        return data
+    keep = np.linspace(0, len(data.x_train) - 1, limit).round().astype(int)
+    return dataclasses.replace(data, x_train=data.x_train[keep], y_train=data.y_train[keep])
+
+
+def run_pack(pack: Pack) -> list[RunResult]:
+    """Train a pack; an exception becomes an error result for each of its runs, never a crash."""
+    try:
+        data = load_data(pack.spec)
+        train = _train_vae if pack.spec["kind"] == "vae" else _train_autoencoder
+        return train(pack, data)
+    except Exception:  # noqa: BLE001 - one pack's failure must not stop the sweep
+        error = traceback.format_exc()
+        return [RunResult(run.spec, error=error) for run in pack.runs]
+
+
+# ---------------------------------------------------------------------------------------------
+# shared pieces
+
+
+def _optimizer(pack: Pack):
+    options = {k: v for k, v in pack.spec["optimizer"].items() if k not in ("name", "learning_rate")}
+    rates = np.array([run.learning_rate for run in pack.runs])
+    return optimizers.make(pack.spec["optimizer"]["name"], learning_rate=rates, **options)
+
+
+def _batch_size(spec: dict) -> int | None:
+    return None if spec["batch_size"] == "full" else spec["batch_size"]
+
+
+class Recorder:
+    """Epoch callback: keeps latent codes at the snapshot epochs, and optional per-epoch probes.
+
+    ``probes`` maps a history name to a function of the model returning one value per member;
+    it is called after every epoch (used for wrong pixels and held-out loss per epoch).
+    """
+
+    def __init__(self, x, snapshots, epochs, n_members, probes=None):
+        self.x = x
+        self.snapshots = set(snapshots)
+        self.codes: dict[str, np.ndarray] = {}
+        self.probes = probes or {}
+        self.traces = {name: np.full((n_members, epochs), np.nan) for name in self.probes}
+
+    def __call__(self, epoch: int, model) -> None:
+        if epoch in self.snapshots:
+            self.codes[f"epoch_{epoch}"] = model.encode(self.x)  # (S, N, Z)
+        for name, probe in self.probes.items():
+            self.traces[name][:, epoch - 1] = probe(model)
+
+
+def _member(arrays: dict[str, np.ndarray], k: int) -> dict[str, np.ndarray]:
+    return {name: value[k] for name, value in arrays.items()}
+
+
+def _status(final_loss: float) -> str:
+    return "ok" if np.isfinite(final_loss) else "diverged"
+
+
+def _timing(seconds: float, pack: Pack) -> dict:
+    """Per-run seconds are the pack's wall time shared equally among its members."""
+    return {"seconds": seconds / len(pack.runs), "pack_seconds": seconds,
+            "pack_size": len(pack.runs)}
+
+
+# ---------------------------------------------------------------------------------------------
+# autoencoder
+
+
+def wrong_pixels(output: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Pixels on the wrong side of 0.5, per sample: (..., N, D) -> (..., N)."""
+    return ((output > 0.5) != (target > 0.5)).sum(axis=-1)
+
+
+def _pixel_summary(per_char: np.ndarray) -> dict:
+    """Statistics of wrong pixels per character (per_char: (N,)) as plain JSON numbers."""
+    return {"max": int(per_char.max()), "mean": float(per_char.mean()),
+            "chars_le1": int((per_char <= 1).sum()), "share_le1": float((per_char <= 1).mean()),
+            "per_char": per_char.tolist()}
+
+
+def _first_epoch(trace: np.ndarray, bound: int) -> int | None:
+    """First epoch (1-based) whose max wrong pixels is at most ``bound``, or None."""
+    hits = np.flatnonzero(trace <= bound)
+    return int(hits[0]) + 1 if hits.size else None
+
+
+def _convergence(trace: np.ndarray, seconds_per_epoch: float) -> dict:
+    result = {}
+    for name, bound in (("zero", 0), ("le1", 1)):
+        epoch = _first_epoch(trace, bound)
+        result[f"epochs_to_{name}"] = epoch
+        result[f"seconds_to_{name}"] = None if epoch is None else epoch * seconds_per_epoch
+    return result
+
+
+def _denoise_metrics(model, pack: Pack, x: np.ndarray) -> list[dict]:
+    """Wrong pixels against the clean glyph on fresh noisy draws, for the model and baselines."""
+    spec = pack.spec["noise"]
+    draws = np.repeat(x, spec["eval_draws"], axis=0)  # (N * draws, D), glyph-major
+    levels = np.array([run.noise_level for run in pack.runs])
+    rngs = [eval_generator(run.seed) for run in pack.runs]
+    noisy = noise_models.make(spec["kind"], levels).apply(draws, rngs)  # (S, M, D)
+    denoised = model.reconstruct(noisy)  # (S, M, D)
+    results = []
+    for k, run in enumerate(pack.runs):
+        decoded = {"model": denoised[k],
+                   **baselines.decode_all(x, noisy[k], spec["kind"], run.noise_level)}
+        results.append({
+            name: _pixel_summary(
+                wrong_pixels(out, draws).reshape(len(x), -1).mean(axis=1))
+            for name, out in decoded.items()
+        })
+    return results
+
+
+def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pixel mean and std; a constant pixel keeps std 1 so it maps to 0 instead of NaN."""
+    std = x.std(axis=0)
+    return x.mean(axis=0), np.where(std > 0, std, 1.0)
+
+
+def _train_autoencoder(pack: Pack, data: datasets.Data) -> list[RunResult]:
+    spec = pack.spec
+    x = data.x_train  # (N, D)
+    model = models.build(spec, seeds=[run.seed for run in pack.runs])
+    if spec["normalize"]:
+        model.set_input_scaling(*_standardise(x))
+    noise = None
+    if spec["noise"]:
+        levels = np.array([run.noise_level for run in pack.runs])
+        noise = noise_models.make(spec["noise"]["kind"], levels)
+    probes = {} if noise else {"wrong_max": lambda m: wrong_pixels(m.reconstruct(x), x).max(-1)}
+    recorder = Recorder(x, spec["snapshots"], spec["epochs"], len(pack.runs), probes)
+
+    start = time.perf_counter()
+    history = model.fit(x, epochs=spec["epochs"], optimizer=_optimizer(pack),
+                        batch_size=_batch_size(spec), noise=noise, callback=recorder)
+    seconds = time.perf_counter() - start
+
+    output = model.reconstruct(x)  # (S, N, D)
+    per_char = wrong_pixels(output, x)  # (S, N)
+    mse = ((output - x) ** 2).mean(axis=(1, 2))
+    denoise = _denoise_metrics(model, pack, x) if noise else None
+    latent = {"train": model.encode(x), **recorder.codes}
+    params = model.params
+    results = []
+    for k, run in enumerate(pack.runs):
+        final_loss = float(history["loss"][k, -1])
+        metrics = {"status": _status(final_loss), "final_loss": final_loss, "mse": float(mse[k]),
+                   "wrong_pixels": _pixel_summary(per_char[k]), "timing": _timing(seconds, pack)}
+        if denoise:
+            metrics["denoise"] = denoise[k]
+        else:
+            metrics["convergence"] = _convergence(recorder.traces["wrong_max"][k],
+                                                  seconds / len(pack.runs) / spec["epochs"])
+        arrays = {
+            "history": {"loss": history["loss"][k], **_member(recorder.traces, k)},
+            "model": _member(params, k),
+            "latent": {**_member(latent, k), "labels": data.y_train},
+        }
+        results.append(RunResult(run.spec, _json_safe(metrics), arrays))
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# variational autoencoder
+
+
+def _elbo_terms(evaluation: dict, k: int) -> dict:
+    return {name: float(evaluation[name][k]) for name in ("recon", "kl", "neg_elbo")}
+
+
+def _train_vae(pack: Pack, data: datasets.Data) -> list[RunResult]:
+    spec = pack.spec
+    x, x_test = data.x_train, data.x_test
+    model = models.build(spec, seeds=[run.seed for run in pack.runs])
+    probes = {} if x_test is None else {"test_neg_elbo": lambda m: m.evaluate(x_test)["neg_elbo"]}
+    recorder = Recorder(x, spec["snapshots"], spec["epochs"], len(pack.runs), probes)
+
+    start = time.perf_counter()
+    history = model.fit(x, epochs=spec["epochs"], optimizer=_optimizer(pack),
+                        batch_size=_batch_size(spec) or len(x), callback=recorder)
+    seconds = time.perf_counter() - start
+
+    train_eval = model.evaluate(x)
+    test_eval = model.evaluate(x_test) if x_test is not None else None
+    latent = {"train": model.encode(x), **recorder.codes}
+    params = model.params
+    results = []
+    for k, run in enumerate(pack.runs):
+        final_loss = float(history["loss"][k, -1])
+        metrics = {"status": _status(final_loss), "final_loss": final_loss,
+                   "train": _elbo_terms(train_eval, k),
+                   "test": _elbo_terms(test_eval, k) if test_eval else None,
+                   "timing": _timing(seconds, pack)}
+        arrays = {
+            "history": {**_member(history, k), **_member(recorder.traces, k)},
+            "model": _member(params, k),
+            "latent": {**_member(latent, k), "labels": data.y_train},
+        }
+        results.append(RunResult(run.spec, _json_safe(metrics), arrays))
+    return results
+
+
+def _json_safe(value):
+    """NaN and inf become None: strict JSON readers (browsers) reject them."""
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value

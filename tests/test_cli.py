@@ -1,0 +1,199 @@
+"""tp5-run end to end: plans, stores, resumes, recovers from failures, and explains bad input."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from runner import cli, store, train
+
+SWEEP = """\
+name: tiny
+dataset: {name: font}
+model:
+  kind: autoencoder
+  architectures: [[35, 10, 2, 10, 35], [35, 2, 35]]
+training:
+  epochs: 30
+  optimizers:
+    - {name: adam, learning_rate: [0.01, 0.001]}
+noise: {kind: bitflip, levels: [0.1]}
+seeds: 3
+"""
+
+
+def write(tmp_path, text=SWEEP, name="tiny.yaml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def tp5(*args, cwd=None, timeout=300):
+    """tp5-run in a fresh process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "runner.cli", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def stored(results, name="tiny"):
+    """Every stored run's metrics (timings aside) and weights, by run id."""
+    out = {}
+    for run in store.load_runs(results, name):
+        metrics = {k: v for k, v in run.metrics.items() if k != "timing"}
+        out[run.id] = (metrics, run.params)
+    return out
+
+
+def assert_same_runs(a, b):
+    assert a.keys() == b.keys()
+    for run_id in a:
+        assert a[run_id][0] == b[run_id][0], run_id
+        for key in a[run_id][1]:
+            np.testing.assert_array_equal(a[run_id][1][key], b[run_id][1][key], strict=True)
+
+
+def test_a_sweep_stores_every_run_and_a_rerun_trains_nothing(tmp_path, capsys):
+    path = write(tmp_path)
+    results = tmp_path / "results"
+    assert cli.main([str(path), "--results", str(results), "--no-site", "-j", "1", "-q"]) == 0
+    runs = store.load_runs(results, "tiny")
+    assert len(runs) == 2 * 2 * 3
+    assert all(run.metrics["status"] == "ok" for run in runs)
+    assert (results / "tiny" / "experiment.yaml").exists()
+    assert len(json.loads((results / "tiny" / "plan.json").read_text())) == 12
+    capsys.readouterr()
+    assert cli.main([str(path), "--results", str(results), "--no-site", "-j", "1"]) == 0
+    assert "trained 0 run(s)" in capsys.readouterr().out
+
+
+def test_results_do_not_depend_on_workers_or_backend(tmp_path):
+    from distributed import Client, LocalCluster
+
+    path = write(tmp_path)
+    by_workers = {}
+    for jobs in (1, 2):
+        results = tmp_path / f"j{jobs}"
+        assert cli.main([str(path), "--results", str(results), "--no-site", "-q",
+                         "-j", str(jobs)]) == 0
+        by_workers[jobs] = stored(results)
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address=None, processes=True) as cluster, Client(cluster):
+        results = tmp_path / "dask"
+        assert cli.main([str(path), "--results", str(results), "--no-site", "-q",
+                         "--backend", "dask", "--scheduler", cluster.scheduler_address]) == 0
+    assert_same_runs(by_workers[1], by_workers[2])
+    assert_same_runs(by_workers[1], stored(results))
+
+
+def test_a_killed_sweep_finishes_when_run_again(tmp_path):
+    path = write(tmp_path, SWEEP.replace("epochs: 30", "epochs: 3000").replace(
+        "seeds: 3", "seeds: [0, 1, 2, 3, 4, 5, 6, 7]"))
+    results = tmp_path / "results"
+    args = [sys.executable, "-m", "runner.cli", str(path), "--results", str(results),
+            "--no-site", "-q", "-j", "2"]
+    process = subprocess.Popen(args, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not store.stored_ids(results, "tiny") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the CLI and its workers, mid-sweep
+    process.wait()
+    before = store.stored_ids(results, "tiny")
+    assert 0 < len(before) < 32, "the kill should land between the first and the last pack"
+
+    done = tp5(path, "--results", results, "--no-site", "-j", "2")
+    assert done.returncode == 0, done.stderr
+    trained_again = int(done.stdout.split("trained ")[1].split()[0])
+    assert trained_again == 32 - len(before)  # nothing stored is trained twice
+    runs = store.load_runs(results, "tiny")
+    assert len(runs) == 32
+    for run in runs:  # every stored run loads
+        assert run.params and run.history["loss"].shape == (3000,)
+    assert not [p for p in (results / "tiny").iterdir() if p.name.startswith(store.TEMP_PREFIX)]
+
+
+def test_a_pack_that_raises_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
+    real = train._train_autoencoder
+
+    def flaky(pack, data):
+        if pack.spec["architecture"] == [35, 2, 35]:
+            raise FloatingPointError("simulated failure in this pack")
+        return real(pack, data)
+
+    monkeypatch.setattr(train, "_train_autoencoder", flaky)
+    results = tmp_path / "results"
+    code = cli.main([str(write(tmp_path)), "--results", str(results), "--no-site", "-j", "1"])
+    assert code == 1
+    assert len(store.load_runs(results, "tiny")) == 6  # the other architecture's runs
+    failed = store.failures(results, "tiny")
+    assert len(failed) == 6
+    assert all("simulated failure" in f["error"] for f in failed)
+    assert "6 run(s) failed" in capsys.readouterr().err
+
+
+def test_rerunning_100_stored_runs_is_quick(tmp_path):
+    path = write(tmp_path, SWEEP.replace("seeds: 3", "seeds: 25"))  # 2 x 2 x 25 = 100 runs
+    results = tmp_path / "results"
+    assert cli.main([str(path), "--results", str(results), "--no-site", "-q", "-j", "1"]) == 0
+    start = time.perf_counter()
+    assert cli.main([str(path), "--results", str(results), "--no-site", "-q", "-j", "1"]) == 0
+    assert time.perf_counter() - start < 2.0
+
+
+def test_dry_run_of_a_400_run_sweep_answers_fast(tmp_path, capsys):
+    path = write(tmp_path, """\
+name: lr
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 20, 2, 20, 35]]}
+training:
+  epochs: 10000
+  optimizers: [{name: sgd, learning_rate: [0.05, 0.005, 0.0005, 0.00005], momentum: 0.9}]
+seeds: 100
+""")
+    start = time.perf_counter()
+    assert cli.main([str(path), "--results", str(tmp_path / "r"), "--dry-run", "-j", "2"]) == 0
+    assert time.perf_counter() - start < 2.0
+    out = capsys.readouterr().out
+    assert "400" in out and not (tmp_path / "r").exists()
+
+
+GOOD = """\
+name: x
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 2, 35]]}
+training: {epochs: 5}
+"""
+
+
+@pytest.mark.parametrize("text, expected", [
+    (GOOD.replace("name: x", "name: Bad Name"),
+     "bad.yaml:1:7: name: expected a short name of lowercase letters, digits and '-' "
+     "(e.g. 'vae-mnist'), got 'Bad Name'"),
+    (GOOD.replace("[[35, 2, 35]]", "[[36, 2, 35]]"),
+     "bad.yaml:3:45: model.architectures[0][0]: the font has 35 pixels, got 36"),
+    (GOOD + "name: y\n", "bad.yaml:5:1: the key 'name' is written twice (first on line 1)"),
+])
+def test_bad_input_is_one_line_per_problem_and_exit_2(tmp_path, text, expected):
+    write(tmp_path, text, "bad.yaml")
+    result = tp5("bad.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == expected + "\n"
+    assert result.stdout == ""
+
+
+def test_a_missing_file_and_a_bad_override_are_plain_errors(tmp_path):
+    result = tp5("nowhere.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "nowhere.yaml" in result.stderr
+    result = tp5(write(tmp_path), "training.epochs=many", cwd=tmp_path)
+    assert result.returncode == 2 and "training.epochs" in result.stderr
+
+
+def test_schema_is_json_schema():
+    result = tp5("--schema")
+    schema = json.loads(result.stdout)
+    assert {"name", "dataset", "model", "training"} <= set(schema["properties"])
