@@ -1,0 +1,122 @@
+"""An ensemble of dense autoencoders; a denoising autoencoder is one fitted with a noise model.
+
+    x (N, D) -> encoder -> code (S, N, Z) -> decoder -> reconstruction (S, N, D)
+
+``layers`` is the full list of widths, input to output, e.g. [35, 20, 10, 2, 10, 20, 35]; the
+narrowest entry (the first, if several) is the latent layer Z.
+"""
+import numpy as np
+
+from . import activations
+from .ensemble import Ensemble
+from .layers import apply_stack
+from .losses import bce_logits, mse
+
+LOSSES = ("mse", "bce")
+
+
+class Autoencoder(Ensemble):
+    """S autoencoders of one architecture, one per seed, trained at once.
+
+    Hidden layers use ``activation``, the layer into the latent space ``latent_activation`` (None:
+    the same as ``activation``), the last layer ``output_activation``. With loss "mse" the loss is
+    taken on the output activation; with "bce" (which needs a sigmoid output) it is taken from the
+    logits, so the last Dense layer is linear and the sigmoid is applied only to report outputs.
+    Parameters are "0.W", "0.b", "1.W", ... one pair per layer, each (S, ...).
+    """
+
+    def __init__(self, layers, seeds, *, activation="sigmoid", latent_activation=None,
+                 output_activation="sigmoid", loss="mse", init="xavier", dtype=np.float64):
+        layers = [int(n) for n in layers]
+        if len(layers) < 3:
+            raise ValueError(f"layers {layers}: need at least input, latent and output widths")
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r} (allowed: {', '.join(LOSSES)})")
+        if loss == "bce" and output_activation != "sigmoid":
+            raise ValueError("loss 'bce' is computed from logits and needs output_activation='sigmoid'")
+        self.architecture = layers
+        self.latent_index = int(np.argmin(layers))  # position of Z in the list
+        if self.latent_index in (0, len(layers) - 1):
+            raise ValueError(f"layers {layers}: the narrowest width (the latent) must be inside")
+        self.loss = loss
+        self.output = activations.get(output_activation)
+        kinds = [activation] * (len(layers) - 1)
+        kinds[self.latent_index - 1] = activation if latent_activation is None else latent_activation
+        kinds[-1] = "identity" if loss == "bce" else output_activation
+        specs = [(str(i), n_in, n_out, kind)
+                 for i, (n_in, n_out, kind) in enumerate(zip(layers[:-1], layers[1:], kinds))]
+        super().__init__(specs, seeds, init, dtype)
+        self.layers = list(self.dense.values())
+        self._loss = bce_logits if loss == "bce" else mse
+        self._kwargs = dict(activation=activation, latent_activation=latent_activation,
+                            output_activation=output_activation, loss=loss, init=init, dtype=dtype)
+
+    @classmethod
+    def from_params(cls, params, seeds=None, **kwargs):
+        """A model holding ``params`` ("0.W", "0.b", ...; arrays with the ensemble axis, or without
+        it for one member). kwargs as for the constructor; seeds default to 0, 1, ..."""
+        n_layers = sum(1 for name in params if name.endswith(".W"))
+        Ws = [np.asarray(params[f"{i}.W"]) for i in range(n_layers)]
+        layers = [Ws[0].shape[-2]] + [W.shape[-1] for W in Ws]
+        S = cls._members(params, "0.W")
+        model = cls(layers, range(S) if seeds is None else seeds, **kwargs)
+        model._load(params)
+        return model
+
+    @property
+    def latent_size(self):
+        return self.architecture[self.latent_index]
+
+    @property
+    def encoder(self):
+        return self.layers[:self.latent_index]
+
+    @property
+    def decoder(self):
+        return self.layers[self.latent_index:]
+
+    def fit(self, x, *, epochs, optimizer, batch_size=None, noise=None, x_target=None,
+            callback=None):
+        """Train every member on x (N, D); returns {"loss": (S, epochs)}, epoch means.
+
+        noise: a model from nets.noise; each epoch the input is a fresh noisy copy of x (member k
+        with its own level and generator) while the target stays clean. x_target: the target if
+        not x. batch_size None: full batch, no shuffling. callback(epoch, model) after each epoch
+        (epoch counts from 1).
+        """
+        x = self._cast(x)
+        target = x if x_target is None else self._cast(x_target)
+        arrays, corrupt = (self._scaled(x), target), None
+        if noise is not None:
+            self._check_members("noise level", noise.level)
+            buffer = np.empty((self.n_members,) + x.shape, self.dtype)  # (S, N, D), reused
+
+            def corrupt():
+                noisy = noise.apply(x, self._noise_rngs, out=buffer)
+                return self._scaled(noisy, out=noisy), target
+
+        history = self._train(arrays, epochs, optimizer, batch_size, callback, 1, corrupt)
+        return {"loss": history[0]}
+
+    def _step(self, x, target):
+        """Forward, loss, backward for one batch; leaves the gradients in the flat buffer."""
+        a = x
+        for layer in self.layers:
+            a = layer.forward(a)  # (S, B, n_out)
+        value, grad = self._loss(a, target)  # (S,), dL/da (S, B, D)
+        for i in range(len(self.layers) - 1, -1, -1):
+            grad = self.layers[i].backward(grad, need_grad_in=i > 0)
+        return (value,)
+
+    def encode(self, x):
+        """Codes (S, N, Z) of x (N, D) or (S, N, D)."""
+        return apply_stack(self.encoder, self._scaled(self._cast(x)))
+
+    def decode(self, z):
+        """Outputs (S, N, D), after the output activation, of codes z (N, Z) or (S, N, Z)."""
+        out = apply_stack(self.decoder, self._cast(z))
+        return self.output.fn(out, out=out) if self.loss == "bce" else out
+
+    def reconstruct(self, x):
+        """decode(encode(x)): (S, N, D)."""
+        return self.decode(self.encode(x))

@@ -1,0 +1,131 @@
+"""What the autoencoder and the VAE share: parameters in one flat buffer, per-member random
+streams, and the epoch loop.
+
+Every parameter is a view (S, ...) into one buffer (S, P), and every gradient a view into a twin
+buffer, so an optimiser updates the whole model in one pass per operation instead of one per
+array (on the font the arrays are tiny and per-call overhead dominates). Member k's generators
+come from its seed (see seeds.py), so it trains as it would alone.
+"""
+import math
+
+import numpy as np
+
+from . import init as initializers
+from . import seeds as streams
+from .batches import Batches
+from .layers import Dense
+
+
+def _flat_views(shapes, S, dtype):
+    """A zeroed buffer (S, P) and a dict of views into it, one (S, *shape) per name."""
+    sizes = [math.prod(shape) for shape in shapes.values()]
+    flat = np.zeros((S, sum(sizes)), dtype)
+    views, start = {}, 0
+    for (name, shape), size in zip(shapes.items(), sizes):
+        views[name] = np.reshape(flat[:, start:start + size], (S,) + shape, copy=False)
+        start += size
+    return flat, views
+
+
+class Ensemble:
+    """Base of the models: S members of one architecture, trained together.
+
+    ``specs`` lists the dense layers as (name, n_in, n_out, activation); their parameters are
+    called "<name>.W" (S, n_in, n_out) and "<name>.b" (S, 1, n_out). ``params`` and ``grads``
+    are dicts of those views (``grads``: the gradients of the last training step).
+    """
+
+    def __init__(self, specs, seeds, init, dtype):
+        self.seeds = [int(s) for s in seeds]
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, not {self.dtype}")
+        S = len(self.seeds)
+        shapes = {}
+        for name, n_in, n_out, _ in specs:
+            shapes[f"{name}.W"], shapes[f"{name}.b"] = (n_in, n_out), (1, n_out)
+        self._flat, self.params = _flat_views(shapes, S, self.dtype)
+        self._flat_grads, self.grads = _flat_views(shapes, S, self.dtype)
+        init_rngs = streams.generators(self.seeds, "init")
+        self.dense = {}
+        for name, n_in, n_out, activation in specs:
+            W, b = self.params[f"{name}.W"], self.params[f"{name}.b"]
+            W[...] = initializers.weights(init, init_rngs, n_in, n_out, self.dtype)
+            self.dense[name] = Dense(W, b, activation,
+                                     grads={"W": self.grads[f"{name}.W"], "b": self.grads[f"{name}.b"]})
+        # training streams persist across fit calls, as a model's training state
+        self._shuffle_rngs = streams.generators(self.seeds, "shuffle")
+        self._noise_rngs = streams.generators(self.seeds, "noise")
+        self.input_scaling = None  # (mean, std), each (D,), or None
+
+    def set_input_scaling(self, mean, std):
+        """Standardise inputs, (x - mean) / std with mean and std (D,), before the first layer,
+        in fit and in encode. Targets and outputs keep the data's scale. Not part of params."""
+        self.input_scaling = (np.asarray(mean, self.dtype), np.asarray(std, self.dtype))
+
+    def _scaled(self, x, out=None):
+        """Inputs as the first layer sees them (x itself when there is no scaling)."""
+        if self.input_scaling is None:
+            return x
+        mean, std = self.input_scaling
+        out = np.subtract(x, mean, out=out)
+        return np.divide(out, std, out=out)
+
+    @property
+    def n_members(self):
+        return len(self.seeds)
+
+    def eval_rngs(self):
+        """Fresh generators of the members' evaluation streams (the same draws on every call)."""
+        return streams.generators(self.seeds, "eval")
+
+    def member_params(self, k):
+        """Member k's parameters, copies without the ensemble axis."""
+        return {name: p[k].copy() for name, p in self.params.items()}
+
+    def _load(self, params):
+        """Copy in parameters given with the ensemble axis, or without it for S = 1."""
+        for name, p in self.params.items():
+            p[...] = np.asarray(params[name]).reshape(p.shape)
+
+    @staticmethod
+    def _members(params, name):
+        """S from parameter ``name`` given with or without the ensemble axis."""
+        W = np.asarray(params[name])
+        return W.shape[0] if W.ndim == 3 else 1
+
+    def _cast(self, x):
+        return np.ascontiguousarray(x, dtype=self.dtype)
+
+    def _check_members(self, what, value):
+        if np.ndim(value) and np.shape(value) != (self.n_members,):
+            raise ValueError(f"{what} has shape {np.shape(value)}; expected a scalar or "
+                             f"({self.n_members},), one per member")
+
+    def _train(self, arrays, epochs, optimizer, batch_size, callback, n_series, corrupt=None):
+        """The epoch loop shared by the models.
+
+        arrays: the training arrays (input, target), each (N, D) or (S, N, D); corrupt(), if
+        given, returns the arrays of each epoch instead (fresh noise). self._step(*batch) ->
+        n_series values (S,) of the batch. Returns (n_series, S, epochs) of epoch means over the
+        samples (each batch weighted by its size).
+        """
+        self._check_members("learning_rate", optimizer.learning_rate)
+        n = arrays[0].shape[-2]
+        batches = Batches(n, batch_size, self._shuffle_rngs)
+        history = np.empty((n_series, self.n_members, epochs))
+        flat, flat_grads = {"params": self._flat}, {"params": self._flat_grads}
+        for epoch in range(epochs):
+            totals = np.zeros((n_series, self.n_members))
+            # a member whose numbers overflow diverges alone and silently
+            with np.errstate(all="ignore"):
+                epoch_arrays = arrays if corrupt is None else corrupt()
+                for batch in batches(*epoch_arrays):
+                    values = self._step(*batch)
+                    optimizer.step(flat, flat_grads)
+                    for total, value in zip(totals, values):
+                        total += value * (batch[0].shape[-2] / n)
+            history[:, :, epoch] = totals
+            if callback is not None:
+                callback(epoch + 1, self)
+        return history

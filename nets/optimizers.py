@@ -1,0 +1,108 @@
+"""Optimisers sharing one API: ``step(params, grads)`` updates the parameter arrays in place.
+
+Parameters and gradients are dicts of arrays with the same keys; state (velocity, Adam's moments)
+is kept per key. Every array has the ensemble axis S first and ``learning_rate`` is a scalar or
+one value per member, shape (S,). All updates are elementwise, so members never interact.
+Use one optimiser per model: its state belongs to that model's parameters.
+"""
+import numpy as np
+
+NAMES = ("sgd", "adam")
+
+
+class _Optimizer:
+    def __init__(self, learning_rate):
+        self.learning_rate = learning_rate
+        self.state = {}  # parameter name -> dict of arrays
+
+    def _rate(self, p, scale=1.0):
+        """learning_rate * scale, broadcastable against p (S, ...) and in p's dtype."""
+        lr = np.asarray(self.learning_rate, dtype=np.float64) * scale
+        if lr.ndim:
+            lr = lr.reshape((-1,) + (1,) * (p.ndim - 1))
+            return lr.astype(p.dtype)
+        return float(lr)  # a Python float never upcasts a float32 array
+
+    def _state(self, name, p, keys):
+        st = self.state.get(name)
+        if st is None:
+            st = self.state[name] = {k: np.zeros_like(p) for k in keys}
+        return st
+
+
+class SGD(_Optimizer):
+    """Gradient descent, optionally with momentum mu (PyTorch's form)::
+
+        v <- mu * v + g
+        p <- p - lr * v          (v = g when mu = 0)
+    """
+
+    def __init__(self, learning_rate, momentum=0.0):
+        super().__init__(learning_rate)
+        self.momentum = float(momentum)
+        self._lr = {}  # parameter name -> learning rate shaped for it
+
+    def step(self, params, grads):
+        for name, p in params.items():
+            g = grads[name]
+            st = self._state(name, p, ("v", "tmp") if self.momentum else ("tmp",))
+            lr = self._lr.get(name)
+            if lr is None:
+                lr = self._lr[name] = self._rate(p)
+            if self.momentum:
+                v = st["v"]
+                v *= self.momentum
+                v += g
+                g = v
+            tmp = np.multiply(g, lr, out=st["tmp"])
+            p -= tmp
+
+
+class Adam(_Optimizer):
+    """Adam (Kingma & Ba 2015)::
+
+        m <- b1 m + (1 - b1) g,   v <- b2 v + (1 - b2) g^2,   t <- t + 1
+        p <- p - lr * mhat / (sqrt(vhat) + eps),  mhat = m / (1 - b1^t), vhat = v / (1 - b2^t)
+
+    Computed, to round-off, as the same update with M = m / (1 - b1) and V = v / (1 - b2)
+    (M <- b1 M + g, V <- b2 V + g^2) and the constants folded into lr and eps: two fewer passes
+    over the parameters per step.
+    """
+
+    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(learning_rate)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.t = 0
+
+    def step(self, params, grads):
+        b1, b2 = self.beta1, self.beta2
+        self.t += 1
+        # mhat = (1 - b1) M / c1 and sqrt(vhat) = k sqrt(V), so the step is
+        # lr (1 - b1) / (c1 k) * M / (sqrt(V) + eps / k)
+        c1 = 1.0 - b1 ** self.t
+        k = np.sqrt((1.0 - b2) / (1.0 - b2 ** self.t))
+        eps = float(self.eps / k)
+        for name, p in params.items():
+            g = grads[name]
+            st = self._state(name, p, ("M", "V", "tmp"))
+            M, V, tmp = st["M"], st["V"], st["tmp"]
+            M *= b1
+            M += g
+            np.square(g, out=tmp)
+            V *= b2
+            V += tmp
+            np.sqrt(V, out=tmp)
+            tmp += eps
+            np.divide(M, tmp, out=tmp)
+            tmp *= self._rate(p, (1.0 - b1) / (c1 * k))
+            p -= tmp
+
+
+def make(name, **kwargs):
+    """An optimiser by name: "sgd" (learning_rate, momentum) or "adam" (learning_rate, beta1,
+    beta2, eps)."""
+    if name == "sgd":
+        return SGD(**kwargs)
+    if name == "adam":
+        return Adam(**kwargs)
+    raise ValueError(f"unknown optimizer {name!r} (allowed: {', '.join(NAMES)})")

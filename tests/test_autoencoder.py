@@ -1,0 +1,149 @@
+"""The autoencoder: whole-model gradients, ensemble == members alone, divergence, the course bar."""
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nets import Autoencoder, noise, optimizers
+
+FONT = Path(__file__).resolve().parents[1] / "runner" / "data" / "font3.tsv"
+
+
+def load_font():
+    """The 32 characters as (32, 35) pixels in {0, 1}: row-major 7x5, 0x10 the leftmost column."""
+    rows = [line.split("\t") for line in FONT.read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    bits = [[(int(byte, 16) >> (4 - col)) & 1 for byte in row[2].split() for col in range(5)]
+            for row in rows]
+    return np.array(bits, dtype=np.float64)
+
+
+def wrong_pixels(model, x):
+    """Wrong pixels per member and character (S, N) after thresholding at 0.5."""
+    return ((model.reconstruct(x) > 0.5) != (x > 0.5)).sum(axis=-1)
+
+
+def numeric_grads(model, x, h=1e-6):
+    """Central differences of each member's loss with respect to each of its parameters."""
+    flat, grads = model._flat, np.zeros_like(model._flat)
+    for k, j in np.ndindex(flat.shape):
+        old = flat[k, j]
+        flat[k, j] = old + h
+        up = model._step(x, x)[0][k]
+        flat[k, j] = old - h
+        down = model._step(x, x)[0][k]
+        flat[k, j] = old
+        grads[k, j] = (up - down) / (2 * h)
+    return grads
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(loss="mse", activation="sigmoid"),
+    dict(loss="bce", activation="tanh", latent_activation="identity"),
+    dict(loss="mse", activation="tanh", output_activation="identity", init="lecun"),
+], ids=["mse sigmoid", "bce tanh", "mse linear output"])
+def test_gradients_match_finite_differences(kwargs):
+    model = Autoencoder([7, 5, 2, 4, 7], seeds=[1, 2], **kwargs)
+    x = (np.random.default_rng(0).random((6, 7)) < 0.5).astype(float)
+    model._step(x, x)
+    analytic = {name: g.copy() for name, g in model.grads.items()}
+    numeric = numeric_grads(model, x)
+    model._flat_grads[...] = numeric  # the grads views now show the numeric gradients
+    # backward pass went well, parameter by parameter
+    for name, g in analytic.items():
+        np.testing.assert_allclose(g, model.grads[name], rtol=1e-6, atol=1e-10, err_msg=name)
+
+
+def fit_members(seeds, lrs, levels, **fit):
+    """Train the ensemble, then every member alone; return both models."""
+    arch, kw = [35, 12, 2, 12, 35], dict(activation="tanh", latent_activation="identity", loss="bce")
+    x = load_font()
+    opt = fit.pop("optimizer")
+    together = Autoencoder(arch, seeds, **kw)
+    make_noise = (lambda lv: noise.make("bitflip", lv)) if levels is not None else (lambda lv: None)
+    h = together.fit(x, optimizer=opt(np.array(lrs)), noise=make_noise(levels), **fit)
+    alone = []
+    for k, seed in enumerate(seeds):
+        model = Autoencoder(arch, [seed], **kw)
+        hk = model.fit(x, optimizer=opt(lrs[k]), noise=make_noise(None if levels is None else levels[k]), **fit)
+        alone.append((model, hk))
+    return together, h, alone
+
+
+@pytest.mark.parametrize("case", [
+    dict(opt=optimizers.Adam, batch_size=10, noise=[0.05, 0.2, 0.1]),
+    dict(opt=lambda lr: optimizers.SGD(lr, momentum=0.9), batch_size=None, noise=None),
+], ids=["adam minibatches noise", "momentum full batch"])
+def test_ensemble_trains_each_member_as_alone(case):
+    seeds, lrs = [3, 7, 11], [0.01, 0.03, 0.005]
+    together, h, alone = fit_members(seeds, lrs, case["noise"], optimizer=case["opt"],
+                                     epochs=12, batch_size=case["batch_size"])
+    for k, (model, hk) in enumerate(alone):
+        for name, p in model.params.items():
+            np.testing.assert_allclose(together.params[name][k], p[0], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(h["loss"][k], hk["loss"][0], rtol=1e-12)
+
+
+def test_diverged_member_is_silent_and_alone():
+    x = load_font()
+    model = Autoencoder([35, 10, 2, 10, 35], seeds=[0, 1])
+    model.params["0.W"][1] = np.inf  # member 1 is NaN from the first step (0 * inf)
+    alone = Autoencoder([35, 10, 2, 10, 35], seeds=[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = model.fit(x, epochs=5, optimizer=optimizers.Adam(0.01), batch_size=8)
+        alone.fit(x, epochs=5, optimizer=optimizers.Adam(0.01), batch_size=8)
+        out = model.reconstruct(x)
+    assert not np.isfinite(h["loss"][1]).any()
+    assert np.isfinite(h["loss"][0]).all()
+    np.testing.assert_array_equal(out[0], alone.reconstruct(x)[0])
+
+
+def test_shapes_callback_and_round_trip():
+    x = load_font()
+    model = Autoencoder([35, 8, 3, 8, 35], seeds=[4, 5, 6], loss="bce")
+    seen = []
+    h = model.fit(x, epochs=3, optimizer=optimizers.SGD(0.1), callback=lambda e, m: seen.append(e))
+    assert seen == [1, 2, 3] and h["loss"].shape == (3, 3)
+    assert model.n_members == 3 and model.latent_size == 3
+    z = model.encode(x)
+    assert z.shape == (3, 32, 3) and model.decode(z).shape == (3, 32, 35)
+    assert model.decode(z[0]).shape == (3, 32, 35)  # shared codes go through every member
+    out = model.reconstruct(x)
+    assert out.min() >= 0 and out.max() <= 1
+    one = Autoencoder.from_params(model.member_params(2), loss="bce")
+    assert one.n_members == 1
+    np.testing.assert_array_equal(one.reconstruct(x)[0], out[2])
+    np.testing.assert_array_equal(Autoencoder.from_params(model.params, loss="bce").reconstruct(x), out)
+
+
+def test_input_scaling_is_training_on_scaled_inputs():
+    x = load_font()
+    mean, std = x.mean(axis=0), np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
+    scaled = Autoencoder([35, 8, 2, 8, 35], seeds=[0, 1])
+    scaled.set_input_scaling(mean, std)
+    h = scaled.fit(x, epochs=5, optimizer=optimizers.Adam(0.01), batch_size=8)
+    by_hand = Autoencoder([35, 8, 2, 8, 35], seeds=[0, 1])
+    hb = by_hand.fit((x - mean) / std, x_target=x, epochs=5, optimizer=optimizers.Adam(0.01),
+                     batch_size=8)
+    np.testing.assert_allclose(h["loss"], hb["loss"], rtol=1e-12)
+    np.testing.assert_allclose(scaled.encode(x), by_hand.encode((x - mean) / std), rtol=1e-12)
+
+
+def test_float32_fit_keeps_float32():
+    x = load_font()
+    model = Autoencoder([35, 10, 2, 10, 35], seeds=[0, 1], dtype=np.float32, loss="bce")
+    h = model.fit(x, epochs=20, optimizer=optimizers.Adam(0.01), batch_size=16,
+                  noise=noise.Gaussian(0.1))
+    assert np.isfinite(h["loss"]).all() and h["loss"][:, -1].max() < h["loss"][:, 0].min()
+    assert all(p.dtype == np.float32 for p in model.params.values())
+    assert model.reconstruct(x).dtype == np.float32 and model.encode(x).dtype == np.float32
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="sigmoid"):
+        Autoencoder([35, 2, 35], [0], loss="bce", output_activation="identity")
+    model = Autoencoder([35, 2, 35], [0, 1])
+    with pytest.raises(ValueError, match="one per member"):
+        model.fit(load_font(), epochs=1, optimizer=optimizers.Adam([0.1, 0.2, 0.3]))
