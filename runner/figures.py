@@ -183,7 +183,7 @@ def _scatter_panel(ax, codes: np.ndarray, labels: np.ndarray, classes: list[str]
         ax.scatter(codes[:, 0], codes[:, 1], s=14, color=ACCENT, alpha=0.35, linewidths=0)
         for (x, y), label in zip(codes, labels):  # 32 characters, not 60,000 digits
             ax.annotate(classes[int(label)], (x, y), xytext=(3, 2), textcoords="offset points",
-                        fontsize=10, color=INK, fontweight="bold")
+                        fontsize=10, color=INK, fontweight="bold", in_layout=False)
         _pad(ax, codes)
         return
     cmap = ListedColormap(DIGIT_COLOURS[: len(classes)])
@@ -388,7 +388,7 @@ def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
                    linewidths=0.8, zorder=3)
         for (x, y), label in zip(codes, panel["labels"]):
             ax.annotate(label, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=9,
-                        color=ACCENT, fontweight="bold", zorder=4)
+                        color=ACCENT, fontweight="bold", zorder=4, in_layout=False)
         ax.set_title(panel["title"])
         ax.set_xlabel("$z_1$")
         ax.set_ylabel("$z_2$")
