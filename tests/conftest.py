@@ -22,8 +22,8 @@ model:
   kind: autoencoder
   architectures: [[35, 2, 35], [35, 10, 2, 10, 35]]
 training:
-  epochs: 50
-  optimizers: [{name: sgd, learning_rate: [0.5, 0.1], momentum: 0.9}]
+  epochs: 300
+  optimizers: [{name: adam, learning_rate: [0.02, 0.005]}]
 seeds: 2
 report: [summary, error_table, learning_curves, lr_analysis, convergence, latent_scatter,
          reconstructions, pixel_errors, generated_grid, interpolation]
@@ -36,7 +36,7 @@ model:
   kind: autoencoder
   architectures: [[35, 10, 2, 10, 35]]
 training:
-  epochs: 50
+  epochs: 300
   optimizers: [{name: adam, learning_rate: 0.01}]
 noise: {kind: bitflip, levels: [0.05, 0.2], eval_draws: 5}
 seeds: 2
