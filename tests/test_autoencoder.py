@@ -147,3 +147,18 @@ def test_bad_arguments():
     model = Autoencoder([35, 2, 35], [0, 1])
     with pytest.raises(ValueError, match="one per member"):
         model.fit(load_font(), epochs=1, optimizer=optimizers.Adam([0.1, 0.2, 0.3]))
+
+
+def test_course_bar_every_character_within_one_pixel_through_a_2d_latent():
+    """The course's bar: all 32 characters back with at most 1 wrong pixel, 2-D latent space.
+
+    35-64-2-64-35, tanh hidden, linear latent, BCE on a sigmoid output, Adam 0.03, full batch:
+    in a sweep of 200 seeds every one had 0 wrong pixels by epoch 350 and kept it to epoch 1500.
+    """
+    x = load_font()
+    model = Autoencoder([35, 64, 2, 64, 35], seeds=range(10), activation="tanh",
+                        latent_activation="identity", loss="bce")
+    model.fit(x, epochs=400, optimizer=optimizers.Adam(0.03))
+    worst = wrong_pixels(model, x).max(axis=1)  # (S,) worst character of each seed
+    assert worst.min() <= 1, worst  # the bar, for at least one seed
+    assert np.sum(worst == 0) >= 8, worst  # and, in practice, for nearly every seed
