@@ -22,6 +22,7 @@ matplotlib.use("Agg")  # no display anywhere: workers, CI, servers
 import numpy as np  # noqa: E402
 from matplotlib.colors import ListedColormap, to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -32,6 +33,7 @@ WRONG = "#e03131"  # a wrong pixel
 INK = "#1f2328"
 MUTED = "#6b7280"
 GRID = "#e5e7eb"
+HALO = [patheffects.withStroke(linewidth=2.6, foreground="white")]  # labels readable over pixels
 # One accent first, then calm distinct hues for further configurations.
 PALETTE = ["#1d5fd1", "#e8590c", "#2b8a3e", "#ae3ec9", "#0c8599", "#c92a2a", "#5f3dc4",
            "#e67700", "#495057", "#d6336c", "#087f5b", "#364fc7"]
@@ -378,17 +380,19 @@ def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
     for ax, panel in zip(axes, panels):
         images = np.asarray(panel["images"])
         steps = int(round(np.sqrt(len(images))))
-        picture = tile(_images(images, image_shape).reshape(steps, steps, *image_shape), gap=1)
+        picture = tile(_images(images, image_shape).reshape(steps, steps, *image_shape), gap=1,
+                       fill=0.0)  # 0 is paper under gray_r
         x0, x1, y0, y1 = panel["extent"]
         dx, dy = (x1 - x0) / (steps - 1) / 2, (y1 - y0) / (steps - 1) / 2
         ax.imshow(picture, interpolation="nearest", cmap="gray_r", vmin=0, vmax=1,
-                  extent=(x0 - dx, x1 + dx, y0 - dy, y1 + dy), aspect="auto", alpha=0.85)
+                  extent=(x0 - dx, x1 + dx, y0 - dy, y1 + dy), aspect="auto", alpha=0.7)
         codes = np.asarray(panel["codes"])[:, :2]
         ax.scatter(codes[:, 0], codes[:, 1], s=26, color=ACCENT, edgecolors="white",
                    linewidths=0.8, zorder=3)
         for (x, y), label in zip(codes, panel["labels"]):
-            ax.annotate(label, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=9,
-                        color=ACCENT, fontweight="bold", zorder=4, in_layout=False)
+            ax.annotate(label, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=9.5,
+                        color=ACCENT, fontweight="bold", zorder=4, in_layout=False,
+                        path_effects=HALO)
         ax.set_title(panel["title"])
         ax.set_xlabel("$z_1$")
         ax.set_ylabel("$z_2$")

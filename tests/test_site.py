@@ -268,11 +268,11 @@ def test_the_study_renders_in_under_30_seconds(tmp_path):
     results = tmp_path / "results"
     font = [p for p in study if "mnist" not in p.name]
     mnist = [p for p in study if "mnist" in p.name]
-    short = ("training.epochs=20", "snapshots=[1,5,10,20]")
     if font:
-        train(font, results, *short)
-    if mnist:
-        train(mnist, results, *short, "dataset.name=mnist-5k", "dataset.path=null")
+        train(font, results, "training.epochs=20", "snapshots=[1,10,20]")
+    if mnist:  # offline: the 5,000 digits shipped with the package stand in for MNIST
+        train(mnist, results, "training.epochs=3", "snapshots=[1,2,3]", "dataset.name=mnist-5k",
+              "dataset.path=null")
     start = time.perf_counter()
     site.render(results, tmp_path / "site", n_jobs=2)
     seconds = time.perf_counter() - start
