@@ -52,9 +52,27 @@ STYLE = {
 
 
 def figure(width: float, height: float) -> Figure:
-    """A blank figure in the site's style (rcParams are read when artists are made)."""
+    """A blank figure in the site's style (rcParams are read when artists are made).
+
+    Margins are fixed in inches (``frame``) rather than solved by constrained layout, which
+    measured every tick label twice and took half of the drawing time.
+    """
     matplotlib.rcParams.update(STYLE)
-    return Figure(figsize=(width, height), layout="constrained")
+    return Figure(figsize=(width, height))
+
+
+def frame(fig: Figure, rows: int = 1, cols: int = 1, *, left=0.8, right=0.25, top=0.4,
+          bottom=0.6, wgap=0.85, hgap=0.75) -> None:
+    """Place a rows x cols grid of axes with margins and gaps given in inches."""
+    width, height = fig.get_size_inches()
+    axis_w = (width - left - right - (cols - 1) * wgap) / cols
+    axis_h = (height - top - bottom - (rows - 1) * hgap) / rows
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
+                        bottom=bottom / height, wspace=wgap / axis_w, hspace=hgap / axis_h)
+
+
+PICTURE = {"left": 0.05, "right": 0.05, "top": 0.32, "bottom": 0.05, "wgap": 0.25,
+           "hgap": 0.4}  # margins of pixel pictures: a title above, nothing else
 
 
 def save(fig: Figure, path: Path) -> tuple[int, int]:
@@ -80,9 +98,10 @@ def _grid_shape(n: int, max_cols: int) -> tuple[int, int]:
     return -(-n // cols), cols
 
 
-def _panels(fig: Figure, n: int, max_cols: int, **kwargs) -> list:
+def _panels(fig: Figure, n: int, max_cols: int, **margins) -> list:
     rows, cols = _grid_shape(n, max_cols)
-    axes = fig.subplots(rows, cols, squeeze=False, **kwargs).ravel()
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    frame(fig, rows, cols, **margins)
     for ax in axes[n:]:
         ax.set_visible(False)
     return list(axes[:n])
@@ -122,7 +141,7 @@ def learning_curves(panels: list[dict]) -> Figure:
     panels: [{"title", "ylabel", "series": [{"label", "values": (R, E)}]}]
     """
     fig = figure(10, 3.8 if len(panels) <= 2 else 3.4 * -(-len(panels) // 2))
-    axes = _panels(fig, len(panels), 2)
+    axes = _panels(fig, len(panels), 2, left=0.85, wgap=1.0)
     for ax, panel in zip(axes, panels):
         for i, series in enumerate(panel["series"]):
             values = np.asarray(series["values"], dtype=float)  # (R, E)
@@ -153,6 +172,7 @@ def lr_boxes(rates: list[str], series: list[dict], ylabel: str) -> Figure:
     """
     fig = figure(10, 4.2)
     ax = fig.subplots()
+    frame(fig, left=0.9)
     width = 0.8 / len(series)
     rng = np.random.default_rng(0)  # jitter only, fixed so the file is reproducible
     for i, s in enumerate(series):
@@ -185,7 +205,7 @@ def _scatter_panel(ax, codes: np.ndarray, labels: np.ndarray, classes: list[str]
         ax.scatter(codes[:, 0], codes[:, 1], s=14, color=ACCENT, alpha=0.35, linewidths=0)
         for (x, y), label in zip(codes, labels):  # 32 characters, not 60,000 digits
             ax.annotate(classes[int(label)], (x, y), xytext=(3, 2), textcoords="offset points",
-                        fontsize=10, color=INK, fontweight="bold", in_layout=False)
+                        fontsize=10, color=INK, fontweight="bold")
         _pad(ax, codes)
         return
     cmap = ListedColormap(DIGIT_COLOURS[: len(classes)])
@@ -204,9 +224,10 @@ def _pad(ax, codes: np.ndarray, margin: float = 0.08) -> None:
 
 
 def _class_legend(fig: Figure, classes: list[str]) -> None:
+    """One legend for all panels, in the right margin that ``frame`` left for it."""
     handles = [Line2D([], [], marker="o", linestyle="", color=DIGIT_COLOURS[i], label=c)
                for i, c in enumerate(classes)]
-    fig.legend(handles=handles, loc="outside right center", title="class", markerscale=1.2)
+    fig.legend(handles=handles, loc="center right", title="class", markerscale=1.2)
 
 
 def latent_scatter(panels: list[dict], classes: list[str], text: bool) -> Figure:
@@ -216,8 +237,10 @@ def latent_scatter(panels: list[dict], classes: list[str], text: bool) -> Figure
     """
     cols = min(len(panels), 3)
     side = 3.3 if cols > 1 else 4.6
-    fig = figure(side * cols + (0.9 if not text else 0), side * -(-len(panels) // cols) + 0.3)
-    axes = _panels(fig, len(panels), cols)
+    legend = 0 if text else 0.9
+    fig = figure(side * cols + legend, side * -(-len(panels) // cols) + 0.3)
+    axes = _panels(fig, len(panels), cols, left=0.65, right=0.15 + legend, top=0.35,
+                   bottom=0.55, wgap=0.6, hgap=0.8)
     for ax, panel in zip(axes, panels):
         ax.set_box_aspect(1)
         _scatter_panel(ax, panel["codes"], panel["labels"], classes, text)
@@ -309,9 +332,10 @@ def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: i
     pictures = [_pair_rows(np.asarray(p["originals"]), p["outputs"], image_shape, per_row, mark)
                 for p in panels]
     height, width = pictures[0].shape[:2]
-    panel_inches = 10 * height / width + 0.35  # square pixels, room for the title
-    fig = figure(10, panel_inches * len(panels))
+    picture_inches = 9.9 * height / width  # square pixels
+    fig = figure(10, (picture_inches + 0.4) * len(panels))
     axes = fig.subplots(len(panels), 1, squeeze=False).ravel()
+    frame(fig, len(panels), 1, **PICTURE)
     for ax, panel, picture in zip(axes, panels, pictures):
         _picture(ax, picture)
         ax.set_title(panel["title"])
@@ -323,8 +347,9 @@ def pixel_errors(classes: list[str], series: list[dict], bar: float = 1.0) -> Fi
 
     series: [{"label", "per_char": (R, N)}]; the dashed line is the course's bar.
     """
-    fig = figure(10, 1.1 + 1.7 * len(series))
+    fig = figure(10, 0.9 + 1.75 * len(series))
     axes = fig.subplots(len(series), 1, sharex=True, sharey=True, squeeze=False).ravel()
+    frame(fig, len(series), 1, top=0.35, bottom=0.45, hgap=0.45)
     x = np.arange(len(classes))
     rng = np.random.default_rng(0)
     for i, (ax, s) in enumerate(zip(axes, series)):
@@ -376,7 +401,7 @@ def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
     """
     cols = min(len(panels), 2)
     fig = figure(10, 5.0 * -(-len(panels) // cols))
-    axes = _panels(fig, len(panels), cols)
+    axes = _panels(fig, len(panels), cols, left=0.65, wgap=0.8, hgap=0.85)
     for ax, panel in zip(axes, panels):
         images = np.asarray(panel["images"])
         steps = int(round(np.sqrt(len(images))))
@@ -391,7 +416,7 @@ def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
                    linewidths=0.8, zorder=3)
         for (x, y), label in zip(codes, panel["labels"]):
             ax.annotate(label, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=9.5,
-                        color=ACCENT, fontweight="bold", zorder=4, in_layout=False,
+                        color=ACCENT, fontweight="bold", zorder=4,
                         path_effects=HALO)
         ax.set_title(panel["title"])
         ax.set_xlabel("$z_1$")
@@ -408,8 +433,9 @@ def strips(rows: list[dict], image_shape: tuple[int, int], gap: int = 2) -> Figu
     h, w = image_shape
     k = max(len(r["images"]) for r in rows)
     inches_per_pixel = min(10 / (k * (w + gap)), 0.65 / h)  # a glyph at most 0.65 in
-    fig = figure(10, len(rows) * (h * inches_per_pixel + 0.42) + 0.1)
+    fig = figure(10, len(rows) * (h * inches_per_pixel + 0.4) + 0.05)
     axes = fig.subplots(len(rows), 1, squeeze=False).ravel()
+    frame(fig, len(rows), 1, **PICTURE)
     for ax, row in zip(axes, rows):
         images = np.asarray(row["images"], dtype=float)
         rgb = images if images.ndim == 3 else ink(images)
@@ -428,7 +454,7 @@ def image_grids(panels: list[dict], image_shape: tuple[int, int], cols: int = 10
     n = len(panels)
     per_row = min(n, 3)
     fig = figure(10, (10 / per_row) * -(-n // per_row) + 0.35 * -(-n // per_row))
-    axes = _panels(fig, n, per_row)
+    axes = _panels(fig, n, per_row, **PICTURE)
     for ax, panel in zip(axes, panels):
         images = np.asarray(panel["images"], dtype=float)
         k = len(images)
@@ -452,8 +478,11 @@ def vae_progression(rows: list[dict], classes: list[str], text: bool,
     cols = min(len(rows), max_cols)
     blocks = -(-len(rows) // cols)
     side = min(9.2 / cols, 2.8)
-    fig = figure(side * cols + 0.8, blocks * (2 * side + 0.6))
+    legend = 0 if text else 0.8
+    fig = figure(side * cols + 0.5 + legend, blocks * (2 * side + 0.7))
     axes = fig.subplots(2 * blocks, cols, squeeze=False)
+    frame(fig, 2 * blocks, cols, left=0.45, right=0.1 + legend, top=0.3, bottom=0.1,
+          wgap=0.35, hgap=0.35)
     codes = np.concatenate([np.asarray(r["codes"])[:, :2] for r in rows])
     low, high = np.quantile(codes, [0.002, 0.998], axis=0)  # a few far outliers set no scale
     for i, row in enumerate(rows):
@@ -488,6 +517,7 @@ def denoising_baselines(levels: list[float], series: list[dict], xlabel: str) ->
     """
     fig = figure(8, 4.2)
     ax = fig.subplots()
+    frame(fig, left=0.75)
     x = np.asarray(levels, dtype=float)
     order = np.argsort(x)
     baseline_styles = iter(["--", ":", "-."])
@@ -502,7 +532,7 @@ def denoising_baselines(levels: list[float], series: list[dict], xlabel: str) ->
     ax.set_xticks(x[order], [f"{v:g}" for v in x[order]])
     ax.set_xlabel(xlabel)
     ax.set_ylabel("wrong pixels per character")
-    fig.legend(loc="outside right upper")
+    ax.legend(loc="best")
     return fig
 
 
@@ -538,9 +568,10 @@ def convergence(series: list[dict], classes: list[str], failures: np.ndarray, ep
     failures: (N,) share of all runs in which each character ends with more than 1 wrong pixel;
     epochs, seconds: the length of training, the right end of the x axes.
     """
-    fig = figure(10, 7.2)
-    top, bottom = fig.subfigures(2, 1, height_ratios=[1.1, 1])
-    ax_epochs, ax_seconds = top.subplots(1, 2)
+    fig = figure(10, 7.4)
+    grid = fig.add_gridspec(2, 2)
+    ax_epochs, ax_seconds = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
+    frame(fig, 2, 2, left=0.75, wgap=0.9, hgap=0.85)
     _ecdf_panel(ax_epochs, series, "epochs", "epoch", epochs)
     _ecdf_panel(ax_seconds, series, "seconds", "training seconds", seconds)
     ax_epochs.set_title("runs at the bar, by epoch")
@@ -551,7 +582,7 @@ def convergence(series: list[dict], classes: list[str], failures: np.ndarray, ep
         handles += [Line2D([], [], color=colour(i), label=s["label"]) for i, s in
                     enumerate(series)]
     ax_seconds.legend(handles=handles, loc="lower right", fontsize=9)
-    ax = bottom.subplots()
+    ax = fig.add_subplot(grid[1, :])
     x = np.arange(len(classes))
     ax.bar(x, np.asarray(failures) * 100, width=0.7, color=WRONG, alpha=0.8)
     ax.set_xticks(x, classes)

@@ -188,7 +188,8 @@ def highlights(s: sm.Summary) -> list[dict]:
 
 
 def _error_table(s: sm.Summary) -> dict:
-    tables = [sm.pivot(s, m) for m in s.metrics]
+    tables = ([sm.pivot(s, m) for m in s.metrics] if len(s.varying) > 1
+              else [sm.by_metric(s)])  # one axis: all metrics side by side
     return {"lede": f"Mean ± standard deviation over {_seeds_phrase(s)} for each configuration; "
                     "lower is better.", "tables": tables}
 

@@ -42,7 +42,7 @@ def _noise_label(spec: dict) -> str:
     if not noise:
         return "no noise"
     symbol = "p" if noise["kind"] == "bitflip" else "σ"
-    return f"{symbol} = {noise['level']:g}"
+    return f"{symbol} = {np.format_float_positional(noise['level'], trim='-')}"
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ _AXIS_VALUES = {
     "optimizer": _optimizer_label,
     "init": lambda s: str(s.get("init")),
     "normalize": lambda s: "standardised inputs" if s.get("normalize") else "raw inputs",
-    "learning_rate": lambda s: f"{s['optimizer']['learning_rate']:g}",
+    "learning_rate": lambda s: np.format_float_positional(s["optimizer"]["learning_rate"],
+                                                          trim="-"),  # 0.00005, not 5e-05
     "noise": _noise_label,
 }
 
@@ -81,6 +82,7 @@ class Metric:
     key: str
     label: str
     path: tuple[str, ...]
+    short: str = ""  # column heading where several metrics share a table
 
     def of(self, metrics: dict) -> float:
         value = metrics
@@ -91,17 +93,19 @@ class Metric:
         return float(value)
 
 
-WRONG_MEAN = Metric("wrong_mean", "wrong pixels per character", ("wrong_pixels", "mean"))
-WRONG_MAX = Metric("wrong_max", "wrong pixels of the worst character", ("wrong_pixels", "max"))
-MSE = Metric("mse", "mean squared error", ("mse",))
+WRONG_MEAN = Metric("wrong_mean", "wrong pixels per character", ("wrong_pixels", "mean"),
+                    "wrong pixels per character")
+WRONG_MAX = Metric("wrong_max", "wrong pixels of the worst character", ("wrong_pixels", "max"),
+                   "worst character")
+MSE = Metric("mse", "mean squared error", ("mse",), "MSE")
 DENOISED_MEAN = Metric("denoised_mean", "wrong pixels per character, denoised vs clean",
-                       ("denoise", "model", "mean"))
+                       ("denoise", "model", "mean"), "wrong pixels per character")
 DENOISED_MAX = Metric("denoised_max", "wrong pixels of the worst character, denoised",
-                      ("denoise", "model", "max"))
+                      ("denoise", "model", "max"), "worst character")
 ELBO_TRAIN = Metric("neg_elbo_train", "negative ELBO, training set (nats per image)",
-                    ("train", "neg_elbo"))
+                    ("train", "neg_elbo"), "−ELBO, training set")
 ELBO_TEST = Metric("neg_elbo_test", "negative ELBO, test set (nats per image)",
-                   ("test", "neg_elbo"))
+                   ("test", "neg_elbo"), "−ELBO, test set")
 SECONDS = Metric("seconds", "training seconds", ("timing", "seconds"))
 
 
@@ -229,9 +233,14 @@ def _plan_order(folder: Path) -> dict[str, int]:
     return {spec["id"]: i for i, spec in enumerate(json.loads(path.read_text()))}
 
 
+def in_plan_order(runs: list[store.StoredRun], order: dict[str, int]) -> list:
+    """Runs in the order of the YAML's lists (plan.json), unplanned ones last."""
+    return sorted(runs, key=lambda r: (order.get(r.id, len(order)), r.id))
+
+
 def group(runs: list[store.StoredRun], order: dict[str, int]) -> tuple[list[Axis], list]:
     """Configurations in plan order, named by the axes that vary."""
-    runs = sorted(runs, key=lambda r: (order.get(r.id, len(order)), r.id))
+    runs = in_plan_order(runs, order)
     varying = [a for a in AXES if len({a.value(r.spec) for r in runs}) > 1]
     groups: dict[tuple, Configuration] = {}
     for run in runs:
@@ -249,8 +258,9 @@ def load(results_dir: Path, name: str) -> Summary:
     text = (folder / "experiment.yaml").read_text(encoding="utf-8")
     provenance_path = folder / "provenance.json"
     provenance = json.loads(provenance_path.read_text()) if provenance_path.exists() else {}
-    runs = store.load_runs(results_dir, name)
-    varying, configurations = group(runs, _plan_order(folder))
+    order = _plan_order(folder)
+    runs = in_plan_order(store.load_runs(results_dir, name), order)
+    varying, configurations = group(runs, order)
     return Summary(name, folder, yaml.safe_load(text) or {}, text, provenance, runs, varying,
                    configurations)
 
@@ -286,4 +296,18 @@ def pivot(summary: Summary, metric: Metric) -> dict:
         "column_heading": column_axis.heading if column_axis else "",
         "columns": columns,
         "rows": list(rows.values()),
+    }
+
+
+def by_metric(summary: Summary) -> dict:
+    """One table for one swept axis (or none): a row per configuration, a column per metric."""
+    row_axes = summary.varying
+    return {
+        "caption": "mean ± std over seeds" + (" (nats per image)" if summary.kind == "vae" else ""),
+        "row_headings": [a.heading for a in row_axes] or [""],
+        "column_heading": "",
+        "columns": [m.short or m.label for m in summary.metrics],
+        "rows": [{"labels": [c.values[a.name] for a in row_axes] or ["all runs"],
+                  "cells": [stats(c.metric(m)) for m in summary.metrics]}
+                 for c in summary.configurations],
     }
