@@ -453,7 +453,8 @@ def image_grids(panels: list[dict], image_shape: tuple[int, int], cols: int = 10
     """
     n = len(panels)
     per_row = min(n, 3)
-    fig = figure(10, (10 / per_row) * -(-n // per_row) + 0.35 * -(-n // per_row))
+    width = 10 if n > 1 else 5.5  # one grid of 100 digits reads well at half a slide
+    fig = figure(width, (width / per_row + 0.35) * -(-n // per_row))
     axes = _panels(fig, n, per_row, **PICTURE)
     for ax, panel in zip(axes, panels):
         images = np.asarray(panel["images"], dtype=float)
