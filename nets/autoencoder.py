@@ -33,7 +33,7 @@ class Autoencoder(Ensemble):
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r} (allowed: {', '.join(LOSSES)})")
         if loss == "bce" and output_activation != "sigmoid":
-            raise ValueError("loss 'bce' is computed from logits and needs output_activation='sigmoid'")
+            raise ValueError("loss 'bce' is computed from logits: it needs a sigmoid output")
         self.architecture = layers
         self.latent_index = int(np.argmin(layers))  # position of Z in the list
         if self.latent_index in (0, len(layers) - 1):
@@ -41,15 +41,13 @@ class Autoencoder(Ensemble):
         self.loss = loss
         self.output = activations.get(output_activation)
         kinds = [activation] * (len(layers) - 1)
-        kinds[self.latent_index - 1] = activation if latent_activation is None else latent_activation
+        kinds[self.latent_index - 1] = latent_activation or activation
         kinds[-1] = "identity" if loss == "bce" else output_activation
         specs = [(str(i), n_in, n_out, kind)
                  for i, (n_in, n_out, kind) in enumerate(zip(layers[:-1], layers[1:], kinds))]
         super().__init__(specs, seeds, init, dtype)
         self.layers = list(self.dense.values())
         self._loss = bce_logits if loss == "bce" else mse
-        self._kwargs = dict(activation=activation, latent_activation=latent_activation,
-                            output_activation=output_activation, loss=loss, init=init, dtype=dtype)
 
     @classmethod
     def from_params(cls, params, seeds=None, **kwargs):

@@ -51,8 +51,8 @@ class Ensemble:
         for name, n_in, n_out, activation in specs:
             W, b = self.params[f"{name}.W"], self.params[f"{name}.b"]
             W[...] = initializers.weights(init, init_rngs, n_in, n_out, self.dtype)
-            self.dense[name] = Dense(W, b, activation,
-                                     grads={"W": self.grads[f"{name}.W"], "b": self.grads[f"{name}.b"]})
+            grads = {"W": self.grads[f"{name}.W"], "b": self.grads[f"{name}.b"]}
+            self.dense[name] = Dense(W, b, activation, grads=grads)
         # training streams persist across fit calls, as a model's training state
         self._shuffle_rngs = streams.generators(self.seeds, "shuffle")
         self._noise_rngs = streams.generators(self.seeds, "noise")

@@ -29,7 +29,9 @@ class Dense:
 
     def __init__(self, W, b, activation="identity", grads=None):
         self.params = {"W": W, "b": b}
-        self.grads = grads if grads is not None else {k: np.zeros_like(v) for k, v in self.params.items()}
+        if grads is None:
+            grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.grads = grads
         self.activation = activations.get(activation)
         self._buffers = {}  # input shape -> work arrays
         self._cache = None
@@ -43,7 +45,8 @@ class Dense:
         return self.params["W"].shape[-1]
 
     def __repr__(self):
-        return f"Dense({self.n_in}, {self.n_out}, {self.activation.name}, S={self.params['W'].shape[0]})"
+        S = self.params["W"].shape[0]
+        return f"Dense({self.n_in}, {self.n_out}, {self.activation.name}, S={S})"
 
     def apply(self, x):
         """Forward without caching: fresh arrays, for inference."""

@@ -40,21 +40,17 @@ class SGD(_Optimizer):
     def __init__(self, learning_rate, momentum=0.0):
         super().__init__(learning_rate)
         self.momentum = float(momentum)
-        self._lr = {}  # parameter name -> learning rate shaped for it
 
     def step(self, params, grads):
         for name, p in params.items():
             g = grads[name]
             st = self._state(name, p, ("v", "tmp") if self.momentum else ("tmp",))
-            lr = self._lr.get(name)
-            if lr is None:
-                lr = self._lr[name] = self._rate(p)
             if self.momentum:
                 v = st["v"]
                 v *= self.momentum
                 v += g
                 g = v
-            tmp = np.multiply(g, lr, out=st["tmp"])
+            tmp = np.multiply(g, self._rate(p), out=st["tmp"])
             p -= tmp
 
 

@@ -57,16 +57,20 @@ def test_gradients_match_finite_differences(kwargs):
 
 def fit_members(seeds, lrs, levels, **fit):
     """Train the ensemble, then every member alone; return both models."""
-    arch, kw = [35, 12, 2, 12, 35], dict(activation="tanh", latent_activation="identity", loss="bce")
+    arch = [35, 12, 2, 12, 35]
+    kw = dict(activation="tanh", latent_activation="identity", loss="bce")
     x = load_font()
     opt = fit.pop("optimizer")
     together = Autoencoder(arch, seeds, **kw)
-    make_noise = (lambda lv: noise.make("bitflip", lv)) if levels is not None else (lambda lv: None)
+    def make_noise(level):
+        return None if levels is None else noise.make("bitflip", level)
+
     h = together.fit(x, optimizer=opt(np.array(lrs)), noise=make_noise(levels), **fit)
     alone = []
     for k, seed in enumerate(seeds):
         model = Autoencoder(arch, [seed], **kw)
-        hk = model.fit(x, optimizer=opt(lrs[k]), noise=make_noise(None if levels is None else levels[k]), **fit)
+        level = None if levels is None else levels[k]
+        hk = model.fit(x, optimizer=opt(lrs[k]), noise=make_noise(level), **fit)
         alone.append((model, hk))
     return together, h, alone
 
@@ -115,7 +119,8 @@ def test_shapes_callback_and_round_trip():
     one = Autoencoder.from_params(model.member_params(2), loss="bce")
     assert one.n_members == 1
     np.testing.assert_array_equal(one.reconstruct(x)[0], out[2])
-    np.testing.assert_array_equal(Autoencoder.from_params(model.params, loss="bce").reconstruct(x), out)
+    again = Autoencoder.from_params(model.params, loss="bce")
+    np.testing.assert_array_equal(again.reconstruct(x), out)
 
 
 def test_input_scaling_is_training_on_scaled_inputs():

@@ -11,8 +11,10 @@ RATE = LR.reshape(S, 1, 1)  # broadcast over each member's parameters
 
 def problem(dtype=np.float64):
     rng = np.random.default_rng(0)
-    params = {"W": rng.normal(size=(S, 4, 2)).astype(dtype), "b": rng.normal(size=(S, 1, 2)).astype(dtype)}
-    grads = [{k: rng.normal(size=v.shape).astype(dtype) for k, v in params.items()} for _ in range(3)]
+    params = {"W": rng.normal(size=(S, 4, 2)), "b": rng.normal(size=(S, 1, 2))}
+    grads = [{k: rng.normal(size=v.shape) for k, v in params.items()} for _ in range(3)]
+    params = {k: v.astype(dtype) for k, v in params.items()}
+    grads = [{k: v.astype(dtype) for k, v in g.items()} for g in grads]
     return params, grads
 
 

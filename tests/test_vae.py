@@ -1,4 +1,6 @@
 """The VAE: gradients through the reparameterisation, ensemble == members alone, evaluation."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -9,7 +11,8 @@ def data(n=20, d=7, seed=0):
     return (np.random.default_rng(seed).random((n, d)) < 0.4).astype(float)
 
 
-@pytest.mark.parametrize("layers", [[7, 5, 2, 4, 7], [7, 2, 5, 7]], ids=["encoder", "no hidden encoder"])
+@pytest.mark.parametrize("layers", [[7, 5, 2, 4, 7], [7, 2, 5, 7]],
+                         ids=["encoder", "no hidden encoder"])
 def test_gradients_match_finite_differences_with_eps_held(layers):
     model = VAE(layers, seeds=[1, 2], activation="tanh", beta=0.7, init="xavier", dtype=np.float64)
     x = data(6)
@@ -86,3 +89,18 @@ def test_shapes_float32_and_round_trip():
     np.testing.assert_array_equal(model.reconstruct(x), out)
     one = VAE.from_params(model.member_params(1))
     np.testing.assert_array_equal(one.reconstruct(x)[0], out[1])
+
+
+def test_diverged_member_is_silent_and_alone():
+    x = data(30, 9)
+    model = VAE([9, 6, 2, 6, 9], seeds=[0, 1], dtype=np.float64)
+    model.params["mu.W"][0] = np.inf  # member 0 is NaN from the first step
+    alone = VAE([9, 6, 2, 6, 9], seeds=[1], dtype=np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = model.fit(x, epochs=3, optimizer=optimizers.Adam(0.01), batch_size=8)
+        hk = alone.fit(x, epochs=3, optimizer=optimizers.Adam(0.01), batch_size=8)
+        ev = model.evaluate(x)
+    assert not np.isfinite(h["loss"][0]).any() and not np.isfinite(ev["neg_elbo"][0])
+    np.testing.assert_array_equal(h["loss"][1], hk["loss"][0])
+    np.testing.assert_array_equal(ev["neg_elbo"][1], alone.evaluate(x)["neg_elbo"][0])
