@@ -16,13 +16,14 @@ TINY = {
     "font-ae": """\
 name: font-ae
 title: "Tiny <script>alert(1)</script> autoencoder"
-description: Two architectures & two learning rates, a smoke test of the autoencoder slides.
+description: Two architectures & two learning rates, raw and standardised inputs.
 dataset: {name: font}
 model:
   kind: autoencoder
   architectures: [[35, 2, 35], [35, 10, 2, 10, 35]]
 training:
   epochs: 300
+  normalize: [false, true]
   optimizers: [{name: adam, learning_rate: [0.02, 0.005]}]
 seeds: 2
 report: [summary, error_table, learning_curves, lr_analysis, convergence, latent_scatter,

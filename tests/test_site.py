@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from conftest import TINY, XSS_EXPERIMENT, train
-from runner import site, store
+from runner import site, slides, store
 from runner import summary as sm
 
 REPO = Path(__file__).resolve().parent.parent
@@ -135,17 +135,19 @@ def _metric_of_runs(results: Path, experiment: str, where, path: tuple[str, ...]
 
 
 def test_error_table_shows_mean_and_std_of_the_stored_runs(tiny_site, tiny_results):
-    """Cell of (35-2-35, lr 0.02): recomputed here from metrics.json, found in the page's row."""
+    """Cell of (35-2-35, raw inputs, lr 0.02): recomputed here from metrics.json, found in the
+    page's row (rows: architecture x inputs, columns: learning rate)."""
     values = _metric_of_runs(
         tiny_results, "font-ae",
-        lambda s: s["architecture"] == [35, 2, 35] and s["optimizer"]["learning_rate"] == 0.02,
+        lambda s: (s["architecture"] == [35, 2, 35] and not s["normalize"]
+                   and s["optimizer"]["learning_rate"] == 0.02),
         ("wrong_pixels", "mean"))
     assert len(values) == 2
     stat = {"mean": float(np.mean(values)), "std": float(np.std(values, ddof=1))}
     expected = f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
     rows = Page(tiny_site / "font-ae" / "index.html").rows
-    header = next(r for r in rows if r[:1] == ["architecture"])
-    row = next(r for r in rows if r[:1] == ["35-2-35"])
+    header = next(r for r in rows if r[:2] == ["architecture", "inputs"])
+    row = next(r for r in rows if r[:2] == ["35-2-35", "raw inputs"])
     assert row[header.index("0.02")] == expected
 
 
@@ -164,6 +166,16 @@ def test_index_headline_is_the_best_configuration(tiny_site, tiny_results):
     summary = sm.load(tiny_results, "vae-digits")
     values = [r.metrics["train"]["neg_elbo"] for r in summary.runs]
     assert site.format_number(float(np.mean(values))) in (tiny_site / "index.html").read_text()
+
+
+def test_pictures_decode_the_model_as_it_was_trained(tiny_results):
+    """The site rebuilds each run's model from model.npz (and its input standardisation):
+    its reconstructions give exactly the wrong pixels that training measured."""
+    for run in store.load_runs(tiny_results, "font-ae"):
+        x = slides.data_of(run.spec).x_train
+        output = slides.model_of(run).reconstruct(x)[0]
+        wrong = ((output > 0.5) != (x > 0.5)).sum(axis=-1)
+        assert wrong.tolist() == run.metrics["wrong_pixels"]["per_char"], run.spec["normalize"]
 
 
 # ------------------------------------------------------------------------------ re-rendering
