@@ -12,6 +12,10 @@ from nets.autoencoder import Autoencoder
 from nets.vae import VAE
 
 
+#: Keys of the input standardisation in stored parameters (runs trained with normalize: true).
+INPUT_MEAN, INPUT_STD = "input.mean", "input.std"
+
+
 def _options(spec: dict) -> dict:
     options = {"activation": spec["activation"], "init": spec["init"],
                "dtype": np.dtype(spec["dtype"])}
@@ -22,8 +26,17 @@ def _options(spec: dict) -> dict:
 
 
 def build(spec: dict, seeds=None, params: dict | None = None) -> Autoencoder | VAE:
-    """A model for ``spec``: fresh members for ``seeds``, or one member from stored ``params``."""
+    """A model for ``spec``: fresh members for ``seeds``, or one member from stored ``params``.
+
+    Stored parameters may hold snapshot weights ("epoch_<k>.<name>", ignored here: pass them
+    renamed to rebuild a snapshot) and the input standardisation of a normalised run.
+    """
     cls = VAE if spec["kind"] == "vae" else Autoencoder
-    if params is not None:
-        return cls.from_params({k: v[None] for k, v in params.items()}, **_options(spec))
-    return cls(spec["architecture"], seeds, **_options(spec))
+    if params is None:
+        return cls(spec["architecture"], seeds, **_options(spec))
+    weights = {k: v[None] for k, v in params.items()
+               if not k.startswith(("epoch_", "input."))}
+    model = cls.from_params(weights, **_options(spec))
+    if INPUT_MEAN in params:
+        model.set_input_scaling(params[INPUT_MEAN], params[INPUT_STD])
+    return model

@@ -471,15 +471,12 @@ def data_of(spec: dict) -> datasets.Data:
 def model_of(run: store.StoredRun, params: dict | None = None):
     """The run's model from its final weights, or from ``params`` (a snapshot's).
 
-    Input standardisation is not part of the stored weights: like training, it is taken from
-    the run's training data.
+    A normalised run's input standardisation is stored beside its weights and applies to both.
     """
-    model = models.build(run.spec, params=final_params(run.params) if params is None else params)
-    if run.spec.get("normalize"):
-        from runner.train import _standardise  # the one definition of the scaling
-
-        model.set_input_scaling(*_standardise(data_of(run.spec).x_train))
-    return model
+    if params is not None:
+        scaling = {k: v for k, v in run.params.items() if k.startswith("input.")}
+        params = {**params, **scaling}
+    return models.build(run.spec, params=run.params if params is None else params)
 
 
 def _history(path: str, key: str) -> np.ndarray:

@@ -82,7 +82,10 @@ def _batch_size(spec: dict) -> int | None:
 
 
 class Recorder:
-    """Epoch callback: keeps latent codes at the snapshot epochs, and optional per-epoch probes.
+    """Epoch callback: keeps latent codes and weights at the snapshot epochs, and per-epoch probes.
+
+    Snapshot weights are kept as "epoch_<k>.<param>", so the site can decode the latent plane as
+    the model saw it then.
 
     ``probes`` maps a history name to a function of the model returning one value per member;
     it is called after every epoch (used for wrong pixels and held-out loss per epoch).
@@ -92,12 +95,15 @@ class Recorder:
         self.x = x
         self.snapshots = set(snapshots)
         self.codes: dict[str, np.ndarray] = {}
+        self.weights: dict[str, np.ndarray] = {}
         self.probes = probes or {}
         self.traces = {name: np.full((n_members, epochs), np.nan) for name in self.probes}
 
     def __call__(self, epoch: int, model) -> None:
         if epoch in self.snapshots:
             self.codes[f"epoch_{epoch}"] = model.encode(self.x)  # (S, N, Z)
+            self.weights.update({f"epoch_{epoch}.{name}": value.copy()
+                                 for name, value in model.params.items()})
         for name, probe in self.probes.items():
             self.traces[name][:, epoch - 1] = probe(model)
 
@@ -167,6 +173,20 @@ def _denoise_metrics(model, pack: Pack, x: np.ndarray) -> list[dict]:
     return results
 
 
+def _saved_params(model, recorder: Recorder) -> dict[str, np.ndarray]:
+    """Everything needed to rebuild each member: weights, snapshot weights, input scaling.
+
+    Input scaling is shared by the members; it gets an ensemble axis like the rest.
+    """
+    params = {**model.params, **recorder.weights}
+    if model.input_scaling is not None:
+        S = model.n_members
+        mean, std = model.input_scaling
+        params[models.INPUT_MEAN] = np.broadcast_to(mean, (S, *mean.shape))
+        params[models.INPUT_STD] = np.broadcast_to(std, (S, *std.shape))
+    return params
+
+
 def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-pixel mean and std; a constant pixel keeps std 1 so it maps to 0 instead of NaN."""
     std = x.std(axis=0)
@@ -196,7 +216,7 @@ def _train_autoencoder(pack: Pack, data: datasets.Data) -> list[RunResult]:
     mse = ((output - x) ** 2).mean(axis=(1, 2))
     denoise = _denoise_metrics(model, pack, x) if noise else None
     latent = {"train": model.encode(x), **recorder.codes}
-    params = model.params
+    params = _saved_params(model, recorder)
     results = []
     for k, run in enumerate(pack.runs):
         final_loss = float(history["loss"][k, -1])
@@ -239,7 +259,7 @@ def _train_vae(pack: Pack, data: datasets.Data) -> list[RunResult]:
     train_eval = model.evaluate(x)
     test_eval = model.evaluate(x_test) if x_test is not None else None
     latent = {"train": model.encode(x), **recorder.codes}
-    params = model.params
+    params = _saved_params(model, recorder)
     results = []
     for k, run in enumerate(pack.runs):
         final_loss = float(history["loss"][k, -1])
