@@ -141,27 +141,31 @@ def _summary(s: sm.Summary) -> dict:
     facts = [("dataset", spec["dataset"]),
              ("model", "variational autoencoder" if s.kind == "vae" else
               "denoising autoencoder" if s.denoising else "autoencoder"),
-             ("architectures", ", ".join(dict.fromkeys(
-                 sm.AXES[0].value(r.spec) for r in s.runs))),
+             ("architectures", _values(s, "architecture")),
              ("optimisers", "; ".join(_optimisers(s))),
+             ("initialisation", _values(s, "init")), ("inputs", _values(s, "normalize")),
              ("epochs", f"{spec['epochs']:,}"), ("batch size", str(spec["batch_size"])),
              ("runs", f"{n:,} in {len(s.configurations)} configuration"
                       f"{'s' if len(s.configurations) != 1 else ''} × {_seeds_phrase(s)}"
                       + (f", {diverged} diverged" if diverged else "")),
              ("training time", f"{seconds:,.1f} s in all")]
     if s.denoising:
-        levels = ", ".join(dict.fromkeys(sm.AXES[5].value(r.spec) for r in s.runs))
-        facts.insert(3, ("noise", f"{spec['noise']['kind']}: {levels}"))
+        facts.insert(3, ("noise", f"{spec['noise']['kind']}: {_values(s, 'noise')}"))
     return {"lede": "What was run, and the numbers that matter.",
             "facts": facts, "highlights": highlights(s)}
+
+
+def _values(s: sm.Summary, axis: str) -> str:
+    """The distinct values the runs take on one axis, in plan order."""
+    return ", ".join(dict.fromkeys(sm.axis(axis).value(r.spec) for r in s.runs))
 
 
 def _optimisers(s: sm.Summary) -> list[str]:
     """Each optimiser with its learning rates: "SGD, momentum 0.9: lr 0.05, 0.005"."""
     rates: dict[str, list[str]] = {}
     for r in s.runs:
-        rate = sm.AXES[4].value(r.spec)
-        found = rates.setdefault(sm.AXES[1].value(r.spec), [])
+        rate = sm.axis("learning_rate").value(r.spec)
+        found = rates.setdefault(sm.axis("optimizer").value(r.spec), [])
         if rate not in found:
             found.append(rate)
     return [f"{name}: lr {', '.join(lrs)}" for name, lrs in rates.items()]
@@ -218,12 +222,13 @@ def _loss_label(s: sm.Summary) -> str:
 
 def _lr_analysis(s: sm.Summary) -> dict:
     others = [a for a in s.varying if a.name != "learning_rate"]
-    rates = list(dict.fromkeys(sm.AXES[4].value(r.spec) for r in s.runs))
-    groups: dict[str, list] = {}
+    rate_of = sm.axis("learning_rate").value
+    rates = list(dict.fromkeys(rate_of(r.spec) for r in s.runs))
+    groups: dict[str, list] = {}  # other axes' label -> final errors per learning rate
     for c in s.configurations:
         label = " · ".join(c.values[a.name] for a in others) or "all runs"
         groups.setdefault(label, [[] for _ in rates])
-        groups[label][rates.index(sm.AXES[4].value(c.runs[0].spec))] += list(c.metric(s.headline))
+        groups[label][rates.index(rate_of(c.runs[0].spec))] += list(c.metric(s.headline))
     series = [{"label": label, "values": [_nan_list(v) for v in values]}
               for label, values in groups.items()]
     rows = [{"labels": [label, rate], "cells": _spread(values[i])}

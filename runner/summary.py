@@ -72,6 +72,10 @@ AXES = (Axis("architecture", "architecture"), Axis("optimizer", "optimiser"),
         Axis("learning_rate", "learning rate"), Axis("noise", "noise"))
 
 
+def axis(name: str) -> Axis:
+    return next(a for a in AXES if a.name == name)
+
+
 # ------------------------------------------------------------------------------ metrics
 
 

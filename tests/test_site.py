@@ -343,7 +343,8 @@ def test_the_study_renders_in_under_30_seconds(tmp_path):
         train(font, results, *([] if stand_ins else ["training.epochs=20", "snapshots=[1,10,20]"]))
     if mnist:  # offline: the 5,000 digits shipped with the package stand in for MNIST
         train(mnist, results, *([] if stand_ins else [
-            "training.epochs=3", "snapshots=[1,2,3]", "dataset.name=mnist-5k", "dataset.path=null"]))
+            "training.epochs=3", "snapshots=[1,2,3]", "dataset.name=mnist-5k",
+            "dataset.path=null"]))
     start = time.perf_counter()
     site.render(results, tmp_path / "site", n_jobs=2)
     seconds = time.perf_counter() - start
