@@ -401,7 +401,7 @@ def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
     "labels": [str]}]; the grid spans ``extent``, so a code sits over the glyph it decodes near.
     """
     cols = min(len(panels), 2)
-    fig = figure(10, 5.0 * -(-len(panels) // cols))
+    fig = figure(10 if cols > 1 else 6, 5.0 * -(-len(panels) // cols) + (0 if cols > 1 else 0.6))
     axes = _panels(fig, len(panels), cols, left=0.65, wgap=0.8, hgap=0.85)
     for ax, panel in zip(axes, panels):
         images = np.asarray(panel["images"])
@@ -419,9 +419,8 @@ def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
             ax.annotate(label, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=9.5,
                         color=ACCENT, fontweight="bold", zorder=4,
                         path_effects=HALO)
-        ax.set_title(panel["title"])
-        ax.set_xlabel("z₁")
-        ax.set_ylabel("z₂")
+        ax.set(xlim=(x0 - dx, x1 + dx), ylim=(y0 - dy, y1 + dy), title=panel["title"],
+               xlabel="z₁", ylabel="z₂")  # the decoded grid is the view; far codes fall outside
         ax.grid(False)
     return fig
 

@@ -307,9 +307,10 @@ def _generated_grid(s: sm.Summary) -> dict:
     many = len(s.configurations) > 1
     glyphs = _info(s).kind == "glyphs"
     what = "characters" if glyphs else "digits"
+    marked = "the training codes" if glyphs else "the mean code of each digit"
     return {"lede": f"{what.capitalize()} decoded from a regular {GRID_STEPS} × {GRID_STEPS} grid "
-                    f"over the latent plane; the training codes are marked. Between the known "
-                    f"{what}, the decoder draws new ones.",
+                    f"over the latent plane, {marked} marked. Between the known {what}, the "
+                    "decoder draws new ones.",
             "note": _representative_note(s),
             "figure": _job("generated_grid", ".png", "Decoded latent grid",
                            runs=[_run_ref(c, r, many) for c, r in _representatives(s)[:4]])}
@@ -550,9 +551,11 @@ def prepare_pixel_errors(series: list[dict], dataset: str):
 
 def _extent(codes: np.ndarray, spec: dict) -> tuple[float, ...]:
     """The box the latent grid covers: the training codes with a margin (Gaussian for a VAE)."""
-    if spec["kind"] == "vae":
-        low, high = figures.GAUSSIAN_SPAN
-        return (low, high, low, high)
+    if spec["kind"] == "vae":  # the prior's bulk, widened to where most codes are
+        low, high = np.quantile(codes, [0.01, 0.99], axis=0)  # (2,) each
+        low = np.minimum(low, figures.GAUSSIAN_SPAN[0])
+        high = np.maximum(high, figures.GAUSSIAN_SPAN[1])
+        return (low[0], high[0], low[1], high[1])
     low, high = codes.min(axis=0), codes.max(axis=0)
     pad = np.where(high - low > 0, (high - low) * 0.08, 0.5)
     return (low[0] - pad[0], high[0] + pad[0], low[1] - pad[1], high[1] + pad[1])
@@ -565,12 +568,20 @@ def prepare_generated_grid(runs: list[dict]):
         codes = run.latent["train"][:, :2]  # (N, 2)
         extent = _extent(codes, run.spec)
         images = model_of(run).decode(figures.latent_grid(extent, GRID_STEPS))[0]  # (G*G, D)
-        classes = classes_of(run.spec["dataset"])
-        labels = ([classes[int(k)] for k in run.latent["labels"]] if len(codes) <= 100 else [])
+        marks, labels = _marks(codes, run.latent["labels"], classes_of(run.spec["dataset"]))
         panels.append({"title": ref["title"], "images": images, "extent": extent,
-                       "codes": codes if labels else codes[:0], "labels": labels})
+                       "codes": marks, "labels": labels})
     shape = datasets.INFO[runs[0]["spec"]["dataset"]].image_shape
     return figures.generated_grid(panels, shape)
+
+
+def _marks(codes: np.ndarray, labels: np.ndarray, classes) -> tuple[np.ndarray, list[str]]:
+    """Training codes to mark on the grid: each character, or each digit class's mean code."""
+    if len(codes) <= 100:
+        return codes, [classes[int(k)] for k in labels]
+    present = np.unique(labels)
+    means = np.stack([codes[labels == k].mean(axis=0) for k in present])  # (C, 2)
+    return means, [classes[int(k)] for k in present]
 
 
 def farthest_pair(codes: np.ndarray, labels: np.ndarray) -> tuple[int, int]:
