@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -211,6 +212,16 @@ def test_rendering_some_experiments_still_lists_all(tiny_results, tmp_path):
     assert (tmp_path / "vae-digits" / "index.html").exists()
     assert not (tmp_path / "font-ae" / "index.html").exists()
     assert broken_references(tmp_path) == []  # no link to a page that was not rendered
+
+
+def test_only_runs_of_the_current_plan_are_shown(tiny_results, tmp_path):
+    """Runs stored by an earlier version of the YAML (not in plan.json) are left out."""
+    results = tmp_path / "results"
+    shutil.copytree(tiny_results / "font-denoise", results / "font-denoise")
+    plan = json.loads((results / "font-denoise" / "plan.json").read_text())
+    (results / "font-denoise" / "plan.json").write_text(json.dumps(plan[1:]))
+    summary = sm.load(results, "font-denoise")
+    assert [r.id for r in summary.runs] == [spec["id"] for spec in plan[1:]]
 
 
 def test_an_unknown_experiment_is_refused(tiny_results, tmp_path):
