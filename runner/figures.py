@@ -469,12 +469,14 @@ def image_grids(panels: list[dict], image_shape: tuple[int, int], cols: int = 10
 
 
 def vae_progression(rows: list[dict], classes: list[str], text: bool,
-                    image_shape: tuple[int, int], max_cols: int = 6) -> Figure:
+                    image_shape: tuple[int, int], extent: tuple[float, ...],
+                    max_cols: int = 6) -> Figure:
     """Snapshot epochs side by side: the latent scatter above the decoded latent manifold.
 
     rows: [{"title", "codes": (N, Z), "labels": (N,), "manifold": (G*G, D) or None}], one per
-    snapshot epoch; scatters share their axes, so the spreading of the codes reads left to right.
-    A manifold is None where the run kept no weights for that epoch.
+    snapshot epoch; every scatter shows the box ``extent`` (x0, x1, y0, y1) that the manifolds
+    decode, so the spreading of the codes reads left to right and each picture sits under its
+    plane. A manifold is None where the run kept no weights for that epoch.
     """
     cols = min(len(rows), max_cols)
     blocks = -(-len(rows) // cols)
@@ -484,12 +486,11 @@ def vae_progression(rows: list[dict], classes: list[str], text: bool,
     axes = fig.subplots(2 * blocks, cols, squeeze=False)
     frame(fig, 2 * blocks, cols, left=0.45, right=0.1 + legend, top=0.3, bottom=0.1,
           wgap=0.35, hgap=0.35)
-    codes = np.concatenate([np.asarray(r["codes"])[:, :2] for r in rows])
-    low, high = np.quantile(codes, [0.002, 0.998], axis=0)  # a few far outliers set no scale
     for i, row in enumerate(rows):
         scatter_ax, image_ax = axes[2 * (i // cols), i % cols], axes[2 * (i // cols) + 1, i % cols]
         _scatter_panel(scatter_ax, row["codes"], row["labels"], classes, text)
-        scatter_ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), title=row["title"])
+        scatter_ax.set(xlim=extent[:2], ylim=extent[2:], title=row["title"])
+        scatter_ax.set_box_aspect(1)  # the same square as the manifold below it
         scatter_ax.tick_params(labelsize=8)
         if row["manifold"] is None:
             image_ax.set_axis_off()

@@ -384,7 +384,8 @@ def _level_series(configs, levels, decoder, label, style) -> dict:
 def _vae_progression(s: sm.Summary) -> dict:
     config, run = _representatives(s)[0]
     return {"lede": "The latent codes of the training set at each snapshot epoch, coloured by "
-                    "class, beside what the decoder draws over the plane at that epoch.",
+                    "class, above what the decoder draws over the same square of the plane at "
+                    "that epoch.",
             "note": (f"Seed {run.spec['seed']}"
                      + (f" of {config.label}" if len(s.configurations) > 1 else "")
                      + f", the median of its {_seeds_phrase(s)} by {s.headline.label}."),
@@ -660,9 +661,13 @@ def final_params(params: dict) -> dict:
 def prepare_progression(run: dict):
     stored = _load(run)
     spec, latent, params = stored.spec, stored.latent, stored.params
-    grid = figures.gaussian_grid(GRID_STEPS)
-    rows = []
     epochs = [e for e in spec["snapshots"] if SNAPSHOT_KEY.format(e) in latent]
+    # one plane for every epoch: the scatters' view is the box the manifolds decode
+    every_code = np.concatenate([latent[SNAPSHOT_KEY.format(e)][:, :2] for e in epochs]
+                                + [latent["train"][:, :2]])
+    extent = _extent(every_code, spec)
+    grid = figures.latent_grid(extent, GRID_STEPS)
+    rows = []
     for epoch in epochs + ([] if spec["epochs"] in epochs else [spec["epochs"]]):
         final = epoch == spec["epochs"]
         weights = final_params(params) if final else snapshot_params(params, epoch)
@@ -673,7 +678,7 @@ def prepare_progression(run: dict):
                      "manifold": manifold})
     info = datasets.INFO[spec["dataset"]]
     return figures.vae_progression(rows, list(classes_of(spec["dataset"])),
-                                   info.kind == "glyphs", info.image_shape)
+                                   info.kind == "glyphs", info.image_shape, extent)
 
 
 def prepare_samples(runs: list[dict]):

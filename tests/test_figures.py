@@ -127,5 +127,6 @@ def test_sixty_thousand_codes_draw_in_seconds(tmp_path):
                                  text=False), tmp_path, "scatter.png")
     rows = [{"title": f"epoch {e}", "codes": codes * e / 5, "labels": labels,
              "manifold": rng.random((225, 784)) if e == 5 else None} for e in range(1, 6)]
-    _save(figures.vae_progression(rows, digits, False, DIGIT), tmp_path, "progression.png")
+    _save(figures.vae_progression(rows, digits, False, DIGIT, (-3, 3, -3, 3)), tmp_path,
+          "progression.png")
     assert time.perf_counter() - start < 10
