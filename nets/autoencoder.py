@@ -48,6 +48,7 @@ class Autoencoder(Ensemble):
         super().__init__(specs, seeds, init, dtype)
         self.layers = list(self.dense.values())
         self._loss = bce_logits if loss == "bce" else mse
+        self._outputs, self._outputs_clean = None, False  # see training_outputs
 
     @classmethod
     def from_params(cls, params, seeds=None, **kwargs):
@@ -93,14 +94,27 @@ class Autoencoder(Ensemble):
                 noisy = noise.apply(x, self._noise_rngs, out=buffer)
                 return self._scaled(noisy, out=noisy), target
 
+        full_batch = batch_size is None or batch_size >= x.shape[0]
+        self._outputs_clean = noise is None and full_batch
         history = self._train(arrays, epochs, optimizer, batch_size, callback, 1, corrupt)
         return {"loss": history[0]}
+
+    def training_outputs(self):
+        """reconstruct(x) of the last fit's x, for the parameters before the last training step,
+        read from that step's forward pass: (S, N, D), or None when the step saw a minibatch or
+        noisy inputs. So an epoch callback learns the outputs after the previous epoch without a
+        forward pass of its own. The array is a buffer that the next step overwrites."""
+        out = self._outputs
+        if out is None or not self._outputs_clean:
+            return None
+        return self.output.fn(out) if self.loss == "bce" else out
 
     def _step(self, x, target):
         """Forward, loss, backward for one batch; leaves the gradients in the flat buffer."""
         a = x
         for layer in self.layers:
             a = layer.forward(a)  # (S, B, n_out)
+        self._outputs = a  # logits for "bce"
         value, grad = self._loss(a, target)  # (S,), dL/da (S, B, D)
         for i in range(len(self.layers) - 1, -1, -1):
             grad = self.layers[i].backward(grad, need_grad_in=i > 0)

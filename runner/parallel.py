@@ -3,8 +3,11 @@
 Results come back as each pack finishes (joblib's ``generator_unordered``), so the caller can
 store them at once: a sweep killed half-way keeps everything that had finished.
 
-Threads: when packs run side by side, each worker's BLAS gets one thread (more would only fight
-over the cores); a single worker keeps every BLAS thread, which is what one large MNIST run wants.
+Threads: a pack of small matrices (the font: 32 samples, layers of tens of units) gets one BLAS
+thread whatever the number of workers: for such products a second thread costs more in
+synchronisation than it saves (2-5x slower, measured in benchmarks/). A pack of large matrices
+(MNIST: batches of 128 against 784x512 weights) gets the cores left to it by the packs that run
+beside it, so a single VAE run has every core for its matrix products.
 """
 
 from __future__ import annotations
@@ -14,9 +17,14 @@ import os
 from collections.abc import Iterable, Iterator
 
 from joblib import Parallel, delayed, parallel_config
+from threadpoolctl import threadpool_limits
 
 from runner.plan import Pack
 from runner.train import RunResult, run_pack
+
+#: Weights in a layer (n_in * n_out) from which a matrix product is worth several BLAS threads:
+#: 784 x 512 is, 35 x 64 is far from it.
+LARGE_LAYER = 2**16
 
 
 class BackendError(Exception):
@@ -36,6 +44,21 @@ def cost(pack: Pack) -> float:
     spec = pack.spec
     weights = sum(a * b for a, b in zip(spec["architecture"], spec["architecture"][1:]))
     return len(pack.runs) * spec["epochs"] * weights
+
+
+def blas_threads(pack: Pack, cores_per_pack: int) -> int:
+    """BLAS threads for a pack: one for small layers, else ``cores_per_pack``."""
+    widths = pack.spec["architecture"]
+    largest = max(a * b for a, b in zip(widths, widths[1:]))
+    return max(1, cores_per_pack) if largest >= LARGE_LAYER else 1
+
+
+def train_pack(pack: Pack, threads: int | None) -> list[RunResult]:
+    """run_pack with at most ``threads`` BLAS threads (None: the library's own setting)."""
+    if threads is None:
+        return run_pack(pack)
+    with threadpool_limits(limits=threads, user_api="blas"):
+        return run_pack(pack)
 
 
 @contextlib.contextmanager
@@ -64,13 +87,18 @@ def execute(packs: Iterable[Pack], n_jobs: int = 1, backend: str = "local",
     """
     packs = sorted(packs, key=cost, reverse=True)
     if backend == "dask":
+        # a dask worker's cores are the cluster's to share out: only small packs are limited
+        threads = [1 if blas_threads(p, 2) == 1 else None for p in packs]
         with _dask_client(scheduler), parallel_config(backend="dask"):
-            yield from _parallel(packs, n_jobs=-1)
+            yield from _parallel(packs, threads, n_jobs=-1)
     else:
+        side_by_side = max(1, min(n_jobs, len(packs)))
+        threads = [blas_threads(p, cpu_count() // side_by_side) for p in packs]
         with parallel_config(backend="loky", inner_max_num_threads=1 if n_jobs > 1 else None):
-            yield from _parallel(packs, n_jobs=n_jobs)
+            yield from _parallel(packs, threads, n_jobs=n_jobs)
 
 
-def _parallel(packs: list[Pack], n_jobs: int) -> Iterator[list[RunResult]]:
-    tasks = (delayed(run_pack)(pack) for pack in packs)
+def _parallel(packs: list[Pack], threads: list[int | None],
+              n_jobs: int) -> Iterator[list[RunResult]]:
+    tasks = (delayed(train_pack)(pack, n) for pack, n in zip(packs, threads))
     yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(tasks)

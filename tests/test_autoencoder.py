@@ -167,3 +167,20 @@ def test_course_bar_every_character_within_one_pixel_through_a_2d_latent():
     worst = wrong_pixels(model, x).max(axis=1)  # (S,) worst character of each seed
     assert worst.min() <= 1, worst  # the bar, for at least one seed
     assert np.sum(worst == 0) >= 8, worst  # and, in practice, for nearly every seed
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"activation": "tanh", "loss": "bce"}])
+def test_training_outputs_are_the_previous_epochs_reconstruction(kwargs):
+    x = (np.random.default_rng(3).random((6, 8)) < 0.5).astype(float)
+    seen = []
+
+    def callback(epoch, model):
+        outputs = model.training_outputs()
+        seen.append((None if outputs is None else outputs.copy(), model.reconstruct(x)))
+
+    model = Autoencoder([8, 4, 2, 4, 8], [0, 1], **kwargs)
+    model.fit(x, epochs=4, optimizer=optimizers.SGD(0.5), callback=callback)
+    for (outputs, _), (_, before) in zip(seen[1:], seen):
+        np.testing.assert_array_equal(outputs, before)  # bit for bit
+    model.fit(x, epochs=1, optimizer=optimizers.SGD(0.5), batch_size=2)
+    assert model.training_outputs() is None
