@@ -10,11 +10,12 @@ computed here from the stored runs.
 
 Layout of the output, all links relative so the folder works from disk and on any static host::
 
-    site/index.html               the experiments as cards
-    site/provenance.html          each experiment's YAML, versions and machine
-    site/<experiment>/index.html  the experiment's slides; its figures sit next to it
-    site/static/                  style.css, slides.js
-    site/.nojekyll                GitHub Pages: serve the folder as it is
+    site/index.html                     the experiments as cards
+    site/provenance.html                each experiment's YAML, versions and machine
+    site/<experiment>/index.html        the experiment's slides; its figures sit next to it
+    site/<experiment>/decoder-<run>.js  a run's decoder and latent codes, for the explorer
+    site/static/                        style.css, slides.js, decoder.js, explorer.js
+    site/.nojekyll                      GitHub Pages: serve the folder as it is
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ PROVENANCE_FIELDS = (("tp5", "tp5"), ("numpy", "NumPy"), ("python", "Python"),
                      ("platform", "platform"), ("machine", "machine"), ("processor", "processor"),
                      ("cpus", "CPUs"), ("finished", "finished"))
 # Drawing code whose change must redraw every figure.
-_CODE = ("figures.py", "slides.py", "summary.py", "models.py")
+_CODE = ("figures.py", "slides.py", "summary.py", "models.py", "explorer.py")
 
 
 def render(results_dir: Path, site_dir: Path, experiments: list[str] | None = None, *,
@@ -75,14 +76,10 @@ def gather(results_dir: Path, names: list[str] | None) -> dict:
 
 def _experiment(s: sm.Summary, rendered: bool) -> dict:
     page_slides = [slides.build(kind, s) for kind in s.report] if rendered else []
+    jobs = _jobs(page_slides)
     fingerprint = _fingerprint(s)
-    jobs = []
-    for slide in page_slides:
-        if slide["figure"]:
-            job = slide["figure"]
-            job["file"] = f"{slide['id']}{job['ext']}"
-            job["key"] = _key(job, fingerprint)
-            jobs.append(job)
+    for job in jobs:
+        job["key"] = _key(job, fingerprint)
     return {
         "name": s.name, "title": s.title, "description": s.config.get("description") or "",
         "url": f"{s.name}/index.html", "rendered": rendered, "slides": page_slides,
@@ -92,6 +89,19 @@ def _experiment(s: sm.Summary, rendered: bool) -> dict:
         "card_figure": _card_figure(page_slides),
         "finished": s.provenance.get("finished"),
     }
+
+
+def _jobs(page_slides: list[dict]) -> list[dict]:
+    """The files the slides need: each figure, and each explorer's decoder data file (once per
+    run, when two slides explore the same run)."""
+    jobs: dict[str, dict] = {}
+    for slide in page_slides:
+        if slide["figure"]:
+            slide["figure"]["file"] = f"{slide['id']}{slide['figure']['ext']}"
+            jobs[slide["figure"]["file"]] = slide["figure"]
+        for run in (slide["explorer"] or {}).get("runs", []):
+            run["export"] = jobs.setdefault(run["export"]["file"], run["export"])
+    return list(jobs.values())
 
 
 #: The slide whose figure stands for an experiment on its index card, best first.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from runner import datasets, figures, models, store
+from runner import datasets, explorer, figures, models, store
 from runner import summary as sm
 
 MAX_PANELS = 6  # per-run pictures: beyond this many configurations a slide shows the first ones
@@ -25,6 +25,7 @@ GRID_STEPS = 15  # decoded grid over the latent plane: 15 x 15 images
 SAMPLES = 100  # vae_samples: 10 x 10 draws from the prior
 EXAMPLES = 8  # denoising_examples: characters per row
 SNAPSHOT_KEY = "epoch_{}"  # latent.npz codes (and optional model.npz weights) at a snapshot
+EXPLORER_POINTS = 2000  # training codes drawn on the explorer's plane (the font has 32)
 
 
 TITLES = {
@@ -49,7 +50,7 @@ def build(kind: str, s: sm.Summary) -> dict:
     """The context of one slide; a slide that cannot apply says why instead of failing."""
     slide = {"kind": kind, "id": kind.replace("_", "-"), "title": TITLES.get(kind, kind),
              "lede": "", "figure": None, "tables": [], "facts": [], "highlights": [],
-             "note": None, "empty": None}
+             "note": None, "empty": None, "explorer": None}
     if not s.runs:
         return {**slide, "empty": "No run of this experiment is stored yet."}
     builder = BUILDERS.get(kind)
@@ -124,6 +125,21 @@ def _job(prepare: str, ext: str, alt: str, **args) -> dict:
 def _run_ref(config: sm.Configuration, run: store.StoredRun, many: bool) -> dict:
     """What a prepare function needs of one run: where it is, its spec, a panel title."""
     return {"path": str(run.path), "spec": run.spec, "title": _panel_title(config, run, many)}
+
+
+def _explorer(pairs: list[tuple[sm.Configuration, store.StoredRun]], many: bool,
+              heading: str) -> dict | None:
+    """The interactive latent plane under a slide's figure, for the runs with a 2-D latent;
+    each run's decoder is a data file the page loads when the slide comes into view."""
+    runs = [{"id": run.id, "title": _panel_title(config, run, many),
+             "export": {**_job("decoder", ".js", "", run=_run_ref(config, run, many)),
+                        "file": f"decoder-{run.id}.js"}}
+            for config, run in pairs if min(run.spec["architecture"]) == 2]
+    if not runs:
+        return None
+    info = datasets.INFO[pairs[0][1].spec["dataset"]]
+    return {"heading": heading, "runs": runs, "image": list(info.image_shape),
+            "what": "character" if info.kind == "glyphs" else "digit"}
 
 
 def _nan_list(values) -> list[float | None]:
@@ -313,7 +329,8 @@ def _generated_grid(s: sm.Summary) -> dict:
                     "decoder draws new ones.",
             "note": _representative_note(s),
             "figure": _job("generated_grid", ".png", "Decoded latent grid",
-                           runs=[_run_ref(c, r, many) for c, r in _representatives(s)[:4]])}
+                           runs=[_run_ref(c, r, many) for c, r in _representatives(s)[:4]]),
+            "explorer": _explorer(_representatives(s)[:4], many, "Explore the latent plane")}
 
 
 def _interpolation(s: sm.Summary) -> dict:
@@ -390,7 +407,9 @@ def _vae_progression(s: sm.Summary) -> dict:
                      + (f" of {config.label}" if len(s.configurations) > 1 else "")
                      + f", the median of its {_seeds_phrase(s)} by {s.headline.label}."),
             "figure": _job("progression", ".png", "Latent space at snapshot epochs",
-                           run=_run_ref(config, run, False))}
+                           run=_run_ref(config, run, False)),
+            "explorer": _explorer([(config, run)], False,
+                                  f"Explore the plane at the end, epoch {run.spec['epochs']}")}
 
 
 def _vae_samples(s: sm.Summary) -> dict:
@@ -453,8 +472,11 @@ BUILDERS = {
 # Everything below runs in worker processes: it reads arrays and draws.
 
 
-def draw(job: dict, path: Path) -> tuple[int, int]:
-    """Run one figure job and write its file; returns the figure's CSS size in px."""
+def draw(job: dict, path: Path) -> tuple[int, int] | tuple[None, None]:
+    """Run one job and write its file; returns a figure's CSS size in px (a data file has none)."""
+    if job["prepare"] in EXPORT:
+        EXPORT[job["prepare"]](path=path, **job["args"])
+        return None, None
     fig = PREPARE[job["prepare"]](**job["args"])
     return figures.save(fig, path)
 
@@ -708,3 +730,32 @@ PREPARE = {
     "progression": prepare_progression, "samples": prepare_samples,
     "convergence": prepare_convergence,
 }
+
+
+def export_decoder(run: dict, path: Path) -> None:
+    """The explorer's data file of one run: its final decoder, and its plane as the generated
+    grid shows it (the same box, the training codes, the same marks)."""
+    stored = _load(run)
+    spec, latent = stored.spec, stored.latent
+    codes, labels = latent["train"][:, :2], latent["labels"]  # (N, 2), (N,)
+    classes = classes_of(spec["dataset"])
+    extent = _extent(codes, spec)
+    marks, mark_labels = _marks(codes, labels, classes)
+    keep = np.arange(len(codes))
+    if len(codes) > EXPLORER_POINTS:  # a fixed sample: enough to show the classes' shapes
+        keep = np.sort(np.random.default_rng(0).choice(len(codes), EXPLORER_POINTS,
+                                                       replace=False))
+    info = datasets.INFO[spec["dataset"]]
+    glyphs = info.kind == "glyphs"
+    plane = {"kind": info.kind, "image": list(info.image_shape),
+             "extent": [float(v) for v in extent],
+             "ticks": [explorer.ticks(*extent[:2]), explorer.ticks(*extent[2:])],
+             "points": np.round(codes[keep].astype(float), 4).tolist(),
+             "labels": labels[keep].astype(int).tolist(), "classes": list(classes),
+             "colours": [figures.ACCENT] * len(classes) if glyphs else figures.DIGIT_COLOURS,
+             "marks": [[round(float(x), 4), round(float(y), 4), label]
+                       for (x, y), label in zip(marks, mark_labels)]}
+    explorer.save(path, stored.id, explorer.payload(model_of(stored), spec, plane))
+
+
+EXPORT = {"decoder": export_decoder}

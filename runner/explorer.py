@@ -1,0 +1,76 @@
+"""The latent explorer's data file: a run's decoder and its latent plane, as a script.
+
+A page cannot ``fetch`` a file next to it when opened from disk, but it can load a
+``<script src>``, so each explored run is written as one small script that defines its data::
+
+    (window.tp5Decoders = window.tp5Decoders || {})["<run id>"] = {...};
+
+static/explorer.js adds that script only when the slide comes into view, and runs the decoder
+in the browser (static/decoder.js). The weights travel as little-endian float32 in base64: the
+MNIST decoder 2-256-512-784 is 534,544 numbers, 2.1 MB raw, 2.9 MB as text. float32 keeps a
+decoded pixel within a few 1e-6 of NumPy's (of a float64 model too); float16 would not.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import uuid
+from pathlib import Path
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+GLOBAL = "tp5Decoders"  # the window property each data file adds its run to
+STEPS = 9  # images in the interpolation strip, both ends included (as on the static slide)
+
+
+def output_activation(spec: dict) -> str:
+    """What decode applies after the last Dense layer: the sigmoid when that layer gives logits
+    (a VAE, or an autoencoder trained with cross-entropy), else nothing."""
+    return "sigmoid" if spec["kind"] == "vae" or spec.get("loss") == "bce" else "identity"
+
+
+def decoder_layers(model) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """(W (n_in, n_out), b (n_out,), activation name) of each decoder layer of member 0."""
+    return [(layer.params["W"][0], layer.params["b"][0, 0], layer.activation.name)
+            for layer in model.decoder]
+
+
+def float32_text(arrays: list[np.ndarray]) -> str:
+    """The arrays flattened in C order, one after the other, as base64 of little-endian float32."""
+    flat = np.concatenate([np.ravel(a) for a in arrays]).astype("<f4")
+    return base64.b64encode(flat.tobytes()).decode("ascii")
+
+
+def ticks(low: float, high: float, n: int = 5) -> list[float]:
+    """Round values to label an axis of the plane, as the static figures choose them."""
+    values = MaxNLocator(n).tick_values(low, high)
+    return [round(float(v), 10) for v in values if low <= v <= high]
+
+
+def payload(model, spec: dict, plane: dict) -> dict:
+    """What the page needs to decode and draw one run: the decoder, then ``plane`` as given
+    (extent, ticks, training points and labels, marks, classes and colours, image shape)."""
+    layers = decoder_layers(model)
+    return {"layers": [{"n_in": int(W.shape[0]), "n_out": int(W.shape[1]), "activation": act}
+                       for W, _, act in layers],
+            "output": output_activation(spec),
+            "weights": float32_text([a for W, b, _ in layers for a in (W, b)]),
+            "steps": STEPS, **plane}
+
+
+def script(key: str, data: dict) -> str:
+    """The data file's text; ``key`` is the name the page asks for (the run id)."""
+    text = json.dumps(data, separators=(",", ":"))  # ASCII: whatever charset the page assumes
+    return f"(window.{GLOBAL} = window.{GLOBAL} || {{}})[{json.dumps(key)}] = {text};\n"
+
+
+def save(path: Path, key: str, data: dict) -> None:
+    """Write the data file atomically (a page open meanwhile never loads half of it)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
+    tmp.write_text(script(key, data), encoding="utf-8")
+    os.replace(tmp, path)
