@@ -1,0 +1,128 @@
+"""One VAE epoch on MNIST-shaped data: 60,000 x 784 binary pixels, 784-512-256-2-256-512-784,
+ReLU, batch 128, float32, Adam; tp5 against PyTorch CPU, both as a share of the float32 matmul
+peak measured at the start.
+
+    python benchmarks/vae_epoch.py [--parts 10] [--no-torch]
+
+The epoch is timed in ``--parts`` equal parts (each shuffled on its own, the same work per
+batch), the contenders taking turns part by part so that a change in the machine's load hits
+them alike; an epoch's time is the median part times the number of parts. Work is counted as the
+matrix products only: 2 flops per multiply-add, forward, weight gradients and input gradients
+(none for the input layer). The peak is the faster of a 2048 x 2048 float32 product on all cores
+and on one. tp5 runs as the runner runs a lone large pack (every core to BLAS) and on one BLAS
+thread; PyTorch with its default threads, as a user runs it.
+"""
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+import common
+import nets
+
+LAYERS = [784, 512, 256, 2, 256, 512, 784]
+N, BATCH, LR = 60_000, 128, 1e-3
+
+
+def data():
+    """60,000 binary images with MNIST's share of lit pixels (about 13 %), as float32."""
+    rng = np.random.default_rng(0)
+    return (rng.random((N, 784), dtype=np.float32) < 0.13).astype(np.float32)
+
+
+def flops_per_epoch():
+    """Matrix-product flops of one epoch: forward, weight gradients, input gradients."""
+    Z = min(LAYERS)
+    zi = LAYERS.index(Z)
+    shapes = list(zip(LAYERS[:zi - 1], LAYERS[1:zi])) + [(LAYERS[zi - 1], Z)] * 2 \
+        + list(zip(LAYERS[zi:-1], LAYERS[zi + 1:]))
+    weights = sum(a * b for a, b in shapes)
+    first = LAYERS[0] * LAYERS[1]
+    return 2 * N * (3 * weights - first)
+
+
+def tp5_trainer(threads):
+    """A function training one part of the data for one epoch, with ``threads`` BLAS threads."""
+    model = nets.VAE(LAYERS, [0])
+    optimizer = nets.Adam(LR)
+
+    def train(part):
+        with threadpool_limits(threads):
+            model.fit(part, epochs=1, optimizer=optimizer, batch_size=BATCH)
+    return train
+
+
+def torch_trainer(torch):
+    """The same, for a VAE as a user writes it in PyTorch: nn.Linear layers, BCE with logits
+    plus KL, a shuffled index split into batches."""
+    nn, F = torch.nn, torch.nn.functional
+
+    class VAE(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.enc1, self.enc2 = nn.Linear(784, 512), nn.Linear(512, 256)
+            self.mu, self.logvar = nn.Linear(256, 2), nn.Linear(256, 2)
+            self.dec1, self.dec2, self.dec3 = nn.Linear(2, 256), nn.Linear(256, 512), \
+                nn.Linear(512, 784)
+
+        def forward(self, x):
+            h = F.relu(self.enc2(F.relu(self.enc1(x))))
+            mu, logvar = self.mu(h), self.logvar(h)
+            z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+            return self.dec3(F.relu(self.dec2(F.relu(self.dec1(z))))), mu, logvar
+
+    model = VAE()
+    optimizer = torch.optim.Adam(model.parameters(), lr=LR)
+
+    def train(part):
+        rows = torch.from_numpy(part)
+        for idx in torch.randperm(len(rows)).split(BATCH):
+            batch = rows[idx]
+            logits, mu, logvar = model(batch)
+            recon = F.binary_cross_entropy_with_logits(logits, batch, reduction="sum")
+            kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+            loss = (recon + kl) / len(batch)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return train
+
+
+def epochs(trainers, x, parts):
+    """Seconds per epoch of each trainer, taking turns part by part."""
+    size = N // parts
+    for train in trainers.values():
+        train(x[:BATCH * 4])  # warm up
+    times = {label: [] for label in trainers}
+    for i in range(parts):
+        for label, train in trainers.items():
+            times[label].append(common.timed(train, x[i * size:(i + 1) * size]))
+    return {label: common.median(t) * parts for label, t in times.items()}
+
+
+def measure(args):
+    all_cores = common.matmul_peak()
+    one_core = common.matmul_peak(threads=1)
+    peak = max(all_cores, one_core)
+    print(f"float32 matmul peak (2048 x 2048): {all_cores:.0f} GFLOP/s on all cores, "
+          f"{one_core:.0f} on one; peak = {peak:.0f}")
+    x = data()
+    work = flops_per_epoch()
+    trainers = {"tp5 (all cores to BLAS, the runner's choice)": tp5_trainer(None),
+                "tp5 (1 BLAS thread)": tp5_trainer(1)}
+    torch = None if args.no_torch else common.torch_or_none()
+    if torch is not None:
+        trainers[f"PyTorch ({torch.get_num_threads()} threads, default)"] = torch_trainer(torch)
+    rows = list(epochs(trainers, x, args.parts).items())
+    tp5_all = rows[0][1]
+    reference = rows[-1][1] if torch is not None else rows[0][1]
+    table = [[label, seconds, work / seconds / 1e9, 100 * work / seconds / 1e9 / peak,
+              seconds / reference] for label, seconds in rows]
+    print(common.table(table, ["one epoch, 60,000 x 784, batch 128", "seconds", "GFLOP/s",
+                               "% of peak", "x PyTorch" if torch is not None else "x tp5"]))
+    if torch is not None:
+        print(f"\ntp5 / PyTorch, time per epoch: {tp5_all / reference:.2f} (target <= 0.8); "
+              f"tp5 at {100 * work / tp5_all / 1e9 / peak:.0f} % of the peak (target >= 40 %)")
+
+
+if __name__ == "__main__":
+    common.main(__doc__.splitlines()[0], measure, lambda p: p.add_argument(
+        "--parts", type=int, default=10, help="the epoch is timed in this many parts"))
