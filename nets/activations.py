@@ -4,7 +4,10 @@
 z and the output a = fn(z) (sigmoid and tanh express it through a, relu through z). ``chain``
 multiplies an incoming gradient by that derivative, which is what a layer's backward pass needs.
 Each takes an optional ``out`` buffer it may write into; always use the returned array (identity
-returns its input itself, without a copy).
+returns its input itself, without a copy). ``fn`` silences the overflow of exp that saturating
+activations meet on large inputs; ``fn_raw`` is the same computation without that guard, for
+callers already inside ``np.errstate`` (a training step): entering it costs about 2.5 us, a tenth
+of a small layer's step on the font.
 """
 import numpy as np
 
@@ -15,6 +18,9 @@ class Activation:
     name = ""
 
     def fn(self, z, out=None):
+        return self.fn_raw(z, out=out)
+
+    def fn_raw(self, z, out=None):
         raise NotImplementedError
 
     def grad(self, z, a, out=None):
@@ -32,7 +38,7 @@ class Activation:
 class Identity(Activation):
     name = "identity"
 
-    def fn(self, z, out=None):
+    def fn_raw(self, z, out=None):
         return z
 
     def grad(self, z, a, out=None):
@@ -49,10 +55,13 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def fn(self, z, out=None):
+        with np.errstate(over="ignore"):
+            return self.fn_raw(z, out=out)
+
+    def fn_raw(self, z, out=None):
         # 1 / (1 + exp(-z)); exp overflows to inf for z < -709, giving the right limit 0.
         out = np.negative(z, out=out)
-        with np.errstate(over="ignore"):
-            np.exp(out, out=out)
+        np.exp(out, out=out)
         out += 1
         return np.reciprocal(out, out=out)
 
@@ -65,11 +74,14 @@ class Tanh(Activation):
     name = "tanh"
 
     def fn(self, z, out=None):
+        with np.errstate(over="ignore"):
+            return self.fn_raw(z, out=out)
+
+    def fn_raw(self, z, out=None):
         # 2 / (1 + exp(-2z)) - 1: one exp, about half the cost of np.tanh in float64 on CPUs
         # without AVX-512; absolute error ~4e-16. exp overflows to inf for z < -354: limit -1.
         out = np.multiply(z, -2.0, out=out)
-        with np.errstate(over="ignore"):
-            np.exp(out, out=out)
+        np.exp(out, out=out)
         out += 1
         np.divide(2.0, out, out=out)
         out -= 1
@@ -83,7 +95,7 @@ class Tanh(Activation):
 class ReLU(Activation):
     name = "relu"
 
-    def fn(self, z, out=None):
+    def fn_raw(self, z, out=None):
         return np.maximum(z, 0, out=out)
 
     def grad(self, z, a, out=None):

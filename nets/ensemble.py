@@ -116,16 +116,20 @@ class Ensemble:
         history = np.empty((n_series, self.n_members, epochs))
         flat, flat_grads = {"params": self._flat}, {"params": self._flat_grads}
         for epoch in range(epochs):
-            totals = np.zeros((n_series, self.n_members))
             # a member whose numbers overflow diverges alone and silently
             with np.errstate(all="ignore"):
                 epoch_arrays = arrays if corrupt is None else corrupt()
-                for batch in batches(*epoch_arrays):
-                    values = self._step(*batch)
+                if batches.size is None:  # one batch: its values are the epoch's
+                    history[:, :, epoch] = self._step(*epoch_arrays)
                     optimizer.step(flat, flat_grads)
-                    for total, value in zip(totals, values):
-                        total += value * (batch[0].shape[-2] / n)
-            history[:, :, epoch] = totals
+                else:
+                    totals = history[:, :, epoch]
+                    totals[...] = 0
+                    for batch in batches(*epoch_arrays):
+                        values = self._step(*batch)
+                        optimizer.step(flat, flat_grads)
+                        for total, value in zip(totals, values):
+                            total += value * (batch[0].shape[-2] / n)
             if callback is not None:
                 callback(epoch + 1, self)
         return history

@@ -10,11 +10,6 @@ import numpy as np
 from . import activations
 
 
-def _swap(a):
-    """Transpose the last two axes (the batched ``.T``)."""
-    return np.swapaxes(a, -1, -2)
-
-
 class Dense:
     """a = activation(x @ W + b).
 
@@ -32,6 +27,7 @@ class Dense:
         if grads is None:
             grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         self.grads = grads
+        self._W_T = W.mT  # (S, n_out, n_in), a view: the input gradient's operand
         self.activation = activations.get(activation)
         self._buffers = {}  # input shape -> work arrays
         self._cache = None
@@ -55,10 +51,11 @@ class Dense:
         return self.activation.fn(z, out=z)
 
     def forward(self, x):
+        """For training, inside the model's np.errstate (hence ``fn_raw``)."""
         buf = self._workspace(x.shape)
         z = np.matmul(x, self.params["W"], out=buf["z"])  # (S, B, n_out)
         z += self.params["b"]
-        a = self.activation.fn(z, out=buf["a"])
+        a = self.activation.fn_raw(z, out=buf["a"])
         self._cache = x, z, a, buf
         return a
 
@@ -66,13 +63,13 @@ class Dense:
         """grad_out (S, B, n_out) = dL/da -> dL/dx (S, B, n_in), or None if not needed."""
         x, z, a, buf = self._cache
         dz = self.activation.chain(grad_out, z, a, out=buf["dz"])  # (S, B, n_out)
-        np.matmul(_swap(x), dz, out=self.grads["W"])  # (S, n_in, n_out)
+        np.matmul(x.mT, dz, out=self.grads["W"])  # (S, n_in, n_out)
         # the bias gradient sums dz over B; as a product with ones it is one GEMM per member,
         # cheaper than a strided sum and identical whatever S is
         np.matmul(buf["ones"], dz, out=self.grads["b"])  # (S, 1, n_out)
         if not need_grad_in:
             return None
-        return np.matmul(dz, _swap(self.params["W"]), out=buf["dx"])  # (S, B, n_in)
+        return np.matmul(dz, self._W_T, out=buf["dx"])  # (S, B, n_in)
 
     def _workspace(self, x_shape):
         buf = self._buffers.get(x_shape)
