@@ -7,7 +7,11 @@ Threads: a pack of small matrices (the font: 32 samples, layers of tens of units
 thread whatever the number of workers: for such products a second thread costs more in
 synchronisation than it saves (2-5x slower, measured in benchmarks/). A pack of large matrices
 (MNIST: batches of 128 against 784x512 weights) gets the cores left to it by the packs that run
-beside it, so a single VAE run has every core for its matrix products.
+beside it and by the machine's other work, so a single VAE run on an idle machine has every core
+for its matrix products. Other work counts because each threaded product waits for all of its
+threads: with both cores of a 2-core machine busy elsewhere, a VAE epoch on two BLAS threads
+took 13x as long as on one (benchmarks/vae_epoch.py), where on the idle machine two threads
+were faster.
 """
 
 from __future__ import annotations
@@ -46,11 +50,22 @@ def cost(pack: Pack) -> float:
     return len(pack.runs) * spec["epochs"] * weights
 
 
+def idle_cores() -> int:
+    """Cores that other work leaves free, from the 1-minute load average (all of them where the
+    system does not report one)."""
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        busy = 0.0
+    return max(1, int(cpu_count() - busy + 0.5))
+
+
 def blas_threads(pack: Pack, cores_per_pack: int) -> int:
-    """BLAS threads for a pack: one for small layers, else ``cores_per_pack``."""
+    """BLAS threads for a pack: one for small layers, else ``cores_per_pack`` or the idle cores,
+    whichever is fewer."""
     widths = pack.spec["architecture"]
     largest = max(a * b for a, b in zip(widths, widths[1:]))
-    return max(1, cores_per_pack) if largest >= LARGE_LAYER else 1
+    return max(1, min(cores_per_pack, idle_cores())) if largest >= LARGE_LAYER else 1
 
 
 def train_pack(pack: Pack, threads: int | None) -> list[RunResult]:
