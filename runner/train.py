@@ -139,7 +139,8 @@ def _pixel_summary(per_char: np.ndarray) -> dict:
 
 
 class WrongMaxTrace:
-    """Epoch callback: the most wrong pixels of any character, per member, after every epoch.
+    """Epoch callback: the most wrong pixels of any character, per member, after every epoch,
+    and the first epoch at which each character had none (``first_zero`` (S, N), 0: never).
 
     In full-batch training on clean inputs the forward pass of epoch k + 1 computes exactly
     reconstruct(x) after epoch k (``training_outputs``), so the trace is read from it one epoch
@@ -151,20 +152,24 @@ class WrongMaxTrace:
     def __init__(self, x: np.ndarray, n_members: int, epochs: int):
         self.x = x
         self.trace = np.full((n_members, epochs), np.nan)
+        self.first_zero = np.zeros((n_members, len(x)), dtype=int)
 
-    def _count(self, output: np.ndarray) -> np.ndarray:
-        return wrong_pixels(output, self.x).max(axis=-1)  # (S,)
+    def _record(self, index: int, output: np.ndarray) -> None:
+        """Epoch ``index + 1`` from its outputs (S, N, D); called in increasing epoch order."""
+        per_char = wrong_pixels(output, self.x)  # (S, N)
+        self.trace[:, index] = per_char.max(axis=-1)
+        self.first_zero[(self.first_zero == 0) & (per_char == 0)] = index + 1
 
     def __call__(self, epoch: int, model) -> None:
         output = model.training_outputs()  # (S, N, D) after epoch - 1, or None
         if output is None:
-            self.trace[:, epoch - 1] = self._count(model.reconstruct(self.x))
+            self._record(epoch - 1, model.reconstruct(self.x))
         elif epoch > 1:
-            self.trace[:, epoch - 2] = self._count(output)
+            self._record(epoch - 2, output)
 
     def finish(self, output: np.ndarray) -> None:
         """Record the last epoch from the final outputs (S, N, D)."""
-        self.trace[:, -1] = self._count(output)
+        self._record(self.trace.shape[1] - 1, output)
 
 
 def _first_epoch(trace: np.ndarray, bound: int) -> int | None:
@@ -173,12 +178,18 @@ def _first_epoch(trace: np.ndarray, bound: int) -> int | None:
     return int(hits[0]) + 1 if hits.size else None
 
 
-def _convergence(trace: np.ndarray, seconds_per_epoch: float) -> dict:
+def _convergence(trace: np.ndarray, first_zero: np.ndarray, seconds_per_epoch: float) -> dict:
+    """Epochs and seconds to the bars, from one member's trace (epochs,) and first_zero (N,).
+
+    ``per_char_epochs_to_zero`` says which characters come right last, which the final wrong
+    pixels cannot tell once every character is right.
+    """
     result = {}
     for name, bound in (("zero", 0), ("le1", 1)):
         epoch = _first_epoch(trace, bound)
         result[f"epochs_to_{name}"] = epoch
         result[f"seconds_to_{name}"] = None if epoch is None else epoch * seconds_per_epoch
+    result["per_char_epochs_to_zero"] = [int(e) if e else None for e in first_zero]
     return result
 
 
@@ -194,12 +205,15 @@ def _denoise_metrics(model, pack: Pack, x: np.ndarray) -> list[dict]:
     for k, run in enumerate(pack.runs):
         decoded = {"model": denoised[k],
                    **baselines.decode_all(x, noisy[k], spec["kind"], run.noise_level)}
-        results.append({
-            name: _pixel_summary(
-                wrong_pixels(out, draws).reshape(len(x), -1).mean(axis=1))
-            for name, out in decoded.items()
-        })
+        results.append({name: _draw_summary(wrong_pixels(out, draws).reshape(len(x), -1))
+                        for name, out in decoded.items()})
     return results
+
+
+def _draw_summary(wrong: np.ndarray) -> dict:
+    """Statistics of wrong pixels per draw (wrong: (N, draws)): those of the per-character
+    means, and ``draws_le1``, the share of single draws denoised to at most 1 wrong pixel."""
+    return {**_pixel_summary(wrong.mean(axis=1)), "draws_le1": float((wrong <= 1).mean())}
 
 
 def _saved_params(model, recorder: Recorder) -> dict[str, np.ndarray]:
@@ -264,6 +278,7 @@ def _train_autoencoder(pack: Pack, data: datasets.Data) -> list[RunResult]:
             metrics["denoise"] = denoise[k]
         else:
             metrics["convergence"] = _convergence(recorder.traces["wrong_max"][k],
+                                                  wrong_max.first_zero[k],
                                                   seconds / len(pack.runs) / spec["epochs"])
         arrays = {
             "history": {"loss": history["loss"][k], **_member(recorder.traces, k)},
