@@ -64,6 +64,24 @@ def summary(results: Path) -> dict[float, tuple[float, float, float]]:
             for lr, values in sorted(by_rate.items(), reverse=True)}
 
 
+def per_run(results: Path) -> dict[tuple[float, int], tuple[float, list[int]]]:
+    """(learning rate, seed) -> (final MSE, wrong pixels per character) of every stored run."""
+    return {(run.spec["optimizer"]["learning_rate"], run.spec["seed"]):
+            (run.metrics["mse"], run.metrics["wrong_pixels"]["per_char"])
+            for run in store.load_runs(results, "lr-benchmark")}
+
+
+def compare_runs(f64: Path, f32: Path) -> str:
+    """How far each float32 run lands from its float64 twin (same learning rate and seed)."""
+    a, b = per_run(f64), per_run(f32)
+    pairs = [(a[k], b[k]) for k in a if k in b and a[k][0] is not None and b[k][0] is not None]
+    gaps = [abs(x[0] - y[0]) / x[0] for x, y in pairs]
+    same = sum(x[1] == y[1] for x, y in pairs)
+    return (f"run by run: {same} of {len(pairs)} float32 runs have the same wrong pixels, "
+            f"character by character, as their float64 twins; final MSE differs by at most "
+            f"{max(gaps):.1e} (median {np.median(gaps):.1e}), relative")
+
+
 def measure(args):
     seed_epochs = 400 * args.seeds // 100 * args.epochs
     with tempfile.TemporaryDirectory() as tmp:
@@ -90,6 +108,8 @@ def measure(args):
               "wrong pixels per character):")
         print(common.table(table, ["learning rate", "MSE f64", "std f64", "wrong f64",
                                    "MSE f32", "std f32", "wrong f32"]))
+        print(compare_runs(sweep.results[(2, ())],
+                           sweep.results[(2, ("training.dtype=float32",))]))
 
 
 if __name__ == "__main__":
