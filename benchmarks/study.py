@@ -132,7 +132,8 @@ def study_beside_ours(results: Path) -> list[str]:
         for rate, theirs in STUDY["lr_std"].items():
             c = config(lr_exp, learning_rate=rate)
             wrong, mse = finite(c.metric(sm.WRONG_MEAN)), finite(c.metric(sm.MSE))
-            rows.append([f"learning rate {rate:g}: std over 100 seeds, 10,000 epochs", theirs,
+            shown = np.format_float_positional(rate, trim="-")
+            rows.append([f"learning rate {shown}: std over 100 seeds, 10,000 epochs", theirs,
                          f"{np.std(wrong, ddof=1):.2f} (mean {np.mean(wrong):.2f})",
                          f"{np.std(mse, ddof=1):.2g} (mean {np.mean(mse):.3f})"])
     den = load(results, "denoising")
@@ -249,11 +250,12 @@ def wall_times(results: Path) -> list[str]:
     rows, total = [], 0.0
     for file, t in times.items():
         s = load(results, Path(file).stem)
-        runs = f"{len(s.runs):,}" if s else "–"
-        done = "" if t["exit_code"] == 0 else f" (exit code {t['exit_code']})"
-        rows.append([f"`{file}`", runs, f"{t['seconds']:.0f} s{done}"])
-        total += t["seconds"] if t["exit_code"] == 0 else 0
-    rows.append(["all of the above", "", f"{total:.0f} s ({total / 60:.1f} min)"])
+        if t["exit_code"] != 0 or not s:
+            rows.append([f"`{file}`", "–", f"not run (exit code {t['exit_code']})"])
+            continue
+        rows.append([f"`{file}`", f"{len(s.runs):,}", f"{t['seconds']:.0f} s"])
+        total += t["seconds"]
+    rows.append(["the files that ran", "", f"{total:.0f} s ({total / 60:.1f} min)"])
     return table(["file", "runs", "wall time, -j 2"], rows)
 
 
