@@ -60,12 +60,18 @@ def idle_cores() -> int:
     return max(1, int(cpu_count() - busy + 0.5))
 
 
+def has_large_layers(pack: Pack) -> bool:
+    """Whether the pack's matrix products are large enough for several BLAS threads."""
+    widths = pack.spec["architecture"]
+    return max(a * b for a, b in zip(widths, widths[1:])) >= LARGE_LAYER
+
+
 def blas_threads(pack: Pack, cores_per_pack: int) -> int:
     """BLAS threads for a pack: one for small layers, else ``cores_per_pack`` or the idle cores,
     whichever is fewer."""
-    widths = pack.spec["architecture"]
-    largest = max(a * b for a, b in zip(widths, widths[1:]))
-    return max(1, min(cores_per_pack, idle_cores())) if largest >= LARGE_LAYER else 1
+    if not has_large_layers(pack):
+        return 1
+    return max(1, min(cores_per_pack, idle_cores()))
 
 
 def train_pack(pack: Pack, threads: int | None) -> list[RunResult]:
@@ -103,7 +109,7 @@ def execute(packs: Iterable[Pack], n_jobs: int = 1, backend: str = "local",
     packs = sorted(packs, key=cost, reverse=True)
     if backend == "dask":
         # a dask worker's cores are the cluster's to share out: only small packs are limited
-        threads = [1 if blas_threads(p, 2) == 1 else None for p in packs]
+        threads = [None if has_large_layers(p) else 1 for p in packs]
         with _dask_client(scheduler), parallel_config(backend="dask"):
             yield from _parallel(packs, threads, n_jobs=-1)
     else:

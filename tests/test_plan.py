@@ -81,3 +81,20 @@ def test_one_worker_gets_one_pack_per_network_and_optimiser(experiment):
 def test_specs_are_plain_json(experiment):
     for run in plan.expand(experiment):
         assert json.loads(json.dumps(run.spec)) == run.spec
+
+
+@pytest.mark.parametrize("workers, sizes", [(1, [100] * 4), (2, [100] * 4), (3, [67] * 5 + [65]),
+                                            (8, [50] * 8)])
+def test_a_large_sweep_is_cut_into_equal_packs_for_every_worker(tmp_path, workers, sizes):
+    path = tmp_path / "lr.yaml"
+    path.write_text("""\
+name: lr
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 20, 2, 20, 35]]}
+training:
+  epochs: 10
+  optimizers: [{name: sgd, learning_rate: [0.05, 0.005, 0.0005, 0.00005], momentum: 0.9}]
+seeds: 100
+""")
+    packs = plan.pack("lr", plan.expand(load_experiment(path)), workers)
+    assert [len(p.runs) for p in packs] == sizes
