@@ -11,6 +11,7 @@ the epoch count). The two-worker figure is wall time for two processes of 50 mem
 measured on its own after the rounds. float64 is the font's default; float32 is the speed option
 (``training.dtype: float32``).
 """
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -78,7 +79,8 @@ def _worker(seeds, dtype, epochs):
 def two_workers(dtype, epochs):
     """Seconds per seed-epoch, wall, of two processes training 50 members each."""
     halves = [list(range(SEEDS // 2)), list(range(SEEDS // 2, SEEDS))]
-    with ProcessPoolExecutor(2) as pool:
+    # fresh processes, as tp5-run's workers are (and no fork of a process running PyTorch)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         list(pool.map(_worker, halves, [dtype] * 2, [2] * 2))  # processes started, imports done
         seconds = common.timed(lambda: list(pool.map(_worker, halves, [dtype] * 2,
                                                      [epochs] * 2)))
