@@ -121,7 +121,7 @@ def main(description: str, measure, add_arguments=None) -> None:
         return
     present = [k for k in PRESETS if k in os.environ]
     if not present:
-        print(f"\n(no OpenBLAS presets set: the figures above are also the figures without them)")
+        print("\n(no OpenBLAS presets set: the figures above are also the figures without them)")
         return
     print(f"\n{' and '.join(present)} unset for one more run of the same benchmark:\n", flush=True)
     env = {k: v for k, v in os.environ.items() if k not in PRESETS}

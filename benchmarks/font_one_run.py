@@ -12,10 +12,10 @@ initial weights move by one unit in the last place. Times are medians over chunk
 tp5 runs as the runner runs a font pack: one BLAS thread. PyTorch runs with its default threads
 (what a user gets) and with one thread; the ratio is taken against the faster of the two.
 """
+import common
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-import common
 import nets
 from runner import datasets
 

@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import common
 import numpy as np
 
-import common
 from runner import store
 
 YAML = """\

@@ -13,10 +13,10 @@ and on one. tp5 runs on every core's BLAS thread and on one; the runner gives a 
 the cores that the machine's other work leaves idle (runner/parallel.py), and the comparison
 with the targets uses that setting. PyTorch runs with its default threads, as a user runs it.
 """
+import common
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-import common
 import nets
 from runner.parallel import cpu_count, idle_cores
 
