@@ -101,6 +101,7 @@ def epochs(trainers, x, parts):
 
 
 def measure(args):
+    cores, chosen = cpu_count(), idle_cores()  # before this script loads the machine itself
     all_cores = common.matmul_peak()
     one_core = common.matmul_peak(threads=1)
     peak = max(all_cores, one_core)
@@ -108,7 +109,6 @@ def measure(args):
           f"{one_core:.0f} on one; peak = {peak:.0f}")
     x = data()
     work = flops_per_epoch()
-    cores, chosen = cpu_count(), idle_cores()
     label = {n: f"tp5 ({n} BLAS thread{'s' * (n > 1)}" + (", the runner's choice now)"
                                                           if n == chosen else ")")
              for n in sorted({cores, chosen, 1}, reverse=True)}
