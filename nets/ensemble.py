@@ -3,10 +3,10 @@ streams, and the epoch loop.
 
 Every parameter is a view (S, ...) into one buffer (S, P), and every gradient a view into a twin
 buffer, so an optimiser updates the whole model in one pass per operation instead of one per
-array (on the font the arrays are tiny and per-call overhead dominates). Member k's generators
+array (on the font the arrays are tiny and per-call overhead dominates). A layer's W and b lie
+side by side, the block [W; b] its products use (see layers.py). Member k's generators
 come from its seed (see seeds.py), so it trains as it would alone.
 """
-import math
 
 import numpy as np
 
@@ -16,15 +16,16 @@ from .batches import Batches
 from .layers import Dense
 
 
-def _flat_views(shapes, S, dtype):
-    """A zeroed buffer (S, P) and a dict of views into it, one (S, *shape) per name."""
-    sizes = [math.prod(shape) for shape in shapes.values()]
+def _flat_views(specs, S, dtype):
+    """A zeroed buffer (S, P) and, per dense layer, its block [W; b] (S, n_in + 1, n_out), a view
+    into the buffer: per member, W row by row, then b."""
+    sizes = [(n_in + 1) * n_out for _, n_in, n_out, _ in specs]
     flat = np.zeros((S, sum(sizes)), dtype)
-    views, start = {}, 0
-    for (name, shape), size in zip(shapes.items(), sizes):
-        views[name] = np.reshape(flat[:, start:start + size], (S,) + shape, copy=False)
+    blocks, start = {}, 0
+    for (name, n_in, n_out, _), size in zip(specs, sizes):
+        blocks[name] = np.reshape(flat[:, start:start + size], (S, n_in + 1, n_out), copy=False)
         start += size
-    return flat, views
+    return flat, blocks
 
 
 class Ensemble:
@@ -41,18 +42,17 @@ class Ensemble:
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, not {self.dtype}")
         S = len(self.seeds)
-        shapes = {}
-        for name, n_in, n_out, _ in specs:
-            shapes[f"{name}.W"], shapes[f"{name}.b"] = (n_in, n_out), (1, n_out)
-        self._flat, self.params = _flat_views(shapes, S, self.dtype)
-        self._flat_grads, self.grads = _flat_views(shapes, S, self.dtype)
+        self._flat, blocks = _flat_views(specs, S, self.dtype)
+        self._flat_grads, grad_blocks = _flat_views(specs, S, self.dtype)
         init_rngs = streams.generators(self.seeds, "init")
-        self.dense = {}
+        self.dense, self.params, self.grads = {}, {}, {}
         for name, n_in, n_out, activation in specs:
-            W, b = self.params[f"{name}.W"], self.params[f"{name}.b"]
-            W[...] = initializers.weights(init, init_rngs, n_in, n_out, self.dtype)
-            grads = {"W": self.grads[f"{name}.W"], "b": self.grads[f"{name}.b"]}
-            self.dense[name] = Dense(W, b, activation, grads=grads)
+            layer = Dense.over(blocks[name], grad_blocks[name], activation)
+            layer.params["W"][...] = initializers.weights(init, init_rngs, n_in, n_out, self.dtype)
+            self.dense[name] = layer
+            for key in ("W", "b"):
+                self.params[f"{name}.{key}"] = layer.params[key]
+                self.grads[f"{name}.{key}"] = layer.grads[key]
         # training streams persist across fit calls, as a model's training state
         self._shuffle_rngs = streams.generators(self.seeds, "shuffle")
         self._noise_rngs = streams.generators(self.seeds, "noise")

@@ -4,6 +4,12 @@ Shapes: W (S, n_in, n_out), b (S, 1, n_out) (a singleton batch axis, so it broad
 x (B, n_in) shared by every member or (S, B, n_in) per member; outputs are (S, B, n_out).
 ``matmul`` broadcasts over the leading axis, so every member's product is its own small GEMM
 and nothing ever mixes members.
+
+The bias rides in the products: W and b are one block [W; b] (S, n_in + 1, n_out) and the input
+gets a column of ones, so x @ W + b is one BLAS call and [dW; db] = [x 1]^T @ dz another. On the
+font, where a product is a few thousand multiply-adds, a call costs more than its arithmetic:
+this saves a bias addition and a bias-gradient call per layer and step, for one copy of the input
+beside its ones (the activations themselves stay contiguous).
 """
 import numpy as np
 
@@ -18,16 +24,29 @@ class Dense:
     between calls with the same input shape, so an array returned by forward or backward is
     overwritten by the next call of that shape; ``apply(x)`` is the side-effect-free forward.
 
-    ``grads`` may be given as preallocated arrays (e.g. views into one flat buffer, so that an
-    optimiser updates every parameter of a model in one call).
+    ``Dense.over(block, grad_block)`` builds a layer that works in given blocks (views into a
+    model's flat buffers, so that an optimiser updates every parameter in one call).
     """
 
-    def __init__(self, W, b, activation="identity", grads=None):
-        self.params = {"W": W, "b": b}
-        if grads is None:
-            grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        self.grads = grads
-        self._W_T = W.mT  # (S, n_out, n_in), a view: the input gradient's operand
+    def __init__(self, W, b, activation="identity"):
+        """A layer holding copies of W (S, n_in, n_out) and b (S, 1, n_out)."""
+        W = np.asarray(W)
+        block = np.concatenate([W, np.broadcast_to(b, (W.shape[0], 1, W.shape[-1]))], axis=1)
+        self._setup(block, np.zeros_like(block), activation)
+
+    @classmethod
+    def over(cls, block, grad_block, activation="identity"):
+        """A layer whose parameters and gradients are the blocks [W; b] and [dW; db], each
+        (S, n_in + 1, n_out)."""
+        layer = cls.__new__(cls)
+        layer._setup(block, grad_block, activation)
+        return layer
+
+    def _setup(self, block, grad_block, activation):
+        self._block, self._grad_block = block, grad_block  # (S, n_in + 1, n_out)
+        self.params = {"W": block[:, :-1], "b": block[:, -1:]}
+        self.grads = {"W": grad_block[:, :-1], "b": grad_block[:, -1:]}
+        self._W_T = self.params["W"].mT  # (S, n_out, n_in), a view: the input gradient's operand
         self.activation = activations.get(activation)
         self._buffers = {}  # input shape -> work arrays
         self._cache = None
@@ -45,28 +64,28 @@ class Dense:
         return f"Dense({self.n_in}, {self.n_out}, {self.activation.name}, S={S})"
 
     def apply(self, x):
-        """Forward without caching: fresh arrays, for inference."""
-        z = np.matmul(x, self.params["W"])  # (S, B, n_out)
-        z += self.params["b"]
+        """Forward without caching: fresh arrays, for inference (the same arithmetic as
+        forward, to the last bit)."""
+        x1 = np.empty(x.shape[:-1] + (x.shape[-1] + 1,), x.dtype)
+        x1[..., :-1], x1[..., -1] = x, 1
+        z = np.matmul(x1, self._block)  # (S, B, n_out): x @ W + b
         return self.activation.fn(z, out=z)
 
     def forward(self, x):
         """For training, inside the model's np.errstate (hence ``fn_raw``)."""
         buf = self._workspace(x.shape)
-        z = np.matmul(x, self.params["W"], out=buf["z"])  # (S, B, n_out)
-        z += self.params["b"]
+        x1 = buf["x1"]  # (..., B, n_in + 1), its last column ones
+        x1[..., :-1] = x
+        z = np.matmul(x1, self._block, out=buf["z"])  # (S, B, n_out): x @ W + b
         a = self.activation.fn_raw(z, out=buf["a"])
-        self._cache = x, z, a, buf
+        self._cache = x1, z, a, buf
         return a
 
     def backward(self, grad_out, need_grad_in=True):
         """grad_out (S, B, n_out) = dL/da -> dL/dx (S, B, n_in), or None if not needed."""
-        x, z, a, buf = self._cache
+        x1, z, a, buf = self._cache
         dz = self.activation.chain(grad_out, z, a, out=buf["dz"])  # (S, B, n_out)
-        np.matmul(x.mT, dz, out=self.grads["W"])  # (S, n_in, n_out)
-        # the bias gradient sums dz over B; as a product with ones it is one GEMM per member,
-        # cheaper than a strided sum and identical whatever S is
-        np.matmul(buf["ones"], dz, out=self.grads["b"])  # (S, 1, n_out)
+        np.matmul(x1.mT, dz, out=self._grad_block)  # (S, n_in + 1, n_out): [dW; db]
         if not need_grad_in:
             return None
         return np.matmul(dz, self._W_T, out=buf["dx"])  # (S, B, n_in)
@@ -79,7 +98,7 @@ class Dense:
             out = (S, B, self.n_out)
             buf = {"z": np.empty(out, W.dtype), "a": np.empty(out, W.dtype),
                    "dz": np.empty(out, W.dtype), "dx": np.empty((S, B, self.n_in), W.dtype),
-                   "ones": np.ones((1, B), W.dtype)}
+                   "x1": np.ones(x_shape[:-1] + (self.n_in + 1,), W.dtype)}
             self._buffers[x_shape] = buf
         return buf
 
