@@ -5,6 +5,8 @@ is kept per key. Every array has the ensemble axis S first and ``learning_rate``
 one value per member, shape (S,). All updates are elementwise, so members never interact.
 Use one optimiser per model: its state belongs to that model's parameters.
 """
+import math
+
 import numpy as np
 
 NAMES = ("sgd", "adam")
@@ -17,11 +19,13 @@ class _Optimizer:
 
     def _rate(self, p, scale=1.0):
         """learning_rate * scale, broadcastable against p (S, ...) and in p's dtype."""
-        lr = np.asarray(self.learning_rate, dtype=np.float64) * scale
-        if lr.ndim:
-            lr = lr.reshape((-1,) + (1,) * (p.ndim - 1))
-            return lr.astype(p.dtype)
-        return float(lr)  # a Python float never upcasts a float32 array
+        lr = self.learning_rate
+        if isinstance(lr, (int, float)):
+            return float(lr) * scale  # a Python float never upcasts a float32 array
+        lr = np.asarray(lr, dtype=np.float64) * scale
+        if lr.ndim == 0:
+            return float(lr)
+        return lr.reshape((-1,) + (1,) * (p.ndim - 1)).astype(p.dtype)
 
     def _state(self, name, p, keys):
         st = self.state.get(name)
@@ -76,7 +80,7 @@ class Adam(_Optimizer):
         # mhat = (1 - b1) M / c1 and sqrt(vhat) = k sqrt(V), so the step is
         # lr (1 - b1) / (c1 k) * M / (sqrt(V) + eps / k)
         c1 = 1.0 - b1 ** self.t
-        k = np.sqrt((1.0 - b2) / (1.0 - b2 ** self.t))
+        k = math.sqrt((1.0 - b2) / (1.0 - b2 ** self.t))
         eps = float(self.eps / k)
         for name, p in params.items():
             g = grads[name]
