@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gradcheck import numeric_grads
 from nets import Autoencoder, noise, optimizers
 
 FONT = Path(__file__).resolve().parents[1] / "runner" / "data" / "font3.tsv"
@@ -22,20 +23,6 @@ def load_font():
 def wrong_pixels(model, x):
     """Wrong pixels per member and character (S, N) after thresholding at 0.5."""
     return ((model.reconstruct(x) > 0.5) != (x > 0.5)).sum(axis=-1)
-
-
-def numeric_grads(model, x, h=1e-6):
-    """Central differences of each member's loss with respect to each of its parameters."""
-    flat, grads = model._flat, np.zeros_like(model._flat)
-    for k, j in np.ndindex(flat.shape):
-        old = flat[k, j]
-        flat[k, j] = old + h
-        up = model._step(x, x)[0][k]
-        flat[k, j] = old - h
-        down = model._step(x, x)[0][k]
-        flat[k, j] = old
-        grads[k, j] = (up - down) / (2 * h)
-    return grads
 
 
 @pytest.mark.parametrize("kwargs", [
