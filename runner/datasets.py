@@ -41,12 +41,13 @@ class DatasetInfo:
     image_shape: tuple[int, int]  # (rows, columns); rows * columns == n_features
     kind: str  # "glyphs" | "digits"
     has_test: bool
+    n_train: int  # training samples, before any dataset.limit
 
 
 INFO: dict[str, DatasetInfo] = {
-    "font": DatasetInfo("font", 35, (7, 5), "glyphs", has_test=False),
-    "mnist": DatasetInfo("mnist", 784, (28, 28), "digits", has_test=True),
-    "mnist-5k": DatasetInfo("mnist-5k", 784, (28, 28), "digits", has_test=False),
+    "font": DatasetInfo("font", 35, (7, 5), "glyphs", has_test=False, n_train=32),
+    "mnist": DatasetInfo("mnist", 784, (28, 28), "digits", has_test=True, n_train=60_000),
+    "mnist-5k": DatasetInfo("mnist-5k", 784, (28, 28), "digits", has_test=False, n_train=5_000),
 }
 
 

@@ -1,19 +1,33 @@
-"""BLAS threads per pack: one for small layers, the idle cores for large ones."""
+"""Packs start longest first; BLAS threads per pack: one for small layers, the idle cores for
+large ones."""
 import pytest
 
 from runner import parallel
 from runner.plan import Pack, Run
 
 
-def pack_of(architecture):
-    return Pack("x", (Run({"architecture": architecture, "epochs": 1}),))
+VAE = [784, 512, 256, 2, 256, 512, 784]
+
+
+def pack_of(architecture, members=1, epochs=1, dataset="font", limit=None):
+    spec = {"architecture": architecture, "epochs": epochs, "dataset": dataset,
+            "dataset_limit": limit}
+    return Pack("x", tuple(Run(spec) for _ in range(members)))
+
+
+def test_one_mnist_run_outweighs_a_hundred_long_font_runs():
+    """A study's VAE must start first, or the sweep's wall time is a sum instead of a maximum."""
+    font = pack_of([35, 20, 2, 20, 35], members=100, epochs=10_000)
+    vae = pack_of(VAE, epochs=100, dataset="mnist")
+    assert parallel.cost(vae) > parallel.cost(font)
+    assert parallel.cost(pack_of(VAE, epochs=100, dataset="mnist", limit=100)) < parallel.cost(font)
 
 
 @pytest.mark.parametrize("load, expected", [(0.1, 2), (0.8, 1), (3.5, 1)])
 def test_large_layers_get_the_idle_cores(monkeypatch, load, expected):
     monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (load, load, load))
-    vae = pack_of([784, 512, 256, 2, 256, 512, 784])
+    vae = pack_of(VAE)
     assert parallel.blas_threads(vae, cores_per_pack=2) == expected
     assert parallel.blas_threads(vae, cores_per_pack=1) == 1  # a worker's share of the cores
 
