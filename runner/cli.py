@@ -24,7 +24,7 @@ EPILOG = """\
 overrides: KEY=VALUE changes any field of every FILE, e.g. training.epochs=5, seeds=2,
   model.architectures=[[35,2,35]], training.optimizers.0.learning_rate=0.01, noise=null.
 
-exit codes: 0 done, 1 some runs failed, 2 bad input, 130 interrupted.
+exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable, 2 bad input, 130 interrupted.
 """
 
 
@@ -84,19 +84,28 @@ def load_all(files: list[Path], overrides: list[str]):
     return experiments, problems
 
 
-def check_datasets(experiments) -> list[str]:
-    """Load each dataset once up front: a missing download fails here, in one plain line."""
-    problems, seen = [], set()
-    for exp in experiments:
-        key = (exp.dataset.name, str(exp.dataset.path))
-        if key in seen:
+def unavailable_datasets(planned: list[sweep.Planned]) -> dict[str, str]:
+    """Experiment name -> why its dataset cannot be loaded, for experiments with runs to train.
+
+    Each dataset is loaded once up front, so a failed download is one plain line before any
+    training, and the other experiments of the same command can still run.
+    """
+    why: dict[tuple[str, str], str | None] = {}
+    out = {}
+    for p in planned:
+        if not p.todo:
             continue
-        seen.add(key)
-        try:
-            datasets.load(exp.dataset.name, exp.dataset.path)
-        except datasets.DatasetError as exc:
-            problems.append(f"{exp.name}: dataset {exp.dataset.name}: {exc}")
-    return problems
+        dataset = p.experiment.dataset
+        key = (dataset.name, str(dataset.path))
+        if key not in why:
+            try:
+                datasets.load(dataset.name, dataset.path)
+                why[key] = None
+            except datasets.DatasetError as exc:
+                why[key] = str(exc)
+        if why[key]:
+            out[p.experiment.name] = f"{p.experiment.name}: dataset {dataset.name}: {why[key]}"
+    return out
 
 
 def fail(lines: list[str], code: int = 2) -> int:
@@ -113,7 +122,7 @@ def render_site(args) -> None:
         print(f"site: {index}")
 
 
-def summarise(outcome: sweep.Outcome, args) -> None:
+def summarise(outcome: sweep.Outcome, args, skipped: dict[str, str]) -> None:
     """The closing lines: what was trained, and every failure even when quiet."""
     if not args.quiet:
         print(f"trained {outcome.trained} run(s) in {outcome.seconds:.1f} s"
@@ -123,6 +132,8 @@ def summarise(outcome: sweep.Outcome, args) -> None:
               file=sys.stderr)
         for run_id, error in list(outcome.failed.items())[: None if args.verbose else 5]:
             print(f"  {run_id}: {error}", file=sys.stderr)
+    if skipped:
+        print(f"not trained (dataset unavailable): {', '.join(skipped)}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,8 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run:
         print(sweep.describe(planned, n_jobs))
         return 0
-    if any(p.todo for p in planned) and (problems := check_datasets(experiments)):
-        return fail(problems)
+    skipped = unavailable_datasets(planned)
+    if skipped and len(skipped) == sum(1 for p in planned if p.todo):
+        return fail(list(skipped.values()))
+    fail([f"skipped {line}" for line in skipped.values()])
+    planned = [p for p in planned if p.experiment.name not in skipped]
     try:
         outcome = sweep.run(planned, args.results, n_jobs, args.backend, args.scheduler,
                             quiet=args.quiet)
@@ -155,10 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         return fail([f"tp5-run: {exc}"])
     except KeyboardInterrupt:
         return fail(["interrupted: finished runs are stored; run the same command to go on"], 130)
-    summarise(outcome, args)
+    summarise(outcome, args, skipped)
     if not args.no_site:
         render_site(args)
-    return 1 if outcome.failed else 0
+    return 1 if outcome.failed or skipped else 0
 
 
 if __name__ == "__main__":

@@ -195,6 +195,28 @@ def test_a_missing_file_and_a_bad_override_are_plain_errors(tmp_path):
     assert result.returncode == 2 and "training.epochs" in result.stderr
 
 
+def test_an_experiment_without_its_dataset_is_skipped_and_the_others_train(tmp_path):
+    empty = tmp_path / "no-mnist"
+    empty.mkdir()
+    mnist = write(tmp_path, f"""\
+name: digits
+dataset: {{name: mnist, path: {empty}}}
+model: {{kind: vae, architectures: [[784, 8, 2, 8, 784]]}}
+training: {{epochs: 1}}
+""", "digits.yaml")
+    font = write(tmp_path, GOOD)
+    result = tp5(mnist, font, "--results", "r", "--no-site", "-q", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    reason = f"digits: dataset mnist: {empty} has no train-images-idx3-ubyte"
+    assert result.stderr.startswith(f"skipped {reason}")
+    assert result.stderr.endswith("not trained (dataset unavailable): digits\n")
+    assert len(store.load_runs(tmp_path / "r", "x")) == 1
+    assert not store.load_runs(tmp_path / "r", "digits")
+
+    alone = tp5(mnist, "--results", "r", "--no-site", "-q", cwd=tmp_path)
+    assert alone.returncode == 2 and alone.stderr.startswith(reason)
+
+
 def test_schema_is_json_schema():
     result = tp5("--schema")
     schema = json.loads(result.stdout)
