@@ -20,7 +20,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display anywhere: workers, CI, servers
 
 import numpy as np  # noqa: E402
-from matplotlib.colors import ListedColormap, to_rgb  # noqa: E402
+from matplotlib.colors import ListedColormap, to_rgb, to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib import patheffects  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
@@ -562,12 +562,15 @@ def _ecdf_panel(ax, series: list[dict], key: str, xlabel: str, end: float) -> No
     ax.set_ylabel("share of runs")
 
 
-def convergence(series: list[dict], classes: list[str], failures: np.ndarray, epochs: int,
-                seconds: float) -> Figure:
-    """When runs reach at most 1 (solid) and 0 (dashed) wrong pixels, and who fails.
+def convergence(series: list[dict], classes: list[str], failures: np.ndarray,
+                first_zero: np.ndarray, epochs: int, seconds: float) -> Figure:
+    """When runs reach at most 1 (solid) and 0 (dashed) wrong pixels, and which characters are
+    the hard ones.
 
     series: [{"label", "epochs_le1", "epochs_zero", "seconds_le1", "seconds_zero": (R,)}];
     failures: (N,) share of all runs in which each character ends with more than 1 wrong pixel;
+    first_zero: (R, N) epoch at which each character first had 0 wrong pixels (NaN: never);
+    it ranks the characters even when every run ends with all of them right.
     epochs, seconds: the length of training, the right end of the x axes.
     """
     fig = figure(10, 7.4)
@@ -584,12 +587,33 @@ def convergence(series: list[dict], classes: list[str], failures: np.ndarray, ep
         handles += [Line2D([], [], color=colour(i), label=s["label"]) for i, s in
                     enumerate(series)]
     ax_seconds.legend(handles=handles, loc="lower right", fontsize=9)
-    ax = fig.add_subplot(grid[1, :])
+    _hard_characters(fig.add_subplot(grid[1, :]), classes, np.asarray(failures),
+                     np.asarray(first_zero, dtype=float).reshape(-1, len(classes)), epochs)
+    return fig
+
+
+def _hard_characters(ax, classes: list[str], failures: np.ndarray, first_zero: np.ndarray,
+                     epochs: int) -> None:
+    """Per character: the spread of the epoch it first came right (box: quartiles, whiskers:
+    5-95 %), and in red the share of runs that end with it more than 1 pixel wrong."""
     x = np.arange(len(classes))
-    ax.bar(x, np.asarray(failures) * 100, width=0.7, color=WRONG, alpha=0.8)
+    columns = [col[np.isfinite(col)] for col in first_zero.T] if first_zero.size else []
+    kept = [i for i, col in enumerate(columns) if col.size]
+    if kept:
+        ax.boxplot([columns[i] for i in kept], positions=x[kept], widths=0.6, whis=(5, 95),
+                   showfliers=False, patch_artist=True,
+                   boxprops={"facecolor": to_rgba(colour(0), 0.25), "edgecolor": colour(0)},
+                   medianprops={"color": INK}, whiskerprops={"color": colour(0)},
+                   capprops={"color": colour(0)})
+    top = max(col.max() for col in columns if col.size) if kept else epochs
+    ax.set_ylim(0, top * 1.12)
+    for i, share in enumerate(failures):
+        if share > 0:
+            ax.text(i, top * 1.04, f"{share:.0%}", ha="center", va="bottom", fontsize=7,
+                    color=WRONG)
     ax.set_xticks(x, classes)
     ax.set_xlim(-0.7, len(classes) - 0.3)
-    ax.set_ylabel("% of runs")
-    ax.set_title("characters left with more than 1 wrong pixel")
+    ax.set_ylabel("epoch")
+    ax.set_title("epoch at which each character first has 0 wrong pixels; "
+                 "red: % of runs that end with it more than 1 pixel wrong", fontsize=10)
     ax.grid(axis="x", visible=False)
-    return fig

@@ -313,6 +313,11 @@ def _pixel_errors(s: sm.Summary) -> dict:
                            series=series, dataset=s.spec["dataset"])}
 
 
+def _or_nan(value):
+    """A missing number as NaN, which the statistics skip (a stored 0 stays 0)."""
+    return np.nan if value is None else value
+
+
 def _dig(metrics: dict, path: tuple[str, ...]):
     for part in path:
         metrics = (metrics or {}).get(part)
@@ -364,20 +369,27 @@ def _denoising_baselines(s: sm.Summary) -> dict:
                                     if others else "model", "model"))
     for name, label in DECODERS[1:]:
         series.append(_level_series(s.configurations, levels, name, label, "baseline"))
-    rows = [{"labels": [c.values.get(a.name, "") for a in s.varying] or ["all runs"],
-             "cells": [sm.stats([_dig(r.metrics, ("denoise", name, "mean")) or np.nan
-                                 for r in c.ok]) for name, _ in DECODERS]}
-            for c in s.configurations]
-    table = {"caption": "wrong pixels per character against the clean character",
-             "row_headings": [a.heading for a in s.varying] or [""], "column_heading": "",
-             "columns": [label for _, label in DECODERS], "rows": rows}
+    tables = [_decoder_table(s, "mean", "wrong pixels per character against the clean "
+                             "character"),
+              _decoder_table(s, "draws_le1", "share of noisy draws denoised to at most 1 "
+                             "wrong pixel")]
     kind = s.spec["noise"]["kind"]
     return {"lede": "The model beside three decoders that need no training: the noisy input "
                     "itself, the nearest glyph, and the Bayes-optimal pixel decoder (the floor).",
             "figure": _job("baselines", ".svg", "Wrong pixels against noise level",
                            levels=levels, series=series,
                            xlabel="bit-flip probability p" if kind == "bitflip" else "noise σ"),
-            "tables": [table]}
+            "tables": tables}
+
+
+def _decoder_table(s: sm.Summary, statistic: str, caption: str) -> dict:
+    """One row per configuration, one column per decoder, mean ± std over seeds."""
+    rows = [{"labels": [c.values.get(a.name, "") for a in s.varying] or ["all runs"],
+             "cells": [sm.stats([_or_nan(_dig(r.metrics, ("denoise", name, statistic)))
+                                 for r in c.ok]) for name, _ in DECODERS]}
+            for c in s.configurations]
+    return {"caption": caption, "row_headings": [a.heading for a in s.varying] or [""],
+            "column_heading": "", "columns": [label for _, label in DECODERS], "rows": rows}
 
 
 def _group_by(configs: list[sm.Configuration], axes: list[sm.Axis]) -> dict[str, list]:
@@ -392,7 +404,7 @@ def _level_series(configs, levels, decoder, label, style) -> dict:
     for level in levels:
         values = [_dig(r.metrics, ("denoise", decoder, "mean")) for c in configs for r in c.ok
                   if r.spec["noise"]["level"] == level]
-        st = sm.stats([np.nan if v is None else v for v in values])
+        st = sm.stats([_or_nan(v) for v in values])
         means.append(st["mean"])
         stds.append(st["std"])
     return {"label": label, "mean": _nan_list(means), "std": _nan_list(stds), "style": style}
@@ -430,15 +442,18 @@ def _convergence(s: sm.Summary) -> dict:
     series, rows = [], []
     for c in s.configurations:
         values = {k: [_convergence_of(r).get(k) for r in c.ok] for k in keys}
-        series.append({"label": c.label, **{k.replace("_to", ""): _nan_list(
-            [np.nan if v is None else v for v in vs]) for k, vs in values.items()}})
+        series.append({"label": c.label,
+                       **{k.replace("_to", ""): _nan_list(vs) for k, vs in values.items()}})
         rows.append({"labels": [c.label], "cells": [
             f"{sum(v is not None for v in values['epochs_to_le1'])} / {len(c.runs)}",
             _median(values["epochs_to_le1"]), _median(values["seconds_to_le1"]),
             f"{sum(v is not None for v in values['epochs_to_zero'])} / {len(c.runs)}",
             _median(values["epochs_to_zero"])]})
-    per_char = [_dig(r.metrics, ("wrong_pixels", "per_char")) for r in s.runs if sm.is_ok(r)]
+    ok = [r for r in s.runs if sm.is_ok(r)]
+    per_char = [_dig(r.metrics, ("wrong_pixels", "per_char")) for r in ok]
     failures = (np.asarray(per_char) > 1).mean(axis=0).tolist() if per_char else []
+    first_zero = [_nan_list(epochs) for r in ok
+                  if (epochs := _convergence_of(r).get("per_char_epochs_to_zero"))]
     table = {"caption": "reaching the bar", "row_headings": ["configuration"],
              "column_heading": "", "rows": rows,
              "columns": ["≤ 1 reached", "median epoch", "median seconds", "0 reached",
@@ -446,7 +461,8 @@ def _convergence(s: sm.Summary) -> dict:
     return {"lede": "How many runs reach at most 1 (and 0) wrong pixels, how soon, and which "
                     "characters hold them back.",
             "figure": _job("convergence", ".svg", "Runs reaching the bar over epochs and time",
-                           series=series, failures=failures, dataset=s.spec["dataset"],
+                           series=series, failures=failures, first_zero=first_zero,
+                           dataset=s.spec["dataset"],
                            epochs=max(r.spec["epochs"] for r in s.runs),
                            seconds=max(sm.seconds_of(r.metrics) for r in s.runs)),
             "tables": [table]}
@@ -714,12 +730,13 @@ def prepare_samples(runs: list[dict]):
     return figures.image_grids(panels, shape)
 
 
-def prepare_convergence(series: list[dict], failures: list[float], dataset: str, epochs: int,
-                        seconds: float):
+def prepare_convergence(series: list[dict], failures: list[float], first_zero: list[list],
+                        dataset: str, epochs: int, seconds: float):
     series = [{k: (np.array(v, dtype=float) if k != "label" else v) for k, v in s.items()}
               for s in series]
-    return figures.convergence(series, list(classes_of(dataset)), np.array(failures), epochs,
-                               seconds)
+    first_zero = np.array(first_zero, dtype=float)  # JSON null -> NaN
+    return figures.convergence(series, list(classes_of(dataset)), np.array(failures),
+                               first_zero, epochs, seconds)
 
 
 PREPARE = {

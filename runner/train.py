@@ -132,8 +132,9 @@ def wrong_pixels(output: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 
 def _pixel_summary(per_char: np.ndarray) -> dict:
-    """Statistics of wrong pixels per character (per_char: (N,)) as plain JSON numbers."""
-    return {"max": int(per_char.max()), "mean": float(per_char.mean()),
+    """Statistics of wrong pixels per character (per_char: (N,)) as plain JSON numbers; counts
+    stay integers, means over noise draws stay fractions."""
+    return {"max": per_char.max().item(), "mean": float(per_char.mean()),
             "chars_le1": int((per_char <= 1).sum()), "share_le1": float((per_char <= 1).mean()),
             "per_char": per_char.tolist()}
 

@@ -103,7 +103,8 @@ def test_every_drawing_function_draws(tmp_path):
         "convergence.svg": figures.convergence(
             [{"label": "a", "epochs_le1": np.array([10.0, np.nan]), "epochs_zero": np.array(
                 [np.nan, np.nan]), "seconds_le1": np.array([0.1, np.nan]),
-              "seconds_zero": np.array([np.nan, np.nan])}], classes, rng.random(32), 50, 0.5),
+              "seconds_zero": np.array([np.nan, np.nan])}], classes, rng.random(32),
+            np.where(rng.random((2, 32)) < 0.2, np.nan, rng.integers(1, 50, (2, 32))), 50, 0.5),
     }
     for name, fig in drawings.items():
         path, (width, height) = _save(fig, tmp_path, name)

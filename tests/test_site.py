@@ -152,15 +152,27 @@ def test_error_table_shows_mean_and_std_of_the_stored_runs(tiny_site, tiny_resul
     assert row[header.index("0.02")] == expected
 
 
-def test_denoising_table_compares_model_and_baselines(tiny_site, tiny_results):
+@pytest.mark.parametrize("statistic, table", [("mean", 0), ("draws_le1", 1)])
+def test_denoising_tables_compare_model_and_baselines(tiny_site, tiny_results, statistic, table):
+    """Mean wrong pixels, then the share of draws within 1 pixel, for the model and each
+    baseline (a share of exactly 0, as the noisy input can have, is a number, not a gap)."""
     rows = Page(tiny_site / "font-denoise" / "index.html").rows
-    header = next(r for r in rows if "Bayes-optimal" in r)
-    row = next(r for r in rows[rows.index(header):] if r[:1] == ["p = 0.2"])
-    for decoder, label in (("model", "model"), ("bayes", "Bayes-optimal")):
+    start = [i for i, r in enumerate(rows) if "Bayes-optimal" in r][table]
+    header = rows[start]
+    row = next(r for r in rows[start:] if r[:1] == ["p = 0.2"])
+    for decoder, label in (("model", "model"), ("noisy", "noisy input"),
+                           ("bayes", "Bayes-optimal")):
         values = _metric_of_runs(tiny_results, "font-denoise",
-                                 lambda s: s["noise"]["level"] == 0.2, ("denoise", decoder, "mean"))
+                                 lambda s: s["noise"]["level"] == 0.2,
+                                 ("denoise", decoder, statistic))
         stat = {"mean": float(np.mean(values)), "std": float(np.std(values, ddof=1))}
         assert row[header.index(label)] == f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+
+
+def test_the_worst_denoised_character_is_a_mean_over_draws(tiny_results):
+    for run in store.load_runs(tiny_results, "font-denoise"):
+        model = run.metrics["denoise"]["model"]
+        assert model["max"] == max(model["per_char"])
 
 
 def test_index_headline_is_the_best_configuration(tiny_site, tiny_results):
