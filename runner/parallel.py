@@ -18,14 +18,22 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 
 from joblib import Parallel, delayed, parallel_config
 from threadpoolctl import threadpool_limits
 
 from runner import datasets
 from runner.plan import Pack
+from runner.progress import EpochFile
 from runner.train import RunResult, run_pack
+
+# A worker that trained on MNIST keeps the parsed files (runner.datasets caches them per
+# process), which loky's leak check (300 MB of growth) takes for a leak: it replaces the worker
+# after the pack and says so in a warning that would only alarm a user.
+warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given",
+                        category=UserWarning)
 
 #: Weights in a layer (n_in * n_out) from which a matrix product is worth several BLAS threads:
 #: 784 x 512 is, 35 x 64 is far from it.
@@ -79,12 +87,14 @@ def blas_threads(pack: Pack, cores_per_pack: int) -> int:
     return max(1, min(cores_per_pack, idle_cores()))
 
 
-def train_pack(pack: Pack, threads: int | None) -> list[RunResult]:
-    """run_pack with at most ``threads`` BLAS threads (None: the library's own setting)."""
+def train_pack(pack: Pack, threads: int | None, progress: str | None = None) -> list[RunResult]:
+    """run_pack with at most ``threads`` BLAS threads (None: the library's own setting), writing
+    its epochs to the file ``progress`` if given."""
+    on_epoch = EpochFile(progress) if progress else None
     if threads is None:
-        return run_pack(pack)
+        return run_pack(pack, on_epoch)
     with threadpool_limits(limits=threads, user_api="blas"):
-        return run_pack(pack)
+        return run_pack(pack, on_epoch)
 
 
 @contextlib.contextmanager
@@ -105,26 +115,29 @@ def _dask_client(scheduler: str | None):
 
 
 def execute(packs: Iterable[Pack], n_jobs: int = 1, backend: str = "local",
-            scheduler: str | None = None) -> Iterator[list[RunResult]]:
+            scheduler: str | None = None,
+            progress: Callable[[Pack], str] | None = None) -> Iterator[list[RunResult]]:
     """Train every pack, yielding each pack's results as soon as it is done.
 
     ``backend`` is "local" (joblib's loky processes; ``n_jobs=1`` runs in this process) or
     "dask" (the cluster at ``scheduler``, as many packs at once as it has worker threads).
+    ``progress(pack)``, for local packs, names the file the pack writes its epochs to.
     """
     packs = sorted(packs, key=cost, reverse=True)
     if backend == "dask":
         # a dask worker's cores are the cluster's to share out: only small packs are limited
         threads = [None if has_large_layers(p) else 1 for p in packs]
         with _dask_client(scheduler), parallel_config(backend="dask"):
-            yield from _parallel(packs, threads, n_jobs=-1)
+            yield from _parallel(packs, threads, [None] * len(packs), n_jobs=-1)
     else:
         side_by_side = max(1, min(n_jobs, len(packs)))
         threads = [blas_threads(p, cpu_count() // side_by_side) for p in packs]
+        files = [progress(p) if progress else None for p in packs]
         with parallel_config(backend="loky", inner_max_num_threads=1 if n_jobs > 1 else None):
-            yield from _parallel(packs, threads, n_jobs=n_jobs)
+            yield from _parallel(packs, threads, files, n_jobs=n_jobs)
 
 
-def _parallel(packs: list[Pack], threads: list[int | None],
+def _parallel(packs: list[Pack], threads: list[int | None], files: list[str | None],
               n_jobs: int) -> Iterator[list[RunResult]]:
-    tasks = (delayed(train_pack)(pack, n) for pack, n in zip(packs, threads))
+    tasks = (delayed(train_pack)(*task) for task in zip(packs, threads, files))
     yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(tasks)

@@ -22,6 +22,7 @@ from runner import __version__, store
 from runner.config import Experiment
 from runner.parallel import cpu_count, execute
 from runner.plan import Pack, Run, expand, pack
+from runner.progress import Board, Follower
 
 
 @dataclass
@@ -87,19 +88,35 @@ def save_plan(p: Planned, results: Path) -> None:
 
 def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "local",
         scheduler: str | None = None, quiet: bool = False) -> Outcome:
-    """Train every run left to train; store each result as its pack comes back."""
+    """Train every run left to train; store each result as its pack comes back.
+
+    The bar counts epochs of single runs (a pack of 100 runs adds 100 per epoch), read from the
+    packs' progress files while they train, so one long run moves it too.
+    """
     for p in planned:
         save_plan(p, results)
     outcome = Outcome()
-    total = sum(len(p.todo) for p in planned)
+    n_runs = sum(len(p.todo) for p in planned)
     start = time.perf_counter()
     packs = packs_of(planned, n_jobs if backend == "local" else cpu_count())
-    with tqdm(total=total, unit="run", disable=quiet or total == 0, file=sys.stderr,
-              dynamic_ncols=True) as bar:
-        for results_of_pack in execute(packs, n_jobs, backend, scheduler):
+    board = Board(packs)
+    bar = tqdm(total=board.total, unit="epoch", unit_scale=True, disable=quiet or not packs,
+               file=sys.stderr, dynamic_ncols=True, postfix=f"0/{n_runs} runs")
+    follower = Follower(board, bar)
+    if not bar.disable:
+        follower.start()
+    try:
+        progress = board.path if backend == "local" and not bar.disable else None
+        for results_of_pack in execute(packs, n_jobs, backend, scheduler, progress):
             for result in results_of_pack:
                 _store(result, results, outcome)
-            bar.update(len(results_of_pack))
+            board.finish(results_of_pack[0].id)
+            bar.set_postfix_str(f"{outcome.trained + len(outcome.failed)}/{n_runs} runs")
+    finally:
+        if follower.is_alive():
+            follower.stop()
+        bar.close()
+        board.close()
     outcome.seconds = time.perf_counter() - start
     for p in planned:
         store.write_json(store.experiment_dir(results, p.experiment.name) / "provenance.json",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import time
 import traceback
+from collections.abc import Callable
 
 import numpy as np
 
@@ -56,12 +57,15 @@ def load_data(spec: dict) -> datasets.Data:
     return dataclasses.replace(data, x_train=data.x_train[keep], y_train=data.y_train[keep])
 
 
-def run_pack(pack: Pack) -> list[RunResult]:
-    """Train a pack; an exception becomes an error result for each of its runs, never a crash."""
+def run_pack(pack: Pack, progress: Callable[[int], None] | None = None) -> list[RunResult]:
+    """Train a pack; an exception becomes an error result for each of its runs, never a crash.
+
+    ``progress(epoch)``, if given, is called after every epoch (runner.progress.EpochFile).
+    """
     try:
         data = load_data(pack.spec)
         train = _train_vae if pack.spec["kind"] == "vae" else _train_autoencoder
-        return train(pack, data)
+        return train(pack, data, progress)
     except Exception:  # noqa: BLE001 - one pack's failure must not stop the sweep
         error = traceback.format_exc()
         return [RunResult(run.spec, error=error) for run in pack.runs]
@@ -88,11 +92,13 @@ class Recorder:
     the model saw it then.
 
     ``probes`` maps a history name to a function of the model returning one value per member;
-    it is called after every epoch (used for wrong pixels and held-out loss per epoch).
+    it is called after every epoch (used for wrong pixels and held-out loss per epoch), and so is
+    ``progress(epoch)``.
     """
 
-    def __init__(self, x, snapshots, epochs, n_members, probes=None):
+    def __init__(self, x, snapshots, epochs, n_members, probes=None, progress=None):
         self.x = x
+        self.progress = progress
         self.snapshots = set(snapshots)
         self.codes: dict[str, np.ndarray] = {}
         self.weights: dict[str, np.ndarray] = {}
@@ -106,6 +112,8 @@ class Recorder:
                                  for name, value in model.params.items()})
         for name, probe in self.probes.items():
             self.traces[name][:, epoch - 1] = probe(model)
+        if self.progress is not None:
+            self.progress(epoch)
 
 
 def _member(arrays: dict[str, np.ndarray], k: int) -> dict[str, np.ndarray]:
@@ -237,7 +245,7 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x.mean(axis=0), np.where(std > 0, std, 1.0)
 
 
-def _train_autoencoder(pack: Pack, data: datasets.Data) -> list[RunResult]:
+def _train_autoencoder(pack: Pack, data: datasets.Data, progress=None) -> list[RunResult]:
     spec = pack.spec
     x = data.x_train  # (N, D)
     model = models.build(spec, seeds=[run.seed for run in pack.runs])
@@ -247,7 +255,7 @@ def _train_autoencoder(pack: Pack, data: datasets.Data) -> list[RunResult]:
     if spec["noise"]:
         levels = np.array([run.noise_level for run in pack.runs])
         noise = noise_models.make(spec["noise"]["kind"], levels)
-    recorder = Recorder(x, spec["snapshots"], spec["epochs"], len(pack.runs))
+    recorder = Recorder(x, spec["snapshots"], spec["epochs"], len(pack.runs), progress=progress)
     callback = recorder
     if not noise:
         wrong_max = WrongMaxTrace(x, len(pack.runs), spec["epochs"])
@@ -298,12 +306,12 @@ def _elbo_terms(evaluation: dict, k: int) -> dict:
     return {name: float(evaluation[name][k]) for name in ("recon", "kl", "neg_elbo")}
 
 
-def _train_vae(pack: Pack, data: datasets.Data) -> list[RunResult]:
+def _train_vae(pack: Pack, data: datasets.Data, progress=None) -> list[RunResult]:
     spec = pack.spec
     x, x_test = data.x_train, data.x_test
     model = models.build(spec, seeds=[run.seed for run in pack.runs])
     probes = {} if x_test is None else {"test_neg_elbo": lambda m: m.evaluate(x_test)["neg_elbo"]}
-    recorder = Recorder(x, spec["snapshots"], spec["epochs"], len(pack.runs), probes)
+    recorder = Recorder(x, spec["snapshots"], spec["epochs"], len(pack.runs), probes, progress)
 
     start = time.perf_counter()
     history = model.fit(x, epochs=spec["epochs"], optimizer=_optimizer(pack),

@@ -121,10 +121,10 @@ def test_a_killed_sweep_finishes_when_run_again(tmp_path):
 def test_a_pack_that_raises_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
     real = train._train_autoencoder
 
-    def flaky(pack, data):
+    def flaky(pack, data, progress):
         if pack.spec["architecture"] == [35, 2, 35]:
             raise FloatingPointError("simulated failure in this pack")
-        return real(pack, data)
+        return real(pack, data, progress)
 
     monkeypatch.setattr(train, "_train_autoencoder", flaky)
     results = tmp_path / "results"
