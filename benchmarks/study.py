@@ -2,11 +2,15 @@
 README's results section from what the runs stored.
 
     python benchmarks/study.py time experiments/*.yaml         # each file alone, -j 2, timed
+    python benchmarks/study.py together experiments/*.yaml     # all in one command, timed
     python benchmarks/study.py readme --write README.md        # the section, replaced in place
 
 ``time`` runs ``tp5-run FILE -j 2 --no-site -q`` for one file after another into the results
-folder (default results/) and records each wall time in ``<results>/wall_times.json``. Runs
-already stored are not trained again, so time into an empty folder. ``readme`` reads only the
+folder (default results/) and records each wall time in ``<results>/wall_times.json``; runs
+already stored are not trained again, so time into an empty folder. ``together`` runs
+``tp5-run FILES -j 2 --no-site -q`` once, into an empty temporary folder, records its wall time
+in the same file, and checks that every run it trained has the metrics of the same run in the
+results folder (timings aside): the study reproduces. ``readme`` reads only the
 store: every number it prints is a run's metrics.json or history.npz, or a recorded wall time,
 except the study's own figures (``STUDY``, from its slides). The section goes between the
 ``BEGIN`` and ``END`` lines of the README; with no --write it is printed.
@@ -17,17 +21,19 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from runner import datasets
+from runner import datasets, store
 from runner import summary as sm
 
 BEGIN = "<!-- study results: written by benchmarks/study.py readme -->"
 END = "<!-- end of study results -->"
 TIMES = "wall_times.json"
+TOGETHER = "all files in one command"
 
 #: The study's figures (its slides; DESIGN.md section 6). Its "error" is not defined there.
 STUDY = {
@@ -53,20 +59,63 @@ SECONDS_TO_LE1 = sm.Metric("s1", "", ("convergence", "seconds_to_le1"))
 # ------------------------------------------------------------------------------ time
 
 
-def time_files(files: list[str], results: Path, jobs: int) -> None:
-    """Train each file alone and record its wall time (start-up, planning, training, storing)."""
+def tp5_run(files: list[str], results: Path, jobs: int) -> tuple[float, int]:
+    """Wall time (start-up, planning, training, storing) and exit code of one tp5-run."""
+    command = [sys.executable, "-m", "runner.cli", *files, "--results", str(results),
+               "--no-site", "-q", "-j", str(jobs)]
+    start = time.perf_counter()
+    code = subprocess.run(command).returncode
+    return time.perf_counter() - start, code
+
+
+def record(results: Path, key: str, seconds: float, jobs: int, code: int) -> None:
     path = results / TIMES
     results.mkdir(parents=True, exist_ok=True)
     times = json.loads(path.read_text()) if path.exists() else {}
+    times[key] = {"seconds": round(seconds, 1), "jobs": jobs, "exit_code": code}
+    path.write_text(json.dumps(times, indent=1) + "\n")
+    print(f"{key}: {seconds:.1f} s (exit code {code})", flush=True)
+
+
+def time_files(files: list[str], results: Path, jobs: int) -> None:
+    """Train each file alone and record its wall time."""
     for file in files:
-        command = [sys.executable, "-m", "runner.cli", file, "--results", str(results),
-                   "--no-site", "-q", "-j", str(jobs)]
-        start = time.perf_counter()
-        code = subprocess.run(command).returncode
-        seconds = time.perf_counter() - start
-        times[Path(file).name] = {"seconds": round(seconds, 1), "jobs": jobs, "exit_code": code}
-        print(f"{file}: {seconds:.1f} s (exit code {code})", flush=True)
-        path.write_text(json.dumps(times, indent=1) + "\n")
+        seconds, code = tp5_run([file], results, jobs)
+        record(results, Path(file).name, seconds, jobs, code)
+
+
+def time_together(files: list[str], results: Path, jobs: int) -> None:
+    """Train every file in one command from empty, record the wall time, compare the runs."""
+    with tempfile.TemporaryDirectory(prefix="tp5-study-") as folder:
+        seconds, code = tp5_run(files, Path(folder), jobs)
+        record(results, TOGETHER, seconds, jobs, code)
+        same, differ = compare(Path(folder), results)
+    print(f"{same} run(s) identical to {results}/, {len(differ)} different"
+          + (f": {', '.join(differ[:5])}" if differ else ""))
+
+
+def compare(fresh: Path, results: Path) -> tuple[int, list[str]]:
+    """Runs of ``fresh`` whose metrics (timings aside) equal those stored in ``results``."""
+    same, differ = 0, []
+    for folder in sorted(p for p in fresh.iterdir() if p.is_dir()):
+        stored = {r.id: r.metrics for r in store.load_runs(results, folder.name)}
+        for run in store.load_runs(fresh, folder.name):
+            if run.id not in stored:
+                continue
+            if _untimed(run.metrics) == _untimed(stored[run.id]):
+                same += 1
+            else:
+                differ.append(f"{folder.name}/{run.id}")
+    return same, differ
+
+
+def _untimed(metrics: dict) -> dict:
+    """Metrics without what depends on the machine's speed (timing, seconds to the bar)."""
+    out = {k: v for k, v in metrics.items() if k != "timing"}
+    if out.get("convergence"):
+        out["convergence"] = {k: v for k, v in out["convergence"].items()
+                              if not k.startswith("seconds")}
+    return out
 
 
 # ------------------------------------------------------------------------------ reading
@@ -247,6 +296,7 @@ def vae_section(results: Path) -> list[str]:
 def wall_times(results: Path) -> list[str]:
     path = results / TIMES
     times = json.loads(path.read_text()) if path.exists() else {}
+    together = times.pop(TOGETHER, None)
     rows, total = [], 0.0
     for file, t in times.items():
         s = load(results, Path(file).stem)
@@ -255,7 +305,13 @@ def wall_times(results: Path) -> list[str]:
             continue
         rows.append([f"`{file}`", f"{len(s.runs):,}", f"{t['seconds']:.0f} s"])
         total += t["seconds"]
-    rows.append(["the files that ran", "", f"{total:.0f} s ({total / 60:.1f} min)"])
+    rows.append(["the files that ran, one after another", "",
+                 f"{total:.0f} s ({total / 60:.1f} min)"])
+    if together:
+        rows.append([f"all of them in one command (`tp5-run experiments/*.yaml -j 2`)", "",
+                     f"**{together['seconds']:.0f} s ({together['seconds'] / 60:.1f} min)**"
+                     + ("" if together["exit_code"] == 0 else
+                        f", exit code {together['exit_code']}")])
     return table(["file", "runs", "wall time, -j 2"], rows)
 
 
@@ -296,14 +352,16 @@ def write_between_markers(path: Path, text: str) -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("command", choices=("time", "readme"))
-    p.add_argument("files", nargs="*", help="experiment files (time)")
+    p.add_argument("command", choices=("time", "together", "readme"))
+    p.add_argument("files", nargs="*", help="experiment files (time, together)")
     p.add_argument("--results", type=Path, default=Path("results"))
     p.add_argument("-j", "--jobs", type=int, default=2)
     p.add_argument("--write", type=Path, metavar="README", help="replace the section in this file")
     args = p.parse_args()
     if args.command == "time":
         time_files(args.files, args.results, args.jobs)
+    elif args.command == "together":
+        time_together(args.files, args.results, args.jobs)
     elif args.write:
         write_between_markers(args.write, readme(args.results))
     else:
