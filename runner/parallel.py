@@ -6,7 +6,7 @@ store them at once: a sweep killed half-way keeps everything that had finished.
 Threads: a pack of small matrices (the font: 32 samples, layers of tens of units) gets one BLAS
 thread whatever the number of workers: for such products a second thread costs more in
 synchronisation than it saves (2-5x slower, measured in benchmarks/). A pack of large matrices
-(MNIST: batches of 128 against 784x512 weights) gets the cores left to it by the packs that run
+(MNIST: batches of 128 against 784x256 weights) gets the cores left to it by the packs that run
 beside it and by the machine's other work, so a single VAE run on an idle machine has every core
 for its matrix products. Other work counts because each threaded product waits for all of its
 threads: with both cores of a 2-core machine busy elsewhere, a VAE epoch on two BLAS threads
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 
@@ -64,13 +65,36 @@ def cost(pack: Pack) -> float:
 
 
 def idle_cores() -> int:
-    """Cores that other work leaves free, from the 1-minute load average (all of them where the
-    system does not report one)."""
+    """Cores that other work leaves free now (at least one)."""
+    return max(1, int(cpu_count() - busy_cores() + 0.5))
+
+
+def busy_cores(window: float = 0.2) -> float:
+    """Cores kept busy by other work: measured over ``window`` seconds from /proc/stat on Linux,
+    because the load average lags a minute behind (just after one sweep it still counts that
+    sweep's cores, and the next sweep's VAE got one BLAS thread on an idle machine); elsewhere
+    the 1-minute load average, or nothing where there is neither."""
     try:
-        busy = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        busy = 0.0
-    return max(1, int(cpu_count() - busy + 0.5))
+        idle_before, total_before = _cpu_jiffies()
+        time.sleep(window)
+        idle_after, total_after = _cpu_jiffies()
+    except (OSError, ValueError):
+        try:
+            return os.getloadavg()[0]
+        except (AttributeError, OSError):
+            return 0.0
+    total = total_after - total_before
+    if total <= 0:
+        return 0.0
+    return (os.cpu_count() or 1) * (1 - (idle_after - idle_before) / total)
+
+
+def _cpu_jiffies() -> tuple[int, int]:
+    """Idle and total time of all CPUs since boot, in jiffies (the first line of /proc/stat:
+    user nice system idle iowait irq softirq steal ...)."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:9]]
+    return fields[3] + fields[4], sum(fields)
 
 
 def has_large_layers(pack: Pack) -> bool:
@@ -79,12 +103,12 @@ def has_large_layers(pack: Pack) -> bool:
     return max(a * b for a, b in zip(widths, widths[1:])) >= LARGE_LAYER
 
 
-def blas_threads(pack: Pack, cores_per_pack: int) -> int:
-    """BLAS threads for a pack: one for small layers, else ``cores_per_pack`` or the idle cores,
-    whichever is fewer."""
+def blas_threads(pack: Pack, cores_per_pack: int, idle: int) -> int:
+    """BLAS threads for a pack: one for small layers, else ``cores_per_pack`` or the ``idle``
+    cores, whichever is fewer."""
     if not has_large_layers(pack):
         return 1
-    return max(1, min(cores_per_pack, idle_cores()))
+    return max(1, min(cores_per_pack, idle))
 
 
 def train_pack(pack: Pack, threads: int | None, progress: str | None = None) -> list[RunResult]:
@@ -131,7 +155,8 @@ def execute(packs: Iterable[Pack], n_jobs: int = 1, backend: str = "local",
             yield from _parallel(packs, threads, [None] * len(packs), n_jobs=-1)
     else:
         side_by_side = max(1, min(n_jobs, len(packs)))
-        threads = [blas_threads(p, cpu_count() // side_by_side) for p in packs]
+        idle = idle_cores() if any(has_large_layers(p) for p in packs) else 1  # measured once
+        threads = [blas_threads(p, cpu_count() // side_by_side, idle) for p in packs]
         files = [progress(p) if progress else None for p in packs]
         with parallel_config(backend="loky", inner_max_num_threads=1 if n_jobs > 1 else None):
             yield from _parallel(packs, threads, files, n_jobs=n_jobs)

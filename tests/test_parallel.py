@@ -1,5 +1,10 @@
 """Packs start longest first; BLAS threads per pack: one for small layers, the idle cores for
 large ones."""
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
 from runner import parallel
@@ -23,15 +28,27 @@ def test_one_mnist_run_outweighs_a_hundred_long_font_runs():
     assert parallel.cost(pack_of(VAE, epochs=100, dataset="mnist", limit=100)) < parallel.cost(font)
 
 
-@pytest.mark.parametrize("load, expected", [(0.1, 2), (0.8, 1), (3.5, 1)])
-def test_large_layers_get_the_idle_cores(monkeypatch, load, expected):
+@pytest.mark.parametrize("busy, expected", [(0.1, 2), (0.8, 1), (3.5, 1)])
+def test_large_layers_get_the_idle_cores(monkeypatch, busy, expected):
     monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(parallel, "busy_cores", lambda: busy)
     vae = pack_of(VAE)
-    assert parallel.blas_threads(vae, cores_per_pack=2) == expected
-    assert parallel.blas_threads(vae, cores_per_pack=1) == 1  # a worker's share of the cores
+    idle = parallel.idle_cores()
+    assert parallel.blas_threads(vae, cores_per_pack=2, idle=idle) == expected
+    assert parallel.blas_threads(vae, cores_per_pack=1, idle=idle) == 1  # a worker's share
 
 
-def test_small_layers_get_one_thread(monkeypatch):
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
-    assert parallel.blas_threads(pack_of([35, 64, 2, 64, 35]), cores_per_pack=8) == 1
+def test_small_layers_get_one_thread():
+    assert parallel.blas_threads(pack_of([35, 64, 2, 64, 35]), cores_per_pack=8, idle=8) == 1
+
+
+@pytest.mark.skipif(not Path("/proc/stat").exists(), reason="reads /proc/stat")
+def test_busy_cores_sees_a_busy_process_at_once():
+    """Measured now, not averaged over the last minute as the load average is."""
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        assert parallel.busy_cores(window=0.5) > 0.7
+    finally:
+        spinner.kill()
+        spinner.wait()
