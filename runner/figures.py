@@ -534,6 +534,9 @@ def denoising_baselines(levels: list[float], series: list[dict], xlabel: str) ->
     ax.set_xticks(x[order], [f"{v:g}" for v in x[order]])
     ax.set_xlabel(xlabel)
     ax.set_ylabel("wrong pixels per character")
+    if _wants_log([np.asarray(s["mean"], dtype=float) for s in series]):
+        ax.set_yscale("log")  # the gap to the floor at low noise is hundredths of a pixel
+        ax.set_ylabel("wrong pixels per character (log scale)")
     ax.legend(loc="best")
     return fig
 
