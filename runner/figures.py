@@ -343,11 +343,20 @@ def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: i
     return fig
 
 
-def pixel_errors(classes: list[str], series: list[dict], bar: float = 1.0) -> Figure:
-    """Wrong pixels per character: bars are the mean over seeds, dots single seeds.
+#: Beyond this many configurations, wrong pixels per character are one table of colours
+#: instead of a bar chart each.
+MAX_BAR_PANELS = 6
 
-    series: [{"label", "per_char": (R, N)}]; the dashed line is the course's bar.
+
+def pixel_errors(classes: list[str], series: list[dict], bar: float = 1.0) -> Figure:
+    """Wrong pixels per character: bars are the mean over seeds, dots single seeds; with many
+    configurations, a heatmap of the means (one row each) so that none is left out.
+
+    series: [{"label", "per_char": (R, N)}]; the dashed line (or the scale's mark) is the
+    course's bar.
     """
+    if len(series) > MAX_BAR_PANELS:
+        return _pixel_error_map(classes, series, bar)
     fig = figure(10, 0.9 + 1.75 * len(series))
     axes = fig.subplots(len(series), 1, sharex=True, sharey=True, squeeze=False).ravel()
     frame(fig, len(series), 1, top=0.35, bottom=0.45, hgap=0.45)
@@ -366,6 +375,26 @@ def pixel_errors(classes: list[str], series: list[dict], bar: float = 1.0) -> Fi
         ax.grid(axis="x", visible=False)
     axes[-1].set_xticks(x, classes)
     axes[-1].set_xlim(-0.7, len(classes) - 0.3)
+    return fig
+
+
+def _pixel_error_map(classes: list[str], series: list[dict], bar: float) -> Figure:
+    """One row per configuration, one column per character, coloured by the mean over seeds;
+    cells above the bar are outlined."""
+    means = np.array([np.asarray(s["per_char"], dtype=float).mean(axis=0) for s in series])
+    fig = figure(10, 1.2 + 0.3 * len(series))
+    ax = fig.subplots()
+    frame(fig, left=0.25 + 0.075 * max(len(s["label"]) for s in series), right=1.1,
+          bottom=0.45)
+    image = ax.imshow(means, cmap="Reds", vmin=0, vmax=max(float(means.max()), 2 * bar),
+                      aspect="auto", interpolation="nearest")
+    rows, cols = np.nonzero(means > bar)
+    ax.scatter(cols, rows, s=14, marker="s", facecolors="none", edgecolors=INK, linewidths=0.6)
+    ax.set_xticks(np.arange(len(classes)), classes)
+    ax.set_yticks(np.arange(len(series)), [s["label"] for s in series], fontsize=9)
+    ax.grid(False)
+    colorbar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    colorbar.set_label("mean wrong pixels (squares: above the bar of 1)")
     return fig
 
 

@@ -302,13 +302,14 @@ def _per_char_metric(s: sm.Summary) -> tuple[str, ...]:
 def _pixel_errors(s: sm.Summary) -> dict:
     path = _per_char_metric(s)
     series = [{"label": c.label, "per_char": [_dig(r.metrics, path) for r in c.ok]}
-              for c in _shown(s)]
+              for c in s.configurations]
     series = [x for x in series if x["per_char"]]
-    note = (f"First {MAX_PANELS} of {len(s.configurations)} configurations shown."
-            if len(s.configurations) > MAX_PANELS else None)
-    return {"lede": "Wrong pixels of each character after training: bars are the mean over "
-                    "seeds, dots single runs. The dashed line is the course's bar of 1.",
-            "note": note,
+    lede = ("Wrong pixels of each character after training: bars are the mean over seeds, dots "
+            "single runs. The dashed line is the course's bar of 1."
+            if len(series) <= figures.MAX_BAR_PANELS else
+            "Mean wrong pixels of each character after training, one row per configuration; "
+            "squares mark the characters above the course's bar of 1.")
+    return {"lede": lede,
             "figure": _job("pixel_errors", ".svg", "Wrong pixels per character",
                            series=series, dataset=s.spec["dataset"])}
 

@@ -87,6 +87,9 @@ def test_every_drawing_function_draws(tmp_path):
     per_run = [{"title": "p", "codes": codes, "labels": np.arange(32)}]
     drawings = {
         "scatter.svg": figures.latent_scatter(per_run, classes, text=True),
+        "pixel-map.svg": figures.pixel_errors(classes, [
+            {"label": f"c{i}", "per_char": rng.poisson(i / 4, (3, 32))}
+            for i in range(figures.MAX_BAR_PANELS + 1)]),
         "pixels.svg": figures.pixel_errors(classes, [{"label": "a", "per_char": rng.poisson(
             1, (4, 32))}]),
         "grid.png": figures.generated_grid([{"title": "g", "images": rng.random((9, 35)),
@@ -131,3 +134,12 @@ def test_sixty_thousand_codes_draw_in_seconds(tmp_path):
     _save(figures.vae_progression(rows, digits, False, DIGIT, (-3, 3, -3, 3)), tmp_path,
           "progression.png")
     assert time.perf_counter() - start < 10
+
+
+def test_many_configurations_all_get_a_row_of_pixel_errors():
+    rng = np.random.default_rng(0)
+    classes = [str(i) for i in range(32)]
+    series = [{"label": f"config {i}", "per_char": rng.poisson(1, (2, 32))}
+              for i in range(figures.MAX_BAR_PANELS * 2)]
+    fig = figures.pixel_errors(classes, series)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [s["label"] for s in series]
