@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+from runner import store
 from runner.plan import Pack
 
 
@@ -39,11 +40,14 @@ class EpochFile:
 class Board:
     """Main side: one file per pack in a temporary folder, and the member-epochs they add up to.
 
-    ``finish(pack_id)`` marks a pack done, after which its file no longer counts.
+    The folder goes inside ``parent`` (an experiment's results folder, named as the store names
+    its temporaries), so that a sweep killed outright leaves nothing that the next run of it
+    does not clear. ``finish(pack_id)`` marks a pack done, after which its file no longer counts.
     """
 
-    def __init__(self, packs: list[Pack]):
-        self.folder = Path(tempfile.mkdtemp(prefix="tp5-progress-"))
+    def __init__(self, packs: list[Pack], parent: Path):
+        parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{store.TEMP_PREFIX}progress-", dir=parent))
         self._members = {pack.runs[0].id: len(pack.runs) for pack in packs}
         self._epochs = {pack.runs[0].id: pack.spec["epochs"] for pack in packs}
         self._finished: set[str] = set()

@@ -99,7 +99,8 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
     n_runs = sum(len(p.todo) for p in planned)
     start = time.perf_counter()
     packs = packs_of(planned, n_jobs if backend == "local" else cpu_count())
-    board = Board(packs)
+    board = Board(packs, store.experiment_dir(results, planned[0].experiment.name)
+                  if planned else results)
     bar = tqdm(total=board.total, unit="epoch", unit_scale=True, disable=quiet or not packs,
                file=sys.stderr, dynamic_ncols=True, postfix=f"0/{n_runs} runs")
     follower = Follower(board, bar)

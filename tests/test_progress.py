@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from runner import plan, progress, train
+from runner import plan, progress, store, train
 from runner.config import load_experiment
 
 YAML = """\
@@ -37,7 +37,7 @@ def test_every_epoch_of_a_pack_is_reported(tmp_path):
 
 def test_the_board_counts_running_packs_by_their_files_and_finished_ones_in_full(tmp_path):
     packs = packs_of(tmp_path, YAML, workers=2)  # two packs of 3 runs
-    board = progress.Board(packs)
+    board = progress.Board(packs, tmp_path / "results" / "p")
     try:
         assert board.total == 6 * 30 and board.done() == 0
         report = progress.EpochFile(board.path(packs[0]), every=0)
@@ -49,6 +49,13 @@ def test_the_board_counts_running_packs_by_their_files_and_finished_ones_in_full
         board.close()
     assert not board.folder.exists()
     report(13)  # the sweep has gone: training goes on regardless
+
+
+def test_a_board_left_by_a_killed_sweep_is_cleared_by_the_next_run(tmp_path):
+    board = progress.Board(packs_of(tmp_path, YAML), tmp_path / "results" / "p")
+    assert board.folder.parent == tmp_path / "results" / "p"
+    assert store.remove_temporaries(tmp_path / "results", "p") == 1
+    assert not board.folder.exists()
 
 
 def test_the_bar_ends_full_with_every_run_counted(tmp_path):
