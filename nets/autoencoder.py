@@ -50,17 +50,10 @@ class Autoencoder(Ensemble):
         self._loss = bce_logits if loss == "bce" else mse
         self._outputs, self._outputs_clean = None, False  # see training_outputs
 
-    @classmethod
-    def from_params(cls, params, seeds=None, **kwargs):
-        """A model holding ``params`` ("0.W", "0.b", ...; arrays with the ensemble axis, or without
-        it for one member). kwargs as for the constructor; seeds default to 0, 1, ..."""
-        n_layers = sum(1 for name in params if name.endswith(".W"))
-        Ws = [np.asarray(params[f"{i}.W"]) for i in range(n_layers)]
-        layers = [Ws[0].shape[-2]] + [W.shape[-1] for W in Ws]
-        S = cls._members(params, "0.W")
-        model = cls(layers, range(S) if seeds is None else seeds, **kwargs)
-        model._load(params)
-        return model
+    @staticmethod
+    def _weight_chain(params):
+        """"0.W", "1.W", ...: the layers in order."""
+        return [f"{i}.W" for i in range(sum(1 for name in params if name.endswith(".W")))]
 
     @property
     def latent_size(self):

@@ -88,11 +88,22 @@ class Ensemble:
         for name, p in self.params.items():
             p[...] = np.asarray(params[name]).reshape(p.shape)
 
+    @classmethod
+    def from_params(cls, params, seeds=None, **kwargs):
+        """A model holding ``params`` (as from member_params or .params: arrays with the ensemble
+        axis, or without it for one member). The widths are read off the weights; kwargs as for
+        the constructor; seeds default to 0, 1, ..."""
+        Ws = [np.asarray(params[name]) for name in cls._weight_chain(params)]
+        layers = [Ws[0].shape[-2]] + [W.shape[-1] for W in Ws]
+        S = Ws[0].shape[0] if Ws[0].ndim == 3 else 1
+        model = cls(layers, range(S) if seeds is None else seeds, **kwargs)
+        model._load(params)
+        return model
+
     @staticmethod
-    def _members(params, name):
-        """S from parameter ``name`` given with or without the ensemble axis."""
-        W = np.asarray(params[name])
-        return W.shape[0] if W.ndim == 3 else 1
+    def _weight_chain(params):
+        """Names of the weights from input to output, one per width after the first."""
+        raise NotImplementedError
 
     def _cast(self, x):
         return np.ascontiguousarray(x, dtype=self.dtype)

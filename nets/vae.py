@@ -44,20 +44,14 @@ class VAE(Ensemble):
         self.decoder = [self.dense[name] for name, *_ in decoder]
         self._eps = {}  # batch shape -> (S, B, Z) buffer of the reparameterisation noise
 
-    @classmethod
-    def from_params(cls, params, seeds=None, **kwargs):
-        """A model holding ``params`` (as from member_params or .params; arrays with the ensemble
-        axis, or without it for one member). kwargs as for the constructor."""
+    @staticmethod
+    def _weight_chain(params):
+        """The encoder's layers, the mean head (its width is Z), then the decoder's layers."""
         def count(prefix):
             return sum(1 for name in params if name.startswith(prefix) and name.endswith(".W"))
 
-        Ws = ([params[f"encoder.{i}.W"] for i in range(count("encoder."))] + [params["mu.W"]]
-              + [params[f"decoder.{j}.W"] for j in range(count("decoder."))])
-        layers = [np.shape(Ws[0])[-2]] + [np.shape(W)[-1] for W in Ws]
-        S = cls._members(params, "mu.W")
-        model = cls(layers, range(S) if seeds is None else seeds, **kwargs)
-        model._load(params)
-        return model
+        return ([f"encoder.{i}.W" for i in range(count("encoder."))] + ["mu.W"]
+                + [f"decoder.{j}.W" for j in range(count("decoder."))])
 
     @property
     def latent_size(self):
