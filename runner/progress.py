@@ -32,7 +32,7 @@ class EpochFile:
         if now - self._last >= self.every:
             self._last = now
             try:
-                self.path.write_text(str(epoch))  # a few bytes: a reader sees old or new
+                self.path.write_text(str(epoch))  # a reader catching it empty counts 0 once
             except OSError:  # the sweep has gone (interrupted): training need not stop for it
                 pass
 
