@@ -228,36 +228,33 @@ def test_checksum_mismatch(monkeypatch, tmp_path, mirror):
                          f"is not the expected {'0' * 64}")
 
 
-def test_page_instead_of_file(monkeypatch, tmp_path):
-    server = Server({"train-images-idx3-ubyte.gz": b"<html>moved</html>"})  # e.g. a captive portal
+def failed_load_from(server: Server, monkeypatch):
+    """load("mnist") with ``server`` as the only mirror, which must fail; the server is closed
+    after it. Returns pytest's record of the DatasetError."""
     monkeypatch.setenv("TP5_MNIST_URL", server.url)
     try:
         with pytest.raises(DatasetError) as err:
             load("mnist")
     finally:
         server.close()
+    return err
+
+
+def test_page_instead_of_file(monkeypatch, tmp_path):
+    server = Server({"train-images-idx3-ubyte.gz": b"<html>moved</html>"})  # e.g. a captive portal
+    err = failed_load_from(server, monkeypatch)
     assert_clean_failure(err, tmp_path, "ubyte.gz: the file served is not a readable gzip file")
 
 
 def test_not_found(monkeypatch, tmp_path):
     server = Server({})
-    monkeypatch.setenv("TP5_MNIST_URL", server.url)
-    try:
-        with pytest.raises(DatasetError) as err:
-            load("mnist")
-    finally:
-        server.close()
+    err = failed_load_from(server, monkeypatch)
     assert_clean_failure(err, tmp_path, f"{server.url}train-images-idx3-ubyte.gz: HTTP 404")
 
 
 def test_transfer_cut_short(monkeypatch, tmp_path, mirror):
     server = Server(mirror.files, cut=True)
-    monkeypatch.setenv("TP5_MNIST_URL", server.url)
-    try:
-        with pytest.raises(DatasetError) as err:
-            load("mnist")
-    finally:
-        server.close()
+    err = failed_load_from(server, monkeypatch)
     size = len(server.files["train-images-idx3-ubyte.gz"])
     assert_clean_failure(err, tmp_path, f"the connection closed after {size // 2} of {size} bytes")
 
