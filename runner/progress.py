@@ -48,13 +48,12 @@ class Board:
     def __init__(self, packs: list[Pack], parent: Path):
         parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f"{store.TEMP_PREFIX}progress-", dir=parent))
-        self._members = {pack.runs[0].id: len(pack.runs) for pack in packs}
-        self._epochs = {pack.runs[0].id: pack.spec["epochs"] for pack in packs}
+        self._sizes = {pack.runs[0].id: (len(pack.runs), pack.spec["epochs"]) for pack in packs}
         self._finished: set[str] = set()
 
     @property
     def total(self) -> int:
-        return sum(self._members[p] * self._epochs[p] for p in self._members)
+        return sum(members * epochs for members, epochs in self._sizes.values())
 
     def path(self, pack: Pack) -> str:
         return str(self.folder / pack.runs[0].id)
@@ -65,9 +64,9 @@ class Board:
     def done(self) -> int:
         """Member-epochs done so far: finished packs in full, running ones from their files."""
         total = 0
-        for pack_id, members in self._members.items():
+        for pack_id, (members, epochs) in self._sizes.items():
             if pack_id in self._finished:
-                total += members * self._epochs[pack_id]
+                total += members * epochs
                 continue
             try:
                 total += members * int((self.folder / pack_id).read_text() or 0)
