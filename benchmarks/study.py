@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from runner import datasets, store
-from runner import summary as sm
+from report import summary as sm
 
 BEGIN = "<!-- study results: written by benchmarks/study.py readme -->"
 END = "<!-- end of study results -->"

@@ -115,7 +115,7 @@ def fail(lines: list[str], code: int = 2) -> int:
 
 
 def render_site(args) -> None:
-    from runner import site  # matplotlib and jinja load only when a site is rendered
+    from report import site  # matplotlib and jinja load only when a site is rendered
 
     index = site.render(args.results, args.site)
     if not args.quiet:

@@ -89,7 +89,7 @@ def tiny_results(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_site(tiny_results, tmp_path_factory) -> Path:
     """The site rendered from ``tiny_results``."""
-    from runner import site
+    from report import site
 
     site_dir = tmp_path_factory.mktemp("site")
     site.render(tiny_results, site_dir)

@@ -8,7 +8,7 @@ import pytest
 from gradcheck import numeric_grads
 from nets import Autoencoder, noise, optimizers
 
-FONT = Path(__file__).resolve().parents[1] / "runner" / "data" / "font3.tsv"
+FONT = Path(__file__).resolve().parents[1] / "runner" / "datasets" / "font3.tsv"
 
 
 def load_font():

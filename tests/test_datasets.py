@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from idxfiles import NAMES, idx_bytes, mnist_arrays
 
-from runner import datasets, download
+from runner import datasets
+from runner.datasets import download
 from runner.datasets import INFO, DatasetError, load
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from runner import explorer, models, slides, store
+from runner import models, store
+from report import explorer, slides
 from test_browser import CHROMIUM, Visit, base, browser, server  # noqa: F401 - fixtures
 
 #: The pages of the tiny experiments with explorers, and the slides that carry one.

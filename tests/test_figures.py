@@ -9,7 +9,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from runner import figures
+from report import figures
 
 FONT = (7, 5)
 DIGIT = (28, 28)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from idxfiles import idx_bytes
 
-from runner import idx
+from runner.datasets import idx
 
 IMAGES = np.arange(3 * 4 * 2, dtype=np.uint8).reshape(3, 4, 2)
 LABELS = np.array([7, 0, 9], dtype=np.uint8)

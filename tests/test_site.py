@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 from conftest import TINY, XSS_EXPERIMENT, train
-from runner import site, slides, store
-from runner import summary as sm
+from report import site, slides
+from runner import store
+from report import summary as sm
 
 REPO = Path(__file__).resolve().parent.parent
 

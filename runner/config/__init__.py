@@ -31,7 +31,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Fiel
                       field_validator, model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from runner import yamlfile
+from runner.config import yamlfile
 from runner.datasets import INFO
 
 #: Every slide the site can render, in the order the site knows them.

@@ -1,8 +1,8 @@
 """The datasets an experiment can name, as float arrays in [0, 1] with their labels.
 
-- font: the 32 characters of the assignment's 5x7 bitmap font (runner/data/font3.tsv), 35 pixels
+- font: the 32 characters of the assignment's 5x7 bitmap font (runner/datasets/font3.tsv), 35 pixels
   each, row-major (7 rows of 5 columns); the label of character i is i.
-- mnist-5k: 5,000 MNIST training digits shipped with the package (runner/data/mnist5k.npz), so
+- mnist-5k: 5,000 MNIST training digits shipped with the package (runner/datasets/mnist5k.npz), so
   MNIST experiments run offline and fast; no test set.
 - mnist: the full MNIST (60,000 training and 10,000 test digits) from its four IDX files, taken
   from dataset.path when given, otherwise from the cache folder $TP5_DATA/mnist, where missing files
@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
-from runner import download, idx
+from runner.datasets import download, idx
 
-_DATA = Path(__file__).parent / "data"
+_DATA = Path(__file__).parent
 
 
 class DatasetError(Exception):

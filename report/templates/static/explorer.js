@@ -5,7 +5,7 @@
 //
 // Progressive enhancement: the panel is hidden in the HTML and shown here, so without
 // JavaScript a slide is its static figure. A run's decoder is a data file next to the page
-// (decoder-<run>.js, written by runner/explorer.py), added as a script only once the page has
+// (decoder-<run>.js, written by report/explorer.py), added as a script only once the page has
 // loaded and the panel comes near the window: a script loads from disk as well as from a server,
 // where fetch would refuse file:// URLs.
 (function () {

@@ -4,7 +4,7 @@ A builder reads only the experiment's ``Summary`` (specs and metrics) and return
 for the templates. A slide that needs a figure names a *figure job*: a ``prepare`` function and
 its JSON-able arguments. Jobs run later, in worker processes (``draw``), where the prepare
 function reads the arrays it needs (histories, codes, weights), decodes latent points with the
-stored model, and hands arrays to a drawing function of ``runner.figures``.
+stored model, and hands arrays to a drawing function of ``report.figures``.
 
 Per-run pictures (scatter, reconstructions, grids) show one representative run per
 configuration: the seed with the median headline metric. Slides say so.
@@ -17,8 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from runner import datasets, explorer, figures, models, store
-from runner import summary as sm
+from runner import datasets, models, store
+from report import explorer, figures
+from report import summary as sm
 
 MAX_PANELS = 6  # per-run pictures: beyond this many configurations a slide shows the first ones
 GRID_STEPS = 15  # decoded grid over the latent plane: 15 x 15 images

@@ -1,6 +1,6 @@
 // A decoder's forward pass in the browser, the arithmetic of nets/: dense layers
 // a = f(a W + b), then the output activation (the sigmoid of a VAE or of a cross-entropy
-// autoencoder, whose last layer gives logits). It reads the data files runner/explorer.py
+// autoencoder, whose last layer gives logits). It reads the data files report/explorer.py
 // writes: layer sizes and activations, and every W (n_in x n_out, row-major) and b as
 // little-endian float32 in base64. Sums run in double precision, like NumPy's float64.
 (function () {

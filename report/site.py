@@ -35,8 +35,9 @@ import jinja2
 import matplotlib
 from joblib import Parallel, cpu_count, delayed
 
-from runner import __version__, slides, store
-from runner import summary as sm
+from runner import __version__, store
+from report import slides
+from report import summary as sm
 
 TEMPLATES = Path(__file__).parent / "templates"
 MANIFEST = "figures.json"  # per experiment folder: figure file -> input key and CSS size
@@ -44,7 +45,8 @@ PROVENANCE_FIELDS = (("tp5", "tp5"), ("numpy", "NumPy"), ("python", "Python"),
                      ("platform", "platform"), ("machine", "machine"), ("processor", "processor"),
                      ("cpus", "CPUs"), ("finished", "finished"))
 # Drawing code whose change must redraw every figure.
-_CODE = ("figures.py", "slides.py", "summary.py", "models.py", "explorer.py")
+_CODE = ("report/figures.py", "report/slides.py", "report/summary.py", "report/explorer.py",
+         "runner/models.py")
 
 
 def render(results_dir: Path, site_dir: Path, experiments: list[str] | None = None, *,
@@ -123,9 +125,9 @@ def _fingerprint(s: sm.Summary) -> str:
 
 @functools.cache
 def _code_version() -> str:
-    here = Path(__file__).parent
-    sources = "".join((here / name).read_text(encoding="utf-8") for name in _CODE
-                      if (here / name).exists())
+    root = Path(__file__).parent.parent
+    sources = "".join((root / name).read_text(encoding="utf-8") for name in _CODE
+                      if (root / name).exists())
     return _sha(sources + matplotlib.__version__)
 
 
