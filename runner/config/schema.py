@@ -1,0 +1,369 @@
+"""The experiment YAML as typed Pydantic models: the contract for what a YAML file may say.
+
+    exp.model.architectures, exp.training.optimizers[0].learning_rates, exp.seed_list
+
+`tp5-run --schema` prints the models as JSON Schema for editors. Every mapping is strict: an
+unknown key is an error, not silently ignored. Checks that go beyond one value's type (a
+bottleneck that is not the narrowest layer, a width that does not fit the dataset) raise their
+problems as pydantic errors at the value to fix, so `runner.config.errors` words them like any
+other.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, NonNegativeInt,
+                      PositiveFloat, PositiveInt, Tag, ValidationError, ValidationInfo,
+                      field_validator, model_validator)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from runner.config.yamlfile import show_value
+from runner.datasets import INFO
+
+#: Every slide the site can render, in the order the site knows them.
+SLIDES = (
+    "summary",  # what was trained: the experiment's axes and run count
+    "error_table",  # final error per configuration, mean +- std over seeds
+    "learning_curves",  # loss against epochs
+    "lr_analysis",  # spread of the final error per learning rate
+    "latent_scatter",  # training set in the 2-D latent plane
+    "reconstructions",  # inputs next to their reconstructions
+    "pixel_errors",  # wrong pixels per character
+    "generated_grid",  # decoded points of a grid over the latent plane
+    "interpolation",  # decoded points on a line between two codes
+    "denoising_examples",  # noisy input, output, clean target
+    "denoising_baselines",  # the model against noisy / nearest-glyph / Bayes denoisers
+    "vae_progression",  # latent plane at each snapshot epoch
+    "vae_samples",  # decoded draws from the prior
+    "convergence",  # epochs and seconds to 0 and <= 1 wrong pixel, per-character failures
+)
+
+#: The report when the YAML gives none: these slides, minus those that cannot apply.
+DEFAULT_REPORT = {
+    "autoencoder": ("summary", "error_table", "learning_curves", "lr_analysis", "convergence",
+                    "latent_scatter", "reconstructions", "pixel_errors", "generated_grid",
+                    "interpolation", "denoising_examples", "denoising_baselines"),
+    "vae": ("summary", "error_table", "learning_curves", "latent_scatter", "vae_progression",
+            "reconstructions", "vae_samples", "generated_grid", "interpolation"),
+}
+
+SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
+
+
+# ---- problems found by our own checks -----------------------------------------------------------
+
+
+def _raise(title: str, problems: list[tuple[tuple, str, Any]]) -> None:
+    """Raise (loc, message, value) problems as one ValidationError, each at its own loc.
+
+    Pydantic keeps the locs of a ValidationError raised inside a validator (relative to the
+    value being validated), so a check on the whole model can still blame one list entry.
+    """
+    if problems:
+        raise ValidationError.from_exception_data(title, [
+            InitErrorDetails(type=PydanticCustomError("tp5", message), loc=loc, input=value)
+            for loc, message, value in problems
+        ])
+
+
+def _distinct(values: list) -> list:
+    """A value listed twice would train (or show) the same thing twice: name the second one."""
+    _raise("distinct", [
+        ((i,), f"{show_value(v)} is already listed (as entry [{values.index(v)}])", v)
+        for i, v in enumerate(values) if values.index(v) < i
+    ])
+    return values
+
+
+def _one_or_list_tag(value: Any) -> str:
+    return "list" if isinstance(value, list) else "one"
+
+
+def _one_or_list(one: Any, item: Any = None) -> Any:
+    """A field that takes one value or a non-empty list of distinct ones (`item`, default `one`).
+
+    Dispatching on the input's shape, instead of trying both branches, keeps the errors to the
+    one branch the user meant.
+    """
+    many = Annotated[list[item or one], Field(min_length=1), AfterValidator(_distinct)]
+    return Annotated[Union[Annotated[one, Tag("one")], Annotated[many, Tag("list")]],
+                     Discriminator(_one_or_list_tag)]
+
+
+def _batch_size_tag(value: Any) -> str:
+    return "full" if isinstance(value, str) else "size"
+
+
+Activation = Literal["identity", "sigmoid", "tanh", "relu"]
+Init = Literal["uniform", "xavier", "he", "lecun"]
+Slide = Literal[SLIDES]
+Layers = Annotated[list[PositiveInt], Field(min_length=3)]  # input, latent, output at least
+BatchSize = Annotated[
+    Union[Annotated[PositiveInt, Tag("size")], Annotated[Literal["full"], Tag("full")]],
+    Discriminator(_batch_size_tag)]
+LearningRates = _one_or_list(PositiveFloat)
+Seeds = _one_or_list(PositiveInt, NonNegativeInt)
+Level = Annotated[float, Field(ge=0, le=1)]  # a probability p, or sigma of pixels in [0, 1]
+
+
+class _Strict(BaseModel):
+    # forbid: a typo such as `epoch:` must fail, not leave the default in place;
+    # coerce_numbers_to_str: `name: 2024` is meant as text; no inf or nan where numbers go
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, allow_inf_nan=False)
+
+
+# ---- the models ---------------------------------------------------------------------------------
+
+
+class Dataset(_Strict):
+    name: Literal["font", "mnist", "mnist-5k"] = Field(
+        description="which data to train on")  # mnist-5k: 5,000 digits shipped, no download
+    path: Path | None = Field(
+        None, description="mnist only: folder with the four MNIST IDX files, relative to the "
+        "YAML file")  # None: downloaded once into the cache
+    limit: PositiveInt | None = Field(
+        None, description="train on the first N training samples only")  # for quick trial runs
+
+    @field_validator("path")
+    @classmethod
+    def _relative_to_yaml(cls, path: Path | None, info: ValidationInfo) -> Path | None:
+        """Like pelican's settings: a relative path means the same thing from any working folder."""
+        folder = (info.context or {}).get("folder")
+        if path is None or folder is None:
+            return path
+        return Path(os.path.abspath(Path(folder) / path.expanduser()))
+
+    @model_validator(mode="after")
+    def _path_only_for_mnist(self) -> Dataset:
+        if self.path is not None and self.name != "mnist":
+            _raise("Dataset", [(("path",), f"only mnist reads files; {self.name} is built in "
+                                "(remove path)", str(self.path))])
+        return self
+
+
+class _Network(_Strict):
+    kind: str  # each network narrows it to its Literal; declared here so it comes first
+    architectures: list[Layers] = Field(
+        min_length=1, description="layer sizes of each network to train, input to "
+        "output")  # e.g. [[35, 20, 2, 20, 35]]; the narrowest layer is the latent
+    latent_size: PositiveInt | None = Field(
+        None, description="if given, every architecture's narrowest layer must have this "
+        "size")  # guards a sweep of architectures against a typo
+
+    @model_validator(mode="after")
+    def _one_bottleneck(self) -> _Network:
+        """The networks read the latent off the narrowest layer, so it must be unambiguous."""
+        _raise(type(self).__name__, [
+            problem for i, layers in enumerate(self.architectures)
+            if (problem := self._bottleneck_problem(i, layers))
+        ])
+        return self
+
+    def _bottleneck_problem(self, i: int, layers: list[int]) -> tuple | None:
+        z = min(layers)
+        where = [j for j, n in enumerate(layers) if n == z]
+        if where[0] == 0 or where[-1] == len(layers) - 1:
+            return (("architectures", i), f"the narrowest layer ({z}) must be an inner layer "
+                    "(the latent), not the input or output", layers)
+        if len(where) > 1:
+            return (("architectures", i, where[1]), f"{z} is the narrowest size and occurs "
+                    f"{len(where)} times; the latent must be the one narrowest layer", z)
+        if self.latent_size is not None and z != self.latent_size:
+            return (("architectures", i, where[0]), f"the latent (narrowest) layer has {z} "
+                    f"units, but latent_size is {self.latent_size}", z)
+        return None
+
+    @property
+    def latent_sizes(self) -> list[int]:
+        """Z of each architecture: its narrowest layer."""
+        return [min(layers) for layers in self.architectures]
+
+
+class AutoencoderModel(_Network):
+    kind: Literal["autoencoder"] = Field(
+        description="autoencoder (a denoising one when noise is given)")
+    activation: Activation = Field(
+        "sigmoid", description="activation of the hidden layers")  # the study's choice
+    latent_activation: Activation | None = Field(
+        None, description="activation of the latent layer")  # None: same as activation
+    output_activation: Literal["sigmoid", "identity"] = Field(
+        "sigmoid", description="activation of the output layer")  # sigmoid: pixels in [0, 1]
+    loss: Literal["mse", "bce"] = Field(
+        "mse", description="reconstruction loss")  # bce: cross-entropy, pixels as coin flips
+
+    @model_validator(mode="after")
+    def _bce_needs_sigmoid(self) -> AutoencoderModel:
+        """Binary cross-entropy is computed from the logits of a sigmoid output."""
+        if self.loss == "bce" and self.output_activation != "sigmoid":
+            _raise("AutoencoderModel", [(("loss",), "'bce' needs output_activation: sigmoid, "
+                                         f"got '{self.output_activation}'", self.loss)])
+        return self
+
+
+class VAEModel(_Network):
+    kind: Literal["vae"] = Field(description="variational autoencoder")
+    activation: Activation = Field(
+        "relu", description="activation of the hidden layers")  # relu: the usual VAE choice
+    beta: PositiveFloat = Field(1.0, description="weight of the KL term")  # 1: the plain ELBO
+
+
+class SGD(_Strict):
+    name: Literal["sgd"] = Field(description="stochastic gradient descent")
+    learning_rate: LearningRates = Field(
+        description="step size, or a list to sweep")  # the font study: 0.0005
+    momentum: float = Field(
+        0.0, ge=0, lt=1, description="share of the last step kept in the next")  # 0.9 is usual
+
+    @property
+    def learning_rates(self) -> list[float]:
+        return _as_list(self.learning_rate)
+
+
+class Adam(_Strict):
+    name: Literal["adam"] = Field(description="Adam")
+    learning_rate: LearningRates = Field(
+        0.001, description="step size, or a list to sweep")  # Adam's published default
+    beta1: float = Field(0.9, ge=0, lt=1, description="decay of the gradient mean")
+    beta2: float = Field(0.999, ge=0, lt=1, description="decay of the squared-gradient mean")
+    eps: PositiveFloat = Field(1e-8, description="added to the denominator")  # guards only 0
+
+    @property
+    def learning_rates(self) -> list[float]:
+        return _as_list(self.learning_rate)
+
+
+Optimizer = Annotated[Union[SGD, Adam], Field(discriminator="name")]
+
+
+class Training(_Strict):
+    epochs: PositiveInt = Field(description="passes over the training data")  # font study: 1000
+    batch_size: BatchSize = Field(
+        "full", description="samples per step, or 'full' for the whole training "
+        "set")  # full: deterministic steps, and the font is only 32 samples
+    optimizers: list[Optimizer] = Field(
+        default_factory=lambda: [Adam(name="adam")], min_length=1,
+        description="optimizers to compare")  # each one is a sweep point
+    init: _one_or_list(Init) = Field(
+        "xavier", description="weight initialisation, or a list to sweep")  # suits sigmoid
+    normalize: _one_or_list(bool) = Field(
+        False, description="standardise each input pixel, or a list to "
+        "sweep")  # the targets stay the raw pixels
+    dtype: Literal["float32", "float64"] | None = Field(
+        None, description="float precision")  # None: float64 for the font, float32 for mnist
+
+    @property
+    def inits(self) -> list[str]:
+        return _as_list(self.init)
+
+    @property
+    def normalizes(self) -> list[bool]:
+        return _as_list(self.normalize)
+
+
+class Noise(_Strict):
+    kind: Literal["bitflip", "gaussian"] = Field(
+        description="bitflip: flip each pixel with probability p; gaussian: add sigma * N(0, 1)")
+    levels: Annotated[list[Level], Field(min_length=1), AfterValidator(_distinct)] = Field(
+        description="p or sigma of each sweep point")  # the study: [0.05, 0.2]
+    eval_draws: PositiveInt = Field(
+        30, description="noisy copies of each sample to measure denoising "
+        "on")  # 30 draws x 32 characters: a stable mean
+
+
+class Experiment(_Strict):
+    name: str = Field(
+        pattern=SLUG, description="names the results folder and the page URL")
+    title: str | None = Field(None, description="heading of the page")  # None: the name
+    description: str = Field("", description="text under the title")
+    dataset: Dataset = Field(description="what to train on")
+    model: Annotated[Union[AutoencoderModel, VAEModel], Field(discriminator="kind")] = Field(
+        description="the networks to train")
+    training: Training = Field(description="how to train")
+    noise: Noise | None = Field(
+        None, description="noise on the inputs: present means a denoising autoencoder")
+    seeds: Seeds = Field(
+        1, description="n (seeds 0..n-1) or a list of seeds")  # 10+ for a mean +- std
+    snapshots: Annotated[list[PositiveInt], AfterValidator(_distinct)] = Field(
+        default_factory=list,
+        description="epochs at which to keep the latent codes")  # for vae_progression
+    report: Annotated[list[Slide], AfterValidator(_distinct)] | None = Field(
+        None, description="slides of the page, in order")  # None: all that apply
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Experiment:
+        _raise("Experiment", self._width_problems() + self._noise_problems()
+               + self._snapshot_problems() + self._slide_problems())
+        self.title = self.title or self.name
+        if self.report is None:
+            self.report = [s for s in DEFAULT_REPORT[self.model.kind] if not _why_not(s, self)]
+        return self
+
+    def _width_problems(self) -> list[tuple]:
+        info = INFO[self.dataset.name]
+        what = f"the {info.name} has" if info.kind == "glyphs" else f"{info.name} images have"
+        return [
+            (("model", "architectures", i, j), f"{what} {info.n_features} pixels, got {layers[j]}",
+             layers[j])
+            for i, layers in enumerate(self.model.architectures)
+            for j in (0, len(layers) - 1) if layers[j] != info.n_features
+        ]
+
+    def _noise_problems(self) -> list[tuple]:
+        if self.noise is None or self.model.kind == "autoencoder":
+            return []
+        return [(("noise",), "only an autoencoder is trained with noise, but model.kind is "
+                 f"'{self.model.kind}' (remove noise)", None)]
+
+    def _snapshot_problems(self) -> list[tuple]:
+        last = self.training.epochs
+        return [(("snapshots", i), f"epoch {e} is after the last epoch ({last})", e)
+                for i, e in enumerate(self.snapshots) if e > last]
+
+    def _slide_problems(self) -> list[tuple]:
+        return [(("report", i), f"'{slide}' {why}", slide)
+                for i, slide in enumerate(self.report or []) if (why := _why_not(slide, self))]
+
+    @property
+    def seed_list(self) -> list[int]:
+        """The seeds to train: `seeds: 3` means [0, 1, 2]."""
+        return list(range(self.seeds)) if isinstance(self.seeds, int) else list(self.seeds)
+
+    @property
+    def learning_rates(self) -> list[float]:
+        """Every distinct learning rate of every optimizer, in order of appearance."""
+        rates = [lr for opt in self.training.optimizers for lr in opt.learning_rates]
+        return list(dict.fromkeys(rates))
+
+
+def _why_not(slide: str, exp: Experiment) -> str | None:
+    """Why a slide cannot be shown for this experiment (the end of a sentence), or None."""
+    vae = exp.model.kind == "vae"
+    flat = [(i, z) for i, z in enumerate(exp.model.latent_sizes) if z != 2]
+    if slide.startswith("denoising_") and exp.noise is None:
+        return "needs noise (add a noise: section)"
+    if slide in ("vae_progression", "vae_samples") and not vae:
+        return "needs model.kind: vae"
+    if slide == "vae_progression" and not exp.snapshots:
+        return "needs snapshots (the epochs to show)"
+    if slide in ("pixel_errors", "convergence") and vae:
+        return "counts wrong pixels of an autoencoder, not a VAE"
+    if slide == "convergence" and exp.noise is not None:
+        return "is tracked only without noise"
+    if slide in ("latent_scatter", "generated_grid", "interpolation") and flat:
+        i, z = flat[0]
+        return f"needs a 2-D latent, but model.architectures[{i}] has a {z}-D one"
+    if slide == "lr_analysis" and len(exp.learning_rates) < 2:
+        return f"needs at least 2 learning rates to compare, got {len(exp.learning_rates)}"
+    return None
+
+
+def _as_list(value: Any) -> list:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def schema() -> dict:
+    """JSON Schema of the experiment YAML, for editors (`tp5-run --schema`)."""
+    return Experiment.model_json_schema()
