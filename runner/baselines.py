@@ -25,17 +25,26 @@ def noisy(inputs: np.ndarray) -> np.ndarray:
     return (inputs > 0.5).astype(inputs.dtype)
 
 
+def hamming(inputs: np.ndarray, glyphs: np.ndarray) -> np.ndarray:
+    """Pixels on the other side of 0.5 between each input and each glyph: (M, G).
+
+    Two matrix products count the disagreements exactly (small integers in float32) and run
+    about ten times faster than comparing an (M, G, D) array.
+    """
+    x = (inputs > 0.5).astype(np.float32)
+    g = (glyphs > 0.5).astype(np.float32)
+    return x @ (1 - g).T + (1 - x) @ g.T
+
+
 def nearest(glyphs: np.ndarray, inputs: np.ndarray) -> np.ndarray:
     """The closest glyph to each input; ties go to the glyph listed first."""
-    binary = inputs > 0.5
-    distance = (binary[:, None, :] != (glyphs[None, :, :] > 0.5)).sum(-1)  # (M, G)
-    return glyphs[distance.argmin(axis=1)].astype(inputs.dtype)
+    return glyphs[hamming(inputs, glyphs).argmin(axis=1)].astype(inputs.dtype)
 
 
 def _log_likelihood_bitflip(glyphs: np.ndarray, inputs: np.ndarray, p: float) -> np.ndarray:
     """log P(input | glyph) when each pixel flips independently with probability p: (M, G)."""
     p = min(max(p, 1e-12), 1 - 1e-12)  # p = 0 or 1 would make log(0); the limit is the same
-    flips = ((inputs > 0.5)[:, None, :] != (glyphs[None, :, :] > 0.5)).sum(-1)
+    flips = hamming(inputs, glyphs).astype(np.float64)
     return flips * np.log(p) + (glyphs.shape[1] - flips) * np.log1p(-p)
 
 
@@ -58,17 +67,25 @@ def _log_likelihood_gaussian(glyphs: np.ndarray, inputs: np.ndarray, sigma: floa
     return per_pixel.sum(-1)
 
 
-def bayes(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -> np.ndarray:
-    """Pixel-wise maximum a posteriori decoding under the true noise model (uniform prior)."""
+def posterior(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -> np.ndarray:
+    """P(glyph | input) under the true noise model and a uniform prior over glyphs: (M, G)."""
     if kind == "bitflip":
         log_lik = _log_likelihood_bitflip(glyphs, inputs, level)
     else:
         log_lik = _log_likelihood_gaussian(glyphs, inputs, level)
-    log_lik -= log_lik.max(axis=1, keepdims=True)  # (M, G), stable softmax over glyphs
-    posterior = np.exp(log_lik)
-    posterior /= posterior.sum(axis=1, keepdims=True)
-    pixel_on = posterior @ (glyphs > 0.5)  # (M, D): P(pixel = 1 | input)
-    return (pixel_on > 0.5).astype(inputs.dtype)
+    log_lik -= log_lik.max(axis=1, keepdims=True)  # stable softmax over glyphs
+    weights = np.exp(log_lik)
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
+def pixel_on(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -> np.ndarray:
+    """P(pixel = 1 | input) for every pixel: (M, D)."""
+    return posterior(glyphs, inputs, kind, level) @ (glyphs > 0.5)
+
+
+def bayes(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -> np.ndarray:
+    """Pixel-wise maximum a posteriori decoding under the true noise model (uniform prior)."""
+    return (pixel_on(glyphs, inputs, kind, level) > 0.5).astype(inputs.dtype)
 
 
 def decode_all(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -> dict:
