@@ -192,11 +192,38 @@ BAD = {
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
         "training:\n  epoch: 10\n",
-        ["x.yaml:3:70: model.activation: expected one of: identity, sigmoid, tanh, relu, "
+        ["x.yaml:3:52: model.architectures[0][2]: the font has 35 pixels, got 36",
+         "x.yaml:3:70: model.activation: expected one of: identity, sigmoid, tanh, relu, "
          "got 'sigmod'; did you mean 'sigmoid'?",
          "x.yaml:4:1: training: missing key 'epochs' (passes over the training data)",
          "x.yaml:5:3: training: unknown key 'epoch'; did you mean 'epochs'? (allowed: epochs, "
          "batch_size, optimizers, init, normalize, dtype)"]),
+    "every mistake in one run: a typo next to values that do not fit together": (
+        "name: t\ndataset: {name: font}\n"
+        "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
+        "training: {epochs: 10}\nsnapshots: [5, 20]\n",
+        ["x.yaml:3:52: model.architectures[0][2]: the font has 35 pixels, got 36",
+         "x.yaml:3:70: model.activation: expected one of: identity, sigmoid, tanh, relu, "
+         "got 'sigmod'; did you mean 'sigmoid'?",
+         "x.yaml:5:16: snapshots[1]: epoch 20 is after the last epoch (10)"]),
+    "every mistake in one run: checks inside a model and on slides": (
+        "name: t\ndataset: {name: font, path: x, limit: 0}\n"
+        "model: {kind: vae, architectures: [[35, 3, 3, 35]], beta: -1}\n"
+        "training: {epochs: 10, optimizers: [{name: sdg}]}\nnoise: {kind: bitflip, levels: [2]}\n"
+        "report: [latent_scatter, convergence]\n",
+        ["x.yaml:2:29: dataset.path: only mnist reads files; font is built in (remove path)",
+         "x.yaml:2:39: dataset.limit: must be at least 1, got 0",
+         "x.yaml:3:44: model.architectures[0][2]: 3 is the narrowest size and occurs 2 times; "
+         "the latent must be the one narrowest layer",
+         "x.yaml:3:59: model.beta: must be greater than 0, got -1",
+         "x.yaml:4:44: training.optimizers[0].name: expected one of: sgd, adam, got 'sdg'; "
+         "did you mean 'sgd'?",
+         "x.yaml:5:8: noise: only an autoencoder is trained with noise, but model.kind is 'vae' "
+         "(remove noise)",
+         "x.yaml:5:33: noise.levels[0]: must be at most 1, got 2",
+         "x.yaml:6:10: report[0]: 'latent_scatter' needs a 2-D latent, but model.architectures[0] "
+         "has a 3-D one",
+         "x.yaml:6:26: report[1]: 'convergence' counts wrong pixels of an autoencoder, not a VAE"]),
     # the YAML itself
     "unclosed brace": (
         "name: t\ndataset: {name: font\nmodel: {kind: autoencoder, architectures: [[35, 2, 35]]}\n",

@@ -6,8 +6,8 @@
     experiments/x.yaml:12:7: model.architectures[1][0]: the font has 35 pixels, got 36
 
 one per problem, sorted by line, each pointing at the value to fix (or, for a missing key, at the
-mapping that lacks it). Problems are found in two passes, as a compiler does: first the YAML and
-each value on its own, then (once those are right) how the values fit together.
+mapping that lacks it). Every problem of a file that parses is found in one run: each value on
+its own, and how the values fit together, even where an unrelated value is wrong.
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
     exp.model.architectures, exp.training.optimizers[0].learning_rates, exp.seed_list
 
 `tp5-run --schema` prints the models as JSON Schema for editors. Every mapping is strict: an
-unknown key is an error, not silently ignored. Checks that go beyond one value's type (a
-bottleneck that is not the narrowest layer, a width that does not fit the dataset) raise their
-problems as pydantic errors at the value to fix, so `runner.config.errors` words them like any
-other.
+unknown key is an error, not silently ignored. Each model's `checks` say how its values must fit
+together (a bottleneck that is the one narrowest layer, widths that fit the dataset, snapshots
+within the epochs); they blame the value to fix, so `runner.config.errors` words their problems
+like any other, and they run even when an unrelated value is wrong (see `runner.config.strict`).
 """
 
 from __future__ import annotations
@@ -15,63 +15,23 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, NonNegativeInt,
-                      PositiveFloat, PositiveInt, Tag, ValidationError, ValidationInfo,
-                      field_validator, model_validator)
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import (AfterValidator, Discriminator, Field, NonNegativeInt, PositiveFloat,
+                      PositiveInt, Tag, ValidationInfo, field_validator, model_validator)
 
+from runner.config.strict import Problem, Strict, raise_problems
 from runner.config.yamlfile import show_value
 from runner.datasets import INFO
+from report import slides
 
-#: Every slide the site can render, in the order the site knows them.
-SLIDES = (
-    "summary",  # what was trained: the experiment's axes and run count
-    "error_table",  # final error per configuration, mean +- std over seeds
-    "learning_curves",  # loss against epochs
-    "lr_analysis",  # spread of the final error per learning rate
-    "latent_scatter",  # training set in the 2-D latent plane
-    "reconstructions",  # inputs next to their reconstructions
-    "pixel_errors",  # wrong pixels per character
-    "generated_grid",  # decoded points of a grid over the latent plane
-    "interpolation",  # decoded points on a line between two codes
-    "denoising_examples",  # noisy input, output, clean target
-    "denoising_baselines",  # the model against noisy / nearest-glyph / Bayes denoisers
-    "vae_progression",  # latent plane at each snapshot epoch
-    "vae_samples",  # decoded draws from the prior
-    "convergence",  # epochs and seconds to 0 and <= 1 wrong pixel, per-character failures
-)
-
-#: The report when the YAML gives none: these slides, minus those that cannot apply.
-DEFAULT_REPORT = {
-    "autoencoder": ("summary", "error_table", "learning_curves", "lr_analysis", "convergence",
-                    "latent_scatter", "reconstructions", "pixel_errors", "generated_grid",
-                    "interpolation", "denoising_examples", "denoising_baselines"),
-    "vae": ("summary", "error_table", "learning_curves", "latent_scatter", "vae_progression",
-            "reconstructions", "vae_samples", "generated_grid", "interpolation"),
-}
+#: Every slide the site can render (report/slides/kinds/ defines each, with when it applies).
+SLIDES = slides.NAMES
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
 
-# ---- problems found by our own checks -----------------------------------------------------------
-
-
-def _raise(title: str, problems: list[tuple[tuple, str, Any]]) -> None:
-    """Raise (loc, message, value) problems as one ValidationError, each at its own loc.
-
-    Pydantic keeps the locs of a ValidationError raised inside a validator (relative to the
-    value being validated), so a check on the whole model can still blame one list entry.
-    """
-    if problems:
-        raise ValidationError.from_exception_data(title, [
-            InitErrorDetails(type=PydanticCustomError("tp5", message), loc=loc, input=value)
-            for loc, message, value in problems
-        ])
-
-
 def _distinct(values: list) -> list:
     """A value listed twice would train (or show) the same thing twice: name the second one."""
-    _raise("distinct", [
+    raise_problems("distinct", [
         ((i,), f"{show_value(v)} is already listed (as entry [{values.index(v)}])", v)
         for i, v in enumerate(values) if values.index(v) < i
     ])
@@ -109,16 +69,10 @@ Seeds = _one_or_list(PositiveInt, NonNegativeInt)
 Level = Annotated[float, Field(ge=0, le=1)]  # a probability p, or sigma of pixels in [0, 1]
 
 
-class _Strict(BaseModel):
-    # forbid: a typo such as `epoch:` must fail, not leave the default in place;
-    # coerce_numbers_to_str: `name: 2024` is meant as text; no inf or nan where numbers go
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, allow_inf_nan=False)
-
-
 # ---- the models ---------------------------------------------------------------------------------
 
 
-class Dataset(_Strict):
+class Dataset(Strict):
     name: Literal["font", "mnist", "mnist-5k"] = Field(
         description="which data to train on")  # mnist-5k: 5,000 digits shipped, no download
     path: Path | None = Field(
@@ -136,15 +90,16 @@ class Dataset(_Strict):
             return path
         return Path(os.path.abspath(Path(folder) / path.expanduser()))
 
-    @model_validator(mode="after")
-    def _path_only_for_mnist(self) -> Dataset:
+    def _path_only_for_mnist(self) -> list[Problem]:
         if self.path is not None and self.name != "mnist":
-            _raise("Dataset", [(("path",), f"only mnist reads files; {self.name} is built in "
-                                "(remove path)", str(self.path))])
-        return self
+            return [(("path",), f"only mnist reads files; {self.name} is built in (remove path)",
+                     str(self.path))]
+        return []
+
+    checks = (_path_only_for_mnist,)
 
 
-class _Network(_Strict):
+class _Network(Strict):
     kind: str  # each network narrows it to its Literal; declared here so it comes first
     architectures: list[Layers] = Field(
         min_length=1, description="layer sizes of each network to train, input to "
@@ -153,14 +108,12 @@ class _Network(_Strict):
         None, description="if given, every architecture's narrowest layer must have this "
         "size")  # guards a sweep of architectures against a typo
 
-    @model_validator(mode="after")
-    def _one_bottleneck(self) -> _Network:
+    def _one_bottleneck(self) -> list[Problem]:
         """The networks read the latent off the narrowest layer, so it must be unambiguous."""
-        _raise(type(self).__name__, [
-            problem for i, layers in enumerate(self.architectures)
-            if (problem := self._bottleneck_problem(i, layers))
-        ])
-        return self
+        return [problem for i, layers in enumerate(self.architectures)
+                if (problem := self._bottleneck_problem(i, layers))]
+
+    checks = (_one_bottleneck,)
 
     def _bottleneck_problem(self, i: int, layers: list[int]) -> tuple | None:
         z = min(layers)
@@ -194,13 +147,14 @@ class AutoencoderModel(_Network):
     loss: Literal["mse", "bce"] = Field(
         "mse", description="reconstruction loss")  # bce: cross-entropy, pixels as coin flips
 
-    @model_validator(mode="after")
-    def _bce_needs_sigmoid(self) -> AutoencoderModel:
+    def _bce_needs_sigmoid(self) -> list[Problem]:
         """Binary cross-entropy is computed from the logits of a sigmoid output."""
         if self.loss == "bce" and self.output_activation != "sigmoid":
-            _raise("AutoencoderModel", [(("loss",), "'bce' needs output_activation: sigmoid, "
-                                         f"got '{self.output_activation}'", self.loss)])
-        return self
+            return [(("loss",), "'bce' needs output_activation: sigmoid, "
+                     f"got '{self.output_activation}'", self.loss)]
+        return []
+
+    checks = _Network.checks + (_bce_needs_sigmoid,)
 
 
 class VAEModel(_Network):
@@ -210,7 +164,7 @@ class VAEModel(_Network):
     beta: PositiveFloat = Field(1.0, description="weight of the KL term")  # 1: the plain ELBO
 
 
-class SGD(_Strict):
+class SGD(Strict):
     name: Literal["sgd"] = Field(description="stochastic gradient descent")
     learning_rate: LearningRates = Field(
         description="step size, or a list to sweep")  # the font study: 0.0005
@@ -222,7 +176,7 @@ class SGD(_Strict):
         return _as_list(self.learning_rate)
 
 
-class Adam(_Strict):
+class Adam(Strict):
     name: Literal["adam"] = Field(description="Adam")
     learning_rate: LearningRates = Field(
         0.001, description="step size, or a list to sweep")  # Adam's published default
@@ -238,7 +192,7 @@ class Adam(_Strict):
 Optimizer = Annotated[Union[SGD, Adam], Field(discriminator="name")]
 
 
-class Training(_Strict):
+class Training(Strict):
     epochs: PositiveInt = Field(description="passes over the training data")  # font study: 1000
     batch_size: BatchSize = Field(
         "full", description="samples per step, or 'full' for the whole training "
@@ -263,7 +217,7 @@ class Training(_Strict):
         return _as_list(self.normalize)
 
 
-class Noise(_Strict):
+class Noise(Strict):
     kind: Literal["bitflip", "gaussian"] = Field(
         description="bitflip: flip each pixel with probability p; gaussian: add sigma * N(0, 1)")
     levels: Annotated[list[Level], Field(min_length=1), AfterValidator(_distinct)] = Field(
@@ -273,7 +227,7 @@ class Noise(_Strict):
         "on")  # 30 draws x 32 characters: a stable mean
 
 
-class Experiment(_Strict):
+class Experiment(Strict):
     name: str = Field(
         pattern=SLUG, description="names the results folder and the page URL")
     title: str | None = Field(None, description="heading of the page")  # None: the name
@@ -293,15 +247,14 @@ class Experiment(_Strict):
         None, description="slides of the page, in order")  # None: all that apply
 
     @model_validator(mode="after")
-    def _consistent(self) -> Experiment:
-        _raise("Experiment", self._width_problems() + self._noise_problems()
-               + self._snapshot_problems() + self._slide_problems())
+    def _defaults(self) -> Experiment:
+        """The title and report the file leaves out, once the values are known to fit."""
         self.title = self.title or self.name
         if self.report is None:
-            self.report = [s for s in DEFAULT_REPORT[self.model.kind] if not _why_not(s, self)]
+            self.report = slides.default_report(slides.Setup.of_experiment(self))
         return self
 
-    def _width_problems(self) -> list[tuple]:
+    def _width_problems(self) -> list[Problem]:
         info = INFO[self.dataset.name]
         what = f"the {info.name} has" if info.kind == "glyphs" else f"{info.name} images have"
         return [
@@ -311,20 +264,24 @@ class Experiment(_Strict):
             for j in (0, len(layers) - 1) if layers[j] != info.n_features
         ]
 
-    def _noise_problems(self) -> list[tuple]:
+    def _noise_problems(self) -> list[Problem]:
         if self.noise is None or self.model.kind == "autoencoder":
             return []
         return [(("noise",), "only an autoencoder is trained with noise, but model.kind is "
                  f"'{self.model.kind}' (remove noise)", None)]
 
-    def _snapshot_problems(self) -> list[tuple]:
+    def _snapshot_problems(self) -> list[Problem]:
         last = self.training.epochs
         return [(("snapshots", i), f"epoch {e} is after the last epoch ({last})", e)
                 for i, e in enumerate(self.snapshots) if e > last]
 
-    def _slide_problems(self) -> list[tuple]:
+    def _slide_problems(self) -> list[Problem]:
+        setup = slides.Setup.of_experiment(self)
         return [(("report", i), f"'{slide}' {why}", slide)
-                for i, slide in enumerate(self.report or []) if (why := _why_not(slide, self))]
+                for i, slide in enumerate(self.report or [])
+                if (why := slides.why_not(slide, setup))]
+
+    checks = (_width_problems, _noise_problems, _snapshot_problems, _slide_problems)
 
     @property
     def seed_list(self) -> list[int]:
@@ -336,28 +293,6 @@ class Experiment(_Strict):
         """Every distinct learning rate of every optimizer, in order of appearance."""
         rates = [lr for opt in self.training.optimizers for lr in opt.learning_rates]
         return list(dict.fromkeys(rates))
-
-
-def _why_not(slide: str, exp: Experiment) -> str | None:
-    """Why a slide cannot be shown for this experiment (the end of a sentence), or None."""
-    vae = exp.model.kind == "vae"
-    flat = [(i, z) for i, z in enumerate(exp.model.latent_sizes) if z != 2]
-    if slide.startswith("denoising_") and exp.noise is None:
-        return "needs noise (add a noise: section)"
-    if slide in ("vae_progression", "vae_samples") and not vae:
-        return "needs model.kind: vae"
-    if slide == "vae_progression" and not exp.snapshots:
-        return "needs snapshots (the epochs to show)"
-    if slide in ("pixel_errors", "convergence") and vae:
-        return "counts wrong pixels of an autoencoder, not a VAE"
-    if slide == "convergence" and exp.noise is not None:
-        return "is tracked only without noise"
-    if slide in ("latent_scatter", "generated_grid", "interpolation") and flat:
-        i, z = flat[0]
-        return f"needs a 2-D latent, but model.architectures[{i}] has a {z}-D one"
-    if slide == "lr_analysis" and len(exp.learning_rates) < 2:
-        return f"needs at least 2 learning rates to compare, got {len(exp.learning_rates)}"
-    return None
 
 
 def _as_list(value: Any) -> list:
