@@ -9,6 +9,9 @@ static/explorer.js adds that script only when the slide comes into view, and run
 in the browser (static/decoder.js). The weights travel as little-endian float32 in base64: the
 MNIST decoder 2-256-512-784 is 534,544 numbers, 2.1 MB raw, 2.9 MB as text. float32 keeps a
 decoded pixel within a few 1e-6 of NumPy's (of a float64 model too); float16 would not.
+
+A slide asks for the explorer with ``section`` (in the main process, naming the runs); the site
+then writes each run's data file with ``export_decoder`` (in a worker process).
 """
 
 from __future__ import annotations
@@ -22,8 +25,12 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from report import figures
+from report.slides import runs
+
 GLOBAL = "tp5Decoders"  # the window property each data file adds its run to
 STEPS = 9  # images in the interpolation strip, both ends included (as on the static slide)
+POINTS = 2000  # training codes drawn on the plane (the font has 32)
 
 
 def output_activation(spec: dict) -> str:
@@ -74,3 +81,47 @@ def save(path: Path, key: str, data: dict) -> None:
     tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
     tmp.write_text(script(key, data), encoding="utf-8")
     os.replace(tmp, path)
+
+
+# ------------------------------------------------------------------------------ slides and jobs
+
+
+def section(pairs: list, many: bool, heading: str) -> dict | None:
+    """The explorer under a slide's figure, for the (configuration, run) pairs with a 2-D latent.
+
+    Each run's decoder becomes a data file: a job whose ``decoder`` is the run's reference, which
+    the site hands to ``export_decoder``.
+    """
+    shown = [{"id": run.id, "title": runs.panel_title(config, run, many),
+              "export": {"decoder": runs.ref(config, run, many), "file": f"decoder-{run.id}.js"}}
+             for config, run in pairs if min(run.spec.architecture) == 2]
+    if not shown:
+        return None
+    info = runs.info(pairs[0][1].spec)
+    return {"heading": heading, "runs": shown, "image": list(info.image_shape),
+            "what": "character" if info.kind == "glyphs" else "digit"}
+
+
+def export_decoder(ref: dict, path: Path) -> None:
+    """The data file of one run: its final decoder, and its plane as the generated grid shows
+    it (the same box, the training codes, the same marks)."""
+    stored = runs.load(ref)
+    spec, latent = stored.spec, stored.latent
+    codes, labels = latent["train"][:, :2], latent["labels"]  # (N, 2), (N,)
+    classes = runs.classes_of(spec.dataset)
+    extent = runs.extent(codes, spec)
+    marks, mark_labels = runs.marks(codes, labels, classes)
+    keep = np.arange(len(codes))
+    if len(codes) > POINTS:  # a fixed sample: enough to show the classes' shapes
+        keep = np.sort(np.random.default_rng(0).choice(len(codes), POINTS, replace=False))
+    info = runs.info(spec)
+    plane = {"kind": info.kind, "image": list(info.image_shape),
+             "extent": [float(v) for v in extent],
+             "ticks": [ticks(*extent[:2]), ticks(*extent[2:])],
+             "points": np.round(codes[keep].astype(float), 4).tolist(),
+             "labels": labels[keep].astype(int).tolist(), "classes": list(classes),
+             "colours": ([figures.ACCENT] * len(classes) if info.kind == "glyphs"
+                         else figures.DIGIT_COLOURS),
+             "marks": [[round(float(x), 4), round(float(y), 4), label]
+                       for (x, y), label in zip(marks, mark_labels)]}
+    save(path, stored.id, payload(runs.model_of(stored), spec, plane))

@@ -36,16 +36,17 @@ import matplotlib
 from joblib import Parallel, cpu_count, delayed
 
 from runner import __version__, store
-from report import slides
+from report import explorer, figures, slides
 from report import summary as sm
+from report.slides.kinds import summary as summary_slide
 
 TEMPLATES = Path(__file__).parent / "templates"
 MANIFEST = "figures.json"  # per experiment folder: figure file -> input key and CSS size
 PROVENANCE_FIELDS = (("tp5", "tp5"), ("numpy", "NumPy"), ("python", "Python"),
                      ("platform", "platform"), ("machine", "machine"), ("processor", "processor"),
                      ("cpus", "CPUs"), ("finished", "finished"))
-# Drawing code whose change must redraw every figure.
-_CODE = ("report/figures.py", "report/slides.py", "report/summary.py", "report/explorer.py",
+# Drawing code whose change must redraw every figure (glob patterns, from the repository root).
+_CODE = ("report/figures.py", "report/slides/**/*.py", "report/summary.py", "report/explorer.py",
          "runner/models.py")
 
 
@@ -87,7 +88,7 @@ def _experiment(s: sm.Summary, rendered: bool) -> dict:
         "url": f"{s.name}/index.html", "rendered": rendered, "slides": page_slides,
         "jobs": jobs, "config_text": s.config_text, "provenance": s.provenance,
         "runs": len(s.runs), "configurations": len(s.configurations),
-        "highlight": slides.highlights(s)[0] if s.runs else None,
+        "highlight": summary_slide.highlights(s)[0] if s.runs else None,
         "card_figure": _card_figure(page_slides),
         "finished": s.provenance.get("finished"),
     }
@@ -106,15 +107,14 @@ def _jobs(page_slides: list[dict]) -> list[dict]:
     return list(jobs.values())
 
 
-#: The slide whose figure stands for an experiment on its index card, best first.
-CARD_SLIDES = ("lr_analysis", "denoising_baselines", "generated_grid", "latent_scatter",
-               "vae_samples", "reconstructions", "learning_curves")
-
-
 def _card_figure(page_slides: list[dict]) -> str | None:
-    with_figure = {s["kind"]: s["figure"]["file"] for s in page_slides if s["figure"]}
-    preferred = [with_figure[k] for k in CARD_SLIDES if k in with_figure]
-    return next(iter(preferred or with_figure.values()), None)
+    """The figure that stands for the experiment on its index card: the one of the slide kind
+    ranked first for cards, else the page's first figure."""
+    figured = [s for s in page_slides if s["figure"]]
+    ranked = [s for s in figured if slides.get(s["kind"]).card is not None]
+    chosen = min(ranked, key=lambda s: slides.get(s["kind"]).card, default=None)
+    chosen = chosen or next(iter(figured), None)
+    return chosen["figure"]["file"] if chosen else None
 
 
 def _fingerprint(s: sm.Summary) -> str:
@@ -126,8 +126,8 @@ def _fingerprint(s: sm.Summary) -> str:
 @functools.cache
 def _code_version() -> str:
     root = Path(__file__).parent.parent
-    sources = "".join((root / name).read_text(encoding="utf-8") for name in _CODE
-                      if (root / name).exists())
+    sources = "".join(path.read_text(encoding="utf-8") for pattern in _CODE
+                      for path in sorted(root.glob(pattern)))
     return _sha(sources + matplotlib.__version__)
 
 
@@ -178,17 +178,13 @@ def _draw_figures(experiments: list[dict], site_dir: Path, n_jobs: int | None) -
         _write_manifest(site_dir / exp["name"], exp, manifests[exp["name"]])
 
 
-#: Figure kinds that take longest, started first so two workers finish together.
-SLOW_FIRST = ("progression", "scatter", "curves", "generated_grid", "reconstructions")
-
-
 def _run_jobs(stale: list[tuple[dict, Path]], n_jobs: int | None) -> list[dict]:
     """Draw in worker processes when there are several figures (each worker starts matplotlib
     once, about a second, so a handful of figures is drawn faster here)."""
     n_jobs = min(n_jobs or cpu_count(), len(stale))
     if n_jobs <= 1 or len(stale) < 4:
         return [_draw_one(job, path) for job, path in stale]
-    order = sorted(range(len(stale)), key=lambda i: _slowness(stale[i][0]))
+    order = sorted(range(len(stale)), key=lambda i: -_cost(stale[i][0]))  # costliest first
     drawn = Parallel(n_jobs=n_jobs)(delayed(_draw_one)(*stale[i]) for i in order)
     outcomes = [None] * len(stale)
     for i, outcome in zip(order, drawn):
@@ -196,15 +192,23 @@ def _run_jobs(stale: list[tuple[dict, Path]], n_jobs: int | None) -> list[dict]:
     return outcomes
 
 
-def _slowness(job: dict) -> int:
-    kind = job["prepare"]
-    return SLOW_FIRST.index(kind) if kind in SLOW_FIRST else len(SLOW_FIRST)
+def _cost(job: dict) -> int:
+    """A figure's drawing cost rank (its slide kind's); an explorer data file is quick."""
+    return slides.get(job["slide"]).cost if "slide" in job else 0
+
+
+def _make(job: dict, path: Path) -> tuple[int, int] | tuple[None, None]:
+    """Write one job's file: a slide's figure, or an explorer's data file (which has no size)."""
+    if "slide" in job:
+        return figures.save(slides.get(job["slide"]).prepare(**job["args"]), path)
+    explorer.export_decoder(job["decoder"], path)
+    return None, None
 
 
 def _draw_one(job: dict, path: Path) -> dict:
     """Draw one figure; a failure becomes a note on its slide instead of stopping the site."""
     try:
-        width, height = slides.draw(job, path)
+        width, height = _make(job, path)
         return {"width": width, "height": height, "error": None}
     except Exception as exc:  # noqa: BLE001 - one broken run must not hide the other slides
         message = f"{type(exc).__name__}: {exc}"

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from runner import models, store
-from report import explorer, slides
+from report import explorer
+from report.slides.runs import model_of
 from test_browser import CHROMIUM, Visit, base, browser, server  # noqa: F401 - fixtures
 
 #: The pages of the tiny experiments with explorers, and the slides that carry one.
@@ -156,7 +157,7 @@ def test_the_page_decodes_as_numpy_and_follows_the_pointer(browser, base, tiny_r
                 await tp5Explorer.load(id); return tp5Decoders[id].extent; }""", run_id)
             centre, half = np.array([x0 + x1, y0 + y1]) / 2, np.array([x1 - x0, y1 - y0]) / 2
             z = centre + rng.uniform(-1.2, 1.2, (20, 2)) * half  # (20, 2)
-            expected = slides.model_of(runs[run_id]).decode(z)[0]
+            expected = model_of(runs[run_id]).decode(z)[0]
             assert np.abs(_decoded_in_page(page, run_id, z) - expected).max() < 1e-5, run_id
         for slide_id in slide_ids:
             _ready(page, slide_id)

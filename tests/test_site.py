@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from conftest import TINY, XSS_EXPERIMENT, train
-from report import site, slides
+from report import site
+from report.slides.runs import data_of, model_of
 from runner import store
 from report import summary as sm
 
@@ -186,8 +187,8 @@ def test_pictures_decode_the_model_as_it_was_trained(tiny_results):
     """The site rebuilds each run's model from model.npz (and its input standardisation):
     its reconstructions give exactly the wrong pixels that training measured."""
     for run in store.load_runs(tiny_results, "font-ae"):
-        x = slides.data_of(run.spec).x_train
-        output = slides.model_of(run).reconstruct(x)[0]
+        x = data_of(run.spec).x_train
+        output = model_of(run).reconstruct(x)[0]
         wrong = ((output > 0.5) != (x > 0.5)).sum(axis=-1)
         assert wrong.tolist() == run.metrics["wrong_pixels"]["per_char"], run.spec["normalize"]
 

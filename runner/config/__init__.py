@@ -9,8 +9,8 @@ YAML remembering where each value was written, errors.py words pydantic's errors
 """
 
 from runner.config.load import ConfigError, load_experiment
-from runner.config.schema import (DEFAULT_REPORT, SLIDES, Adam, AutoencoderModel, Dataset,
-                                  Experiment, Noise, SGD, Training, VAEModel, schema)
+from runner.config.schema import (SLIDES, Adam, AutoencoderModel, Dataset, Experiment, Noise,
+                                  SGD, Training, VAEModel, schema)
 
-__all__ = ["DEFAULT_REPORT", "SLIDES", "Adam", "AutoencoderModel", "ConfigError", "Dataset",
-           "Experiment", "Noise", "SGD", "Training", "VAEModel", "load_experiment", "schema"]
+__all__ = ["SLIDES", "Adam", "AutoencoderModel", "ConfigError", "Dataset", "Experiment", "Noise",
+           "SGD", "Training", "VAEModel", "load_experiment", "schema"]

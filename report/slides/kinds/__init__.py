@@ -1,0 +1,1 @@
+"""One module per slide kind, each defining its ``SLIDE``; report.slides finds them all."""

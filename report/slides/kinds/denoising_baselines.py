@@ -1,0 +1,78 @@
+"""The denoiser beside three decoders that need no training, against the noise level."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from report import figures
+from report import summary as sm
+from report.slides import SlideKind, figure, needs_noise
+from report.slides.runs import nan_list
+
+#: The decoders of a run's metrics.denoise, and their names on the slide.
+DECODERS = (("model", "model"), ("noisy", "noisy input"), ("nearest", "nearest glyph"),
+            ("bayes", "Bayes-optimal"))
+
+
+def build(s: sm.Summary) -> dict:
+    levels = list(dict.fromkeys(r.spec.noise.level for r in s.runs))
+    others = [a for a in s.varying if a.name != "noise"]
+    series = [_level_series(configs, levels, "model",
+                            f"model: {label}" if others else "model", "model")
+              for label, configs in _group_by(s.configurations, others).items()]
+    series += [_level_series(s.configurations, levels, name, label, "baseline")
+               for name, label in DECODERS[1:]]
+    tables = [_decoder_table(s, "mean", "wrong pixels per character against the clean "
+                             "character"),
+              _decoder_table(s, "draws_le1", "share of noisy draws denoised to at most 1 "
+                             "wrong pixel")]
+    kind = s.spec.noise.kind
+    return {"lede": "The model beside three decoders that need no training: the noisy input "
+                    "itself, the nearest glyph, and the Bayes-optimal pixel decoder (the floor).",
+            "figure": figure(".svg", "Wrong pixels against noise level", levels=levels,
+                             series=series,
+                             xlabel="bit-flip probability p" if kind == "bitflip" else "noise σ"),
+            "tables": tables}
+
+
+def _statistic(run, decoder: str, statistic: str) -> float:
+    """One number of a decoder's summary (NaN where missing, which the statistics skip)."""
+    return sm.Metric(decoder, "", ("denoise", decoder, statistic)).of(run.metrics)
+
+
+def _decoder_table(s: sm.Summary, statistic: str, caption: str) -> dict:
+    """One row per configuration, one column per decoder, mean ± std over seeds."""
+    rows = [{"labels": [c.values.get(a.name, "") for a in s.varying] or ["all runs"],
+             "cells": [sm.stats([_statistic(r, name, statistic) for r in c.ok])
+                       for name, _ in DECODERS]}
+            for c in s.configurations]
+    return {"caption": caption, "row_headings": [a.heading for a in s.varying] or [""],
+            "column_heading": "", "columns": [label for _, label in DECODERS], "rows": rows}
+
+
+def _group_by(configs: list[sm.Configuration], axes: list[sm.Axis]) -> dict[str, list]:
+    groups: dict[str, list] = {}
+    for c in configs:
+        groups.setdefault(" · ".join(c.values[a.name] for a in axes), []).append(c)
+    return groups
+
+
+def _level_series(configs, levels, decoder, label, style) -> dict:
+    """One decoder's mean ± std over the runs of ``configs`` at each noise level."""
+    means, stds = [], []
+    for level in levels:
+        st = sm.stats([_statistic(r, decoder, "mean") for c in configs for r in c.ok
+                       if r.spec.noise.level == level])
+        means.append(st["mean"])
+        stds.append(st["std"])
+    return {"label": label, "mean": nan_list(means), "std": nan_list(stds), "style": style}
+
+
+def prepare(levels: list[float], series: list[dict], xlabel: str):
+    series = [{**s, "mean": np.array(s["mean"], dtype=float),
+               "std": np.array(s["std"], dtype=float)} for s in series]
+    return figures.denoising_baselines(levels, series, xlabel)
+
+
+SLIDE = SlideKind(name="denoising_baselines", title="Denoising against reference decoders",
+                  position=140, build=build, why_not=needs_noise, prepare=prepare, card=2)

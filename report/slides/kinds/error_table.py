@@ -1,0 +1,17 @@
+"""The final error of each configuration, mean ± std over seeds."""
+
+from __future__ import annotations
+
+from report import summary as sm
+from report.slides import SlideKind
+from report.slides.runs import seeds_phrase
+
+
+def build(s: sm.Summary) -> dict:
+    tables = ([sm.pivot(s, m) for m in s.metrics] if len(s.varying) > 1
+              else [sm.by_metric(s)])  # one axis: all metrics side by side
+    return {"lede": f"Mean ± standard deviation over {seeds_phrase(s)} for each configuration; "
+                    "lower is better.", "tables": tables}
+
+
+SLIDE = SlideKind(name="error_table", title="Error over seeds", position=20, build=build)

@@ -1,0 +1,29 @@
+"""The training set encoded into the 2-D latent plane."""
+
+from __future__ import annotations
+
+from report import figures
+from report import summary as sm
+from report.slides import SlideKind, figure, needs_plane, runs
+
+
+def build(s: sm.Summary) -> dict:
+    big = not runs.glyphs(s.spec)  # thousands of digits: a PNG, not an SVG of every dot
+    what = "each point coloured by its digit" if big else "each point labelled with its character"
+    return {"lede": f"The training set encoded into the 2-D latent plane, {what}.",
+            "note": runs.representative_note(s),
+            "figure": figure(".png" if big else ".svg", "Latent codes of the training set",
+                             refs=runs.refs(s))}
+
+
+def prepare(refs: list[dict]):
+    stored = [runs.load(ref) for ref in refs]
+    panels = [{"title": ref["title"], "codes": run.latent["train"],
+               "labels": run.latent["labels"]} for ref, run in zip(refs, stored)]
+    spec = stored[0].spec
+    return figures.latent_scatter(panels, list(runs.classes_of(spec.dataset)),
+                                  text=runs.glyphs(spec))
+
+
+SLIDE = SlideKind(name="latent_scatter", title="Latent space", position=60, build=build,
+                  why_not=needs_plane, prepare=prepare, card=4, cost=4)

@@ -1,0 +1,39 @@
+"""Wrong pixels of each character after training (denoised, for a denoising experiment)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from report import figures
+from report import summary as sm
+from report.slides import SlideKind, counts_font_pixels, figure, runs
+
+
+def build(s: sm.Summary) -> dict:
+    series = [{"label": c.label, "per_char": [list(_per_char(r.metrics, s.denoising))
+                                              for r in c.ok]}
+              for c in s.configurations]
+    series = [x for x in series if x["per_char"]]
+    lede = ("Wrong pixels of each character after training: bars are the mean over seeds, dots "
+            "single runs. The dashed line is the course's bar of 1."
+            if len(series) <= figures.MAX_BAR_PANELS else
+            "Mean wrong pixels of each character after training, one row per configuration; "
+            "squares mark the characters above the course's bar of 1.")
+    return {"lede": lede,
+            "figure": figure(".svg", "Wrong pixels per character", series=series,
+                             dataset=s.spec.dataset)}
+
+
+def _per_char(metrics, denoising: bool):
+    """Against the clean character: the denoised output's mean over draws, else the output's."""
+    return metrics.denoise.model.per_char if denoising else metrics.wrong_pixels.per_char
+
+
+def prepare(series: list[dict], dataset: str):
+    series = [{"label": s["label"], "per_char": np.array(s["per_char"], dtype=float)}
+              for s in series]
+    return figures.pixel_errors(list(runs.classes_of(dataset)), series)
+
+
+SLIDE = SlideKind(name="pixel_errors", title="Wrong pixels per character", position=100,
+                  build=build, why_not=counts_font_pixels, prepare=prepare)

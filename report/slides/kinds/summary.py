@@ -1,0 +1,70 @@
+"""What was run, and the numbers that matter (the index card shows its first highlight)."""
+
+from __future__ import annotations
+
+from report import summary as sm
+from report.slides import SlideKind
+from report.slides.runs import seeds_phrase
+
+
+def build(s: sm.Summary) -> dict:
+    spec, n = s.spec, len(s.runs)
+    diverged = sum(c.diverged for c in s.configurations)
+    seconds = sum(r.metrics.timing.seconds for r in s.runs)
+    facts = [("dataset", spec.dataset),
+             ("model", "variational autoencoder" if s.kind == "vae" else
+              "denoising autoencoder" if s.denoising else "autoencoder"),
+             ("architectures", _values(s, "architecture")),
+             ("optimisers", "; ".join(_optimisers(s))),
+             ("initialisation", _values(s, "init")), ("inputs", _values(s, "normalize")),
+             ("epochs", f"{spec.epochs:,}"), ("batch size", str(spec.batch_size)),
+             ("runs", f"{n:,} in {len(s.configurations)} configuration"
+                      f"{'s' if len(s.configurations) != 1 else ''} × {seeds_phrase(s)}"
+                      + (f", {diverged} diverged" if diverged else "")),
+             ("training time", f"{seconds:,.1f} s in all")]
+    if s.denoising:
+        facts.insert(3, ("noise", f"{spec.noise.kind}: {_values(s, 'noise')}"))
+    return {"lede": "What was run, and the numbers that matter.",
+            "facts": facts, "highlights": highlights(s)}
+
+
+def _values(s: sm.Summary, axis: str) -> str:
+    """The distinct values the runs take on one axis, in plan order."""
+    return ", ".join(dict.fromkeys(sm.axis(axis).value(r.spec) for r in s.runs))
+
+
+def _optimisers(s: sm.Summary) -> list[str]:
+    """Each optimiser with its learning rates: "SGD, momentum 0.9: lr 0.05, 0.005"."""
+    rates: dict[str, list[str]] = {}
+    for r in s.runs:
+        rate = sm.axis("learning_rate").value(r.spec)
+        found = rates.setdefault(sm.axis("optimizer").value(r.spec), [])
+        if rate not in found:
+            found.append(rate)
+    return [f"{name}: lr {', '.join(lrs)}" for name, lrs in rates.items()]
+
+
+NOISY = sm.Metric("noisy", "", ("denoise", "noisy", "mean"))
+
+
+def highlights(s: sm.Summary) -> list[dict]:
+    """The experiment's numbers in large type: the best configuration's headline first."""
+    best = s.best()
+    if best is None:
+        return [{"text": "–", "label": "every run diverged"}]
+    found = [{"stat": sm.stats(best.metric(s.headline)), "label": s.headline.label,
+              "detail": f"best configuration: {best.label}" if len(s.configurations) > 1
+              else f"mean ± std over {seeds_phrase(s)}"}]
+    if s.kind == "autoencoder" and not s.denoising:
+        reached = sum(1 for r in s.runs if sm.WRONG_MAX.of(r.metrics) <= 1)
+        found.append({"text": f"{reached} / {len(s.runs)}",
+                      "label": "runs with every character at ≤ 1 wrong pixel",
+                      "detail": "the course's bar"})
+    if s.denoising:
+        found.append({"stat": sm.stats([NOISY.of(r.metrics) for r in best.ok]),
+                      "label": "wrong pixels per character of the noisy input",
+                      "detail": "what doing nothing costs, same configuration"})
+    return found
+
+
+SLIDE = SlideKind(name="summary", title="Summary", position=10, build=build)

@@ -1,0 +1,133 @@
+"""The runs a slide shows, and how a worker reads them back.
+
+Per-run pictures (scatter, reconstructions, grids) show one representative run per
+configuration: the seed with the median headline metric, and slides say so. The main process
+names those runs in a figure job by their folder (``ref``: JSON-able); the worker loads each run
+again and rebuilds from it the data it trained on and its model.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+
+from runner import datasets, models, store
+from runner.train import load_data
+from report import figures
+from report import summary as sm
+
+MAX_PANELS = 6  # per-run pictures: beyond this many configurations a slide shows the first ones
+SNAPSHOT_KEY = "epoch_{}"  # latent.npz codes (and optional model.npz weights) at a snapshot
+
+# ------------------------------------------------------------------------------ main process
+
+
+def seeds_phrase(s: sm.Summary) -> str:
+    """"2 seeds", or "9–10 seeds" where some runs are missing."""
+    counts = sorted({len(c.runs) for c in s.configurations})
+    n = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
+    return f"{n} seed{'s' if counts[-1] > 1 else ''}"
+
+
+def representatives(s: sm.Summary) -> list[tuple[sm.Configuration, store.StoredRun]]:
+    """The median seed of each configuration shown (the first MAX_PANELS)."""
+    pairs = [(c, c.representative(s.headline)) for c in s.configurations[:MAX_PANELS]]
+    return [(c, r) for c, r in pairs if r is not None]
+
+
+def panel_title(config: sm.Configuration, run: store.StoredRun, many: bool) -> str:
+    seed = f"seed {run.spec.seed}"
+    return f"{config.label} · {seed}" if many else seed
+
+
+def representative_note(s: sm.Summary) -> str:
+    note = (f"One run per configuration: the seed with the median {s.headline.label} "
+            f"of its {seeds_phrase(s)}.")
+    if len(s.configurations) > MAX_PANELS:
+        note += f" First {MAX_PANELS} of {len(s.configurations)} configurations shown."
+    return note
+
+
+def ref(config: sm.Configuration, run: store.StoredRun, many: bool) -> dict:
+    """What a worker needs of one run: where it is stored, and its panel title."""
+    return {"path": str(run.path), "title": panel_title(config, run, many)}
+
+
+def refs(s: sm.Summary, limit: int = MAX_PANELS) -> list[dict]:
+    """The representative runs of the first ``limit`` configurations, for a figure job."""
+    many = len(s.configurations) > 1
+    return [ref(c, r, many) for c, r in representatives(s)[:limit]]
+
+
+def info(spec) -> datasets.DatasetInfo:
+    return datasets.INFO[spec.dataset]
+
+
+def glyphs(spec) -> bool:
+    """Characters of the font, rather than digit images."""
+    return info(spec).kind == "glyphs"
+
+
+def nan_list(values) -> list[float | None]:
+    """Numbers for JSON: a missing or non-finite value as null."""
+    return [None if v is None or not np.isfinite(v) else float(v) for v in values]
+
+
+# ------------------------------------------------------------------------------ worker process
+
+
+def load(ref: dict) -> store.StoredRun:
+    return store.load_run(Path(ref["path"]))
+
+
+@functools.lru_cache(maxsize=None)
+def classes_of(dataset: str) -> tuple[str, ...]:
+    """Label text per class: the font's characters (embedded, cheap), or the digits."""
+    if datasets.INFO[dataset].kind == "glyphs":
+        return tuple(datasets.load(dataset).classes)
+    return tuple(str(d) for d in range(10))
+
+
+_loaded: dict[tuple, datasets.Data] = {}
+
+
+def data_of(spec) -> datasets.Data:
+    """The data (and limit, and dtype) the run trained on, read once per worker."""
+    key = (spec.dataset, spec.dataset_path, spec.dataset_limit, spec.dtype)
+    if key not in _loaded:
+        _loaded[key] = load_data(spec)
+    return _loaded[key]
+
+
+def model_of(run: store.StoredRun, params: dict | None = None):
+    """The run's model from its final weights, or from ``params`` (a snapshot's).
+
+    A normalised run's input standardisation is stored beside its weights and applies to both.
+    """
+    if params is not None:
+        scaling = {k: v for k, v in run.params.items() if k.startswith("input.")}
+        params = {**params, **scaling}
+    return models.build(run.spec, params=run.params if params is None else params)
+
+
+def extent(codes: np.ndarray, spec) -> tuple[float, ...]:
+    """The box a latent grid covers: the training codes with a margin (Gaussian for a VAE)."""
+    if spec.kind == "vae":  # the prior's bulk, widened to where most codes are
+        low, high = np.quantile(codes, [0.01, 0.99], axis=0)  # (2,) each
+        low = np.minimum(low, figures.GAUSSIAN_SPAN[0])
+        high = np.maximum(high, figures.GAUSSIAN_SPAN[1])
+        return (low[0], high[0], low[1], high[1])
+    low, high = codes.min(axis=0), codes.max(axis=0)
+    pad = np.where(high - low > 0, (high - low) * 0.08, 0.5)
+    return (low[0] - pad[0], high[0] + pad[0], low[1] - pad[1], high[1] + pad[1])
+
+
+def marks(codes: np.ndarray, labels: np.ndarray, classes) -> tuple[np.ndarray, list[str]]:
+    """Training codes to mark on a plane: each character, or each digit class's mean code."""
+    if len(codes) <= 100:
+        return codes, [classes[int(k)] for k in labels]
+    present = np.unique(labels)
+    means = np.stack([codes[labels == k].mean(axis=0) for k in present])  # (C, 2)
+    return means, [classes[int(k)] for k in present]

@@ -1,0 +1,178 @@
+"""Slide kinds: one rule says when each applies, asked by validation and by rendering alike.
+
+Every kind is walked against every dataset and kind of model: validation accepts exactly the
+kinds whose rule lets them apply (refusing the others at their file, line and column), the default
+report is those kinds in order, and a page rendered from stored runs shows each accepted kind
+with something on it, never an empty slide.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import TINY, train
+from idxfiles import idx_bytes, mnist_arrays
+from report import site, slides
+from report import summary as sm
+from runner.config import ConfigError, load_experiment
+
+PIXELS = {"font": 35, "mnist-5k": 784, "mnist": 784}
+
+
+class Facts(slides.Setup):
+    """A setup stated directly, to ask the rules without going through a YAML file."""
+
+    def __init__(self, **facts):
+        self.__dict__.update(facts)
+
+
+def experiment_yaml(dataset: str, model: str, latent: int, rates: int, snapshots: bool,
+                    report: list[str] | None = None) -> str:
+    pixels = PIXELS[dataset]
+    lines = ["name: x",
+             f"dataset: {{name: {dataset}}}",
+             f"model: {{kind: {'vae' if model == 'vae' else 'autoencoder'}, "
+             f"architectures: [[{pixels}, 8, {latent}, 8, {pixels}]]}}",
+             f"training: {{epochs: 5, optimizers: [{{name: adam, learning_rate: "
+             f"{[0.01, 0.001][:rates]}}}]}}"]
+    if model == "denoising":
+        lines.append("noise: {kind: bitflip, levels: [0.1]}")
+    if snapshots:
+        lines.append("snapshots: [1, 5]")
+    if report is not None:
+        lines.append(f"report: [{', '.join(report)}]")
+    return "\n".join(lines) + "\n"
+
+
+GRID = list(itertools.product(PIXELS, ("autoencoder", "denoising", "vae"), (2, 3), (1, 2),
+                              (False, True)))
+
+
+@pytest.mark.parametrize("dataset, model, latent, rates, snapshots", GRID)
+def test_validation_accepts_exactly_the_kinds_that_apply(tmp_path, dataset, model, latent, rates,
+                                                         snapshots):
+    facts = Facts(model="vae" if model == "vae" else "autoencoder", dataset=dataset,
+                  noise=model == "denoising", latent_sizes=(latent,), learning_rates=rates,
+                  snapshots=snapshots)
+    applies = [k.name for k in slides.kinds() if k.why_not(facts) is None]
+    path = tmp_path / "x.yaml"
+    path.write_text(experiment_yaml(dataset, model, latent, rates, snapshots))
+    assert load_experiment(path).report == applies  # the default report: all that apply, in order
+
+    every = [k.name for k in slides.kinds()]
+    path.write_text(experiment_yaml(dataset, model, latent, rates, snapshots, every))
+    refused = [k for k in every if k not in applies]
+    if not refused:
+        assert load_experiment(path).report == every
+        return
+    with pytest.raises(ConfigError) as caught:
+        load_experiment(path)
+    line = len(path.read_text().splitlines())  # report: [a, b, ...] is the last line
+    expected = [f"{path}:{line}:{10 + sum(len(n) + 2 for n in every[:i])}: report[{i}]: "
+                f"'{name}' {slides.get(name).why_not(facts)}"
+                for i, name in enumerate(every) if name in refused]
+    assert caught.value.problems == expected
+
+
+def test_an_autoencoder_on_digits_has_no_per_character_slides(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text(experiment_yaml("mnist-5k", "autoencoder", 2, 1, False, ["pixel_errors"]))
+    with pytest.raises(ConfigError) as caught:
+        load_experiment(path)
+    assert caught.value.problems == [
+        f"{path}:5:10: report[0]: 'pixel_errors' counts wrong pixels per character of the font, "
+        "not of mnist-5k images"]
+
+
+def test_every_kind_is_one_module_named_after_it():
+    assert sorted(k.name for k in slides.kinds()) == list(slides.NAMES)
+    positions = [k.position for k in slides.kinds()]
+    assert len(set(positions)) == len(positions)
+
+
+# ------------------------------------------------------------------------------ rendered pages
+
+#: Experiments beside TINY, with the default report, so that every dataset, model kind, latent
+#: width, number of learning rates and snapshots or not is rendered.
+MORE = {
+    "digits-ae": """\
+name: digits-ae
+dataset: {name: mnist-5k, limit: 300}
+model: {kind: autoencoder, architectures: [[784, 16, 2, 16, 784]]}
+training: {epochs: 3, batch_size: 100, optimizers: [{name: adam, learning_rate: [0.01, 0.003]}]}
+seeds: 2
+""",
+    "font-denoise-3d": """\
+name: font-denoise-3d
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 10, 3, 10, 35]]}
+training: {epochs: 50, optimizers: [{name: adam, learning_rate: [0.01, 0.003]}]}
+noise: {kind: bitflip, levels: [0.1], eval_draws: 2}
+seeds: 2
+""",
+    "font-vae": """\
+name: font-vae
+dataset: {name: font}
+model: {kind: vae, architectures: [[35, 16, 2, 16, 35]]}
+training: {epochs: 20, batch_size: 8}
+seeds: 2
+snapshots: [1, 10]
+""",
+    "digits-vae-3d": """\
+name: digits-vae-3d
+dataset: {name: mnist-5k, limit: 300}
+model: {kind: vae, architectures: [[784, 16, 3, 16, 784]]}
+training: {epochs: 2, batch_size: 100}
+seeds: 2
+""",
+    "mnist-denoise": """\
+name: mnist-denoise
+dataset: {name: mnist, path: mnist}
+model: {kind: autoencoder, architectures: [[784, 16, 2, 16, 784]]}
+training: {epochs: 3}
+noise: {kind: gaussian, levels: [0.2], eval_draws: 2}
+seeds: 2
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, tiny_results) -> Path:
+    """A store holding the TINY and MORE experiments, trained by the pipeline, and its site."""
+    root = tmp_path_factory.mktemp("kinds")
+    (root / "mnist").mkdir()
+    for name, array in mnist_arrays(n_train=40, n_test=10).items():
+        (root / "mnist" / name).write_bytes(idx_bytes(array))
+    for name, text in MORE.items():
+        (root / f"{name}.yaml").write_text(text)
+    train([root / f"{name}.yaml" for name in MORE], root / "results")
+    for name in TINY:  # trained once per session already
+        shutil.copytree(tiny_results / name, root / "results" / name)
+    site.render(root / "results", root / "site")
+    return root
+
+
+def sections(page: Path) -> dict[str, str]:
+    """Each slide of a page, by kind, in page order: the HTML of its section."""
+    parts = re.split(r'(?=<section class="slide slide-)', page.read_text(encoding="utf-8"))
+    found = [re.match(r'<section class="slide slide-([a-z-]+)"', p) for p in parts]
+    return {m.group(1).replace("-", "_"): p for m, p in zip(found, parts)
+            if m and m.group(1) != "title"}
+
+
+@pytest.mark.parametrize("name", [*TINY, *MORE])
+def test_every_accepted_slide_shows_something(rendered, name):
+    summary = sm.load(rendered / "results", name)
+    shown = sections(rendered / "site" / name / "index.html")
+    assert list(shown) == summary.report
+    if name in MORE:  # the default report: what the stored runs' setup lets apply, in order
+        setup = slides.Setup.of_runs([r.spec for r in summary.runs])
+        assert summary.report == [k.name for k in slides.kinds() if k.why_not(setup) is None]
+    for kind, html in shown.items():
+        assert "lede empty" not in html and "could not be drawn" not in html, f"{name}: {kind}"
+        assert re.search(r"<img |<table|<dl |highlight-value", html), f"{name}: {kind}"
