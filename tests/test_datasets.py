@@ -12,8 +12,7 @@ import numpy as np
 import pytest
 from idxfiles import NAMES, idx_bytes, mnist_arrays
 
-from runner import datasets
-from runner.datasets import download
+from runner.datasets import download, mnist
 from runner.datasets import INFO, DatasetError, load
 
 
@@ -22,9 +21,9 @@ def fresh_mnist(monkeypatch, tmp_path):
     """Every test starts with an empty cache folder and nothing parsed in memory."""
     monkeypatch.setenv("TP5_DATA", str(tmp_path / "cache"))
     monkeypatch.delenv("TP5_MNIST_URL", raising=False)
-    datasets._read_mnist.cache_clear()
+    mnist._read_mnist.cache_clear()
     yield
-    datasets._read_mnist.cache_clear()
+    mnist._read_mnist.cache_clear()
 
 
 # ------------------------------------------------------------------------------ embedded data
@@ -106,7 +105,7 @@ def test_loads_do_not_share_arrays(tmp_path):
     again = load("mnist", tmp_path / "mine")
     assert again.x_train.min() >= 0 and again.y_train.min() >= 0
     # what stays in memory cannot be written to either
-    assert not any(a.flags.writeable for a in datasets._read_mnist(tmp_path / "mine", False))
+    assert not any(a.flags.writeable for a in mnist._read_mnist(tmp_path / "mine", False))
 
 
 def test_missing_file_in_path(tmp_path):
@@ -179,7 +178,7 @@ def mirror(monkeypatch):
     """A server with the four files gzipped, their checksums made the expected ones."""
     arrays = mnist_arrays()
     raw = {name: idx_bytes(array) for name, array in arrays.items()}
-    monkeypatch.setattr(datasets, "MNIST_SHA256",
+    monkeypatch.setattr(mnist, "MNIST_SHA256",
                         {name: hashlib.sha256(data).hexdigest() for name, data in raw.items()})
     server = Server({f"{name}.gz": gzip.compress(data) for name, data in raw.items()})
     server.arrays = arrays
@@ -199,13 +198,13 @@ def test_download_then_reuse_the_cache(monkeypatch, tmp_path, mirror):
     assert cached == sorted(f"{name}.gz" for name in NAMES)
     np.testing.assert_array_equal(data.y_test, mirror.arrays["t10k-labels-idx1-ubyte"])
     # a new process (no arrays in memory) reads the cache and asks the server for nothing
-    datasets._read_mnist.cache_clear()
+    mnist._read_mnist.cache_clear()
     np.testing.assert_array_equal(load("mnist").x_train, data.x_train)
     assert len(mirror.requests) == 4
 
 
 def test_falls_back_to_the_next_mirror(monkeypatch, tmp_path, mirror):
-    monkeypatch.setattr(datasets, "MNIST_MIRRORS", (mirror.url + "gone/", mirror.url))
+    monkeypatch.setattr(mnist, "MNIST_MIRRORS", (mirror.url + "gone/", mirror.url))
     assert load("mnist").x_train.shape == (6, 784)
     assert sum(path.startswith("/gone/") for path in mirror.requests) == 4
 
@@ -221,7 +220,7 @@ def assert_clean_failure(err, tmp_path, *reasons):
 
 
 def test_checksum_mismatch(monkeypatch, tmp_path, mirror):
-    monkeypatch.setattr(datasets, "MNIST_SHA256", dict.fromkeys(NAMES, "0" * 64))
+    monkeypatch.setattr(mnist, "MNIST_SHA256", dict.fromkeys(NAMES, "0" * 64))
     monkeypatch.setenv("TP5_MNIST_URL", mirror.url)
     with pytest.raises(DatasetError) as err:
         load("mnist")
@@ -283,7 +282,7 @@ def test_offline(monkeypatch, tmp_path):
     with socket.create_server(("127.0.0.1", 0)) as s:
         port = s.getsockname()[1]  # closed again: connecting is refused
     mirrors = (f"http://127.0.0.1:{port}/a/", f"http://127.0.0.1:{port}/b/")
-    monkeypatch.setattr(datasets, "MNIST_MIRRORS", mirrors)
+    monkeypatch.setattr(mnist, "MNIST_MIRRORS", mirrors)
     with pytest.raises(DatasetError) as err:
         load("mnist")
     assert_clean_failure(err, tmp_path, f"{port}/a/train-images-idx3-ubyte.gz: ", f"{port}/b/")

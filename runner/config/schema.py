@@ -57,6 +57,8 @@ def _batch_size_tag(value: Any) -> str:
     return "full" if isinstance(value, str) else "size"
 
 
+DatasetName = Literal[tuple(INFO)]
+_READERS = " or ".join(name for name, info in INFO.items() if info.takes_path)  # "mnist"
 Activation = Literal["identity", "sigmoid", "tanh", "relu"]
 Init = Literal["uniform", "xavier", "he", "lecun"]
 Slide = Literal[SLIDES]
@@ -73,10 +75,10 @@ Level = Annotated[float, Field(ge=0, le=1)]  # a probability p, or sigma of pixe
 
 
 class Dataset(Strict):
-    name: Literal["font", "mnist", "mnist-5k"] = Field(
+    name: DatasetName = Field(
         description="which data to train on")  # mnist-5k: 5,000 digits shipped, no download
     path: Path | None = Field(
-        None, description="mnist only: folder with the four MNIST IDX files, relative to the "
+        None, description=f"{_READERS} only: folder with the dataset's files, relative to the "
         "YAML file")  # None: downloaded once into the cache
     limit: PositiveInt | None = Field(
         None, description="train on the first N training samples only")  # for quick trial runs
@@ -90,13 +92,13 @@ class Dataset(Strict):
             return path
         return Path(os.path.abspath(Path(folder) / path.expanduser()))
 
-    def _path_only_for_mnist(self) -> list[Problem]:
-        if self.path is not None and self.name != "mnist":
-            return [(("path",), f"only mnist reads files; {self.name} is built in (remove path)",
-                     str(self.path))]
+    def _path_only_for_readers(self) -> list[Problem]:
+        if self.path is not None and not INFO[self.name].takes_path:
+            return [(("path",), f"only {_READERS} reads files; {self.name} is built in "
+                     "(remove path)", str(self.path))]
         return []
 
-    checks = (_path_only_for_mnist,)
+    checks = (_path_only_for_readers,)
 
 
 class _Network(Strict):
