@@ -101,6 +101,11 @@ def data_of(spec) -> datasets.Data:
     return _loaded[key]
 
 
+def spread(x: np.ndarray, n: int) -> np.ndarray:
+    """n samples evenly spaced through x, so that every class shows where x is sorted by label."""
+    return x[np.linspace(0, len(x) - 1, n).astype(int)]
+
+
 def model_of(run: store.StoredRun, params: dict | None = None):
     """The run's model from its final weights, or from ``params`` (a snapshot's).
 

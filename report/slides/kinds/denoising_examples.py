@@ -23,8 +23,7 @@ def prepare(refs: list[dict]):
     rows = []
     for ref in refs:
         run = runs.load(ref)
-        x = runs.data_of(run.spec).x_train
-        clean = x[np.linspace(0, len(x) - 1, EXAMPLES).astype(int)]  # (K, D)
+        clean = runs.spread(runs.data_of(run.spec).x_train, EXAMPLES)  # (K, D)
         noise = noise_models.make(run.spec.noise.kind, run.spec.noise.level)
         noisy = noise.apply(clean, [np.random.default_rng(0)])[0]  # (K, D), one fixed draw
         denoised = runs.model_of(run).reconstruct(noisy)[0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from report import figures
 from report import summary as sm
 from report.slides import SlideKind, figure, runs
@@ -25,8 +23,8 @@ def prepare(refs: list[dict]):
     for ref in refs:
         run = runs.load(ref)
         x = runs.data_of(run.spec).x_train
-        if not runs.glyphs(run.spec):  # spread over all classes
-            x = x[np.linspace(0, len(x) - 1, DIGIT_EXAMPLES).astype(int)]
+        if not runs.glyphs(run.spec):
+            x = runs.spread(x, DIGIT_EXAMPLES)
         panels.append({"title": ref["title"], "originals": x,
                        "outputs": runs.model_of(run).reconstruct(x)[0]})
     glyphs = runs.glyphs(run.spec)

@@ -11,7 +11,8 @@ from report.slides.kinds.generated_grid import GRID_STEPS
 
 
 def why_not(setup: Setup) -> str | None:
-    return needs_vae(setup) or (None if setup.snapshots else "needs snapshots (the epochs to show)")
+    no_snapshots = None if setup.snapshots else "needs snapshots (the epochs to show)"
+    return needs_vae(setup) or no_snapshots
 
 
 def build(s: sm.Summary) -> dict:
