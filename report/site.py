@@ -24,10 +24,8 @@ import functools
 import hashlib
 import json
 import math
-import os
 import shutil
 import sys
-import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -36,6 +34,7 @@ import matplotlib
 from joblib import Parallel, cpu_count, delayed
 
 from runner import __version__, store
+from runner.files import atomic_write
 from report import explorer, figures, slides
 from report import summary as sm
 from report.slides.kinds import summary as summary_slide
@@ -313,8 +312,5 @@ class Writer:
     def write_file(self, name: str, template: str, context: dict) -> Path:
         path = self.site_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        html = self.env.get_template(template).render(context)
-        tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, path)
+        atomic_write(path, self.env.get_template(template).render(context))
         return path
