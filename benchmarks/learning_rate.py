@@ -57,17 +57,17 @@ def summary(results: Path) -> dict[float, tuple[float, float, float]]:
     by_rate: dict[float, list] = {}
     for run in store.load_runs(results, "lr-benchmark"):
         m = run.metrics
-        by_rate.setdefault(run.spec["optimizer"]["learning_rate"], []).append(
-            (m["mse"] if m["mse"] is not None else np.nan, m["wrong_pixels"]["mean"]))
+        by_rate.setdefault(run.spec.optimizer.learning_rate, []).append(
+            (m.mse if m.mse is not None else np.nan, m.wrong_pixels.mean))
     return {lr: (np.mean([v[0] for v in values]), np.std([v[0] for v in values]),
                  np.mean([v[1] for v in values]))
             for lr, values in sorted(by_rate.items(), reverse=True)}
 
 
-def per_run(results: Path) -> dict[tuple[float, int], tuple[float, list[int]]]:
+def per_run(results: Path) -> dict[tuple[float, int], tuple[float, tuple[int, ...]]]:
     """(learning rate, seed) -> (final MSE, wrong pixels per character) of every stored run."""
-    return {(run.spec["optimizer"]["learning_rate"], run.spec["seed"]):
-            (run.metrics["mse"], run.metrics["wrong_pixels"]["per_char"])
+    return {(run.spec.optimizer.learning_rate, run.spec.seed):
+            (run.metrics.mse, run.metrics.wrong_pixels.per_char)
             for run in store.load_runs(results, "lr-benchmark")}
 
 

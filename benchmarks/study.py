@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from runner import datasets, store
+from runner.metrics import Metrics
 from report import summary as sm
 
 BEGIN = "<!-- study results: written by benchmarks/study.py readme -->"
@@ -109,13 +110,14 @@ def compare(fresh: Path, results: Path) -> tuple[int, list[str]]:
     return same, differ
 
 
-def _untimed(metrics: dict) -> dict:
+def _untimed(metrics: Metrics) -> Metrics:
     """Metrics without what depends on the machine's speed (timing, seconds to the bar)."""
-    out = {k: v for k, v in metrics.items() if k != "timing"}
-    if out.get("convergence"):
-        out["convergence"] = {k: v for k, v in out["convergence"].items()
-                              if not k.startswith("seconds")}
-    return out
+    update = {"timing": None}
+    convergence = getattr(metrics, "convergence", None)  # autoencoders on clean inputs only
+    if convergence:
+        update["convergence"] = convergence.model_copy(
+            update={"seconds_to_zero": None, "seconds_to_le1": None})
+    return metrics.model_copy(update=update)
 
 
 # ------------------------------------------------------------------------------ reading
@@ -128,9 +130,9 @@ def load(results: Path, name: str) -> sm.Summary | None:
 
 #: How to read each axis off a run spec, to find configurations without their printed labels.
 SPEC = {
-    "architecture": lambda spec: "-".join(map(str, spec["architecture"])),
-    "learning_rate": lambda spec: spec["optimizer"]["learning_rate"],
-    "level": lambda spec: spec["noise"]["level"],
+    "architecture": lambda spec: "-".join(map(str, spec.architecture)),
+    "learning_rate": lambda spec: spec.optimizer.learning_rate,
+    "level": lambda spec: spec.noise.level,
 }
 
 
@@ -205,9 +207,9 @@ def best_section(results: Path) -> list[str]:
     e0, s0 = finite(c.metric(EPOCHS_TO_ZERO)), finite(c.metric(SECONDS_TO_ZERO))
     e1, s1 = finite(c.metric(EPOCHS_TO_LE1)), finite(c.metric(SECONDS_TO_LE1))
     spec = s.spec
-    lines = [f"`best.yaml`: {'-'.join(map(str, spec['architecture']))}, {spec['activation']} "
-             f"hidden units, {spec['latent_activation']} latent, {spec['loss']} loss, "
-             f"Adam {spec['optimizer']['learning_rate']:g}, full batch, {spec['epochs']} epochs: "
+    lines = [f"`best.yaml`: {SPEC['architecture'](spec)}, {spec.activation} "
+             f"hidden units, {spec.latent_activation} latent, {spec.loss} loss, "
+             f"Adam {spec.optimizer.learning_rate:g}, full batch, {spec.epochs} epochs: "
              f"**{at_zero} of {len(c.runs)} seeds end with 0 wrong pixels on all 32 characters** "
              f"({int(np.sum(c.metric(sm.WRONG_MAX) <= 1))} with at most 1).", ""]
     lines += table(["first reached", "runs", "epochs: median", "90th percentile", "max",
@@ -218,7 +220,7 @@ def best_section(results: Path) -> list[str]:
                                                          ("0 wrong pixels", e0, s0))])
     labels = datasets.load("font").classes
     per_char = np.array([[np.nan if e is None else e for e in
-                          r.metrics["convergence"]["per_char_epochs_to_zero"]] for r in c.ok])
+                          r.metrics.convergence.per_char_epochs_to_zero] for r in c.ok])
     last = np.argsort(-np.nanmean(per_char, axis=0))[:5]
     shown = ", ".join(f"`{labels[i]}` ({np.nanmean(per_char[:, i]):.0f})" for i in last)
     lines += ["", f"Seconds are each run's share of its pack's training time. The characters "
@@ -231,7 +233,7 @@ def denoising_section(results: Path) -> list[str]:
     s = load(results, "denoising")
     if not s:
         return []
-    levels = list(dict.fromkeys(r.spec["noise"]["level"] for r in s.runs))
+    levels = list(dict.fromkeys(SPEC["level"](r.spec) for r in s.runs))
     archs = list(dict.fromkeys(SPEC["architecture"](r.spec) for r in s.runs))
     rows = [[a] + [pm(config(s, architecture=a, level=lv).metric(sm.DENOISED_MEAN), 3)
                    for lv in levels] for a in archs]
@@ -241,7 +243,7 @@ def denoising_section(results: Path) -> list[str]:
         configs = [c for c in s.configurations if SPEC["level"](c.runs[0].spec) == lv]
         best = min(configs, key=lambda c: sm.stats(c.metric(sm.DENOISED_MEAN))["mean"])
         model = sm.stats(best.metric(sm.DENOISED_MEAN))["mean"]
-        base = {name: sm.stats([r.metrics["denoise"][name]["mean"] for r in best.ok])["mean"]
+        base = {name: sm.stats([getattr(r.metrics.denoise, name).mean for r in best.ok])["mean"]
                 for name in ("bayes", "nearest", "noisy")}
         rows.append([f"{lv:g}", f"{DENOISE_AIM.get(lv, float('nan')):g}",
                      f"{SPEC['architecture'](best.runs[0].spec)}: "
@@ -285,7 +287,7 @@ def vae_section(results: Path) -> list[str]:
     small, full = load(results, "vae-mnist-5k"), load(results, "vae-mnist")
     if small and small.runs and not (full and full.runs):
         run = small.runs[0]
-        per_epoch = sm.seconds_of(run.metrics) / run.spec["epochs"]
+        per_epoch = sm.SECONDS.of(run.metrics) / run.spec.epochs
         lines += ["", f"An epoch of `vae-mnist-5k.yaml` took {per_epoch:.2f} s here, so one of "
                   f"the 60,000 digits takes about {12 * per_epoch:.0f} s and `vae-mnist.yaml`'s "
                   f"100 about {12 * per_epoch * 100 / 60:.0f} min (an estimate, not a run: "

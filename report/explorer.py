@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from runner.spec import RunSpec
+
 from report import figures
 from report.slides import runs
 
@@ -33,10 +35,10 @@ STEPS = 9  # images in the interpolation strip, both ends included (as on the st
 POINTS = 2000  # training codes drawn on the plane (the font has 32)
 
 
-def output_activation(spec: dict) -> str:
+def output_activation(spec: RunSpec) -> str:
     """What decode applies after the last Dense layer: the sigmoid when that layer gives logits
     (a VAE, or an autoencoder trained with cross-entropy), else nothing."""
-    return "sigmoid" if spec["kind"] == "vae" or spec.get("loss") == "bce" else "identity"
+    return "sigmoid" if spec.kind == "vae" or spec.loss == "bce" else "identity"
 
 
 def decoder_layers(model) -> list[tuple[np.ndarray, np.ndarray, str]]:
@@ -57,7 +59,7 @@ def ticks(low: float, high: float, n: int = 5) -> list[float]:
     return [round(float(v), 10) for v in values if low <= v <= high]
 
 
-def payload(model, spec: dict, plane: dict) -> dict:
+def payload(model, spec: RunSpec, plane: dict) -> dict:
     """What the page needs to decode and draw one run: the decoder, then ``plane`` as given
     (extent, ticks, training points and labels, marks, classes and colours, image shape)."""
     layers = decoder_layers(model)

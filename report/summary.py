@@ -21,28 +21,29 @@ import numpy as np
 import yaml
 
 from runner import store
+from runner.metrics import Metrics
+from runner.spec import RunSpec
 
 
 # ------------------------------------------------------------------------------ axes
 
 
-def _optimizer_label(spec: dict) -> str:
+def _optimizer_label(spec: RunSpec) -> str:
     """The optimiser without its learning rate (that is an axis of its own)."""
-    opt = spec["optimizer"]
-    name = {"sgd": "SGD", "adam": "Adam"}.get(opt["name"], opt["name"])
-    if opt.get("momentum"):
-        return f"{name}, momentum {opt['momentum']:g}"
-    extras = [f"{k} {v:g}" for k, v in sorted(opt.items())
-              if k in ("beta1", "beta2") and v not in (0.9, 0.999)]
-    return ", ".join([name, *extras])
+    opt = spec.optimizer
+    if opt.name == "sgd":
+        return f"SGD, momentum {opt.momentum:g}" if opt.momentum else "SGD"
+    extras = [f"{name} {value:g}" for name, value in (("beta1", opt.beta1), ("beta2", opt.beta2))
+              if value not in (0.9, 0.999)]
+    return ", ".join(["Adam", *extras])
 
 
-def _noise_label(spec: dict) -> str:
-    noise = spec.get("noise")
+def _noise_label(spec: RunSpec) -> str:
+    noise = spec.noise
     if not noise:
         return "no noise"
-    symbol = "p" if noise["kind"] == "bitflip" else "σ"
-    return f"{symbol} = {np.format_float_positional(noise['level'], trim='-')}"
+    symbol = "p" if noise.kind == "bitflip" else "σ"
+    return f"{symbol} = {np.format_float_positional(noise.level, trim='-')}"
 
 
 @dataclass(frozen=True)
@@ -52,16 +53,16 @@ class Axis:
     name: str
     heading: str
 
-    def value(self, spec: dict) -> str:
+    def value(self, spec: RunSpec) -> str:
         return _AXIS_VALUES[self.name](spec)
 
 
 _AXIS_VALUES = {
-    "architecture": lambda s: "-".join(str(n) for n in s["architecture"]),
+    "architecture": lambda s: "-".join(str(n) for n in s.architecture),
     "optimizer": _optimizer_label,
-    "init": lambda s: str(s.get("init")),
-    "normalize": lambda s: "standardised inputs" if s.get("normalize") else "raw inputs",
-    "learning_rate": lambda s: np.format_float_positional(s["optimizer"]["learning_rate"],
+    "init": lambda s: s.init,
+    "normalize": lambda s: "standardised inputs" if s.normalize else "raw inputs",
+    "learning_rate": lambda s: np.format_float_positional(s.optimizer.learning_rate,
                                                           trim="-"),  # 0.00005, not 5e-05
     "noise": _noise_label,
 }
@@ -81,19 +82,23 @@ def axis(name: str) -> Axis:
 
 @dataclass(frozen=True)
 class Metric:
-    """A number per run, read from its metrics.json by a path of keys; lower is better."""
+    """A number per run, read from its metrics by a path of attributes; lower is better.
+
+    NaN where the run has no such number: a VAE has no wrong pixels, a run on clean inputs no
+    denoising, a diverged run no loss.
+    """
 
     key: str
     label: str
     path: tuple[str, ...]
     short: str = ""  # column heading where several metrics share a table
 
-    def of(self, metrics: dict) -> float:
+    def of(self, metrics: Metrics) -> float:
         value = metrics
         for part in self.path:
-            if not isinstance(value, dict) or value.get(part) is None:
+            value = getattr(value, part, None)
+            if value is None:
                 return float("nan")
-            value = value[part]
         return float(value)
 
 
@@ -111,12 +116,6 @@ ELBO_TRAIN = Metric("neg_elbo_train", "negative ELBO, training set (nats per ima
 ELBO_TEST = Metric("neg_elbo_test", "negative ELBO, test set (nats per image)",
                    ("test", "neg_elbo"), "−ELBO, test set")
 SECONDS = Metric("seconds", "training seconds", ("timing", "seconds"))
-
-
-def seconds_of(metrics: dict) -> float:
-    """Training seconds of a run (older stores kept them at the top level)."""
-    value = SECONDS.of(metrics)
-    return value if np.isfinite(value) else Metric("s", "", ("seconds",)).of(metrics)
 
 
 # ------------------------------------------------------------------------------ statistics
@@ -140,7 +139,7 @@ def stats(values) -> dict:
 
 def is_ok(run: store.StoredRun) -> bool:
     """A run counts in statistics unless its loss went NaN or inf."""
-    return run.metrics.get("status", "ok") == "ok"
+    return run.metrics.status == "ok"
 
 
 @dataclass
@@ -165,7 +164,7 @@ class Configuration:
 
     def representative(self, metric: Metric) -> store.StoredRun | None:
         """The run with the median ``metric`` (lower median; ties by seed), for pictures."""
-        scored = [(metric.of(r.metrics), r.spec["seed"], r) for r in self.ok]
+        scored = [(metric.of(r.metrics), r.spec.seed, r) for r in self.ok]
         scored = [s for s in scored if np.isfinite(s[0])] or scored
         if not scored:
             return None
@@ -191,23 +190,23 @@ class Summary:
         return self.config.get("title") or self.name
 
     @property
-    def spec(self) -> dict:
+    def spec(self) -> RunSpec:
         """A spec of the experiment (the first run's); shared fields agree across runs."""
         return self.runs[0].spec
 
     @property
     def kind(self) -> str:
-        return self.spec["kind"] if self.runs else self.config.get("model", {}).get("kind", "")
+        return self.spec.kind if self.runs else self.config.get("model", {}).get("kind", "")
 
     @property
     def denoising(self) -> bool:
-        return bool(self.runs) and self.spec.get("noise") is not None
+        return bool(self.runs) and self.spec.noise is not None
 
     @property
     def metrics(self) -> list[Metric]:
         """The metrics of this kind of experiment, headline first."""
         if self.kind == "vae":
-            has_test = any(r.metrics.get("test") for r in self.runs)
+            has_test = any(r.metrics.test for r in self.runs)
             return [ELBO_TRAIN, ELBO_TEST] if has_test else [ELBO_TRAIN]
         if self.denoising:
             return [DENOISED_MEAN, DENOISED_MAX]
@@ -229,12 +228,9 @@ class Summary:
         return min(scored)[2] if scored else None
 
 
-def _plan_order(folder: Path) -> dict[str, int]:
+def _plan_order(results_dir: Path, name: str) -> dict[str, int]:
     """Position of each run id in plan.json: the order of the YAML's lists."""
-    path = folder / "plan.json"
-    if not path.exists():
-        return {}
-    return {spec["id"]: i for i, spec in enumerate(json.loads(path.read_text()))}
+    return {spec.id: i for i, spec in enumerate(store.read_plan(results_dir, name))}
 
 
 def in_plan_order(runs: list[store.StoredRun], order: dict[str, int]) -> list:
@@ -262,7 +258,7 @@ def load(results_dir: Path, name: str) -> Summary:
     text = (folder / "experiment.yaml").read_text(encoding="utf-8")
     provenance_path = folder / "provenance.json"
     provenance = json.loads(provenance_path.read_text()) if provenance_path.exists() else {}
-    order = _plan_order(folder)
+    order = _plan_order(results_dir, name)
     runs = store.load_runs(results_dir, name)
     if order:  # runs of an earlier version of the YAML stay stored, but are not this experiment
         runs = [r for r in runs if r.id in order]

@@ -19,6 +19,7 @@ from pathlib import Path
 from runner import __version__, datasets, sweep
 from runner.config import ConfigError, load_experiment, schema
 from runner.parallel import BackendError, cpu_count
+from runner.spec import schema as run_schema
 
 EPILOG = """\
 overrides: KEY=VALUE changes any field of every FILE, e.g. training.epochs=5, seeds=2,
@@ -26,6 +27,9 @@ overrides: KEY=VALUE changes any field of every FILE, e.g. training.epochs=5, se
 
 exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable, 2 bad input, 130 interrupted.
 """
+
+#: What --schema prints.
+SCHEMAS = {"experiment": schema, "run": run_schema}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -53,8 +57,9 @@ def parser() -> argparse.ArgumentParser:
                    help="dask scheduler address, e.g. tcp://host:8786 (with --backend dask)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, only errors")
     p.add_argument("-v", "--verbose", action="store_true", help="show full error tracebacks")
-    p.add_argument("--schema", action="store_true",
-                   help="print the experiment JSON Schema (for editors) and exit")
+    p.add_argument("--schema", nargs="?", const="experiment", choices=SCHEMAS,
+                   help="print the JSON Schema of the experiment YAML (the default, for "
+                   "editors) or of a stored run's run.json, and exit")
     p.add_argument("--version", action="version", version=f"tp5 {__version__}")
     return p
 
@@ -139,7 +144,7 @@ def summarise(outcome: sweep.Outcome, args, skipped: dict[str, str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.schema:
-        print(json.dumps(schema(), indent=2))
+        print(json.dumps(SCHEMAS[args.schema](), indent=2))
         return 0
     files, overrides = split_items(args.items)
     if not files and not args.site_only:

@@ -10,30 +10,30 @@ import numpy as np
 
 from nets.autoencoder import Autoencoder
 from nets.vae import VAE
+from runner.spec import RunSpec
 
 
 #: Keys of the input standardisation in stored parameters (runs trained with normalize: true).
 INPUT_MEAN, INPUT_STD = "input.mean", "input.std"
 
 
-def _options(spec: dict) -> dict:
-    options = {"activation": spec["activation"], "init": spec["init"],
-               "dtype": np.dtype(spec["dtype"])}
-    if spec["kind"] == "vae":
-        return {**options, "beta": spec["beta"]}
-    return {**options, "latent_activation": spec["latent_activation"],
-            "output_activation": spec["output_activation"], "loss": spec["loss"]}
+def _options(spec: RunSpec) -> dict:
+    options = {"activation": spec.activation, "init": spec.init, "dtype": np.dtype(spec.dtype)}
+    if spec.kind == "vae":
+        return {**options, "beta": spec.beta}
+    return {**options, "latent_activation": spec.latent_activation,
+            "output_activation": spec.output_activation, "loss": spec.loss}
 
 
-def build(spec: dict, seeds=None, params: dict | None = None) -> Autoencoder | VAE:
+def build(spec: RunSpec, seeds=None, params: dict | None = None) -> Autoencoder | VAE:
     """A model for ``spec``: fresh members for ``seeds``, or one member from stored ``params``.
 
     Stored parameters may hold snapshot weights ("epoch_<k>.<name>", ignored here: pass them
     renamed to rebuild a snapshot) and the input standardisation of a normalised run.
     """
-    cls = VAE if spec["kind"] == "vae" else Autoencoder
+    cls = VAE if spec.kind == "vae" else Autoencoder
     if params is None:
-        return cls(spec["architecture"], seeds, **_options(spec))
+        return cls(spec.architecture, seeds, **_options(spec))
     weights = {k: v[None] for k, v in params.items()
                if not k.startswith(("epoch_", "input."))}
     model = cls.from_params(weights, **_options(spec))

@@ -57,11 +57,11 @@ def cost(pack: Pack) -> float:
     """Rough work in a pack (members x epochs x samples x weights), to start the longest first
     and finish together: a study's one MNIST run must start before its many font packs."""
     spec = pack.spec
-    weights = sum(a * b for a, b in zip(spec["architecture"], spec["architecture"][1:]))
-    samples = datasets.INFO[spec["dataset"]].n_train
-    if spec["dataset_limit"] is not None:
-        samples = min(samples, spec["dataset_limit"])
-    return len(pack.runs) * spec["epochs"] * samples * weights
+    weights = sum(a * b for a, b in zip(spec.architecture, spec.architecture[1:]))
+    samples = datasets.INFO[spec.dataset].n_train
+    if spec.dataset_limit is not None:
+        samples = min(samples, spec.dataset_limit)
+    return len(pack.runs) * spec.epochs * samples * weights
 
 
 def idle_cores() -> int:
@@ -99,7 +99,7 @@ def _cpu_jiffies() -> tuple[int, int]:
 
 def has_large_layers(pack: Pack) -> bool:
     """Whether the pack's matrix products are large enough for several BLAS threads."""
-    widths = pack.spec["architecture"]
+    widths = pack.spec.architecture
     return max(a * b for a, b in zip(widths, widths[1:])) >= LARGE_LAYER
 
 

@@ -24,52 +24,46 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from runner import __version__
 from runner.config import Experiment
-
-#: The spec entries that may differ between members of one ensemble.
-MEMBER_AXES = ("seed", "learning_rate", "noise_level")
-
-
-@dataclass(frozen=True)
-class Run:
-    """One trained model: its spec is everything needed to train it again."""
-
-    spec: dict
-
-    @property
-    def id(self) -> str:
-        return self.spec["id"]
-
-    @property
-    def seed(self) -> int:
-        return self.spec["seed"]
-
-    @property
-    def learning_rate(self) -> float:
-        return self.spec["optimizer"]["learning_rate"]
-
-    @property
-    def noise_level(self) -> float | None:
-        return self.spec["noise"]["level"] if self.spec["noise"] else None
+from runner.spec import RunSpec, parse
 
 
 @dataclass(frozen=True)
 class Pack:
-    """Runs that train together as the members of one ensemble."""
+    """Runs that train together as the members of one ensemble.
+
+    The members' own values (seed, learning rate, noise level) come as arrays with the
+    ensemble axis, the form the networks take them in.
+    """
 
     experiment: str
-    runs: tuple[Run, ...]
+    runs: tuple[RunSpec, ...]
 
     @property
-    def spec(self) -> dict:
+    def spec(self) -> RunSpec:
         """The spec the members share (the first member's; member axes aside, they agree)."""
-        return self.runs[0].spec
+        return self.runs[0]
+
+    @property
+    def seeds(self) -> np.ndarray:
+        return np.array([run.seed for run in self.runs])
+
+    @property
+    def learning_rates(self) -> np.ndarray:
+        return np.array([run.optimizer.learning_rate for run in self.runs])
+
+    @property
+    def noise_levels(self) -> np.ndarray:
+        """(S,); only a pack trained on noise has them."""
+        return np.array([run.noise.level for run in self.runs])
 
 
-def run_id(spec: dict) -> str:
+def run_id(spec: RunSpec) -> str:
     """A short stable hash of what determines the run's numbers (not of where it is stored)."""
-    canonical = {k: v for k, v in spec.items() if k not in ("id", "experiment")}
+    canonical = spec.model_dump(mode="json", exclude={"id", "experiment"})
     text = json.dumps(canonical, sort_keys=True) + __version__
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
@@ -81,14 +75,12 @@ def default_dtype(dataset: str) -> str:
 
 def _model_spec(exp: Experiment, architecture: list[int]) -> dict:
     model = exp.model
-    spec = {"kind": model.kind, "architecture": list(architecture), "activation": model.activation}
+    shared = {"kind": model.kind, "architecture": list(architecture),
+              "activation": model.activation}
     if model.kind == "vae":
-        spec["beta"] = model.beta
-    else:
-        spec["latent_activation"] = model.latent_activation or model.activation
-        spec["output_activation"] = model.output_activation
-        spec["loss"] = model.loss
-    return spec
+        return {**shared, "beta": model.beta}
+    return {**shared, "latent_activation": model.latent_activation or model.activation,
+            "output_activation": model.output_activation, "loss": model.loss}
 
 
 def _optimizer_specs(exp: Experiment) -> list[dict]:
@@ -109,7 +101,7 @@ def _noise_specs(exp: Experiment) -> list[dict | None]:
     ]
 
 
-def expand(exp: Experiment) -> list[Run]:
+def expand(exp: Experiment) -> list[RunSpec]:
     """Every run of an experiment, in a stable order: the cartesian product of its axes."""
     training = exp.training
     common = {
@@ -123,31 +115,30 @@ def expand(exp: Experiment) -> list[Run]:
         "dtype": training.dtype or default_dtype(exp.dataset.name),
         "snapshots": list(exp.snapshots),
     }
-    runs = []
     axes = itertools.product(
         exp.model.architectures, _optimizer_specs(exp), training.inits, training.normalizes,
         _noise_specs(exp), exp.seed_list,
     )
-    for architecture, optimizer, init, normalize, noise, seed in axes:
-        spec = {
-            **common, **_model_spec(exp, architecture), "optimizer": optimizer, "init": init,
-            "normalize": normalize, "noise": noise, "seed": seed,
-        }
-        spec["id"] = run_id(spec)
-        runs.append(Run(spec))
-    return runs
+    return [_with_id({**common, **_model_spec(exp, architecture), "optimizer": optimizer,
+                      "init": init, "normalize": normalize, "noise": noise, "seed": seed})
+            for architecture, optimizer, init, normalize, noise, seed in axes]
 
 
-def _pack_key(spec: dict) -> str:
-    """The spec with the member axes blanked: runs with equal keys can share an ensemble."""
-    shared = {k: v for k, v in spec.items() if k not in ("id", "seed")}
-    shared["optimizer"] = {k: v for k, v in spec["optimizer"].items() if k != "learning_rate"}
-    if spec["noise"]:
-        shared["noise"] = {k: v for k, v in spec["noise"].items() if k != "level"}
+def _with_id(fields: dict) -> RunSpec:
+    """The spec of ``fields`` and its id, hashed from the spec as run.json will hold it."""
+    unnamed = parse({**fields, "id": ""})
+    return unnamed.model_copy(update={"id": run_id(unnamed)})
+
+
+def _pack_key(spec: RunSpec) -> str:
+    """The spec with the member axes left out: runs with equal keys can share an ensemble."""
+    shared = spec.model_dump(mode="json", exclude={"id": True, "seed": True,
+                                                   "optimizer": {"learning_rate"},
+                                                   "noise": {"level"}})
     return json.dumps(shared, sort_keys=True)
 
 
-def pack(experiment: str, runs: list[Run], n_workers: int = 1,
+def pack(experiment: str, runs: list[RunSpec], n_workers: int = 1,
          max_members: int = 128) -> list[Pack]:
     """Group runs into ensembles, splitting groups so that ``n_workers`` all get work.
 
@@ -159,9 +150,9 @@ def pack(experiment: str, runs: list[Run], n_workers: int = 1,
     progress and interruption fine-grained. Which pack a run lands in never changes its
     numbers: every member trains from its own seed.
     """
-    groups: dict[str, list[Run]] = defaultdict(list)
+    groups: dict[str, list[RunSpec]] = defaultdict(list)
     for run in runs:
-        groups[_pack_key(run.spec)].append(run)
+        groups[_pack_key(run)].append(run)
     n_workers = max(1, n_workers)
     cap = max(1, min(max_members, math.ceil(len(runs) / n_workers)))
     packs = []

@@ -48,7 +48,7 @@ class Board:
     def __init__(self, packs: list[Pack], parent: Path):
         parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f"{store.TEMP_PREFIX}progress-", dir=parent))
-        self._sizes = {pack.runs[0].id: (len(pack.runs), pack.spec["epochs"]) for pack in packs}
+        self._sizes = {pack.runs[0].id: (len(pack.runs), pack.spec.epochs) for pack in packs}
         self._finished: set[str] = set()
 
     @property

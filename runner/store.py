@@ -24,8 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
+from runner import metrics as run_metrics
+from runner import spec as run_spec
+from runner.metrics import Metrics
+from runner.spec import RunSpec
+
 TEMP_PREFIX = ".tmp-"
 FAILED = "failed"
+PLAN = "plan.json"
 
 
 def experiment_dir(root: Path, experiment: str) -> Path:
@@ -62,13 +68,32 @@ def write_json(path: Path, data) -> None:
     os.replace(tmp, path)
 
 
+def write_plan(root: Path, experiment: str, specs: list[RunSpec]) -> None:
+    """plan.json: every run of the experiment, in the order of the YAML's lists."""
+    write_json(experiment_dir(root, experiment) / PLAN,
+               [spec.model_dump(mode="json") for spec in specs])
+
+
+def read_plan(root: Path, experiment: str) -> list[RunSpec]:
+    """The runs of plan.json (none where the experiment was never planned)."""
+    path = experiment_dir(root, experiment) / PLAN
+    if not path.exists():
+        return []
+    return [run_spec.parse(entry) for entry in json.loads(path.read_text())]
+
+
 def write_text(path: Path, text: str) -> None:
     tmp = path.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}-{path.name}")
     tmp.write_text(text)
     os.replace(tmp, path)
 
 
-def write_run(root: Path, experiment: str, spec: dict, metrics: dict,
+def _json_text(model) -> str:
+    """run.json and metrics.json: a model's fields as sorted, indented JSON."""
+    return json.dumps(model.model_dump(mode="json"), indent=1, sort_keys=True) + "\n"
+
+
+def write_run(root: Path, experiment: str, spec: RunSpec, metrics: Metrics,
               arrays: dict[str, dict[str, np.ndarray]]) -> Path:
     """Store one finished run atomically; replaces an older copy of the same run (``--force``).
 
@@ -78,11 +103,11 @@ def write_run(root: Path, experiment: str, spec: dict, metrics: dict,
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
     tmp.mkdir()
-    (tmp / "run.json").write_text(json.dumps(spec, indent=1, sort_keys=True) + "\n")
-    (tmp / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n")
+    (tmp / "run.json").write_text(_json_text(spec))
+    (tmp / "metrics.json").write_text(_json_text(metrics))
     for stem, content in arrays.items():
         np.savez(tmp / f"{stem}.npz", **content)
-    final = folder / spec["id"]
+    final = folder / spec.id
     if final.exists():  # --force: move the old copy aside first, so the swap is one rename
         old = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
         os.replace(final, old)
@@ -90,16 +115,16 @@ def write_run(root: Path, experiment: str, spec: dict, metrics: dict,
         shutil.rmtree(old)
     else:
         os.replace(tmp, final)
-    (folder / FAILED / f"{spec['id']}.json").unlink(missing_ok=True)
+    (folder / FAILED / f"{spec.id}.json").unlink(missing_ok=True)
     return final
 
 
-def write_failure(root: Path, experiment: str, spec: dict, error: str) -> Path:
+def write_failure(root: Path, experiment: str, spec: RunSpec, error: str) -> Path:
     """Record why a run raised; the run stays not-done, so the next sweep tries it again."""
     folder = experiment_dir(root, experiment) / FAILED
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{spec['id']}.json"
-    write_json(path, {"spec": spec, "error": error})
+    path = folder / f"{spec.id}.json"
+    write_json(path, {"spec": spec.model_dump(mode="json"), "error": error})
     return path
 
 
@@ -122,12 +147,12 @@ class StoredRun:
     """A run read back from the store; the arrays load on first use."""
 
     path: Path
-    spec: dict = field(repr=False)
-    metrics: dict = field(repr=False)
+    spec: RunSpec = field(repr=False)
+    metrics: Metrics = field(repr=False)
 
     @property
     def id(self) -> str:
-        return self.spec["id"]
+        return self.spec.id
 
     @cached_property
     def history(self) -> dict[str, np.ndarray]:
@@ -144,11 +169,9 @@ class StoredRun:
 
 def load_run(path: Path) -> StoredRun:
     path = Path(path)
-    return StoredRun(
-        path=path,
-        spec=json.loads((path / "run.json").read_text()),
-        metrics=json.loads((path / "metrics.json").read_text()),
-    )
+    spec = run_spec.parse_json((path / "run.json").read_text())
+    metrics = run_metrics.parse_json(spec.kind, (path / "metrics.json").read_text())
+    return StoredRun(path, spec, metrics)
 
 
 def load_runs(root: Path, experiment: str) -> list[StoredRun]:

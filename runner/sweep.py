@@ -21,8 +21,9 @@ from tqdm import tqdm
 from runner import __version__, store
 from runner.config import Experiment
 from runner.parallel import cpu_count, execute
-from runner.plan import Pack, Run, expand, pack
+from runner.plan import Pack, expand, pack
 from runner.progress import Board, Follower
+from runner.spec import RunSpec
 
 
 @dataclass
@@ -30,8 +31,8 @@ class Planned:
     """One experiment's runs, split into what is stored and what is left to train."""
 
     experiment: Experiment
-    runs: list[Run]
-    todo: list[Run]
+    runs: list[RunSpec]
+    todo: list[RunSpec]
 
     @property
     def n_stored(self) -> int:
@@ -83,7 +84,7 @@ def save_plan(p: Planned, results: Path) -> None:
     store.remove_temporaries(results, p.experiment.name)
     config = p.experiment.model_dump(mode="json")
     store.write_text(folder / "experiment.yaml", yaml.safe_dump(config, sort_keys=False))
-    store.write_json(folder / "plan.json", [run.spec for run in p.runs])
+    store.write_plan(results, p.experiment.name, p.runs)
 
 
 def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "local",
@@ -126,14 +127,14 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
 
 
 def _store(result, results: Path, outcome: Outcome) -> None:
-    experiment = result.spec["experiment"]
+    experiment = result.spec.experiment
     if result.error:
         store.write_failure(results, experiment, result.spec, result.error)
         outcome.failed[result.id] = result.error.strip().splitlines()[-1]
         return
     store.write_run(results, experiment, result.spec, result.metrics, result.arrays)
     outcome.trained += 1
-    if result.metrics["status"] == "diverged":
+    if result.metrics.status == "diverged":
         outcome.diverged.append(result.id)
 
 

@@ -18,7 +18,10 @@ import numpy as np
 from nets import noise as noise_models
 from nets import optimizers
 from runner import baselines, datasets, models
+from runner.metrics import (AutoencoderMetrics, Convergence, Denoise, DrawSummary, Elbo, Metrics,
+                            PixelSummary, Timing, VAEMetrics)
 from runner.plan import Pack
+from runner.spec import RunSpec
 
 #: Spawn key of the generator that draws evaluation noise: a stream of each run's seed that
 #: training never touches, so evaluation inputs are fresh and independent of the training draws.
@@ -27,30 +30,31 @@ EVAL_STREAM = 0xE7A1
 
 @dataclasses.dataclass
 class RunResult:
-    """What one run produced; ``error`` is set (and the rest empty) when its pack raised."""
+    """What one run produced; ``error`` is set (and metrics and arrays empty) when its pack
+    raised."""
 
-    spec: dict
-    metrics: dict = dataclasses.field(default_factory=dict)
+    spec: RunSpec
+    metrics: Metrics | None = None
     arrays: dict = dataclasses.field(default_factory=dict)
     error: str | None = None
 
     @property
     def id(self) -> str:
-        return self.spec["id"]
+        return self.spec.id
 
 
 def eval_generator(seed: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(EVAL_STREAM,)))
 
 
-def load_data(spec: dict) -> datasets.Data:
+def load_data(spec: RunSpec) -> datasets.Data:
     """The run's dataset in its dtype, cut to ``dataset_limit`` training samples if set.
 
     The samples kept are evenly spaced through the set, so a limit keeps every class even where
     the data is sorted by label (mnist-5k is).
     """
-    data = datasets.load(spec["dataset"], spec["dataset_path"], dtype=np.dtype(spec["dtype"]))
-    limit = spec["dataset_limit"]
+    data = datasets.load(spec.dataset, spec.dataset_path, dtype=np.dtype(spec.dtype))
+    limit = spec.dataset_limit
     if limit is None or limit >= len(data.x_train):
         return data
     keep = np.linspace(0, len(data.x_train) - 1, limit).round().astype(int)
@@ -64,11 +68,11 @@ def run_pack(pack: Pack, progress: Callable[[int], None] | None = None) -> list[
     """
     try:
         data = load_data(pack.spec)
-        train = _train_vae if pack.spec["kind"] == "vae" else _train_autoencoder
+        train = _train_vae if pack.spec.kind == "vae" else _train_autoencoder
         return train(pack, data, progress)
     except Exception:  # noqa: BLE001 - one pack's failure must not stop the sweep
         error = traceback.format_exc()
-        return [RunResult(run.spec, error=error) for run in pack.runs]
+        return [RunResult(run, error=error) for run in pack.runs]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,13 +80,14 @@ def run_pack(pack: Pack, progress: Callable[[int], None] | None = None) -> list[
 
 
 def _optimizer(pack: Pack):
-    options = {k: v for k, v in pack.spec["optimizer"].items() if k not in ("name", "learning_rate")}
-    rates = np.array([run.learning_rate for run in pack.runs])
-    return optimizers.make(pack.spec["optimizer"]["name"], learning_rate=rates, **options)
+    """The shared optimizer with each member's learning rate."""
+    spec = pack.spec.optimizer
+    options = spec.model_dump(exclude={"name", "learning_rate"})
+    return optimizers.make(spec.name, learning_rate=pack.learning_rates, **options)
 
 
-def _batch_size(spec: dict) -> int | None:
-    return None if spec["batch_size"] == "full" else spec["batch_size"]
+def _batch_size(spec: RunSpec) -> int | None:
+    return None if spec.batch_size == "full" else spec.batch_size
 
 
 class Recorder:
@@ -124,10 +129,10 @@ def _status(final_loss: float) -> str:
     return "ok" if np.isfinite(final_loss) else "diverged"
 
 
-def _timing(seconds: float, pack: Pack) -> dict:
+def _timing(seconds: float, pack: Pack) -> Timing:
     """Per-run seconds are the pack's wall time shared equally among its members."""
-    return {"seconds": seconds / len(pack.runs), "pack_seconds": seconds,
-            "pack_size": len(pack.runs)}
+    return Timing(seconds=seconds / len(pack.runs), pack_seconds=seconds,
+                  pack_size=len(pack.runs))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,9 +144,9 @@ def wrong_pixels(output: np.ndarray, target: np.ndarray) -> np.ndarray:
     return ((output > 0.5) != (target > 0.5)).sum(axis=-1)
 
 
-def _pixel_summary(per_char: np.ndarray) -> dict:
-    """Statistics of wrong pixels per character (per_char: (N,)) as plain JSON numbers; counts
-    stay integers, means over noise draws stay fractions."""
+def _pixel_fields(per_char: np.ndarray) -> dict:
+    """Statistics of wrong pixels per character (per_char: (N,)) as plain numbers; counts stay
+    integers, means over noise draws stay fractions."""
     return {"max": per_char.max().item(), "mean": float(per_char.mean()),
             "chars_le1": int((per_char <= 1).sum()), "share_le1": float((per_char <= 1).mean()),
             "per_char": per_char.tolist()}
@@ -187,42 +192,44 @@ def _first_epoch(trace: np.ndarray, bound: int) -> int | None:
     return int(hits[0]) + 1 if hits.size else None
 
 
-def _convergence(trace: np.ndarray, first_zero: np.ndarray, seconds_per_epoch: float) -> dict:
+def _convergence(trace: np.ndarray, first_zero: np.ndarray,
+                 seconds_per_epoch: float) -> Convergence:
     """Epochs and seconds to the bars, from one member's trace (epochs,) and first_zero (N,).
 
     ``per_char_epochs_to_zero`` says which characters come right last, which the final wrong
     pixels cannot tell once every character is right.
     """
-    result = {}
-    for name, bound in (("zero", 0), ("le1", 1)):
-        epoch = _first_epoch(trace, bound)
-        result[f"epochs_to_{name}"] = epoch
-        result[f"seconds_to_{name}"] = None if epoch is None else epoch * seconds_per_epoch
-    result["per_char_epochs_to_zero"] = [int(e) if e else None for e in first_zero]
-    return result
+    zero, le1 = _first_epoch(trace, 0), _first_epoch(trace, 1)
+
+    def seconds(epoch: int | None) -> float | None:
+        return None if epoch is None else epoch * seconds_per_epoch
+
+    return Convergence(epochs_to_zero=zero, seconds_to_zero=seconds(zero), epochs_to_le1=le1,
+                       seconds_to_le1=seconds(le1),
+                       per_char_epochs_to_zero=[int(e) if e else None for e in first_zero])
 
 
-def _denoise_metrics(model, pack: Pack, x: np.ndarray) -> list[dict]:
+def _denoise_metrics(model, pack: Pack, x: np.ndarray) -> list[Denoise]:
     """Wrong pixels against the clean glyph on fresh noisy draws, for the model and baselines."""
-    spec = pack.spec["noise"]
-    draws = np.repeat(x, spec["eval_draws"], axis=0)  # (N * draws, D), glyph-major
-    levels = np.array([run.noise_level for run in pack.runs])
-    rngs = [eval_generator(run.seed) for run in pack.runs]
-    noisy = noise_models.make(spec["kind"], levels).apply(draws, rngs)  # (S, M, D)
+    noise = pack.spec.noise
+    draws = np.repeat(x, noise.eval_draws, axis=0)  # (N * draws, D), glyph-major
+    rngs = [eval_generator(seed) for seed in pack.seeds]
+    noisy = noise_models.make(noise.kind, pack.noise_levels).apply(draws, rngs)  # (S, M, D)
     denoised = model.reconstruct(noisy)  # (S, M, D)
     results = []
     for k, run in enumerate(pack.runs):
         decoded = {"model": denoised[k],
-                   **baselines.decode_all(x, noisy[k], spec["kind"], run.noise_level)}
-        results.append({name: _draw_summary(wrong_pixels(out, draws).reshape(len(x), -1))
-                        for name, out in decoded.items()})
+                   **baselines.decode_all(x, noisy[k], noise.kind, run.noise.level)}
+        results.append(Denoise(**{name: _draw_summary(wrong_pixels(out, draws).reshape(len(x), -1))
+                                  for name, out in decoded.items()}))
     return results
 
 
-def _draw_summary(wrong: np.ndarray) -> dict:
+def _draw_summary(wrong: np.ndarray) -> DrawSummary:
     """Statistics of wrong pixels per draw (wrong: (N, draws)): those of the per-character
     means, and ``draws_le1``, the share of single draws denoised to at most 1 wrong pixel."""
-    return {**_pixel_summary(wrong.mean(axis=1)), "draws_le1": float((wrong <= 1).mean())}
+    return DrawSummary(**_pixel_fields(wrong.mean(axis=1)),
+                       draws_le1=float((wrong <= 1).mean()))
 
 
 def _saved_params(model, recorder: Recorder) -> dict[str, np.ndarray]:
@@ -248,17 +255,16 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _train_autoencoder(pack: Pack, data: datasets.Data, progress=None) -> list[RunResult]:
     spec = pack.spec
     x = data.x_train  # (N, D)
-    model = models.build(spec, seeds=[run.seed for run in pack.runs])
-    if spec["normalize"]:
+    model = models.build(spec, seeds=pack.seeds)
+    if spec.normalize:
         model.set_input_scaling(*_standardise(x))
     noise = None
-    if spec["noise"]:
-        levels = np.array([run.noise_level for run in pack.runs])
-        noise = noise_models.make(spec["noise"]["kind"], levels)
-    recorder = Recorder(x, spec["snapshots"], spec["epochs"], len(pack.runs), progress=progress)
+    if spec.noise:
+        noise = noise_models.make(spec.noise.kind, pack.noise_levels)
+    recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), progress=progress)
     callback = recorder
     if not noise:
-        wrong_max = WrongMaxTrace(x, len(pack.runs), spec["epochs"])
+        wrong_max = WrongMaxTrace(x, len(pack.runs), spec.epochs)
         recorder.traces["wrong_max"] = wrong_max.trace
 
         def callback(epoch, model):
@@ -266,7 +272,7 @@ def _train_autoencoder(pack: Pack, data: datasets.Data, progress=None) -> list[R
             wrong_max(epoch, model)
 
     start = time.perf_counter()
-    history = model.fit(x, epochs=spec["epochs"], optimizer=_optimizer(pack),
+    history = model.fit(x, epochs=spec.epochs, optimizer=_optimizer(pack),
                         batch_size=_batch_size(spec), noise=noise, callback=callback)
     output = model.reconstruct(x)  # (S, N, D)
     if not noise:
@@ -281,20 +287,20 @@ def _train_autoencoder(pack: Pack, data: datasets.Data, progress=None) -> list[R
     results = []
     for k, run in enumerate(pack.runs):
         final_loss = float(history["loss"][k, -1])
-        metrics = {"status": _status(final_loss), "final_loss": final_loss, "mse": float(mse[k]),
-                   "wrong_pixels": _pixel_summary(per_char[k]), "timing": _timing(seconds, pack)}
-        if denoise:
-            metrics["denoise"] = denoise[k]
-        else:
-            metrics["convergence"] = _convergence(recorder.traces["wrong_max"][k],
-                                                  wrong_max.first_zero[k],
-                                                  seconds / len(pack.runs) / spec["epochs"])
+        measured = ({"denoise": denoise[k]} if noise else
+                    {"convergence": _convergence(recorder.traces["wrong_max"][k],
+                                                 wrong_max.first_zero[k],
+                                                 seconds / len(pack.runs) / spec.epochs)})
+        metrics = AutoencoderMetrics(
+            status=_status(final_loss), final_loss=final_loss, mse=float(mse[k]),
+            wrong_pixels=PixelSummary(**_pixel_fields(per_char[k])),
+            timing=_timing(seconds, pack), **measured)
         arrays = {
             "history": {"loss": history["loss"][k], **_member(recorder.traces, k)},
             "model": _member(params, k),
             "latent": {**_member(latent, k), "labels": data.y_train},
         }
-        results.append(RunResult(run.spec, _json_safe(metrics), arrays))
+        results.append(RunResult(run, metrics, arrays))
     return results
 
 
@@ -302,19 +308,19 @@ def _train_autoencoder(pack: Pack, data: datasets.Data, progress=None) -> list[R
 # variational autoencoder
 
 
-def _elbo_terms(evaluation: dict, k: int) -> dict:
-    return {name: float(evaluation[name][k]) for name in ("recon", "kl", "neg_elbo")}
+def _elbo_terms(evaluation: dict, k: int) -> Elbo:
+    return Elbo(**{name: float(evaluation[name][k]) for name in ("recon", "kl", "neg_elbo")})
 
 
 def _train_vae(pack: Pack, data: datasets.Data, progress=None) -> list[RunResult]:
     spec = pack.spec
     x, x_test = data.x_train, data.x_test
-    model = models.build(spec, seeds=[run.seed for run in pack.runs])
+    model = models.build(spec, seeds=pack.seeds)
     probes = {} if x_test is None else {"test_neg_elbo": lambda m: m.evaluate(x_test)["neg_elbo"]}
-    recorder = Recorder(x, spec["snapshots"], spec["epochs"], len(pack.runs), probes, progress)
+    recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), probes, progress)
 
     start = time.perf_counter()
-    history = model.fit(x, epochs=spec["epochs"], optimizer=_optimizer(pack),
+    history = model.fit(x, epochs=spec.epochs, optimizer=_optimizer(pack),
                         batch_size=_batch_size(spec) or len(x), callback=recorder)
     seconds = time.perf_counter() - start
 
@@ -325,25 +331,14 @@ def _train_vae(pack: Pack, data: datasets.Data, progress=None) -> list[RunResult
     results = []
     for k, run in enumerate(pack.runs):
         final_loss = float(history["loss"][k, -1])
-        metrics = {"status": _status(final_loss), "final_loss": final_loss,
-                   "train": _elbo_terms(train_eval, k),
-                   "test": _elbo_terms(test_eval, k) if test_eval else None,
-                   "timing": _timing(seconds, pack)}
+        metrics = VAEMetrics(status=_status(final_loss), final_loss=final_loss,
+                             train=_elbo_terms(train_eval, k),
+                             test=_elbo_terms(test_eval, k) if test_eval else None,
+                             timing=_timing(seconds, pack))
         arrays = {
             "history": {**_member(history, k), **_member(recorder.traces, k)},
             "model": _member(params, k),
             "latent": {**_member(latent, k), "labels": data.y_train},
         }
-        results.append(RunResult(run.spec, _json_safe(metrics), arrays))
+        results.append(RunResult(run, metrics, arrays))
     return results
-
-
-def _json_safe(value):
-    """NaN and inf become None: strict JSON readers (browsers) reject them."""
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value

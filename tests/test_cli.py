@@ -44,8 +44,7 @@ def stored(results, name="tiny"):
     """Every stored run's metrics (timings aside) and weights, by run id."""
     out = {}
     for run in store.load_runs(results, name):
-        metrics = {k: v for k, v in run.metrics.items() if k != "timing"}
-        out[run.id] = (metrics, run.params)
+        out[run.id] = (run.metrics.model_copy(update={"timing": None}), run.params)
     return out
 
 
@@ -63,7 +62,7 @@ def test_a_sweep_stores_every_run_and_a_rerun_trains_nothing(tmp_path, capsys):
     assert cli.main([str(path), "--results", str(results), "--no-site", "-j", "1", "-q"]) == 0
     runs = store.load_runs(results, "tiny")
     assert len(runs) == 2 * 2 * 3
-    assert all(run.metrics["status"] == "ok" for run in runs)
+    assert all(run.metrics.status == "ok" for run in runs)
     assert (results / "tiny" / "experiment.yaml").exists()
     assert len(json.loads((results / "tiny" / "plan.json").read_text())) == 12
     capsys.readouterr()
@@ -122,7 +121,7 @@ def test_a_pack_that_raises_does_not_stop_the_others(tmp_path, monkeypatch, caps
     real = train._train_autoencoder
 
     def flaky(pack, data, progress):
-        if pack.spec["architecture"] == [35, 2, 35]:
+        if pack.spec.architecture == (35, 2, 35):
             raise FloatingPointError("simulated failure in this pack")
         return real(pack, data, progress)
 
@@ -221,3 +220,8 @@ def test_schema_is_json_schema():
     result = tp5("--schema")
     schema = json.loads(result.stdout)
     assert {"name", "dataset", "model", "training"} <= set(schema["properties"])
+
+
+def test_the_run_schema_is_that_of_run_json():
+    schema = json.loads(tp5("--schema", "run").stdout)
+    assert set(schema["$defs"]) >= {"AutoencoderRun", "VAERun"}

@@ -15,12 +15,12 @@ import pytest
 from runner import models, store
 from report import explorer
 from report.slides.runs import model_of
+import runspecs
 from test_browser import CHROMIUM, Visit, base, browser, server  # noqa: F401 - fixtures
 
 #: The pages of the tiny experiments with explorers, and the slides that carry one.
 PANELS = {"font-ae": ["generated-grid"], "vae-digits": ["vae-progression", "generated-grid"]}
-MNIST_VAE = {"kind": "vae", "architecture": [784, 512, 256, 2, 256, 512, 784],
-             "activation": "relu", "init": "he", "dtype": "float32", "beta": 1.0}
+MNIST_VAE = runspecs.vae(architecture=[784, 512, 256, 2, 256, 512, 784], dtype="float32")
 PLANE = {"kind": "digits", "image": [28, 28], "extent": [-3.0, 3.0, -3.0, 3.0],
          "ticks": [[-2.0, 0.0, 2.0], [-2.0, 0.0, 2.0]], "points": [[0.0, 0.0]], "labels": [0],
          "classes": [str(d) for d in range(10)], "colours": ["#1d5fd1"] * 10,
@@ -58,12 +58,11 @@ def _randomised(model):
 
 @pytest.mark.parametrize("spec", [
     MNIST_VAE,
-    {"kind": "autoencoder", "architecture": [35, 64, 2, 64, 35], "activation": "tanh",
-     "latent_activation": "identity", "output_activation": "sigmoid", "loss": "bce",
-     "init": "xavier", "dtype": "float64"},
-    {"kind": "autoencoder", "architecture": [35, 10, 2, 10, 35], "activation": "relu",
-     "latent_activation": "tanh", "output_activation": "sigmoid", "loss": "mse",
-     "init": "he", "dtype": "float64"}], ids=["mnist-vae", "bce-tanh", "mse-relu"])
+    runspecs.autoencoder(architecture=[35, 64, 2, 64, 35], activation="tanh",
+                         latent_activation="identity", loss="bce"),
+    runspecs.autoencoder(architecture=[35, 10, 2, 10, 35], activation="relu",
+                         latent_activation="tanh", init="he")],
+    ids=["mnist-vae", "bce-tanh", "mse-relu"])
 def test_the_export_decodes_as_the_model(spec):
     model = _randomised(models.build(spec, seeds=[0]))
     data = explorer.payload(model, spec, PLANE)

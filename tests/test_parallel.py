@@ -8,16 +8,17 @@ from pathlib import Path
 import pytest
 
 from runner import parallel
-from runner.plan import Pack, Run
+from runner.plan import Pack
+from runspecs import vae
 
 
 VAE = [784, 512, 256, 2, 256, 512, 784]
 
 
 def pack_of(architecture, members=1, epochs=1, dataset="font", limit=None):
-    spec = {"architecture": architecture, "epochs": epochs, "dataset": dataset,
-            "dataset_limit": limit}
-    return Pack("x", tuple(Run(spec) for _ in range(members)))
+    spec = vae(architecture=tuple(architecture), epochs=epochs, dataset=dataset,
+               dataset_limit=limit)
+    return Pack("x", (spec,) * members)
 
 
 def test_one_mnist_run_outweighs_a_hundred_long_font_runs():

@@ -1,10 +1,11 @@
 """Sweep expansion and packing: every combination once, stable ids, packs of compatible runs."""
 
+import hashlib
 import json
 
 import pytest
 
-from runner import plan
+from runner import __version__, plan
 from runner.config import load_experiment
 
 YAML = """\
@@ -36,8 +37,8 @@ def test_every_combination_is_planned_once(experiment):
     # 2 architectures x (2 + 1) learning rates x 2 inits x 2 noise levels x 3 seeds
     assert len(runs) == 2 * 3 * 2 * 2 * 3
     assert len({r.id for r in runs}) == len(runs)
-    points = {(tuple(r.spec["architecture"]), r.spec["optimizer"]["name"], r.learning_rate,
-               r.spec["init"], r.noise_level, r.seed) for r in runs}
+    points = {(r.architecture, r.optimizer.name, r.optimizer.learning_rate, r.init,
+               r.noise.level, r.seed) for r in runs}
     assert len(points) == len(runs)
 
 
@@ -56,17 +57,13 @@ def test_the_experiment_name_does_not_change_a_run_id(experiment, tmp_path):
         [r.id for r in plan.expand(load_experiment(path))]
 
 
-def _shared(spec):
-    return plan._pack_key(spec)
-
-
 @pytest.mark.parametrize("workers", [1, 2, 3, 8, 1000])
 def test_packs_hold_every_run_once_and_only_compatible_runs(experiment, workers):
     runs = plan.expand(experiment)
     packs = plan.pack(experiment.name, runs, workers)
     assert sorted(r.id for p in packs for r in p.runs) == sorted(r.id for r in runs)
     for p in packs:
-        assert len({_shared(r.spec) for r in p.runs}) == 1
+        assert len({plan._pack_key(r) for r in p.runs}) == 1
     assert len(packs) >= min(workers, len(runs))
 
 
@@ -74,13 +71,26 @@ def test_one_worker_gets_one_pack_per_network_and_optimiser(experiment):
     packs = plan.pack(experiment.name, plan.expand(experiment), 1)
     # 2 architectures x 2 optimisers x 2 inits; seeds, rates and noise levels share a pack
     assert len(packs) == 8
-    sgd = [p for p in packs if p.spec["optimizer"]["name"] == "sgd"]
+    sgd = [p for p in packs if p.spec.optimizer.name == "sgd"]
     assert all(len(p.runs) == 2 * 2 * 3 for p in sgd)
 
 
-def test_specs_are_plain_json(experiment):
+def test_a_pack_holds_its_members_values_as_arrays(experiment):
+    pack = plan.pack(experiment.name, plan.expand(experiment), 1)[0]
+    assert pack.seeds.tolist() == [r.seed for r in pack.runs]
+    assert pack.learning_rates.tolist() == [r.optimizer.learning_rate for r in pack.runs]
+    assert pack.noise_levels.tolist() == [r.noise.level for r in pack.runs]
+    assert len(set(pack.learning_rates.tolist())) == 2 and len(set(pack.noise_levels)) == 2
+
+
+def test_a_run_id_hashes_the_spec_as_stored_without_its_id_and_experiment(experiment):
+    """The rule that keeps the ids of stored results valid from one version of the code to the
+    next: sha256 of the sorted JSON of run.json minus id and experiment, then the version."""
     for run in plan.expand(experiment):
-        assert json.loads(json.dumps(run.spec)) == run.spec
+        stored = json.loads(json.dumps(run.model_dump(mode="json")))
+        canonical = {k: v for k, v in stored.items() if k not in ("id", "experiment")}
+        text = json.dumps(canonical, sort_keys=True) + __version__
+        assert run.id == hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 @pytest.mark.parametrize("workers, sizes", [(1, [100] * 4), (2, [100] * 4), (3, [67] * 5 + [65]),

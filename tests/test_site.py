@@ -18,7 +18,9 @@ from conftest import TINY, XSS_EXPERIMENT, train
 from report import site
 from report.slides.runs import data_of, model_of
 from runner import store
+from runner.metrics import AutoencoderMetrics, Denoise, DrawSummary
 from report import summary as sm
+import runspecs
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -127,10 +129,11 @@ def test_provenance_shows_versions_and_yaml(tiny_site, tiny_results):
 
 
 def _metric_of_runs(results: Path, experiment: str, where, path: tuple[str, ...]) -> list:
+    """The number at ``path`` in the metrics.json of each healthy run that ``where`` picks."""
     values = []
     for run in store.load_runs(results, experiment):
-        if where(run.spec) and run.metrics["status"] == "ok":
-            value = run.metrics
+        if where(run.spec) and run.metrics.status == "ok":
+            value = json.loads((run.path / "metrics.json").read_text())
             for key in path:
                 value = value[key]
             values.append(value)
@@ -142,8 +145,8 @@ def test_error_table_shows_mean_and_std_of_the_stored_runs(tiny_site, tiny_resul
     page's row (rows: architecture x inputs, columns: learning rate)."""
     values = _metric_of_runs(
         tiny_results, "font-ae",
-        lambda s: (s["architecture"] == [35, 2, 35] and not s["normalize"]
-                   and s["optimizer"]["learning_rate"] == 0.02),
+        lambda s: (s.architecture == (35, 2, 35) and not s.normalize
+                   and s.optimizer.learning_rate == 0.02),
         ("wrong_pixels", "mean"))
     assert len(values) == 2
     stat = {"mean": float(np.mean(values)), "std": float(np.std(values, ddof=1))}
@@ -165,7 +168,7 @@ def test_denoising_tables_compare_model_and_baselines(tiny_site, tiny_results, s
     for decoder, label in (("model", "model"), ("noisy", "noisy input"),
                            ("bayes", "Bayes-optimal")):
         values = _metric_of_runs(tiny_results, "font-denoise",
-                                 lambda s: s["noise"]["level"] == 0.2,
+                                 lambda s: s.noise.level == 0.2,
                                  ("denoise", decoder, statistic))
         stat = {"mean": float(np.mean(values)), "std": float(np.std(values, ddof=1))}
         assert row[header.index(label)] == f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
@@ -173,13 +176,13 @@ def test_denoising_tables_compare_model_and_baselines(tiny_site, tiny_results, s
 
 def test_the_worst_denoised_character_is_a_mean_over_draws(tiny_results):
     for run in store.load_runs(tiny_results, "font-denoise"):
-        model = run.metrics["denoise"]["model"]
-        assert model["max"] == max(model["per_char"])
+        model = run.metrics.denoise.model
+        assert model.max == max(model.per_char)
 
 
 def test_index_headline_is_the_best_configuration(tiny_site, tiny_results):
     summary = sm.load(tiny_results, "vae-digits")
-    values = [r.metrics["train"]["neg_elbo"] for r in summary.runs]
+    values = [r.metrics.train.neg_elbo for r in summary.runs]
     assert site.format_number(float(np.mean(values))) in (tiny_site / "index.html").read_text()
 
 
@@ -190,7 +193,7 @@ def test_pictures_decode_the_model_as_it_was_trained(tiny_results):
         x = data_of(run.spec).x_train
         output = model_of(run).reconstruct(x)[0]
         wrong = ((output > 0.5) != (x > 0.5)).sum(axis=-1)
-        assert wrong.tolist() == run.metrics["wrong_pixels"]["per_char"], run.spec["normalize"]
+        assert tuple(wrong.tolist()) == run.metrics.wrong_pixels.per_char, run.spec.normalize
 
 
 # ------------------------------------------------------------------------------ re-rendering
@@ -235,7 +238,7 @@ def test_only_runs_of_the_current_plan_are_shown(tiny_results, tmp_path):
     plan = json.loads((results / "font-denoise" / "plan.json").read_text())
     (results / "font-denoise" / "plan.json").write_text(json.dumps(plan[1:]))
     summary = sm.load(results, "font-denoise")
-    assert [r.id for r in summary.runs] == [spec["id"] for spec in plan[1:]]
+    assert [r.id for r in summary.runs] == [entry["id"] for entry in plan[1:]]
 
 
 def test_an_unknown_experiment_is_refused(tiny_results, tmp_path):
@@ -247,11 +250,12 @@ def test_an_unknown_experiment_is_refused(tiny_results, tmp_path):
 
 
 def _run(arch, level, seed, value, status="ok"):
-    spec = {"id": f"{arch}-{level}-{seed}", "kind": "autoencoder", "dataset": "font",
-            "architecture": arch, "optimizer": {"name": "sgd", "learning_rate": 0.1},
-            "init": "xavier", "normalize": False, "seed": seed, "epochs": 10,
-            "noise": {"kind": "bitflip", "level": level, "eval_draws": 3}}
-    metrics = {"status": status, "denoise": {"model": {"mean": value, "max": 2}}}
+    """A stored run with only what the summaries read: its spec, status and denoising mean."""
+    spec = runspecs.autoencoder(id=f"{arch}-{level}-{seed}", architecture=arch, seed=seed,
+                                noise={"kind": "bitflip", "level": level, "eval_draws": 3})
+    denoised = DrawSummary.model_construct(mean=value, max=2)
+    metrics = AutoencoderMetrics.model_construct(status=status,
+                                                 denoise=Denoise.model_construct(model=denoised))
     return store.StoredRun(Path("."), spec, metrics)
 
 
@@ -278,7 +282,7 @@ def test_swept_axes_become_rows_and_columns():
 def test_the_representative_run_is_the_median_seed():
     runs = [_run([35, 2, 35], 0.2, seed, value) for seed, value in enumerate([5, 1, 3, 9, 4])]
     [config] = _summary(runs).configurations
-    assert config.representative(sm.DENOISED_MEAN).spec["seed"] == 4  # values 1 3 [4] 5 9
+    assert config.representative(sm.DENOISED_MEAN).spec.seed == 4  # values 1 3 [4] 5 9
 
 
 @pytest.mark.parametrize("value, shown", [(0.38312, "0.383"), (2.0, "2.00"), (153.27, "153"),

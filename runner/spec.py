@@ -1,0 +1,95 @@
+"""RunSpec, the one type of a run: what the plan makes, a pack trains, the store keeps as run.json
+and the report reads.
+
+A spec holds everything that determines a run's numbers, plus the experiment that planned it and
+its id. It is frozen: its id is a hash of its serialisation (runner.plan.run_id), so a spec that
+changed after planning would be stored under the id of another. The two kinds of run share the
+base fields and differ in their model's: an autoencoder names its latent and output activations
+and its loss, a VAE its beta. ``spec.model_dump(mode="json")`` is run.json, field for field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+class _Frozen(BaseModel):
+    # forbid: a run.json with a field this version does not know is not a run it can redo
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SGD(_Frozen):
+    name: Literal["sgd"]
+    learning_rate: float = Field(description="this run's step size")
+    momentum: float = Field(description="share of the last step kept in the next")
+
+
+class Adam(_Frozen):
+    name: Literal["adam"]
+    learning_rate: float = Field(description="this run's step size")
+    beta1: float = Field(description="decay of the gradient mean")
+    beta2: float = Field(description="decay of the squared-gradient mean")
+    eps: float = Field(description="added to the denominator")
+
+
+Optimizer = Annotated[Union[SGD, Adam], Field(discriminator="name")]
+
+
+class Noise(_Frozen):
+    kind: str = Field(description="bitflip or gaussian")
+    level: float = Field(description="this run's p or sigma")
+    eval_draws: int = Field(description="noisy copies of each sample that denoising is measured on")
+
+
+class _Run(_Frozen):
+    tp5_version: str = Field(description="version of tp5 that planned the run (part of its id)")
+    experiment: str = Field(description="the experiment that planned it (not part of its id)")
+    dataset: str = Field(description="font, mnist or mnist-5k")
+    dataset_path: str | None = Field(
+        description="folder the MNIST files were read from; None: embedded or downloaded")
+    dataset_limit: int | None = Field(description="training samples kept, None: all")
+    epochs: int
+    batch_size: int | Literal["full"]
+    dtype: str = Field(description="float32 or float64")
+    snapshots: tuple[int, ...] = Field(description="epochs at which latent codes are kept")
+    architecture: tuple[int, ...] = Field(description="layer widths, input to output")
+    activation: str = Field(description="activation of the hidden layers")
+    optimizer: Optimizer
+    init: str = Field(description="weight initialisation")
+    normalize: bool = Field(description="whether each input pixel was standardised")
+    noise: Noise | None = Field(description="the noise trained on, None: clean inputs")
+    seed: int
+    id: str = Field(description="hash of the other fields but experiment (runner.plan.run_id)")
+
+
+class AutoencoderRun(_Run):
+    kind: Literal["autoencoder"]
+    latent_activation: str
+    output_activation: str
+    loss: str = Field(description="mse or bce")
+
+
+class VAERun(_Run):
+    kind: Literal["vae"]
+    beta: float = Field(description="weight of the KL term")
+
+
+RunSpec = Annotated[Union[AutoencoderRun, VAERun], Field(discriminator="kind")]
+
+_ADAPTER = TypeAdapter(RunSpec)
+
+
+def parse(data: dict) -> RunSpec:
+    """A spec from its serialisation (run.json, plan.json's entries)."""
+    return _ADAPTER.validate_python(data)
+
+
+def parse_json(text: str) -> RunSpec:
+    return _ADAPTER.validate_json(text)
+
+
+def schema() -> dict:
+    """JSON Schema of run.json."""
+    return _ADAPTER.json_schema()
