@@ -2,7 +2,8 @@
 
 Every function takes arrays and labels and returns a ``matplotlib.figure.Figure``; ``save`` writes
 it. Figures are built without pyplot (no global figure registry, no display, nothing to close),
-so they are safe in worker processes. Sizes are in inches at 96 CSS px per inch: a 10-inch
+so they are safe in worker processes, and in the site's STYLE through a context that leaves the
+rest of the program's matplotlib settings alone. Sizes are in inches at 96 CSS px per inch: a 10-inch
 figure fills a 960 px slide. Line plots are written as SVG; pictures made of pixels (glyphs,
 digits, 60,000-point scatters) as PNG at twice their CSS size, crisp on high-density screens.
 
@@ -11,20 +12,18 @@ Shapes: R runs (seeds), E epochs, N samples, D pixels, Z = 2 latent dimensions, 
 
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 from statistics import NormalDist
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display anywhere: workers, CI, servers
-
-import numpy as np  # noqa: E402
-from matplotlib.colors import ListedColormap, to_rgb, to_rgba  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib import patheffects  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.colors import ListedColormap, to_rgb, to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from PIL import Image
 
 CSS_DPI = 96  # CSS pixels per inch: browsers draw 1 in = 96 px
 PNG_SCALE = 2  # PNGs carry twice the pixels of their CSS size
@@ -51,13 +50,26 @@ STYLE = {
 }
 
 
+def _styled(draw):
+    """Run draw with the site's STYLE in matplotlib's rcParams, and the caller's back afterwards.
+
+    Matplotlib reads rcParams when artists are made and again when a figure is drawn (ticks are
+    made then, SVG options are read then), so both the functions that build a figure and
+    ``save`` run styled; a program that imports this module keeps its own matplotlib settings.
+    """
+    @functools.wraps(draw)
+    def in_style(*args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            return draw(*args, **kwargs)
+    return in_style
+
+
 def figure(width: float, height: float) -> Figure:
-    """A blank figure in the site's style (rcParams are read when artists are made).
+    """A blank figure, to be drawn on by a ``_styled`` function.
 
     Margins are fixed in inches (``frame``) rather than solved by constrained layout, which
     measured every tick label twice and took half of the drawing time.
     """
-    matplotlib.rcParams.update(STYLE)
     return Figure(figsize=(width, height))
 
 
@@ -75,6 +87,7 @@ PICTURE = {"left": 0.05, "right": 0.05, "top": 0.32, "bottom": 0.05, "wgap": 0.2
            "hgap": 0.4}  # margins of pixel pictures: a title above, nothing else
 
 
+@_styled
 def save(fig: Figure, path: Path) -> tuple[int, int]:
     """Write SVG or 2x PNG by the file's suffix; returns the CSS size (width, height) in px."""
     path = Path(path)
@@ -136,6 +149,7 @@ def _wants_log(values: list[np.ndarray]) -> bool:
     return finite.max() / finite.min() > 100
 
 
+@_styled
 def learning_curves(panels: list[dict]) -> Figure:
     """Mean over seeds with an interquartile band, one line per configuration, per panel.
 
@@ -166,6 +180,7 @@ def learning_curves(panels: list[dict]) -> Figure:
 # ------------------------------------------------------------------------------ learning rates
 
 
+@_styled
 def lr_boxes(rates: list[str], series: list[dict], ylabel: str) -> Figure:
     """Box plots of the final error of every seed, per learning rate and configuration.
 
@@ -231,6 +246,7 @@ def _class_legend(fig: Figure, classes: list[str]) -> None:
     fig.legend(handles=handles, loc="center right", title="class", markerscale=1.2)
 
 
+@_styled
 def latent_scatter(panels: list[dict], classes: list[str], text: bool) -> Figure:
     """The training set in the latent plane of each configuration's representative run.
 
@@ -323,6 +339,7 @@ def _pair_rows(originals: np.ndarray, outputs: np.ndarray, image_shape, per_row:
     return _stack_rows([tile(grid[:, r], gap=2) for r in range(grid.shape[1])], gap=8)
 
 
+@_styled
 def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: int = 32,
                     mark: bool = True):
     """Originals above their reconstructions. ``mark``: binary glyphs, where the output is
@@ -348,6 +365,7 @@ def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: i
 MAX_BAR_PANELS = 6
 
 
+@_styled
 def pixel_errors(classes: list[str], series: list[dict], bar: float = 1.0) -> Figure:
     """Wrong pixels per character: bars are the mean over seeds, dots single seeds; with many
     configurations, a heatmap of the means (one row each) so that none is left out.
@@ -423,6 +441,7 @@ def gaussian_grid(steps: int) -> np.ndarray:
     return np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
+@_styled
 def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
     """Characters decoded from a grid over the latent plane, training codes marked on top.
 
@@ -454,6 +473,7 @@ def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
     return fig
 
 
+@_styled
 def strips(rows: list[dict], image_shape: tuple[int, int], gap: int = 2) -> Figure:
     """Rows of images, one row per entry: interpolations, samples, triplets.
 
@@ -475,6 +495,7 @@ def strips(rows: list[dict], image_shape: tuple[int, int], gap: int = 2) -> Figu
     return fig
 
 
+@_styled
 def image_grids(panels: list[dict], image_shape: tuple[int, int], cols: int = 10) -> Figure:
     """Square-ish grids of images side by side (VAE samples, decoded manifolds).
 
@@ -497,6 +518,7 @@ def image_grids(panels: list[dict], image_shape: tuple[int, int], cols: int = 10
     return fig
 
 
+@_styled
 def vae_progression(rows: list[dict], classes: list[str], text: bool,
                     image_shape: tuple[int, int], extent: tuple[float, ...],
                     max_cols: int = 6) -> Figure:
@@ -541,6 +563,7 @@ def vae_progression(rows: list[dict], classes: list[str], text: bool,
 # ------------------------------------------------------------------------------ denoising
 
 
+@_styled
 def denoising_baselines(levels: list[float], series: list[dict], xlabel: str) -> Figure:
     """Wrong pixels per character against noise level, the model beside reference denoisers.
 
@@ -594,6 +617,7 @@ def _ecdf_panel(ax, series: list[dict], key: str, xlabel: str, end: float) -> No
     ax.set_ylabel("share of runs")
 
 
+@_styled
 def convergence(series: list[dict], classes: list[str], failures: np.ndarray,
                 first_zero: np.ndarray, epochs: int, seconds: float) -> Figure:
     """When runs reach at most 1 (solid) and 0 (dashed) wrong pixels, and which characters are
