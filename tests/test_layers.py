@@ -1,6 +1,7 @@
 """The dense layer: forward against a per-member loop, backward against finite differences."""
 import numpy as np
 import pytest
+from gradcheck import numeric_grad
 
 from nets import activations, init
 from nets.layers import Dense, apply_stack
@@ -13,20 +14,6 @@ def make_layer(activation, seed=0):
     W = rng.normal(0, 0.7, (S, N_IN, N_OUT))
     b = rng.normal(0, 0.3, (S, 1, N_OUT))
     return Dense(W, b, activation)
-
-
-def numeric_grad(f, a, h=1e-6):
-    """Central differences of the scalar f() with respect to every entry of a (changed in place)."""
-    g = np.zeros_like(a)
-    for i in np.ndindex(a.shape):
-        old = a[i]
-        a[i] = old + h
-        up = f()
-        a[i] = old - h
-        down = f()
-        a[i] = old
-        g[i] = (up - down) / (2 * h)
-    return g
 
 
 @pytest.mark.parametrize("shared", [True, False], ids=["x shared", "x per member"])

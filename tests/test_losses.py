@@ -1,6 +1,7 @@
 """Losses: values against direct formulas, gradients against finite differences, members apart."""
 import warnings
 
+import gradcheck
 import numpy as np
 import pytest
 
@@ -9,19 +10,9 @@ from nets.losses import bce_logits, kl_diag, mse
 S, B, D = 3, 4, 5
 
 
-def numeric_grad(f, a, h=1e-5):
-    """Central differences of f() (S,), for every entry of a (S, ...) (changed in place): entry
-    i of member k moves only member k's value."""
-    g = np.zeros_like(a)
-    for i in np.ndindex(a.shape):
-        old = a[i]
-        a[i] = old + h
-        up = f()[i[0]]
-        a[i] = old - h
-        down = f()[i[0]]
-        a[i] = old
-        g[i] = (up - down) / (2 * h)
-    return g
+def per_member_grad(f, a):
+    """Every loss here is one value per member."""
+    return gradcheck.numeric_grad(f, a, h=1e-5, of=gradcheck.member)
 
 
 def test_mse():
@@ -29,7 +20,7 @@ def test_mse():
     y, target = rng.random((S, B, D)), rng.random((B, D))
     value, grad = mse(y, target)
     np.testing.assert_allclose(value, ((y - target) ** 2).mean(axis=(1, 2)), rtol=1e-14)
-    np.testing.assert_allclose(grad, numeric_grad(lambda: mse(y, target)[0], y), rtol=1e-6)
+    np.testing.assert_allclose(grad, per_member_grad(lambda: mse(y, target)[0], y), rtol=1e-6)
 
 
 @pytest.mark.parametrize("d", [D, 150], ids=["D=5", "D=150 (several log runs)"])
@@ -44,7 +35,7 @@ def test_bce_logits_value_and_grad(d):
     np.testing.assert_allclose(grad, (p - target) / B, rtol=1e-12, atol=1e-17)
     # the differences' own round-off is a few ulp(value) / h: ~1e-9 when the value is ~200
     noise = 4 * np.spacing(value.max()) / 1e-5
-    np.testing.assert_allclose(grad, numeric_grad(lambda: bce_logits(logits, target)[0], logits),
+    np.testing.assert_allclose(grad, per_member_grad(lambda: bce_logits(logits, target)[0], logits),
                                rtol=1e-6, atol=noise)
 
 
@@ -77,8 +68,8 @@ def test_kl_diag():
     s2 = np.exp(logvar)
     expected = (-0.5 * logvar + (s2 + mu**2) / 2 - 0.5).sum(axis=2).mean(axis=1)
     np.testing.assert_allclose(value, expected, rtol=1e-14)
-    np.testing.assert_allclose(d_mu, numeric_grad(lambda: kl_diag(mu, logvar)[0], mu), rtol=1e-6)
-    np.testing.assert_allclose(d_logvar, numeric_grad(lambda: kl_diag(mu, logvar)[0], logvar),
+    np.testing.assert_allclose(d_mu, per_member_grad(lambda: kl_diag(mu, logvar)[0], mu), rtol=1e-6)
+    np.testing.assert_allclose(d_logvar, per_member_grad(lambda: kl_diag(mu, logvar)[0], logvar),
                                rtol=1e-6)
     assert np.all(kl_diag(np.zeros((1, 3, 2)), np.zeros((1, 3, 2)))[0] == 0)
 
