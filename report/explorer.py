@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import uuid
 from pathlib import Path
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from runner.files import atomic_write
 from runner.spec import RunSpec
-
 from report import figures
 from report.slides import runs
 
@@ -80,9 +78,7 @@ def save(path: Path, key: str, data: dict) -> None:
     """Write the data file atomically (a page open meanwhile never loads half of it)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
-    tmp.write_text(script(key, data), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, script(key, data))
 
 
 # ------------------------------------------------------------------------------ slides and jobs

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -26,10 +25,10 @@ import numpy as np
 
 from runner import metrics as run_metrics
 from runner import spec as run_spec
+from runner.files import TEMP_PREFIX, atomic_folder, atomic_write
 from runner.metrics import Metrics
 from runner.spec import RunSpec
 
-TEMP_PREFIX = ".tmp-"
 FAILED = "failed"
 PLAN = "plan.json"
 
@@ -62,10 +61,8 @@ def remove_temporaries(root: Path, experiment: str) -> int:
 
 
 def write_json(path: Path, data) -> None:
-    """Write JSON through a temporary file and a rename, so readers never see half a file."""
-    tmp = path.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}-{path.name}")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True, allow_nan=True) + "\n")
-    os.replace(tmp, path)
+    """Write JSON whole or not at all, so readers never see half a file."""
+    atomic_write(path, json.dumps(data, indent=1, sort_keys=True, allow_nan=True) + "\n")
 
 
 def write_plan(root: Path, experiment: str, specs: list[RunSpec]) -> None:
@@ -82,12 +79,6 @@ def read_plan(root: Path, experiment: str) -> list[RunSpec]:
     return [run_spec.parse(entry) for entry in json.loads(path.read_text())]
 
 
-def write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}-{path.name}")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
 def _json_text(model) -> str:
     """run.json and metrics.json: a model's fields as sorted, indented JSON."""
     return json.dumps(model.model_dump(mode="json"), indent=1, sort_keys=True) + "\n"
@@ -101,20 +92,12 @@ def write_run(root: Path, experiment: str, spec: RunSpec, metrics: Metrics,
     """
     folder = experiment_dir(root, experiment)
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
-    tmp.mkdir()
-    (tmp / "run.json").write_text(_json_text(spec))
-    (tmp / "metrics.json").write_text(_json_text(metrics))
-    for stem, content in arrays.items():
-        np.savez(tmp / f"{stem}.npz", **content)
     final = folder / spec.id
-    if final.exists():  # --force: move the old copy aside first, so the swap is one rename
-        old = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
-        os.replace(final, old)
-        os.replace(tmp, final)
-        shutil.rmtree(old)
-    else:
-        os.replace(tmp, final)
+    with atomic_folder(final) as tmp:  # replaces an older copy (--force) in one rename
+        (tmp / "run.json").write_text(_json_text(spec))
+        (tmp / "metrics.json").write_text(_json_text(metrics))
+        for stem, content in arrays.items():
+            np.savez(tmp / f"{stem}.npz", **content)
     (folder / FAILED / f"{spec.id}.json").unlink(missing_ok=True)
     return final
 

@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from runner import __version__, store
 from runner.config import Experiment
+from runner.files import atomic_write
 from runner.parallel import cpu_count, execute
 from runner.plan import Pack, expand, pack
 from runner.progress import Board, Follower
@@ -83,7 +84,7 @@ def save_plan(p: Planned, results: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     store.remove_temporaries(results, p.experiment.name)
     config = p.experiment.model_dump(mode="json")
-    store.write_text(folder / "experiment.yaml", yaml.safe_dump(config, sort_keys=False))
+    atomic_write(folder / "experiment.yaml", yaml.safe_dump(config, sort_keys=False))
     store.write_plan(results, p.experiment.name, p.runs)
 
 
