@@ -38,7 +38,8 @@ def parser() -> argparse.ArgumentParser:
         "keep every result, and render a static HTML report.", epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("items", nargs="*", metavar="FILE|KEY=VALUE",
-                   help="experiment YAML files, then optional overrides")
+                   help="experiment YAML files and optional overrides, in any order and "
+                   "anywhere among the options")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                    help="worker processes (default: all cores)")
     p.add_argument("--results", type=Path, default=Path("results"), metavar="DIR",
@@ -142,7 +143,9 @@ def summarise(outcome: sweep.Outcome, args, skipped: dict[str, str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    # intermixed: files and overrides may follow options (FILE --results DIR KEY=VALUE), which
+    # plain parse_args rejects once an option has ended the positional list
+    args = parser().parse_intermixed_args(argv)
     if args.schema:
         print(json.dumps(SCHEMAS[args.schema](), indent=2))
         return 0

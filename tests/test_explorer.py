@@ -1,12 +1,11 @@
 """The latent explorer: decoders exported beside the page decode in the browser as NumPy does,
 the panel answers the mouse, clicks and taps, works from disk and over HTTP, keeps the arrow keys
-for the slides, stays hidden without JavaScript, and costs the page little until it is used."""
+for the slides, stays hidden without JavaScript, and fetches no weights until it is used."""
 
 from __future__ import annotations
 
 import base64
 import json
-import statistics
 from pathlib import Path
 
 import numpy as np
@@ -266,65 +265,30 @@ def test_without_javascript_the_figure_stands_alone(browser, tiny_site):
     visit.close()
 
 
-SCRIPT_METRICS = ("ScriptDuration", "TaskDuration")
-
-
-def _load_costs(browser, url: str, explorer_on: bool) -> dict:
-    """Main-thread seconds (Chromium's own counters) and the load event's time of one visit,
-    with the explorer's scripts, or with both served empty."""
+@browser_only
+def test_the_explorer_fetches_no_decoder_until_it_is_needed(browser, server):
+    """Loading the font page starts the explorer but fetches no decoder weights: they come when
+    the panel is scrolled to. (Requests are counted; the page's load time is not a test.)"""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    if not explorer_on:
-        for script in ("decoder.js", "explorer.js"):
-            page.route(f"**/static/{script}", lambda route: route.fulfill(
-                body="", content_type="text/javascript"))
-    cdp = context.new_cdp_session(page)
-    cdp.send("Performance.enable")
-    page.goto(url, wait_until="load")
-    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-    costs = {name: metrics[name] * 1000 for name in SCRIPT_METRICS}
-    costs["load"] = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
-    costs["init"] = page.evaluate("window.tp5Explorer ? tp5Explorer.initMs : 0")
-    costs["decoders"] = page.evaluate("""performance.getEntriesByType('resource')
-        .filter(r => /decoder-/.test(r.name)).length""")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(server + "font-ae/index.html", wait_until="load")
+    assert page.evaluate("typeof window.tp5Explorer") != "undefined"
+    assert [url for url in requests if "decoder-" in url] == []
     context.close()
-    return costs
-
-
-@browser_only
-def test_the_explorer_keeps_the_page_light(browser, server):
-    """The font page with and without the explorer: its scripts add under 50 ms of main-thread
-    script time to the load, its init a few ms, and no decoder is fetched before it is needed.
-    (Whole load times are printed; the page's SVGs make them vary by more than 50 ms.)"""
-    url = server + "font-ae/index.html"
-    runs = {on: [_load_costs(browser, url, on) for _ in range(3)] for on in (True, False)}
-    median = {on: {k: statistics.median(c[k] for c in runs[on]) for k in runs[on][0]}
-              for on in runs}
-    print(f"\nexplorer on: {median[True]}\nexplorer off: {median[False]}")
-    assert median[True]["init"] < 50
-    assert median[True]["ScriptDuration"] - median[False]["ScriptDuration"] < 50
-    assert all(c["decoders"] == 0 for c in runs[True])  # lazy: nothing until scrolled to
 
 
 @browser_only
 def test_an_mnist_sized_decoder_stays_usable(browser, tiny_site, tmp_path):
-    """A 2-256-512-784 decoder with random weights: it loads in well under a second, decodes a
-    point within a frame, and matches NumPy."""
+    """A 2-256-512-784 decoder with random weights loads in the page and decodes as NumPy does."""
     model = _randomised(models.build(MNIST_VAE, seeds=[0]))
     path = tmp_path / "decoder-mnist.js"
     explorer.save(path, "mnist", explorer.payload(model, MNIST_VAE, PLANE))
     visit = Visit(browser, (tiny_site / "vae-digits" / "index.html").as_uri())
     visit.page.add_script_tag(path=str(path))
     z = np.random.default_rng(3).uniform(-3, 3, (20, 2))
-    timing = visit.page.evaluate("""async (z) => {
-        const t0 = performance.now();
-        await tp5Explorer.load('mnist');
-        const t1 = performance.now();
-        for (let i = 0; i < 20; i++) await tp5Explorer.decode('mnist', z);
-        return {load: t1 - t0, decode: (performance.now() - t1) / 20};
-    }""", [0.5, -0.5])
-    print(f"\nMNIST-sized decoder: {path.stat().st_size / 1e6:.2f} MB, {timing} ms")
-    assert timing["load"] < 500 and timing["decode"] < 16
+    visit.page.evaluate("() => tp5Explorer.load('mnist')")
     assert np.abs(_decoded_in_page(visit.page, "mnist", z) - model.decode(z)[0]).max() < 1e-5
     assert visit.errors == []
     visit.close()
