@@ -25,16 +25,10 @@ from collections.abc import Callable, Iterable, Iterator
 from joblib import Parallel, delayed, parallel_config
 from threadpoolctl import threadpool_limits
 
-from runner import datasets
+from runner import datasets, watchdog
 from runner.plan import Pack
 from runner.progress import EpochFile
 from runner.train import RunResult, run_pack
-
-# A worker that trained on MNIST keeps the parsed files (runner.datasets caches them per
-# process), which loky's leak check (300 MB of growth) takes for a leak: it replaces the worker
-# after the pack and says so in a warning that would only alarm a user.
-warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given",
-                        category=UserWarning)
 
 #: Weights in a layer (n_in * n_out) from which a matrix product is worth several BLAS threads:
 #: 784 x 512 is, 35 x 64 is far from it.
@@ -146,6 +140,8 @@ def execute(packs: Iterable[Pack], n_jobs: int = 1, backend: str = "local",
     ``backend`` is "local" (joblib's loky processes; ``n_jobs=1`` runs in this process) or
     "dask" (the cluster at ``scheduler``, as many packs at once as it has worker threads).
     ``progress(pack)``, for local packs, names the file the pack writes its epochs to.
+    Local workers end with this process, even when it is killed outright; dask workers are the
+    cluster's and live on.
     """
     packs = sorted(packs, key=cost, reverse=True)
     if backend == "dask":
@@ -158,11 +154,19 @@ def execute(packs: Iterable[Pack], n_jobs: int = 1, backend: str = "local",
         idle = idle_cores() if any(has_large_layers(p) for p in packs) else 1  # measured once
         threads = [blas_threads(p, cpu_count() // side_by_side, idle) for p in packs]
         files = [progress(p) if progress else None for p in packs]
-        with parallel_config(backend="loky", inner_max_num_threads=1 if n_jobs > 1 else None):
+        with parallel_config(backend="loky", inner_max_num_threads=1 if n_jobs > 1 else None,
+                             initializer=watchdog.end_with_parent, initargs=(os.getpid(),)):
             yield from _parallel(packs, threads, files, n_jobs=n_jobs)
 
 
 def _parallel(packs: list[Pack], threads: list[int | None], files: list[str | None],
               n_jobs: int) -> Iterator[list[RunResult]]:
     tasks = (delayed(train_pack)(*task) for task in zip(packs, threads, files))
-    yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(tasks)
+    with warnings.catch_warnings():
+        # A worker that trained on MNIST keeps the parsed files (runner.datasets caches them per
+        # process), which loky's leak check (300 MB of growth) takes for a leak: it replaces the
+        # worker after the pack and says so in a warning that would only alarm a user. (loky
+        # warns from its manager thread, which this process-wide filter covers.)
+        warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given",
+                                category=UserWarning)
+        yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(tasks)
