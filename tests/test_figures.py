@@ -24,6 +24,18 @@ def _save(fig, tmp_path, name):
     return path, size
 
 
+def test_figures_are_styled_without_changing_the_callers_matplotlib(tmp_path):
+    import matplotlib
+    before = dict(matplotlib.rcParams)
+    series = [{"label": "a", "values": np.random.default_rng(0).random((5, 40)) + 1}]
+    fig = figures.learning_curves([{"title": "loss", "ylabel": "mse", "series": series}])
+    _save(fig, tmp_path, "curves.svg")
+    assert dict(matplotlib.rcParams) == before
+    ax = fig.axes[0]
+    assert not ax.spines["top"].get_visible() and ax.title.get_fontweight() == "bold"
+    assert to_rgb(ax.xaxis.get_ticklabels()[0].get_color()) == to_rgb(figures.MUTED)  # made at draw
+
+
 def test_svg_is_written_at_its_css_size(tmp_path):
     series = [{"label": "a", "values": np.random.default_rng(0).random((5, 40)) + 1}]
     fig = figures.learning_curves([{"title": "loss", "ylabel": "mse", "series": series}])
