@@ -36,7 +36,8 @@ END = "<!-- end of study results -->"
 TIMES = "wall_times.json"
 TOGETHER = "all files in one command"
 
-#: The study's figures (its slides; DESIGN.md section 6). Its "error" is not defined there.
+#: The figures the study reports on its slides, to set ours against. Its "error" is not
+#: defined there.
 STUDY = {
     "architectures": {"35-2-35": 0.526, "35-20-2-20-35": 0.383, "35-20-10-2-10-20-35": 0.293},
     "lr_std": {0.05: 0.21, 0.005: 0.14, 0.0005: 0.12, 0.00005: 0.28},

@@ -1,6 +1,6 @@
 """The result store: one folder per run, written whole or not at all.
 
-Layout (DESIGN.md section 4)::
+Layout::
 
     results/<experiment>/experiment.yaml   the resolved configuration
     results/<experiment>/plan.json         every run spec of the experiment

@@ -300,7 +300,8 @@ def test_std_takes_the_precision_of_the_mean():
 # ------------------------------------------------------------------------------ speed
 
 
-#: The study's sweeps (DESIGN.md section 6), used when experiments/ holds no YAML files yet.
+#: The study's sweeps as in experiments/*.yaml (their axes and seeds, only 20 epochs), used
+#: when experiments/ holds no YAML files yet.
 STUDY_SHAPES = {
     "learning-rate": """\
 name: learning-rate
