@@ -8,7 +8,6 @@ pack comes back, and a rerun starts by clearing half-written leftovers and skipp
 from __future__ import annotations
 
 import platform
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -16,14 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from tqdm import tqdm
 
 from runner import __version__, store
 from runner.config import Experiment
 from runner.files import atomic_write
-from runner.parallel import cpu_count, execute
+from runner.parallel import cost, cpu_count, execute
 from runner.plan import Pack, expand, pack
-from runner.progress import Board, Follower
+from runner.progress import Board, Follower, progress_bar
 from runner.spec import RunSpec
 
 
@@ -92,8 +90,9 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
         scheduler: str | None = None, quiet: bool = False) -> Outcome:
     """Train every run left to train; store each result as its pack comes back.
 
-    The bar counts epochs of single runs (a pack of 100 runs adds 100 per epoch), read from the
-    packs' progress files while they train, so one long run moves it too.
+    The bar shows the share of the planned work done, each pack weighted by its cost and
+    followed epoch by epoch through its progress file, so one long MNIST run moves it as it
+    trains and the ETA holds from the start.
     """
     for p in planned:
         save_plan(p, results)
@@ -102,9 +101,8 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
     start = time.perf_counter()
     packs = packs_of(planned, n_jobs if backend == "local" else cpu_count())
     board = Board(packs, store.experiment_dir(results, planned[0].experiment.name)
-                  if planned else results)
-    bar = tqdm(total=board.total, unit="epoch", unit_scale=True, disable=quiet or not packs,
-               file=sys.stderr, dynamic_ncols=True, postfix=f"0/{n_runs} runs")
+                  if planned else results, cost)
+    bar = progress_bar(board.total, f"0/{n_runs} runs", disable=quiet or not packs)
     follower = Follower(board, bar)
     if not bar.disable:
         follower.start()
