@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from nets import noise as noise_models
+from nets import seeds
 from runner import baselines
 
 DRAWS = 2**22  # noisy characters per (noise kind, level): about 4 million
@@ -46,7 +47,7 @@ def expected_errors(glyphs: np.ndarray, kind: str, level: float, draws: int = DR
                     seed: int = SEED) -> dict[str, dict]:
     """{decoder: {"mean", "se", "draws"}}: expected wrong pixels per character of each reference
     decoder under ``kind`` noise at ``level``, every glyph drawn equally often."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_level_key(level),)))
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(seeds.level_key(level),)))
     noise = noise_models.make(kind, level)
     per_glyph = max(1, min(CHUNK, draws) // len(glyphs))
     sums: dict[str, np.ndarray] = {}
@@ -66,7 +67,3 @@ def _mean_and_se(total: np.ndarray, n: int) -> dict:
     variance = max(total[1] / n - mean**2, 0.0) * n / max(n - 1, 1)
     return {"mean": float(mean), "se": float(np.sqrt(variance / n))}
 
-
-def _level_key(level: float) -> int:
-    """An integer naming a noise level exactly enough to key a random stream (1e-9 steps)."""
-    return int(round(level * 1e9))

@@ -16,16 +16,13 @@ from collections.abc import Callable
 import numpy as np
 
 from nets import noise as noise_models
-from nets import optimizers
+from nets import optimizers, seeds
 from runner import baselines, datasets, models
 from runner.metrics import (AutoencoderMetrics, Convergence, Denoise, DrawSummary, Elbo, Metrics,
                             PixelSummary, Timing, VAEMetrics)
 from runner.plan import Pack
 from runner.spec import RunSpec
 
-#: Spawn key of the generator that draws evaluation noise: a stream of each run's seed that
-#: training never touches, so evaluation inputs are fresh and independent of the training draws.
-EVAL_STREAM = 0xE7A1
 
 
 @dataclasses.dataclass
@@ -41,10 +38,6 @@ class RunResult:
     @property
     def id(self) -> str:
         return self.spec.id
-
-
-def eval_generator(seed: int) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(EVAL_STREAM,)))
 
 
 def load_data(spec: RunSpec) -> datasets.Data:
@@ -213,7 +206,7 @@ def _denoise_metrics(model, pack: Pack, x: np.ndarray) -> list[Denoise]:
     """Wrong pixels against the clean glyph on fresh noisy draws, for the model and baselines."""
     noise = pack.spec.noise
     draws = np.repeat(x, noise.eval_draws, axis=0)  # (N * draws, D), glyph-major
-    rngs = [eval_generator(seed) for seed in pack.seeds]
+    rngs = seeds.generators(pack.seeds, "eval", pack.noise_levels)
     noisy = noise_models.make(noise.kind, pack.noise_levels).apply(draws, rngs)  # (S, M, D)
     denoised = model.reconstruct(noisy)  # (S, M, D)
     results = []
