@@ -259,10 +259,8 @@ def load(results_dir: Path, name: str) -> Summary:
     provenance_path = folder / "provenance.json"
     provenance = json.loads(provenance_path.read_text()) if provenance_path.exists() else {}
     order = _plan_order(results_dir, name)
-    runs = store.load_runs(results_dir, name)
-    if order:  # runs of an earlier version of the YAML stay stored, but are not this experiment
-        runs = [r for r in runs if r.id in order]
-    runs = in_plan_order(runs, order)
+    # runs of an earlier YAML or of other code stay stored, but are not this experiment now
+    runs = in_plan_order(store.load_runs(results_dir, name, order or None), order)
     varying, configurations = group(runs, order)
     return Summary(name, folder, yaml.safe_load(text) or {}, text, provenance, runs, varying,
                    configurations)

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from runner import __version__, datasets, sweep
 from runner.config import ConfigError, load_experiment, schema
-from runner.parallel import BackendError, cpu_count
+from runner.parallel import BackendError
+from runner.plan import cpu_count
 from runner.spec import schema as run_schema
 
 EPILOG = """\
@@ -47,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--site", type=Path, default=Path("site"), metavar="DIR",
                    help="where the HTML report goes (default: site/)")
     p.add_argument("--force", action="store_true", help="retrain runs that are already stored")
+    p.add_argument("--keep-stale", action="store_true",
+                   help="keep stored runs that other code computed instead of retraining them")
     p.add_argument("--dry-run", action="store_true",
                    help="print the plan (runs, packs, already stored) and train nothing")
     p.add_argument("--no-site", action="store_true", help="train, but do not render the site")
@@ -121,7 +124,7 @@ def fail(lines: list[str], code: int = 2) -> int:
 
 
 def render_site(args) -> None:
-    from report import site  # matplotlib and jinja load only when a site is rendered
+    from report import site  # jinja loads only when a site is rendered
 
     index = site.render(args.results, args.site)
     if not args.quiet:
@@ -161,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     n_jobs = args.jobs if args.jobs > 0 else cpu_count()
-    planned = sweep.plan(experiments, args.results, force=args.force)
+    planned = sweep.plan(experiments, args.results, force=args.force,
+                         keep_stale=args.keep_stale)
     if args.dry_run:
         print(sweep.describe(planned, n_jobs))
         return 0

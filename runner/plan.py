@@ -11,8 +11,11 @@ Runs that differ only in seed, learning rate or noise level share one network sh
 training loop, so they become members of one ensemble (a *pack*): here 2 packs of 40 members.
 A pack is split when that is needed to give every worker something to do.
 
-A run's id is a hash of its spec and the package version: the same YAML always plans the same
-ids, which is how a sweep knows what is already stored.
+A run's id is a hash of its spec, which records everything that decides its numbers: the YAML's
+values, the BLAS threads its products run on, and a fingerprint of the code and the dataset's
+bytes (runner.fingerprint). The same YAML on the same code plans the same ids, which is how a
+sweep knows what is already stored; after a change to the code a stored run is *stale*: same
+question, other code.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+import os
+
 import numpy as np
 
-from runner import __version__
+from runner import __version__, datasets, fingerprint
 from runner.config import Experiment
 from runner.spec import RunSpec, parse
 
@@ -68,6 +73,34 @@ def run_id(spec: RunSpec) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+#: Weights in a layer (n_in * n_out) from which a matrix product is worth several BLAS threads:
+#: 784 x 512 is, 35 x 64 is far from it.
+LARGE_LAYER = 2**16
+#: The most BLAS threads a plan gives a pack.
+MAX_THREADS = 4
+
+
+def cpu_count() -> int:
+    """Cores this process may use (respects affinity masks and container limits)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def blas_threads(architecture: list[int], cores: int) -> int:
+    """BLAS threads for a run's matrix products, decided here and never by the machine's load.
+
+    OpenBLAS splits a product between threads and adds the parts in an order that depends on
+    their number, so the count is part of what decides a run's numbers. Small layers (the font)
+    get one thread: a second costs more in synchronisation than it saves (2-5x slower,
+    benchmarks/). Large ones (MNIST) get the machine's cores, up to MAX_THREADS.
+    """
+    if max(a * b for a, b in zip(architecture, architecture[1:])) < LARGE_LAYER:
+        return 1
+    return max(1, min(cores, MAX_THREADS))
+
+
 def default_dtype(dataset: str) -> str:
     """float64 where runs are tiny (the font), float32 where matrix products dominate (MNIST)."""
     return "float64" if dataset == "font" else "float32"
@@ -101,10 +134,16 @@ def _noise_specs(exp: Experiment) -> list[dict | None]:
     ]
 
 
-def expand(exp: Experiment) -> list[RunSpec]:
-    """Every run of an experiment, in a stable order: the cartesian product of its axes."""
+def expand(exp: Experiment, cores: int | None = None) -> list[RunSpec]:
+    """Every run of an experiment, in a stable order: the cartesian product of its axes.
+
+    ``cores`` (default: this machine's) bounds the BLAS threads of runs with large layers.
+    """
     training = exp.training
+    cores = cores or cpu_count()
+    data = datasets.fingerprint(exp.dataset.name, exp.dataset.path)
     common = {
+        "fingerprint": fingerprint.of_run(data),
         "tp5_version": __version__,
         "experiment": exp.name,
         "dataset": exp.dataset.name,
@@ -120,8 +159,20 @@ def expand(exp: Experiment) -> list[RunSpec]:
         _noise_specs(exp), exp.seed_list,
     )
     return [_with_id({**common, **_model_spec(exp, architecture), "optimizer": optimizer,
-                      "init": init, "normalize": normalize, "noise": noise, "seed": seed})
+                      "init": init, "normalize": normalize, "noise": noise, "seed": seed,
+                      "blas_threads": blas_threads(architecture, cores)})
             for architecture, optimizer, init, normalize, noise, seed in axes]
+
+
+#: What a spec records besides the question its run answers: two specs equal but for these are
+#: the same run computed by other code, and the older one is stale.
+RECORDED = ("id", "experiment", "tp5_version", "blas_threads", "fingerprint")
+
+
+def question(spec: dict) -> str:
+    """The run's question as a string, from a spec as run.json holds it (of any version, so
+    that a store written by older code can still be matched)."""
+    return json.dumps({k: v for k, v in spec.items() if k not in RECORDED}, sort_keys=True)
 
 
 def _with_id(fields: dict) -> RunSpec:

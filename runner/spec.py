@@ -61,6 +61,12 @@ class _Run(_Frozen):
     normalize: bool = Field(description="whether each input pixel was standardised")
     noise: Noise | None = Field(description="the noise trained on, None: clean inputs")
     seed: int
+    blas_threads: int | None = Field(
+        None, description="BLAS threads of its matrix products, fixed by the plan because "
+        "OpenBLAS sums in another order on another count; None: planned before tp5 recorded it")
+    fingerprint: str | None = Field(
+        None, description="hash of the code that computes a run and of the dataset's bytes "
+        "(runner.fingerprint); None: planned before tp5 recorded it")
     id: str = Field(description="hash of the other fields but experiment (runner.plan.run_id)")
 
 

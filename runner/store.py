@@ -19,6 +19,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from functools import cached_property
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -157,10 +158,22 @@ def load_run(path: Path) -> StoredRun:
     return StoredRun(path, spec, metrics)
 
 
-def load_runs(root: Path, experiment: str) -> list[StoredRun]:
-    """Every complete run of an experiment, in a stable order (by id)."""
+def load_runs(root: Path, experiment: str, ids: Iterable[str] | None = None) -> list[StoredRun]:
+    """The complete runs of an experiment (those among ``ids`` if given), in order of id.
+
+    Runs outside ``ids`` are never parsed, so a store that also holds runs written by another
+    version of tp5 (stale ones, or those of an earlier YAML) still loads.
+    """
     folder = experiment_dir(root, experiment)
-    return [load_run(folder / run_id) for run_id in sorted(stored_ids(root, experiment))]
+    found = stored_ids(root, experiment)
+    wanted = found if ids is None else found & set(ids)
+    return [load_run(folder / run_id) for run_id in sorted(wanted)]
+
+
+def raw_specs(root: Path, experiment: str, ids: Iterable[str]) -> dict[str, dict]:
+    """run.json of stored runs as plain data, readable whatever version of tp5 wrote them."""
+    folder = experiment_dir(root, experiment)
+    return {run_id: json.loads((folder / run_id / "run.json").read_text()) for run_id in ids}
 
 
 def experiments(root: Path) -> list[str]:

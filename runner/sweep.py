@@ -17,10 +17,11 @@ import numpy as np
 import yaml
 
 from runner import __version__, store
+from runner import spec as run_spec
 from runner.config import Experiment
 from runner.files import atomic_write
-from runner.parallel import cost, cpu_count, execute
-from runner.plan import Pack, expand, pack
+from runner.parallel import cost, execute
+from runner.plan import Pack, cpu_count, expand, pack, question
 from runner.progress import Board, Follower, progress_bar
 from runner.spec import RunSpec
 
@@ -32,6 +33,7 @@ class Planned:
     experiment: Experiment
     runs: list[RunSpec]
     todo: list[RunSpec]
+    stale: list[str] = field(default_factory=list)  # stored ids that other code computed
 
     @property
     def n_stored(self) -> int:
@@ -48,13 +50,44 @@ class Outcome:
     seconds: float = 0.0
 
 
-def plan(experiments: list[Experiment], results: Path, force: bool = False) -> list[Planned]:
+def plan(experiments: list[Experiment], results: Path, force: bool = False,
+         keep_stale: bool = False) -> list[Planned]:
+    """Each experiment's runs and those left to train.
+
+    A run is left to train unless its id is stored. A stored run that answers the same question
+    with other code (see runner.plan.question) is stale: it is trained again, or, with
+    ``keep_stale``, kept and shown in place of the run the current code would compute.
+    """
     planned = []
     for exp in experiments:
         runs = expand(exp)
         stored = set() if force else store.stored_ids(results, exp.name)
-        planned.append(Planned(exp, runs, [r for r in runs if r.id not in stored]))
+        stale = _stale(results, exp.name, runs, stored)
+        if keep_stale:
+            runs = [stale.get(question(r.model_dump(mode="json")), r) for r in runs]
+            stored |= {r.id for r in runs}
+        todo = [r for r in runs if r.id not in stored]
+        planned.append(Planned(exp, runs, todo, sorted(s.id for s in stale.values())))
     return planned
+
+
+def _stale(results: Path, experiment: str, runs: list[RunSpec],
+           stored: set[str]) -> dict[str, RunSpec]:
+    """Stored runs, not planned now, that answer a planned run's question: question -> spec.
+
+    Specs that this version of tp5 cannot read are left out: they cannot be kept anyway.
+    """
+    asked = {question(r.model_dump(mode="json")) for r in runs if r.id not in stored}
+    others = stored - {r.id for r in runs}
+    found = {}
+    for raw in store.raw_specs(results, experiment, sorted(others)).values():
+        key = question(raw)
+        if key in asked:
+            try:
+                found[key] = run_spec.parse(raw)
+            except ValueError:
+                continue
+    return found
 
 
 def packs_of(planned: list[Planned], n_workers: int) -> list[Pack]:
@@ -139,10 +172,14 @@ def _store(result, results: Path, outcome: Outcome) -> None:
 
 def describe(planned: list[Planned], n_workers: int) -> str:
     """The --dry-run table: runs, packs and what is already stored, per experiment."""
-    lines = [f"{'experiment':<24} {'runs':>6} {'stored':>7} {'to train':>9} {'packs':>6}"]
+    lines = [f"{'experiment':<24} {'runs':>6} {'stored':>7} {'stale':>6} {'to train':>9} "
+             f"{'packs':>6}"]
     for p in planned:
         n_packs = len(pack(p.experiment.name, p.todo, n_workers)) if p.todo else 0
         lines.append(f"{p.experiment.name:<24} {len(p.runs):>6} {p.n_stored:>7} "
-                     f"{len(p.todo):>9} {n_packs:>6}")
+                     f"{len(p.stale):>6} {len(p.todo):>9} {n_packs:>6}")
+    if any(p.stale for p in planned):
+        lines.append("stale: stored runs that other code computed (a change under nets/, to "
+                     "training or to the data); they train again unless --keep-stale")
     return "\n".join(lines)
 

@@ -70,10 +70,35 @@ def test_a_sweep_stores_every_run_and_a_rerun_trains_nothing(tmp_path, capsys):
     assert "trained 0 run(s)" in capsys.readouterr().out
 
 
-def test_results_do_not_depend_on_workers_or_backend(tmp_path):
+#: A VAE whose products are large enough for several BLAS threads, beside a font pack.
+VAE_SWEEP = """\
+name: tiny
+dataset: {name: mnist-5k, limit: 256}
+model:
+  kind: vae
+  architectures: [[784, 128, 2, 128, 784]]
+training:
+  epochs: 2
+  batch_size: 64
+seeds: 2
+"""
+
+
+@pytest.fixture
+def busy_machine():
+    """Two busy loops beside the test: the load that once changed a VAE's thread count."""
+    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    yield
+    for loop in loops:
+        loop.kill()
+        loop.wait()
+
+
+@pytest.mark.parametrize("text", [SWEEP, VAE_SWEEP], ids=["font", "vae"])
+def test_results_do_not_depend_on_workers_backend_or_load(tmp_path, text, busy_machine):
     from distributed import Client, LocalCluster
 
-    path = write(tmp_path)
+    path = write(tmp_path, text)
     by_workers = {}
     for jobs in (1, 2):
         results = tmp_path / f"j{jobs}"

@@ -1,13 +1,9 @@
-"""Packs start longest first; BLAS threads per pack: one for small layers, the idle cores for
-large ones."""
-import subprocess
-import sys
-import time
-from pathlib import Path
-
+"""Packs start longest first; BLAS threads per pack are the plan's: one for small layers, the
+machine's cores (up to a bound) for large ones, applied whatever the worker's own setting."""
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
-from runner import parallel
+from runner import parallel, plan
 from runner.plan import Pack
 from runspecs import vae
 
@@ -29,27 +25,22 @@ def test_one_mnist_run_outweighs_a_hundred_long_font_runs():
     assert parallel.cost(pack_of(VAE, epochs=100, dataset="mnist", limit=100)) < parallel.cost(font)
 
 
-@pytest.mark.parametrize("busy, expected", [(0.1, 2), (0.8, 1), (3.5, 1)])
-def test_large_layers_get_the_idle_cores(monkeypatch, busy, expected):
-    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
-    monkeypatch.setattr(parallel, "busy_cores", lambda: busy)
-    vae = pack_of(VAE)
-    idle = parallel.idle_cores()
-    assert parallel.blas_threads(vae, cores_per_pack=2, idle=idle) == expected
-    assert parallel.blas_threads(vae, cores_per_pack=1, idle=idle) == 1  # a worker's share
+@pytest.mark.parametrize("cores, expected", [(1, 1), (2, 2), (64, plan.MAX_THREADS)])
+def test_large_layers_get_the_cores_the_plan_gives(cores, expected):
+    assert plan.blas_threads(VAE, cores) == expected
 
 
 def test_small_layers_get_one_thread():
-    assert parallel.blas_threads(pack_of([35, 64, 2, 64, 35]), cores_per_pack=8, idle=8) == 1
+    assert plan.blas_threads([35, 64, 2, 64, 35], cores=8) == 1
 
 
-@pytest.mark.skipif(not Path("/proc/stat").exists(), reason="reads /proc/stat")
-def test_busy_cores_sees_a_busy_process_at_once():
-    """Measured now, not averaged over the last minute as the load average is."""
-    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    try:
-        time.sleep(0.3)
-        assert parallel.busy_cores(window=0.5) > 0.7
-    finally:
-        spinner.kill()
-        spinner.wait()
+def test_a_pack_trains_on_the_threads_its_spec_records(monkeypatch):
+    """Whatever the process was started with: the count decides the numbers."""
+    seen = []
+    monkeypatch.setattr(parallel, "run_pack", lambda pack, on_epoch: seen.append(
+        [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]))
+    for threads in (1, 2):
+        spec = pack_of(VAE).spec.model_copy(update={"blas_threads": threads})
+        with threadpool_limits(limits=3 - threads, user_api="blas"):
+            parallel.train_pack(Pack("x", (spec,)))
+    assert [set(s) for s in seen] == [{1}, {2}]

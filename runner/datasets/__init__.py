@@ -20,7 +20,7 @@ import numpy as np
 
 from runner.datasets.dataset import Data, DatasetError, DatasetInfo
 
-__all__ = ["INFO", "Data", "DatasetError", "DatasetInfo", "load"]
+__all__ = ["INFO", "Data", "DatasetError", "DatasetInfo", "fingerprint", "load"]
 
 
 def _dataset_modules() -> dict[str, ModuleType]:
@@ -46,3 +46,8 @@ def load(name: str, path: str | os.PathLike | None = None, dtype=np.float64) -> 
     if path is not None and not INFO[name].takes_path:
         raise DatasetError(f"Dataset {name} is built in and takes no path; remove dataset.path.")
     return _MODULES[name].load(path, np.dtype(dtype))
+
+
+def fingerprint(name: str, path: str | os.PathLike | None = None) -> str:
+    """A hash of the bytes the dataset is read from, without loading it (runner.fingerprint)."""
+    return _MODULES[name].fingerprint(path)

@@ -1,7 +1,9 @@
 """What every dataset module defines and returns, and how it fails.
 
 A dataset is one module of this package with an `INFO` (a DatasetInfo: what a config needs to
-know before loading anything) and a `load(path, dtype) -> Data`; the package finds it by itself.
+know before loading anything), a `load(path, dtype) -> Data` and a `fingerprint(path) -> str`
+(a hash of the bytes it reads, without loading them: part of every run's id); the package finds
+it by itself.
 """
 
 from __future__ import annotations

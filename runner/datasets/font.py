@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from runner import fingerprint as fingerprints
 from runner.datasets.dataset import Data, DatasetInfo
 
 INFO = DatasetInfo("font", 35, (7, 5), "glyphs", has_test=False, n_train=32)
@@ -30,3 +31,8 @@ def load(path: None, dtype: np.dtype) -> Data:
     x = bits[..., 3:].reshape(len(table), -1).astype(dtype)  # (32, 35): the 5 low bits of each row
     return Data("font", x_train=x, y_train=np.arange(len(table)), x_test=None, y_test=None,
                 classes=labels, image_shape=INFO.image_shape)
+
+
+def fingerprint(path: None) -> str:
+    """Hash of the font table's bytes (part of every font run's id)."""
+    return fingerprints.data([_TABLE])

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
+from runner import fingerprint as fingerprints
 from runner.datasets import download, idx
 from runner.datasets.dataset import Data, DatasetError, DatasetInfo
 
@@ -112,6 +113,37 @@ def _download(folder: Path, name: str) -> Path:
         raise DatasetError(f"{err}; put {_FILES_HINT} in {folder}, or set dataset.path to a folder "
                            f"that holds them.") from None
     return dest
+
+
+def fingerprint(path: str | os.PathLike | None) -> str:
+    """Hash of the four files' decompressed content (part of every mnist run's id).
+
+    A file not downloaded yet counts as its official checksum, which the download verifies, so
+    a run's id is the same before and after the download; files that cannot be found make
+    "unavailable" (such runs are skipped before training, with the reason).
+    """
+    folder = _cache_folder() if path is None else Path(path).resolve()
+    try:
+        contents = [_stored_sha256(folder, name, may_be_missing=path is None)
+                    for name in MNIST_SHA256]
+    except DatasetError:
+        return "unavailable"
+    return fingerprints.digest(sha.encode() for sha in contents)
+
+
+def _stored_sha256(folder: Path, name: str, may_be_missing: bool) -> str:
+    present = [c for c in (folder / name, folder / f"{name}.gz") if c.is_file()]
+    if not present and may_be_missing:
+        return MNIST_SHA256[name]
+    file = _mnist_file(folder, name, may_download=False)
+    stat = file.stat()
+    return _cached_content_sha256(file, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_content_sha256(path: Path, size: int, mtime_ns: int) -> str:
+    """Decompressing 55 MB takes a moment: once per file and version of it per process."""
+    return hashlib.sha256(idx.read_bytes(path)).hexdigest()
 
 
 def _content_sha256(path: Path) -> str:

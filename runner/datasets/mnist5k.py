@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from runner import fingerprint as fingerprints
 from runner.datasets.dataset import Data, DatasetInfo
 from runner.datasets.mnist import DIGITS, pixels
 
@@ -23,3 +24,8 @@ def load(path: None, dtype: np.dtype) -> Data:
         images, labels = npz["images"], npz["labels"]
     return Data("mnist-5k", x_train=pixels(images, dtype), y_train=labels.astype(np.int64),
                 x_test=None, y_test=None, classes=list(DIGITS), image_shape=INFO.image_shape)
+
+
+def fingerprint(path: None) -> str:
+    """Hash of the sample's bytes (part of every mnist-5k run's id)."""
+    return fingerprints.data([_SAMPLE])
