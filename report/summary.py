@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from runner import store
+from runner import floors, store
 from runner.metrics import Metrics
 from runner.spec import RunSpec
 
@@ -184,6 +184,7 @@ class Summary:
     runs: list[store.StoredRun]
     varying: list[Axis] = field(default_factory=list)
     configurations: list[Configuration] = field(default_factory=list)
+    floors: dict = field(default_factory=dict)  # (noise kind, level) -> runner.floors entry
 
     @property
     def title(self) -> str:
@@ -263,7 +264,7 @@ def load(results_dir: Path, name: str) -> Summary:
     runs = in_plan_order(store.load_runs(results_dir, name, order or None), order)
     varying, configurations = group(runs, order)
     return Summary(name, folder, yaml.safe_load(text) or {}, text, provenance, runs, varying,
-                   configurations)
+                   configurations, floors.read(folder))
 
 
 # ------------------------------------------------------------------------------ tables

@@ -19,11 +19,14 @@ and a far smaller variance (for the Bayes decoder it is sum_d min(q_d, 1 - q_d))
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
 from nets import noise as noise_models
 from nets import seeds
-from runner import baselines
+from runner import baselines, datasets, files, fingerprint
 
 DRAWS = 2**22  # noisy characters per (noise kind, level): about 4 million
 CHUNK = 2**15  # characters decoded at once: (CHUNK, glyphs) posteriors stay small
@@ -67,3 +70,43 @@ def _mean_and_se(total: np.ndarray, n: int) -> dict:
     variance = max(total[1] / n - mean**2, 0.0) * n / max(n - 1, 1)
     return {"mean": float(mean), "se": float(np.sqrt(variance / n))}
 
+
+
+# ---------------------------------------------------------------------------------------------
+# stored beside an experiment's runs
+
+FILE = "floors.json"  # in the experiment's results folder
+
+
+def _source() -> list[Path]:
+    """The code the floors come from: a change to it recomputes them."""
+    return [Path(__file__), Path(baselines.__file__), Path(noise_models.__file__)]
+
+
+def update(folder: Path, dataset: str, kind: str, levels: list[float]) -> list[dict]:
+    """The floors of each noise level of a denoising experiment on glyphs, from ``folder``'s
+    floors.json where it holds them for this code and data, else computed and stored there.
+
+    Returns one entry per level: {"kind", "level", "draws", "key", "decoders": {name: {"mean",
+    "se", "draws"}}}. A few seconds per level, once: a rerun reads them back.
+    """
+    key = fingerprint.digest([fingerprint.data(_source()).encode(),
+                              datasets.fingerprint(dataset).encode(), str(DRAWS).encode()])
+    path = Path(folder) / FILE
+    stored = json.loads(path.read_text()) if path.exists() else []
+    known = {(e["kind"], e["level"]): e for e in stored if e.get("key") == key}
+    glyphs = datasets.load(dataset).x_train
+    entries = [known.get((kind, level)) or
+               {"kind": kind, "level": level, "draws": DRAWS, "key": key,
+                "decoders": expected_errors(glyphs, kind, level)}
+               for level in levels]
+    if entries != stored:
+        files.atomic_write(path, json.dumps(entries, indent=1) + "\n")
+    return entries
+
+
+def read(folder: Path) -> dict[tuple[str, float], dict]:
+    """The stored floors of an experiment, by (noise kind, level); empty if none."""
+    path = Path(folder) / FILE
+    entries = json.loads(path.read_text()) if path.exists() else []
+    return {(e["kind"], e["level"]): e["decoders"] for e in entries}

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from runner import __version__, store
+from runner import __version__, datasets, floors, store
 from runner import spec as run_spec
 from runner.config import Experiment
 from runner.files import atomic_write
@@ -153,9 +153,16 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
         board.close()
     outcome.seconds = time.perf_counter() - start
     for p in planned:
-        store.write_json(store.experiment_dir(results, p.experiment.name) / "provenance.json",
-                         provenance())
+        folder = store.experiment_dir(results, p.experiment.name)
+        store.write_json(folder / "provenance.json", provenance())
+        _update_floors(p.experiment, folder)
     return outcome
+
+
+def _update_floors(exp: Experiment, folder: Path) -> None:
+    """The reference decoders' floors of a denoising experiment on glyphs (runner.floors)."""
+    if exp.noise is not None and datasets.INFO[exp.dataset.name].kind == "glyphs":
+        floors.update(folder, exp.dataset.name, exp.noise.kind, exp.noise.levels)
 
 
 def _store(result, results: Path, outcome: Outcome) -> None:

@@ -20,19 +20,44 @@ def build(s: sm.Summary) -> dict:
     series = [_level_series(configs, levels, "model",
                             f"model: {label}" if others else "model", "model")
               for label, configs in _group_by(s.configurations, others).items()]
-    series += [_level_series(s.configurations, levels, name, label, "baseline")
-               for name, label in DECODERS[1:]]
+    kind = s.spec.noise.kind
+    floors = [s.floors.get((kind, level)) for level in levels]
+    if all(floors):
+        series += [_floor_series(floors, name, label) for name, label in DECODERS[1:]]
+    else:
+        series += [_level_series(s.configurations, levels, name, label, "baseline")
+                   for name, label in DECODERS[1:]]
     tables = [_decoder_table(s, "mean", "wrong pixels per character against the clean "
-                             "character"),
+                             "character, on the runs' own evaluation draws"),
               _decoder_table(s, "draws_le1", "share of noisy draws denoised to at most 1 "
                              "wrong pixel")]
-    kind = s.spec.noise.kind
+    if all(floors):
+        tables.insert(0, _floor_table(levels, floors))
     return {"lede": "The model beside three decoders that need no training: the noisy input "
                     "itself, the nearest glyph, and the Bayes-optimal pixel decoder (the floor).",
             "figure": figure(".svg", "Wrong pixels against noise level", levels=levels,
                              series=series,
                              xlabel="bit-flip probability p" if kind == "bitflip" else "noise σ"),
             "tables": tables}
+
+
+def _floor_series(floors: list[dict], decoder: str, label: str) -> dict:
+    """A reference decoder's expected wrong pixels at each level, from its own large draw."""
+    return {"label": label, "mean": [f[decoder]["mean"] for f in floors],
+            "std": [f[decoder]["se"] for f in floors], "style": "baseline"}
+
+
+def _floor_table(levels: list[float], floors: list[dict]) -> dict:
+    """The reference decoders' expected wrong pixels per level, ± their standard error."""
+    draws = floors[0]["bayes"]["draws"]
+    rows = [{"labels": [f"{level:g}"],
+             "cells": [{"mean": f[name]["mean"], "std": f[name]["se"],
+                        "median": None, "n": draws, "dropped": 0} for name, _ in DECODERS[1:]]}
+            for level, f in zip(levels, floors)]
+    return {"caption": f"expected wrong pixels per character of the reference decoders ± "
+                       f"standard error, each from its own {draws:,} noisy characters",
+            "row_headings": ["noise level"], "column_heading": "",
+            "columns": [label for _, label in DECODERS[1:]], "rows": rows}
 
 
 def _statistic(run, decoder: str, statistic: str) -> float:
