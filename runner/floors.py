@@ -83,7 +83,8 @@ def _source() -> list[Path]:
     return [Path(__file__), Path(baselines.__file__), Path(noise_models.__file__)]
 
 
-def update(folder: Path, dataset: str, kind: str, levels: list[float]) -> list[dict]:
+def update(folder: Path, dataset: str, kind: str, levels: list[float],
+           draws: int = DRAWS) -> list[dict]:
     """The floors of each noise level of a denoising experiment on glyphs, from ``folder``'s
     floors.json where it holds them for this code and data, else computed and stored there.
 
@@ -91,15 +92,17 @@ def update(folder: Path, dataset: str, kind: str, levels: list[float]) -> list[d
     "se", "draws"}}}. A few seconds per level, once: a rerun reads them back.
     """
     key = fingerprint.digest([fingerprint.data(_source()).encode(),
-                              datasets.fingerprint(dataset).encode(), str(DRAWS).encode()])
+                              datasets.fingerprint(dataset).encode(), str(draws).encode()])
     path = Path(folder) / FILE
     stored = json.loads(path.read_text()) if path.exists() else []
     known = {(e["kind"], e["level"]): e for e in stored if e.get("key") == key}
-    glyphs = datasets.load(dataset).x_train
-    entries = [known.get((kind, level)) or
-               {"kind": kind, "level": level, "draws": DRAWS, "key": key,
-                "decoders": expected_errors(glyphs, kind, level)}
-               for level in levels]
+    missing = [level for level in levels if (kind, level) not in known]
+    if missing:  # the glyphs are loaded only when something is to be computed
+        glyphs = datasets.load(dataset).x_train
+        known |= {(kind, level): {"kind": kind, "level": level, "draws": draws, "key": key,
+                                  "decoders": expected_errors(glyphs, kind, level, draws)}
+                  for level in missing}
+    entries = [known[(kind, level)] for level in levels]
     if entries != stored:
         files.atomic_write(path, json.dumps(entries, indent=1) + "\n")
     return entries

@@ -162,7 +162,8 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
 def _update_floors(exp: Experiment, folder: Path) -> None:
     """The reference decoders' floors of a denoising experiment on glyphs (runner.floors)."""
     if exp.noise is not None and datasets.INFO[exp.dataset.name].kind == "glyphs":
-        floors.update(folder, exp.dataset.name, exp.noise.kind, exp.noise.levels)
+        floors.update(folder, exp.dataset.name, exp.noise.kind, exp.noise.levels,
+                      exp.noise.floor_draws)
 
 
 def _store(result, results: Path, outcome: Outcome) -> None:

@@ -39,7 +39,7 @@ model:
 training:
   epochs: 300
   optimizers: [{name: adam, learning_rate: 0.01}]
-noise: {kind: bitflip, levels: [0.05, 0.2], eval_draws: 5}
+noise: {kind: bitflip, levels: [0.05, 0.2], eval_draws: 5, floor_draws: 4096}
 seeds: 2
 report: [summary, error_table, denoising_baselines, denoising_examples, learning_curves,
          pixel_errors]

@@ -23,7 +23,7 @@ training:
   epochs: 30
   optimizers:
     - {name: adam, learning_rate: [0.01, 0.001]}
-noise: {kind: bitflip, levels: [0.1]}
+noise: {kind: bitflip, levels: [0.1], floor_draws: 4096}
 seeds: 3
 """
 

@@ -20,7 +20,7 @@ training:
   optimizers:
     - {name: sgd, learning_rate: [0.5, 0.05], momentum: 0.9}
     - {name: adam, learning_rate: 0.01}
-noise: {kind: bitflip, levels: [0.1, 0.2]}
+noise: {kind: bitflip, levels: [0.1, 0.2], floor_draws: 4096}
 seeds: 3
 """
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import TINY, XSS_EXPERIMENT, train
 from report import site
 from report.slides.runs import data_of, model_of
-from runner import store
+from runner import floors, store
 from runner.metrics import AutoencoderMetrics, Denoise, DrawSummary
 from report import summary as sm
 import runspecs
@@ -162,7 +162,7 @@ def test_denoising_tables_compare_model_and_baselines(tiny_site, tiny_results, s
     """Mean wrong pixels, then the share of draws within 1 pixel, for the model and each
     baseline (a share of exactly 0, as the noisy input can have, is a number, not a gap)."""
     rows = Page(tiny_site / "font-denoise" / "index.html").rows
-    start = [i for i, r in enumerate(rows) if "Bayes-optimal" in r][table]
+    start = [i for i, r in enumerate(rows) if "Bayes-optimal" in r][table + 1]  # floors first
     header = rows[start]
     row = next(r for r in rows[start:] if r[:1] == ["p = 0.2"])
     for decoder, label in (("model", "model"), ("noisy", "noisy input"),
@@ -172,6 +172,16 @@ def test_denoising_tables_compare_model_and_baselines(tiny_site, tiny_results, s
                                  ("denoise", decoder, statistic))
         stat = {"mean": float(np.mean(values)), "std": float(np.std(values, ddof=1))}
         assert row[header.index(label)] == f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+
+
+def test_denoising_floors_are_shown_as_stored(tiny_site, tiny_results):
+    """The references' expected errors from their own large draw, ± standard error."""
+    rows = Page(tiny_site / "font-denoise" / "index.html").rows
+    header = next(r for r in rows if "Bayes-optimal" in r)
+    row = next(r for r in rows if r[:1] == ["0.2"])
+    floor = floors.read(tiny_results / "font-denoise")[("bitflip", 0.2)]["bayes"]
+    stat = {"mean": floor["mean"], "std": floor["se"]}
+    assert row[header.index("Bayes-optimal")] == f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
 
 
 def test_the_worst_denoised_character_is_a_mean_over_draws(tiny_results):
@@ -330,7 +340,7 @@ model:
   architectures: [[35, 20, 10, 2, 10, 20, 35], [35, 20, 2, 20, 35],
                   [35, 20, 10, 5, 2, 5, 10, 20, 35]]
 training: {epochs: 20, optimizers: [{name: sgd, learning_rate: 0.0005, momentum: 0.9}]}
-noise: {kind: bitflip, levels: [0.2, 0.05]}
+noise: {kind: bitflip, levels: [0.2, 0.05], floor_draws: 4096}
 seeds: 10
 """,
     "vae-font": """\

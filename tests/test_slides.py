@@ -41,7 +41,7 @@ def experiment_yaml(dataset: str, model: str, latent: int, rates: int, snapshots
              f"training: {{epochs: 5, optimizers: [{{name: adam, learning_rate: "
              f"{[0.01, 0.001][:rates]}}}]}}"]
     if model == "denoising":
-        lines.append("noise: {kind: bitflip, levels: [0.1]}")
+        lines.append("noise: {kind: bitflip, levels: [0.1], floor_draws: 4096}")
     if snapshots:
         lines.append("snapshots: [1, 5]")
     if report is not None:
@@ -112,7 +112,7 @@ name: font-denoise-3d
 dataset: {name: font}
 model: {kind: autoencoder, architectures: [[35, 10, 3, 10, 35]]}
 training: {epochs: 50, optimizers: [{name: adam, learning_rate: [0.01, 0.003]}]}
-noise: {kind: bitflip, levels: [0.1], eval_draws: 2}
+noise: {kind: bitflip, levels: [0.1], eval_draws: 2, floor_draws: 4096}
 seeds: 2
 """,
     "font-vae": """\
@@ -135,7 +135,7 @@ name: mnist-denoise
 dataset: {name: mnist, path: mnist}
 model: {kind: autoencoder, architectures: [[784, 16, 2, 16, 784]]}
 training: {epochs: 3}
-noise: {kind: gaussian, levels: [0.2], eval_draws: 2}
+noise: {kind: gaussian, levels: [0.2], eval_draws: 2, floor_draws: 4096}
 seeds: 2
 """,
 }

@@ -227,6 +227,9 @@ class Noise(Strict):
     eval_draws: PositiveInt = Field(
         30, description="noisy copies of each sample to measure denoising "
         "on")  # 30 draws x 32 characters: a stable mean
+    floor_draws: PositiveInt = Field(
+        2**22, description="noisy characters drawn to estimate the reference decoders' "
+        "expected errors (the floor)")  # 4 million: standard errors near 0.001 pixel
 
 
 class Experiment(Strict):
@@ -234,6 +237,9 @@ class Experiment(Strict):
         pattern=SLUG, description="names the results folder and the page URL")
     title: str | None = Field(None, description="heading of the page")  # None: the name
     description: str = Field("", description="text under the title")
+    order: int | None = Field(
+        None, description="place of the experiment's card on the site's index (lowest first; "
+        "without one, after those that have one, in the order the files were given)")
     dataset: Dataset = Field(description="what to train on")
     model: Annotated[Union[AutoencoderModel, VAEModel], Field(discriminator="kind")] = Field(
         description="the networks to train")
