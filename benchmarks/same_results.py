@@ -2,11 +2,12 @@
 
     python benchmarks/same_results.py results-before/ results-after/
 
-Compares every experiment folder the two stores share: the set of run ids, each run's
-metrics.json (timings aside: they measure the machine, not the run) and every array of its .npz
-files. It reads the files directly, without tp5, so it can compare stores written by two versions
-of the code: a refactoring that keeps the study's numbers passes it, one that changes a single
-bit of a weight does not. Exit code 0 when everything matches, 1 otherwise.
+Compares every experiment folder the two stores share, run by run: runs are matched by the
+question they answer (their spec without the id and what records the code, runner.plan.question),
+so two versions of the code, whose run ids differ, can be compared. For each pair it compares
+metrics.json (timings aside: they measure the machine, not the run) and every array of the .npz
+files, read directly from the files. A refactoring that keeps the study's numbers passes it; one
+that changes a single bit of a weight does not. Exit code 0 when everything matches, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
+
+from runner.plan import question
 
 #: Metrics that measure the machine's speed rather than the run.
 TIMED = ("timing", "seconds_to_zero", "seconds_to_le1")
@@ -53,8 +56,10 @@ def run_differences(a: Path, b: Path) -> list[str]:
     return found
 
 
-def run_ids(folder: Path) -> set[str]:
-    return {p.name for p in folder.iterdir() if (p / "run.json").exists()}
+def runs_by_question(folder: Path) -> dict[str, Path]:
+    """Each stored run's folder, by the question it answers."""
+    return {question(json.loads((p / "run.json").read_text())): p
+            for p in folder.iterdir() if (p / "run.json").exists()}
 
 
 def compare(first: Path, second: Path) -> list[str]:
@@ -63,14 +68,16 @@ def compare(first: Path, second: Path) -> list[str]:
     shared = sorted({p.name for p in first.iterdir() if p.is_dir()}
                     & {p.name for p in second.iterdir() if p.is_dir()})
     for name in shared:
-        ids = [run_ids(first / name), run_ids(second / name)]
-        for missing, where in ((ids[0] - ids[1], second), (ids[1] - ids[0], first)):
-            problems += [f"{name}/{run_id}: not in {where}" for run_id in sorted(missing)]
-        for run_id in sorted(ids[0] & ids[1]):
-            problems += [f"{name}/{run_id}: {what}"
-                         for what in run_differences(first / name / run_id,
-                                                     second / name / run_id)]
-        print(f"{name}: {len(ids[0] & ids[1])} runs in both", file=sys.stderr)
+        runs = [runs_by_question(first / name), runs_by_question(second / name)]
+        for only, where in ((runs[0].keys() - runs[1].keys(), second),
+                            (runs[1].keys() - runs[0].keys(), first)):
+            problems += [f"{name}/{runs[0].get(q, runs[1].get(q)).name}: not in {where}"
+                         for q in sorted(only)]
+        both = sorted(runs[0].keys() & runs[1].keys())
+        for q in both:
+            problems += [f"{name}/{runs[0][q].name}: {what}"
+                         for what in run_differences(runs[0][q], runs[1][q])]
+        print(f"{name}: {len(both)} runs in both", file=sys.stderr)
     return problems
 
 
