@@ -244,16 +244,20 @@ def denoising_section(results: Path) -> list[str]:
         configs = [c for c in s.configurations if SPEC["level"](c.runs[0].spec) == lv]
         best = min(configs, key=lambda c: sm.stats(c.metric(sm.DENOISED_MEAN))["mean"])
         model = sm.stats(best.metric(sm.DENOISED_MEAN))["mean"]
-        base = {name: sm.stats([getattr(r.metrics.denoise, name).mean for r in best.ok])["mean"]
-                for name in ("bayes", "nearest", "noisy")}
+        floor = s.floors[(best.runs[0].spec.noise.kind, lv)]
+        base = {name: floor[name]["mean"] for name in ("bayes", "nearest", "noisy")}
         rows.append([f"{lv:g}", f"{DENOISE_AIM.get(lv, float('nan')):g}",
                      f"{SPEC['architecture'](best.runs[0].spec)}: "
                      f"{pm(best.metric(sm.DENOISED_MEAN), 3)}",
-                     f"{base['bayes']:.3f}", f"{model - base['bayes']:+.3f} ({model / base['bayes']:.2f}x)",
-                     f"{base['nearest']:.3f}", f"{base['noisy']:.2f}",
+                     f"{base['bayes']:.4f} ± {floor['bayes']['se']:.4f}",
+                     f"{model - base['bayes']:+.3f} ({model / base['bayes']:.2f}x)",
+                     f"{base['nearest']:.4f} ± {floor['nearest']['se']:.4f}",
+                     f"{base['noisy']:.2f}",
                      f"{sm.stats(best.metric(DENOISED_SHARE))['mean']:.3f}"])
-    lines += ["", "The best architecture at each level against our aim and the three baselines "
-              "(same draws):", ""]
+    draws = next(iter(s.floors.values()))["bayes"]["draws"]
+    lines += ["", "The best architecture at each level against our aim and the three reference "
+              f"decoders' expected errors (each ± its standard error, from {draws:,} noisy "
+              "characters of their own):", ""]
     lines += table(["p", "aim", "best: mean ± std", "Bayes-optimal", "above Bayes",
                     "nearest glyph", "noisy input", "draws ≤ 1 wrong"], rows)
     return lines
