@@ -1,6 +1,8 @@
 """Figures from plain arrays: files of the right kind and size, pictures that mean what they say,
-and 60,000 MNIST codes drawn in one call per panel."""
+60,000 MNIST codes drawn in one call per panel, and every kind readable when crowded: no text over
+another, none cut by the edge, a handful of lines per axes, every character labelled."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -33,7 +35,7 @@ def test_figures_are_styled_without_changing_the_callers_matplotlib(tmp_path):
     assert dict(matplotlib.rcParams) == before
     ax = fig.axes[0]
     assert not ax.spines["top"].get_visible() and ax.title.get_fontweight() == "bold"
-    assert to_rgb(ax.xaxis.get_ticklabels()[0].get_color()) == to_rgb(figures.MUTED)  # made at draw
+    assert to_rgb(ax.xaxis.get_ticklabels()[0].get_color()) == to_rgb(figures.TEXT)  # made at draw
 
 
 def test_svg_is_written_at_its_css_size(tmp_path):
@@ -162,3 +164,158 @@ def test_many_configurations_all_get_a_row_of_pixel_errors():
               for i in range(figures.MAX_BAR_PANELS * 2)]
     fig = figures.pixel_errors(classes, series)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [s["label"] for s in series]
+
+
+# ------------------------------------------------------------------------------ crowded
+
+
+CLASSES = ["`"] + [chr(ord("a") + i) for i in range(26)] + list("{|}~") + ["DEL"]  # the font's
+LONG = "SGD, momentum 0.9 · 0.0005 · xavier · standardised inputs"
+OPTIMISERS = ["SGD · 64", "SGD, momentum 0.9 · 10", "Adam · 0.03"]
+SETTINGS = [f"{i} · {n}" for i in ("uniform", "xavier", "he")
+            for n in ("raw inputs", "standardised inputs")]
+ARCHITECTURES = ["35-128-32-128-35", "35-20-10-2-10-20-35", "35-20-2-20-35",
+                 "35-20-10-5-2-5-10-20-35"]
+
+
+def _blob(rng, n=32):
+    """Codes piled on one spot, with a few far away: the worst case for labels."""
+    codes = rng.normal(scale=0.02, size=(n, 2))
+    codes[:4] += rng.normal(size=(4, 2))
+    return codes
+
+
+def _curves(rng, groups, labels, epochs=300):
+    return [{"label": label, "group": group,
+             "values": (rng.random((3, epochs)) + 0.2) * np.geomspace(100, 1, epochs)}
+            for group in groups for label in labels]
+
+
+def _crowded(name):
+    """Each kind of figure with as many series, labels and as long titles as the study has."""
+    rng = np.random.default_rng(1)
+    digits = [str(d) for d in range(10)]
+    build = {
+        "curves-18": lambda: figures.learning_curves([
+            {"title": "training loss", "ylabel": "mean squared error",
+             "series": _curves(rng, OPTIMISERS, SETTINGS)},
+            {"title": "worst character", "ylabel": "wrong pixels, worst character",
+             "series": _curves(rng, OPTIMISERS, SETTINGS)}]),
+        "curves-16": lambda: figures.learning_curves([
+            {"title": "training loss", "ylabel": "cross-entropy",
+             "series": _curves(rng, ARCHITECTURES, [f"p = {p}" for p in (0.05, 0.1, 0.2, 0.3)],
+                               3000)}]),
+        "scatter": lambda: figures.latent_scatter(
+            [{"title": f"{LONG} · seed {35 + i}", "codes": _blob(rng), "labels": np.arange(32)}
+             for i in range(6)], CLASSES, text=True),
+        "scatter-digits": lambda: figures.latent_scatter(
+            [{"title": f"{LONG} · seed {i}", "labels": rng.integers(0, 10, 3005),
+              "codes": np.r_[rng.normal(size=(3000, 2)), rng.normal(scale=30, size=(5, 2))]}
+             for i in range(3)], digits, text=False),
+        "progression": lambda: figures.vae_progression(
+            [{"title": f"epoch {e}", "codes": _blob(rng) * e, "labels": np.arange(32),
+              "manifold": rng.random((225, 35)) if e % 2 else None} for e in range(1, 7)],
+            CLASSES, True, FONT, (-2, 2, -2, 2)),
+        "progression-digits": lambda: figures.vae_progression(
+            [{"title": f"epoch {e}", "codes": rng.normal(size=(3000, 2)) * e,
+              "labels": rng.integers(0, 10, 3000), "manifold": rng.random((225, 784))}
+             for e in range(1, 6)], digits, False, DIGIT, (-2.5, 2.5, -2.5, 2.5)),
+        "grid": lambda: figures.generated_grid(
+            [{"title": f"{LONG} · seed {i}", "images": rng.random((225, 35)),
+              "extent": (-1, 1, -1, 1), "codes": np.r_[_blob(rng, 30), [[3, 3], [-4, 0]]],
+              "labels": CLASSES} for i in range(4)], FONT),
+        "overview": lambda: figures.overview(
+            [{"label": f"{o} · {s}", "mean": m, "low": m - 0.3, "high": m + 0.3, "best": k == 4}
+             for k, ((o, s), m) in enumerate(zip([(o, s) for o in OPTIMISERS for s in SETTINGS],
+                                                 rng.random(18) * 3 + 0.5))],
+            "wrong pixels per character"),
+        "lr": lambda: figures.lr_boxes(["0.05", "0.005", "0.0005", "0.00005"], [
+            {"label": f"{a} · xavier", "values": [rng.random(10) + k for k in range(4)]}
+            for a in ARCHITECTURES], "wrong pixels per character"),
+        "baselines": lambda: figures.denoising_baselines([0.05, 0.1, 0.2, 0.3], [
+            *({"label": f"model: {a}", "mean": rng.random(4) + 0.01, "std": rng.random(4) / 10,
+               "style": "model"} for a in ARCHITECTURES),
+            *({"label": label, "mean": rng.random(4) * 5, "std": rng.random(4) / 100,
+               "style": "baseline"} for label in ("noisy input", "nearest glyph", "Bayes-optimal"))],
+            "bit-flip probability p"),
+        "convergence": lambda: figures.convergence(
+            [{"label": f"{a} · 0.03", **{f"{k}_{b}": rng.integers(1, 500, 10).astype(float)
+                                          for k in ("epochs", "seconds") for b in ("le1", "zero")}}
+             for a in ARCHITECTURES], CLASSES, rng.random(32),
+            rng.integers(1, 500, (40, 32)).astype(float), 500, 500.0),
+        "pixel-map": lambda: figures.pixel_errors(CLASSES, [
+            {"label": f"{o} · {s}", "per_char": rng.poisson(1, (3, 32))}
+            for o in OPTIMISERS for s in SETTINGS]),
+        "pixel-bars": lambda: figures.pixel_errors(CLASSES, [
+            {"label": f"{a} · 0.03", "per_char": rng.poisson(1, (3, 32))}
+            for a in ARCHITECTURES]),
+        "samples": lambda: figures.image_grids(
+            [{"title": f"{LONG} · seed {i}", "images": rng.random((100, 784))} for i in range(3)],
+            DIGIT),
+        "strips": lambda: figures.strips(
+            [{"title": f"{LONG} · seed 3: “a” to “b”", "images": rng.random((11, 35))}] * 3, FONT),
+    }
+    return build[name]()
+
+
+KINDS = ["curves-18", "curves-16", "scatter", "scatter-digits", "progression",
+         "progression-digits", "grid", "overview", "lr", "baselines", "convergence", "pixel-map",
+         "pixel-bars", "samples", "strips"]
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_no_text_overlaps_another_or_leaves_the_figure(name):
+    fig = _crowded(name)
+    assert figures.overlapping_texts(fig) == []
+    assert figures.texts_outside(fig) == []
+
+
+def test_overlapping_texts_are_found():
+    fig = figures.overview([{"label": "a", "mean": 1.0, "low": 0.5, "high": 1.5, "best": True}],
+                           "error")
+    ax = fig.axes[0]
+    ax.text(1.0, 0.0, "first")
+    ax.text(1.0, 0.0, "second")
+    ax.annotate("far", (1.0, 0.0), xytext=(0, 200), textcoords="offset points",
+                arrowprops={"arrowstyle": "-"})  # its leader crosses both: not text on text
+    assert ("first", "second") in figures.overlapping_texts(fig)
+    assert not any("far" in pair for pair in figures.overlapping_texts(fig))
+
+
+def test_curves_split_into_panels_of_distinct_lines():
+    fig = _crowded("curves-18")
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == 6  # 2 metrics x 3 optimisers
+    for ax in shown:
+        assert len({line.get_color() for line in ax.get_lines()}) == len(ax.get_lines()) == 6
+    assert len({str(figures.dash(i)) for i in range(6)}) == 6  # each colour its own dashes
+    legend = fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == SETTINGS
+
+
+def test_every_crowded_character_is_labelled_once_inside_its_panel():
+    fig = _crowded("scatter")
+    figures.overlapping_texts(fig)  # lays the figure out
+    for ax in fig.axes:
+        labels = sorted(t.get_text() for t in ax.texts if t.get_text())
+        assert labels == sorted(CLASSES)
+        box = ax.get_window_extent()
+        for t in ax.texts:
+            if t.get_text():
+                inner = t.get_window_extent()
+                assert box.x0 <= inner.x0 and inner.x1 <= box.x1
+                assert box.y0 <= inner.y0 and inner.y1 <= box.y1
+
+
+def test_points_left_out_of_a_view_are_counted():
+    fig = _crowded("scatter-digits")
+    for ax in fig.axes[:3]:  # 5 strays and the 0.1 % tails of 3,000 normal codes
+        counted = re.search(r"(\d+) of 3,005 points\s+outside", ax.get_title("left"))
+        assert counted and 5 <= int(counted.group(1)) <= 20
+
+
+def test_figures_have_no_background(tmp_path):
+    """Transparent, for a light page and a dark one alike."""
+    path, _ = _save(_crowded("overview"), tmp_path, "overview.png")
+    with Image.open(path) as image:
+        assert image.mode == "RGBA" and image.getpixel((2, 2))[3] == 0

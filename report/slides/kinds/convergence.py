@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from report import figures
 from report import summary as sm
 from report.slides import Setup, SlideKind, counts_font_pixels, figure, runs
 from report.slides.runs import nan_list
@@ -58,6 +57,8 @@ def _median(values: list) -> float | None:
 
 def prepare(series: list[dict], failures: list[float], first_zero: list[list], dataset: str,
             epochs: int, seconds: float):
+    from report import figures  # matplotlib only where figures are drawn
+
     series = [{k: (np.array(v, dtype=float) if k != "label" else v) for k, v in s.items()}
               for s in series]
     first_zero = np.array(first_zero, dtype=float)  # JSON null -> NaN

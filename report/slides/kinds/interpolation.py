@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from report import figures
 from report import summary as sm
 from report.slides import SlideKind, figure, needs_plane, runs
 
@@ -33,6 +32,8 @@ def farthest_pair(codes: np.ndarray, labels: np.ndarray) -> tuple[int, int]:
 
 
 def prepare(refs: list[dict]):
+    from report import figures  # matplotlib only where figures are drawn
+
     rows = []
     for ref in refs:
         run = runs.load(ref)

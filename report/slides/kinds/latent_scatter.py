@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from report import figures
 from report import summary as sm
 from report.slides import SlideKind, figure, needs_plane, runs
 
@@ -17,6 +16,8 @@ def build(s: sm.Summary) -> dict:
 
 
 def prepare(refs: list[dict]):
+    from report import figures  # matplotlib only where figures are drawn
+
     stored = [runs.load(ref) for ref in refs]
     panels = [{"title": ref["title"], "codes": run.latent["train"],
                "labels": run.latent["labels"]} for ref, run in zip(refs, stored)]

@@ -2,30 +2,73 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
 
 from runner import store
-from report import figures
 from report import summary as sm
 from report.slides import SlideKind, figure
+
+MAX_LINES = 6  # lines one axes can hold and still be told apart; beyond, small multiples
 
 
 def build(s: sm.Summary) -> dict:
     panels = [{"title": "training loss", "ylabel": _loss_label(s), "key": "loss"}]
     if s.kind == "vae" and any(r.metrics.test for r in s.runs):
-        panels.append({"title": "test set", "ylabel": "negative ELBO (nats)",
+        panels.append({"title": "test set", "ylabel": "test-set −ELBO (nats)",
                        "key": "test_neg_elbo"})
     elif s.kind == "autoencoder" and not s.denoising:
-        panels.append({"title": "worst character", "ylabel": "wrong pixels",
+        panels.append({"title": "worst character", "ylabel": "wrong pixels, worst character",
                        "key": "wrong_max"})
+    split = _panel_axes(s.configurations, s.varying)
+    names = facets(s.configurations, s.varying, split)
     for panel in panels:
-        panel["series"] = [{"label": c.label, "paths": [str(r.path) for r in c.runs]}
-                           for c in s.configurations]
+        panel["series"] = [{"label": label, "group": group,
+                            "paths": [str(r.path) for r in c.runs]}
+                           for c, (group, label) in zip(s.configurations, names)]
     lede = ("Mean over seeds (line) and the band between the 25th and 75th percentile, one "
-            "line per configuration.")
+            "line per configuration"
+            + (f"; a panel per {' and '.join(a.heading for a in split)}." if split else "."))
     return {"lede": lede, "figure": figure(".svg", "Loss against epoch", panels=panels)}
+
+
+def _panel_axes(configs: list[sm.Configuration], varying: list[sm.Axis]) -> tuple[sm.Axis, ...]:
+    """The fewest axes whose values split the configurations into panels of at most MAX_LINES
+    lines (none when they fit in one), the fewest panels first, then the axes' order."""
+    subsets = (subset for k in range(len(varying) + 1)
+               for subset in itertools.combinations(varying, k))
+    fitting = (subset for subset in subsets
+               if max(_counts(configs, subset).values()) <= MAX_LINES)
+    return min(fitting, key=lambda subset: len(_counts(configs, subset)))
+
+
+def _counts(configs: list[sm.Configuration], axes) -> dict[tuple, int]:
+    counts: dict[tuple, int] = {}
+    for c in configs:
+        key = tuple(c.values[a.name] for a in axes)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def facets(configs: list[sm.Configuration], varying: list[sm.Axis],
+           split: tuple[sm.Axis, ...]) -> list[tuple[str, str]]:
+    """(panel, line label) of each configuration, the panels split by the axes ``split``: a
+    panel is named by the values its lines share ("SGD · 64"), a line by the values that tell
+    it apart within its panel."""
+    groups: dict[tuple, list] = {}
+    for c in configs:
+        groups.setdefault(tuple(c.values[a.name] for a in split), []).append(c)
+    names = {}
+    for members in groups.values():
+        shared = [a for a in varying if len({c.values[a.name] for c in members}) == 1
+                  and len(groups) > 1]
+        for c in members:
+            names[id(c)] = (" · ".join(c.values[a.name] for a in shared),
+                            " · ".join(c.values[a.name] for a in varying if a not in shared)
+                            or c.label)
+    return [names[id(c)] for c in configs]
 
 
 def _loss_label(s: sm.Summary) -> str:
@@ -35,10 +78,12 @@ def _loss_label(s: sm.Summary) -> str:
 
 
 def prepare(panels: list[dict]):
+    from report import figures  # matplotlib only where figures are drawn
+
     drawn = []
     for panel in panels:
-        series = [{"label": s["label"], "values": _stack([_history(p, panel["key"])
-                                                          for p in s["paths"]])}
+        series = [{"label": s["label"], "group": s["group"],
+                   "values": _stack([_history(p, panel["key"]) for p in s["paths"]])}
                   for s in panel["series"]]
         series = [x for x in series if x["values"].size]
         if series:

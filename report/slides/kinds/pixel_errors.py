@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from report import figures
 from report import summary as sm
 from report.slides import SlideKind, counts_font_pixels, figure, runs
 
 
 def build(s: sm.Summary) -> dict:
+    from report import figures  # matplotlib only where figures are drawn
+
     series = [{"label": c.label, "per_char": [list(_per_char(r.metrics, s.denoising))
                                               for r in c.ok]}
               for c in s.configurations]
@@ -30,6 +31,8 @@ def _per_char(metrics, denoising: bool):
 
 
 def prepare(series: list[dict], dataset: str):
+    from report import figures  # matplotlib only where figures are drawn
+
     series = [{"label": s["label"], "per_char": np.array(s["per_char"], dtype=float)}
               for s in series]
     return figures.pixel_errors(list(runs.classes_of(dataset)), series)

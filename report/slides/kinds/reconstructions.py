@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from report import figures
 from report import summary as sm
 from report.slides import SlideKind, figure, runs
 
@@ -19,6 +18,8 @@ def build(s: sm.Summary) -> dict:
 
 
 def prepare(refs: list[dict]):
+    from report import figures  # matplotlib only where figures are drawn
+
     panels = []
     for ref in refs:
         run = runs.load(ref)

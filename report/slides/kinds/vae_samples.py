@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from report import figures
 from report import summary as sm
 from report.slides import SlideKind, figure, needs_vae, runs
 
@@ -19,6 +18,8 @@ def build(s: sm.Summary) -> dict:
 
 
 def prepare(refs: list[dict]):
+    from report import figures  # matplotlib only where figures are drawn
+
     panels = []
     for ref in refs:
         run = runs.load(ref)
