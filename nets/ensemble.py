@@ -113,17 +113,20 @@ class Ensemble:
             raise ValueError(f"{what} has shape {np.shape(value)}; expected a scalar or "
                              f"({self.n_members},), one per member")
 
-    def _train(self, arrays, epochs, optimizer, batch_size, callback, n_series, corrupt=None):
+    def _train(self, arrays, epochs, optimizer, batch_size, callback, n_series, corrupt=None,
+               shuffle=True):
         """The epoch loop shared by the models.
 
         arrays: the training arrays (input, target), each (N, D) or (S, N, D); corrupt(), if
-        given, returns the arrays of each epoch instead (fresh noise). self._step(*batch) ->
+        given, returns the arrays of each epoch instead (fresh noise). shuffle: minibatches in
+        each member's own random order every epoch, else in the data's (see Batches).
+        self._step(*batch) ->
         n_series values (S,) of the batch. Returns (n_series, S, epochs) of epoch means over the
         samples (each batch weighted by its size).
         """
         self._check_members("learning_rate", optimizer.learning_rate)
         n = arrays[0].shape[-2]
-        batches = Batches(n, batch_size, self._shuffle_rngs)
+        batches = Batches(n, batch_size, self._shuffle_rngs, shuffle)
         history = np.empty((n_series, self.n_members, epochs))
         flat, flat_grads = {"params": self._flat}, {"params": self._flat_grads}
         for epoch in range(epochs):

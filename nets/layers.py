@@ -85,7 +85,12 @@ class Dense:
         """grad_out (S, B, n_out) = dL/da -> dL/dx (S, B, n_in), or None if not needed."""
         x1, z, a, buf = self._cache
         dz = self.activation.chain(grad_out, z, a, out=buf["dz"])  # (S, B, n_out)
-        np.matmul(x1.mT, dz, out=self._grad_block)  # (S, n_in + 1, n_out): [dW; db]
+        if x1.shape[-2] == 1:  # one sample: [dW; db] is an outer product per member
+            # matmul makes it one BLAS call per member with an inner dimension of 1, 2-4x
+            # slower than einsum's loop over the whole pack (benchmarks/study_regime.py)
+            np.einsum("...bi,...bj->...ij", x1, dz, out=self._grad_block)
+        else:
+            np.matmul(x1.mT, dz, out=self._grad_block)  # (S, n_in + 1, n_out): [dW; db]
         if not need_grad_in:
             return None
         return np.matmul(dz, self._W_T, out=buf["dx"])  # (S, B, n_in)

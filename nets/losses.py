@@ -25,6 +25,23 @@ def mse(y, target, out=None):
     return value, diff
 
 
+def sse(y, target, out=None):
+    """Half the squared error summed over a sample's D pixels, mean over B.
+
+    E = 1/2 sum_d (y_d - t_d)^2 per sample, the textbook's per-pattern error: its gradient is
+    y - t itself (the delta rule), so with B = 1 a step is the course's per-character update at
+    the course's learning rate. Over a batch, the mean of the samples' E (the gradient is
+    (y - t) / B), so the value is always per character.
+    y (S, B, D); target (B, D) or (S, B, D). Returns value (S,) and dL/dy (S, B, D).
+    """
+    S, B = y.shape[0], y.shape[-2]
+    diff = np.subtract(y, target, out=out)  # (S, B, D)
+    flat = diff.reshape(S, -1)
+    value = np.vecdot(flat, flat) * (0.5 / B)
+    diff *= 1.0 / B
+    return value, diff
+
+
 def bce_logits(logits, target, out=None):
     """Binary cross-entropy of sigmoid(logits) against target in [0, 1], from the logits.
 

@@ -57,11 +57,13 @@ class VAE(Ensemble):
     def latent_size(self):
         return self.mu_head.n_out
 
-    def fit(self, x, *, epochs, optimizer, batch_size=128, callback=None):
+    def fit(self, x, *, epochs, optimizer, batch_size=128, shuffle=True, callback=None):
         """Train every member on x (N, D) in [0, 1]; returns {"loss", "recon", "kl"}, each
-        (S, epochs), epoch means over the training samples. batch_size None: full batch."""
+        (S, epochs), epoch means over the training samples. batch_size None: full batch.
+        shuffle: minibatches in each member's own random order every epoch, else in the data's."""
         x = self._cast(x)
-        history = self._train((self._scaled(x), x), epochs, optimizer, batch_size, callback, 3)
+        history = self._train((self._scaled(x), x), epochs, optimizer, batch_size, callback, 3,
+                              shuffle=shuffle)
         return dict(zip(("loss", "recon", "kl"), history))
 
     def _step(self, x, target):

@@ -1,9 +1,10 @@
 """What a run measured: the models metrics.json is the serialisation of.
 
-An autoencoder's metrics count wrong pixels (and, when it was trained on noise, how well it
-denoises beside the reference decoders; on clean inputs, how many epochs it took to get every
-character right); a VAE's give the terms of its ELBO. Losses that went NaN or inf are held as
-None, as metrics.json stores them: strict JSON readers (browsers) reject NaN.
+An autoencoder's metrics count wrong pixels, give a small set of common error measures (and, when
+it was trained on noise, how well it denoises beside the reference decoders; on clean inputs, how
+many epochs it took to get every character right); a VAE's give the terms of its ELBO. Losses
+that went NaN or inf are held as None, as metrics.json stores them: strict JSON readers
+(browsers) reject NaN.
 """
 
 from __future__ import annotations
@@ -74,12 +75,35 @@ def _absent(value) -> bool:
     return value is None
 
 
+class ErrorMeasures(_Frozen):
+    """A run's outputs against the characters in one pixel range, every way an "error" is
+    commonly reported (README, "What we measure"). Denoising runs are measured on their noisy
+    evaluation draws against the clean characters, per character the mean over its draws."""
+
+    wrong_pixels: float = Field(
+        description="pixels on the wrong side of the range's middle, per character (mean)")
+    worst_character: float = Field(description="wrong pixels of the worst character")
+    mse: Loss = Field(description="squared error, mean over pixels and characters")
+    mae: Loss = Field(description="absolute error, mean over pixels and characters")
+    sse: Loss = Field(
+        description="squared error summed over a character's pixels, mean over characters "
+        "(twice the loss 'sse', which halves it)")
+
+
+class Errors(_Frozen):
+    zero_one: ErrorMeasures = Field(description="pixels in {0, 1}")
+    plus_minus_one: ErrorMeasures | None = Field(
+        None, exclude_if=_absent, description="pixels in {-1, 1}: runs trained on them only")
+
+
 class AutoencoderMetrics(_Frozen):
     status: Literal["ok", "diverged"]
     final_loss: Loss
     mse: Loss
     wrong_pixels: PixelSummary
     timing: Timing
+    errors: Errors | None = Field(
+        None, exclude_if=_absent, description="None: stored before tp5 measured them")
     # a run measures one of the two, and metrics.json holds only that one
     denoise: Denoise | None = Field(None, exclude_if=_absent)
     convergence: Convergence | None = Field(None, exclude_if=_absent)

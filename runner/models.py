@@ -22,7 +22,8 @@ def _options(spec: RunSpec) -> dict:
     if spec.kind == "vae":
         return {**options, "beta": spec.beta}
     return {**options, "latent_activation": spec.latent_activation,
-            "output_activation": spec.output_activation, "loss": spec.loss}
+            "output_activation": spec.output_activation, "loss": spec.loss,
+            "pixels": spec.pixels}
 
 
 def build(spec: RunSpec, seeds=None, params: dict | None = None) -> Autoencoder | VAE:

@@ -113,7 +113,8 @@ def _model_spec(exp: Experiment, architecture: list[int]) -> dict:
     if model.kind == "vae":
         return {**shared, "beta": model.beta}
     return {**shared, "latent_activation": model.latent_activation or model.activation,
-            "output_activation": model.output_activation, "loss": model.loss}
+            "output_activation": model.output_activation, "loss": model.loss,
+            "pixels": list(model.pixels)}
 
 
 def _optimizer_specs(exp: Experiment) -> list[dict]:
@@ -151,6 +152,7 @@ def expand(exp: Experiment, cores: int | None = None) -> list[RunSpec]:
         "dataset_limit": exp.dataset.limit,
         "epochs": training.epochs,
         "batch_size": training.batch_size,
+        "shuffle": training.shuffle,
         "dtype": training.dtype or default_dtype(exp.dataset.name),
         "snapshots": list(exp.snapshots),
     }

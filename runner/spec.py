@@ -52,6 +52,9 @@ class _Run(_Frozen):
     dataset_limit: int | None = Field(description="training samples kept, None: all")
     epochs: int
     batch_size: int | Literal["full"]
+    shuffle: bool = Field(
+        True, description="minibatches in a fresh random order every epoch, else the data's "
+        "(True in run.json files written before tp5 recorded it: that was the only order)")
     dtype: str = Field(description="float32 or float64")
     snapshots: tuple[int, ...] = Field(description="epochs at which latent codes are kept")
     architecture: tuple[int, ...] = Field(description="layer widths, input to output")
@@ -74,7 +77,9 @@ class AutoencoderRun(_Run):
     kind: Literal["autoencoder"]
     latent_activation: str
     output_activation: str
-    loss: str = Field(description="mse or bce")
+    loss: str = Field(description="mse, sse or bce")
+    pixels: tuple[int, int] = Field(
+        (0, 1), description="the values pixels 0 and 1 took in training, (0, 1) or (-1, 1)")
 
 
 class VAERun(_Run):

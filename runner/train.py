@@ -18,8 +18,8 @@ import numpy as np
 from nets import noise as noise_models
 from nets import optimizers, seeds
 from runner import baselines, datasets, models
-from runner.metrics import (AutoencoderMetrics, Convergence, Denoise, DrawSummary, Elbo, Metrics,
-                            PixelSummary, Timing, VAEMetrics)
+from runner.metrics import (AutoencoderMetrics, Convergence, Denoise, DrawSummary, Elbo,
+                            ErrorMeasures, Errors, Metrics, PixelSummary, Timing, VAEMetrics)
 from runner.plan import Pack
 from runner.spec import RunSpec
 
@@ -202,13 +202,40 @@ def _convergence(trace: np.ndarray, first_zero: np.ndarray,
                        per_char_epochs_to_zero=[int(e) if e else None for e in first_zero])
 
 
-def _denoise_metrics(model, pack: Pack, x: np.ndarray) -> list[Denoise]:
-    """Wrong pixels against the clean glyph on fresh noisy draws, for the model and baselines."""
+def error_measures(output: np.ndarray, target: np.ndarray, n_chars: int,
+                   span: float = 1.0) -> ErrorMeasures:
+    """The error measures of outputs (M, D) against their characters (M, D), both in [0, 1], the
+    rows grouped by character (M = n_chars x draws, glyph-major). ``span`` 2 measures them in
+    {-1, 1}: every difference doubles, while wrong pixels (the middle moves with the range)
+    stay."""
+    per_char = wrong_pixels(output, target).reshape(n_chars, -1).mean(axis=1)
+    diff = (output - target) * span
+    square = np.square(diff)
+    return ErrorMeasures(wrong_pixels=float(per_char.mean()), worst_character=float(per_char.max()),
+                         mse=float(square.mean()), mae=float(np.abs(diff).mean()),
+                         sse=float(square.sum(axis=-1).mean()))
+
+
+def _errors(output: np.ndarray, target: np.ndarray, n_chars: int, pixels: tuple) -> Errors:
+    """The measures in {0, 1}, and in {-1, 1} as well when the run trained on those pixels."""
+    in_pm1 = error_measures(output, target, n_chars, span=2.0) if pixels[0] < 0 else None
+    return Errors(zero_one=error_measures(output, target, n_chars), plus_minus_one=in_pm1)
+
+
+def _noisy_draws(model, pack: Pack, x: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The denoising evaluation: clean characters repeated (M, D) (M = N x eval_draws,
+    glyph-major), fresh noisy copies of them (S, M, D) and the model's outputs (S, M, D)."""
     noise = pack.spec.noise
-    draws = np.repeat(x, noise.eval_draws, axis=0)  # (N * draws, D), glyph-major
+    draws = np.repeat(x, noise.eval_draws, axis=0)
     rngs = seeds.generators(pack.seeds, "eval", pack.noise_levels)
-    noisy = noise_models.make(noise.kind, pack.noise_levels).apply(draws, rngs)  # (S, M, D)
-    denoised = model.reconstruct(noisy)  # (S, M, D)
+    noisy = noise_models.make(noise.kind, pack.noise_levels).apply(draws, rngs)
+    return draws, noisy, model.reconstruct(noisy)
+
+
+def _denoise_metrics(pack: Pack, x: np.ndarray, draws: np.ndarray, noisy: np.ndarray,
+                     denoised: np.ndarray) -> list[Denoise]:
+    """Wrong pixels against the clean glyph on the noisy draws, for the model and baselines."""
+    noise = pack.spec.noise
     results = []
     for k, run in enumerate(pack.runs):
         decoded = {"model": denoised[k],
@@ -266,7 +293,8 @@ def _train_autoencoder(pack: Pack, data: datasets.Data, progress=None) -> list[R
 
     start = time.perf_counter()
     history = model.fit(x, epochs=spec.epochs, optimizer=_optimizer(pack),
-                        batch_size=_batch_size(spec), noise=noise, callback=callback)
+                        batch_size=_batch_size(spec), shuffle=spec.shuffle, noise=noise,
+                        callback=callback)
     output = model.reconstruct(x)  # (S, N, D)
     if not noise:
         wrong_max.finish(output)
@@ -274,20 +302,25 @@ def _train_autoencoder(pack: Pack, data: datasets.Data, progress=None) -> list[R
 
     per_char = wrong_pixels(output, x)  # (S, N)
     mse = ((output - x) ** 2).mean(axis=(1, 2))
-    denoise = _denoise_metrics(model, pack, x) if noise else None
+    measured = (output, x)  # what the error measures compare: outputs and their characters
+    if noise:
+        draws, noisy, denoised = _noisy_draws(model, pack, x)
+        denoise = _denoise_metrics(pack, x, draws, noisy, denoised)
+        measured = (denoised, draws)
     latent = {"train": model.encode(x), **recorder.codes}
     params = _saved_params(model, recorder)
     results = []
     for k, run in enumerate(pack.runs):
         final_loss = float(history["loss"][k, -1])
-        measured = ({"denoise": denoise[k]} if noise else
-                    {"convergence": _convergence(recorder.traces["wrong_max"][k],
-                                                 wrong_max.first_zero[k],
-                                                 seconds / len(pack.runs) / spec.epochs)})
+        either = ({"denoise": denoise[k]} if noise else
+                  {"convergence": _convergence(recorder.traces["wrong_max"][k],
+                                               wrong_max.first_zero[k],
+                                               seconds / len(pack.runs) / spec.epochs)})
         metrics = AutoencoderMetrics(
             status=_status(final_loss), final_loss=final_loss, mse=float(mse[k]),
             wrong_pixels=PixelSummary(**_pixel_fields(per_char[k])),
-            timing=_timing(seconds, pack), **measured)
+            errors=_errors(measured[0][k], measured[1], len(x), spec.pixels),
+            timing=_timing(seconds, pack), **either)
         arrays = {
             "history": {"loss": history["loss"][k], **_member(recorder.traces, k)},
             "model": _member(params, k),
@@ -314,7 +347,8 @@ def _train_vae(pack: Pack, data: datasets.Data, progress=None) -> list[RunResult
 
     start = time.perf_counter()
     history = model.fit(x, epochs=spec.epochs, optimizer=_optimizer(pack),
-                        batch_size=_batch_size(spec) or len(x), callback=recorder)
+                        batch_size=_batch_size(spec) or len(x), shuffle=spec.shuffle,
+                        callback=recorder)
     seconds = time.perf_counter() - start
 
     train_eval = model.evaluate(x)

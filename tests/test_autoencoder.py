@@ -29,7 +29,8 @@ def wrong_pixels(model, x):
     dict(loss="mse", activation="sigmoid"),
     dict(loss="bce", activation="tanh", latent_activation="identity"),
     dict(loss="mse", activation="tanh", output_activation="identity", init="lecun"),
-], ids=["mse sigmoid", "bce tanh", "mse linear output"])
+    dict(loss="sse", activation="tanh", output_activation="tanh", pixels=(-1, 1)),
+], ids=["mse sigmoid", "bce tanh", "mse linear output", "sse tanh on -1, 1"])
 def test_gradients_match_finite_differences(kwargs):
     model = Autoencoder([7, 5, 2, 4, 7], seeds=[1, 2], **kwargs)
     x = (np.random.default_rng(0).random((6, 7)) < 0.5).astype(float)
@@ -156,7 +157,8 @@ def test_course_bar_every_character_within_one_pixel_through_a_2d_latent():
     assert np.sum(worst == 0) >= 8, worst  # and, in practice, for nearly every seed
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"activation": "tanh", "loss": "bce"}])
+@pytest.mark.parametrize("kwargs", [{}, {"activation": "tanh", "loss": "bce"},
+                                    {"output_activation": "tanh", "pixels": (-1, 1)}])
 def test_training_outputs_are_the_previous_epochs_reconstruction(kwargs):
     x = (np.random.default_rng(3).random((6, 8)) < 0.5).astype(float)
     seen = []

@@ -5,7 +5,7 @@ import gradcheck
 import numpy as np
 import pytest
 
-from nets.losses import bce_logits, kl_diag, mse
+from nets.losses import bce_logits, kl_diag, mse, sse
 
 S, B, D = 3, 4, 5
 
@@ -21,6 +21,17 @@ def test_mse():
     value, grad = mse(y, target)
     np.testing.assert_allclose(value, ((y - target) ** 2).mean(axis=(1, 2)), rtol=1e-14)
     np.testing.assert_allclose(grad, per_member_grad(lambda: mse(y, target)[0], y), rtol=1e-6)
+
+
+def test_sse_is_half_the_summed_square_per_sample():
+    rng = np.random.default_rng(5)
+    y, target = rng.random((S, B, D)), rng.random((B, D))
+    value, grad = sse(y, target)
+    np.testing.assert_allclose(value, 0.5 * ((y - target) ** 2).sum(axis=2).mean(axis=1),
+                               rtol=1e-14)
+    np.testing.assert_allclose(grad, per_member_grad(lambda: sse(y, target)[0], y), rtol=1e-6)
+    one = sse(y[:, :1], target[:1])[1]
+    np.testing.assert_array_equal(one, y[:, :1] - target[:1])  # one sample: the delta rule's y - t
 
 
 @pytest.mark.parametrize("d", [D, 150], ids=["D=5", "D=150 (several log runs)"])
@@ -74,7 +85,7 @@ def test_kl_diag():
     assert np.all(kl_diag(np.zeros((1, 3, 2)), np.zeros((1, 3, 2)))[0] == 0)
 
 
-@pytest.mark.parametrize("loss", [mse, bce_logits])
+@pytest.mark.parametrize("loss", [mse, sse, bce_logits])
 def test_a_diverged_member_leaves_the_others_alone(loss):
     rng = np.random.default_rng(4)
     y, target = rng.random((S, B, D)), rng.random((B, D))

@@ -83,10 +83,10 @@ def test_metrics_json_holds_what_the_run_measured(results):
 def test_the_schema_names_every_field_of_each_kind():
     schema = spec.schema()
     shared = {"tp5_version", "experiment", "dataset", "dataset_path", "dataset_limit", "epochs",
-              "batch_size", "dtype", "snapshots", "kind", "architecture", "activation",
+              "batch_size", "shuffle", "dtype", "snapshots", "kind", "architecture", "activation",
               "optimizer", "init", "normalize", "noise", "seed", "blas_threads", "fingerprint",
               "id"}
-    kinds = {"AutoencoderRun": {"latent_activation", "output_activation", "loss"},
+    kinds = {"AutoencoderRun": {"latent_activation", "output_activation", "loss", "pixels"},
              "VAERun": {"beta"}}
     for name, own in kinds.items():
         assert set(schema["$defs"][name]["properties"]) == shared | own

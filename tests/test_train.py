@@ -70,3 +70,37 @@ def test_packing_does_not_change_any_number(runs):
             other.metrics.model_copy(update={"timing": None})
         for name, value in result.arrays["model"].items():
             np.testing.assert_array_equal(value, other.arrays["model"][name])
+
+
+def test_error_measures_on_a_known_output():
+    target = np.array([[0.0, 1, 1, 0], [1, 1, 0, 0]])
+    output = np.array([[0.25, 0.75, 0.25, 0.0], [1.0, 0.5, 0.0, 1.0]])  # 1 and 2 pixels wrong
+    m = train.error_measures(output, target, n_chars=2)
+    assert (m.wrong_pixels, m.worst_character) == (1.5, 2.0)
+    assert (m.mse, m.mae, m.sse) == (1.9375 / 8, 2.75 / 8, (0.6875 + 1.25) / 2)
+    signed = train.error_measures(output, target, n_chars=2, span=2.0)  # the same in {-1, 1}
+    assert (signed.wrong_pixels, signed.worst_character) == (1.5, 2.0)
+    assert (signed.mse, signed.mae, signed.sse) == (4 * m.mse, 2 * m.mae, 4 * m.sse)
+    draws = train.error_measures(output, target, n_chars=1)  # two draws of one character
+    assert draws.worst_character == 1.5
+
+
+@pytest.mark.parametrize("pixels, activation", [([0, 1], "sigmoid"), ([-1, 1], "tanh")])
+def test_a_run_stores_its_measures_in_the_pixels_it_trained_on(tmp_path, pixels, activation):
+    path = tmp_path / "online.yaml"
+    path.write_text(f"""\
+name: online
+dataset: {{name: font}}
+model: {{kind: autoencoder, architectures: [[35, 8, 2, 8, 35]], activation: {activation},
+        output_activation: {activation}, pixels: {pixels}, loss: sse}}
+training: {{epochs: 2, batch_size: 1, optimizers: [{{name: sgd, learning_rate: 0.01}}]}}
+""")
+    [pack] = plan.pack("online", plan.expand(load_experiment(path)))
+    [result] = train.run_pack(pack)
+    errors = result.metrics.errors
+    assert errors.zero_one.mse == pytest.approx(result.metrics.mse, rel=1e-12)
+    assert errors.zero_one.wrong_pixels == result.metrics.wrong_pixels.mean
+    if pixels[0] < 0:
+        assert errors.plus_minus_one.mse == pytest.approx(4 * errors.zero_one.mse, rel=1e-12)
+    else:
+        assert errors.plus_minus_one is None

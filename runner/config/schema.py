@@ -144,10 +144,17 @@ class AutoencoderModel(_Network):
         "sigmoid", description="activation of the hidden layers")  # the study's choice
     latent_activation: Activation | None = Field(
         None, description="activation of the latent layer")  # None: same as activation
-    output_activation: Literal["sigmoid", "identity"] = Field(
+    output_activation: Literal["sigmoid", "identity", "tanh"] = Field(
         "sigmoid", description="activation of the output layer")  # sigmoid: pixels in [0, 1]
-    loss: Literal["mse", "bce"] = Field(
-        "mse", description="reconstruction loss")  # bce: cross-entropy, pixels as coin flips
+    loss: Literal["mse", "bce", "sse"] = Field(
+        "mse", description="reconstruction loss: mse, the squared error averaged over pixels and "
+        "samples; sse, half the squared error summed over a sample's pixels, 1/2 sum (y - t)^2, "
+        "averaged over the batch (with batch_size 1, the textbook's per-character update); bce, "
+        "cross-entropy")  # bce: pixels as coin flips
+    pixels: tuple[Literal[0, -1], Literal[1]] = Field(
+        (0, 1), description="the values the data's pixels 0 and 1 take in training, as inputs "
+        "and targets: [0, 1], or [-1, 1] (for a tanh output); outputs are mapped back to [0, 1] "
+        "for every measure and picture")
 
     def _bce_needs_sigmoid(self) -> list[Problem]:
         """Binary cross-entropy is computed from the logits of a sigmoid output."""
@@ -156,7 +163,14 @@ class AutoencoderModel(_Network):
                      f"got '{self.output_activation}'", self.loss)]
         return []
 
-    checks = _Network.checks + (_bce_needs_sigmoid,)
+    def _pixels_in_reach(self) -> list[Problem]:
+        """A sigmoid output never reaches a target of -1."""
+        if self.pixels[0] < 0 and self.output_activation == "sigmoid":
+            return [(("pixels",), "pixels [-1, 1] need output_activation tanh or identity "
+                     "(a sigmoid stays in (0, 1))", list(self.pixels))]
+        return []
+
+    checks = _Network.checks + (_bce_needs_sigmoid, _pixels_in_reach)
 
 
 class VAEModel(_Network):
@@ -199,6 +213,10 @@ class Training(Strict):
     batch_size: BatchSize = Field(
         "full", description="samples per step, or 'full' for the whole training "
         "set")  # full: deterministic steps, and the font is only 32 samples
+    shuffle: bool = Field(
+        True, description="minibatches in a fresh random order every epoch, each run drawing "
+        "from its own seed (true), or in the data's order (false); a full batch has no "
+        "order")  # true: the usual online/minibatch training
     optimizers: list[Optimizer] = Field(
         default_factory=lambda: [Adam(name="adam")], min_length=1,
         description="optimizers to compare")  # each one is a sweep point

@@ -1,0 +1,126 @@
+"""Training one character at a time (batch_size 1), as the course's implementations do, in
+microseconds per seed-epoch: a pack of 100 seeds at batch 1 against the same pack at full batch
+(the baseline, measured in the same run), in float32 and float64, and against one seed at a
+time; then the outer product [dW; db] of a batch of one, by matmul and by einsum; then, with
+--sweep, the study-regime files end to end.
+
+    python benchmarks/study_regime.py [--rounds 5] [--sweep]
+
+The network is the study's learning-rate one: 35-20-2-20-35, tanh units on pixels in {-1, 1},
+half the summed squared error, SGD with momentum 0.9. An epoch at batch 1 is 32 steps, each
+serving the whole pack with one call per operation, so its cost is the per-call overhead of 32
+steps plus 32 passes of the optimiser over every parameter. Contenders take turns, a chunk of
+epochs each per round; figures are medians. --sweep trains study-regime-architectures*.yaml
+and study-regime-learning-rate.yaml with ``tp5-run -j 2`` into a temporary results folder
+(nothing of the project's is touched) and prints the wall time against the 5-minute target and
+against the time the per-epoch figure predicts.
+"""
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from pathlib import Path
+
+import common
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+import nets
+from runner import datasets
+
+LAYERS = [35, 20, 2, 20, 35]
+SEEDS = 100
+EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
+SWEEP = ["study-regime-architectures.yaml", "study-regime-architectures-tanh.yaml",
+         "study-regime-learning-rate.yaml"]
+TARGET_SECONDS = 300
+
+
+def trainer(x, seeds, dtype, batch_size, epochs):
+    """train(): ``epochs`` more epochs of one ensemble; returns the seed-epochs done."""
+    model = nets.Autoencoder(LAYERS, seeds, activation="tanh", output_activation="tanh",
+                             pixels=(-1, 1), loss="sse", dtype=dtype)
+    optimizer = nets.SGD(np.full(len(seeds), 0.0005), momentum=0.9)
+
+    def train():
+        with threadpool_limits(1):
+            model.fit(x, epochs=epochs, optimizer=optimizer, batch_size=batch_size)
+        return len(seeds) * epochs
+    return train
+
+
+def per_seed_epoch(contenders: dict, rounds: int) -> dict[str, float]:
+    """Median microseconds per seed-epoch of each contender, taking turns."""
+    times = {label: [] for label in contenders}
+    for _ in range(rounds):
+        for label, train in contenders.items():
+            start = time.perf_counter()
+            done = train()
+            times[label].append((time.perf_counter() - start) / done)
+    return {label: common.median(t) * 1e6 for label, t in times.items()}
+
+
+def packs(rounds: int) -> float:
+    """Prints the first table; returns the float32 batch-1 pack's us per seed-epoch."""
+    x = datasets.load("font").x_train
+    seeds = list(range(SEEDS))
+    base = "full batch, pack of 100, float32"
+    contenders = {
+        base: trainer(x, seeds, "float32", None, 100),
+        "batch 1, pack of 100, float32": trainer(x, seeds, "float32", 1, 5),
+        "batch 1, pack of 100, float64": trainer(x, seeds, "float64", 1, 5),
+        "batch 1, one seed alone, float32": trainer(x, [0], "float32", 1, 20),
+    }
+    us = per_seed_epoch(contenders, rounds)
+    rows = [[label, v, v / us[base]] for label, v in us.items()]
+    print(common.table(rows, ["35-20-2-20-35, SGD momentum", "us/seed-epoch", "x full batch"]))
+    return us["batch 1, pack of 100, float32"]
+
+
+def outer_products() -> None:
+    """[dW; db] of one sample per member, (S, n_in + 1, 1) x (S, 1, n_out), two ways."""
+    rows = []
+    for dtype in (np.float32, np.float64):
+        for n_in, n_out in zip(LAYERS[:-1], LAYERS[1:]):
+            rng = np.random.default_rng(0)
+            x1 = rng.random((SEEDS, 1, n_in + 1)).astype(dtype)
+            dz = rng.random((SEEDS, 1, n_out)).astype(dtype)
+            out = np.empty((SEEDS, n_in + 1, n_out), dtype)
+            ways = {"matmul": lambda: np.matmul(x1.mT, dz, out=out),
+                    "einsum": lambda: np.einsum("...bi,...bj->...ij", x1, dz, out=out)}
+            us = {k: min(timeit.repeat(f, number=200, repeat=5)) / 200 * 1e6
+                  for k, f in ways.items()}
+            rows.append([f"{np.dtype(dtype).name} {n_in}x{n_out}", us["matmul"], us["einsum"],
+                         us["matmul"] / us["einsum"]])
+    print(common.table(rows, ["layer, pack of 100", "matmul us", "einsum us", "matmul/einsum"]))
+
+
+def sweep(us_per_seed_epoch: float) -> None:
+    """The study-regime files through tp5-run -j 2, wall time against the target."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, "-m", "runner.cli", *[str(EXPERIMENTS / f) for f in SWEEP],
+                   "--results", folder, "--no-site", "-q", "-j", "2"]
+        start = time.perf_counter()
+        subprocess.run(command, check=True)
+        seconds = time.perf_counter() - start
+    # the learning-rate file dominates: 400 runs x 10,000 epochs, on 2 workers
+    predicted = 400 * 10_000 * us_per_seed_epoch / 1e6 / 2
+    print(f"{' + '.join(SWEEP)}, tp5-run -j 2: {seconds:.0f} s (target {TARGET_SECONDS} s; "
+          f"the learning-rate file alone predicted from the pack's figure on 2 free cores: "
+          f"{predicted:.0f} s)")
+
+
+def measure(args):
+    us = packs(args.rounds)
+    print()
+    outer_products()
+    if args.sweep:
+        print()
+        sweep(us)
+
+
+if __name__ == "__main__":
+    common.main(__doc__.splitlines()[0], measure, lambda p: (
+        p.add_argument("--rounds", type=int, default=5, help="turns each contender takes"),
+        p.add_argument("--sweep", action="store_true", help="also time the study-regime files")))
