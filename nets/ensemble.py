@@ -114,7 +114,7 @@ class Ensemble:
                              f"({self.n_members},), one per member")
 
     def _train(self, arrays, epochs, optimizer, batch_size, callback, n_series, corrupt=None,
-               shuffle=True):
+               shuffle=True, step=None):
         """The epoch loop shared by the models.
 
         arrays: the training arrays (input, target), each (N, D) or (S, N, D); corrupt(), if
@@ -122,28 +122,37 @@ class Ensemble:
         each member's own random order every epoch, else in the data's (see Batches).
         self._step(*batch) ->
         n_series values (S,) of the batch. Returns (n_series, S, epochs) of epoch means over the
-        samples (each batch weighted by its size).
+        samples (each batch weighted by its size). step(*batch), if given, replaces self._step
+        and the optimiser's update (nets.fused), with the same values.
         """
         self._check_members("learning_rate", optimizer.learning_rate)
         n = arrays[0].shape[-2]
         batches = Batches(n, batch_size, self._shuffle_rngs, shuffle)
         history = np.empty((n_series, self.n_members, epochs))
-        flat, flat_grads = {"params": self._flat}, {"params": self._flat_grads}
+        step = self._numpy_step(optimizer) if step is None else step
         for epoch in range(epochs):
             # a member whose numbers overflow diverges alone and silently
             with np.errstate(all="ignore"):
                 epoch_arrays = arrays if corrupt is None else corrupt()
                 if batches.size is None:  # one batch: its values are the epoch's
-                    history[:, :, epoch] = self._step(*epoch_arrays)
-                    optimizer.step(flat, flat_grads)
+                    history[:, :, epoch] = step(*epoch_arrays)
                 else:
                     totals = history[:, :, epoch]
                     totals[...] = 0
                     for batch in batches(*epoch_arrays):
-                        values = self._step(*batch)
-                        optimizer.step(flat, flat_grads)
+                        values = step(*batch)
                         for total, value in zip(totals, values):
                             total += value * (batch[0].shape[-2] / n)
             if callback is not None:
                 callback(epoch + 1, self)
         return history
+
+    def _numpy_step(self, optimizer):
+        """step(*batch): self._step, then the optimiser's update of the flat buffers."""
+        flat, flat_grads = {"params": self._flat}, {"params": self._flat_grads}
+
+        def step(*batch):
+            values = self._step(*batch)
+            optimizer.step(flat, flat_grads)
+            return values
+        return step

@@ -74,14 +74,20 @@ class Adam(_Optimizer):
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.t = 0
 
-    def step(self, params, grads):
+    def advance(self):
+        """Count one step; return its folded constants (lr's factor, eps), which a compiled
+        step (nets.fused) needs as well."""
         b1, b2 = self.beta1, self.beta2
         self.t += 1
         # mhat = (1 - b1) M / c1 and sqrt(vhat) = k sqrt(V), so the step is
         # lr (1 - b1) / (c1 k) * M / (sqrt(V) + eps / k)
         c1 = 1.0 - b1 ** self.t
         k = math.sqrt((1.0 - b2) / (1.0 - b2 ** self.t))
-        eps = float(self.eps / k)
+        return (1.0 - b1) / (c1 * k), float(self.eps / k)
+
+    def step(self, params, grads):
+        b1, b2 = self.beta1, self.beta2
+        scale, eps = self.advance()
         for name, p in params.items():
             g = grads[name]
             st = self._state(name, p, ("M", "V", "tmp"))
@@ -94,7 +100,7 @@ class Adam(_Optimizer):
             np.sqrt(V, out=tmp)
             tmp += eps
             np.divide(M, tmp, out=tmp)
-            tmp *= self._rate(p, (1.0 - b1) / (c1 * k))
+            tmp *= self._rate(p, scale)
             p -= tmp
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent  # the folder holding nets/ and runner/
 
 #: Source files whose change can change a stored number: globs relative to ROOT.
-NUMBERS_CODE = ("nets/*.py", "runner/train.py", "runner/models.py", "runner/baselines.py",
-                "runner/datasets/*.py")
+NUMBERS_CODE = ("nets/*.py", "nets/fused/*.py", "runner/train.py", "runner/models.py",
+                "runner/baselines.py", "runner/datasets/*.py")
 
 
 def digest(chunks: Iterable[bytes]) -> str:

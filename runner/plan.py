@@ -12,10 +12,10 @@ training loop, so they become members of one ensemble (a *pack*): here 2 packs o
 A pack is split when that is needed to give every worker something to do.
 
 A run's id is a hash of its spec, which records everything that decides its numbers: the YAML's
-values, the BLAS threads its products run on, and a fingerprint of the code and the dataset's
-bytes (runner.fingerprint). The same YAML on the same code plans the same ids, which is how a
-sweep knows what is already stored; after a change to the code a stored run is *stale*: same
-question, other code.
+values, the BLAS threads its products run on, the engine that trains it (numpy or numba) and a
+fingerprint of the code and the dataset's bytes (runner.fingerprint). The same YAML on the same
+code plans the same ids, which is how a sweep knows what is already stored; after a change to the
+code a stored run is *stale*: same question, other code.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import os
 
 import numpy as np
 
+from nets import fused
 from runner import __version__, datasets, fingerprint
 from runner.config import Experiment
 from runner.spec import RunSpec, parse
@@ -101,6 +102,28 @@ def blas_threads(architecture: list[int], cores: int) -> int:
     return max(1, min(cores, MAX_THREADS))
 
 
+def engine(exp: Experiment, architecture: list[int]) -> tuple[str, str | None]:
+    """The engine a run trains on, and why it is numpy when the YAML asked for another.
+
+    The engine is part of what decides a run's numbers (its sums run in another order), so the
+    plan decides it once, here, and the spec records it. auto keeps NumPy: the compiled step
+    is to serve only where it is at least twice as fast, and benchmarks/fused_packs.py has not
+    measured that yet (README, Speed).
+    """
+    asked = exp.training.engine
+    if asked == "numpy":
+        return "numpy", None
+    if asked == "auto":
+        return "numpy", "auto: numba's step is not yet measured 2x faster (README, Speed)"
+    if exp.model.kind != "autoencoder":
+        return "numpy", f"the compiled step trains autoencoders, not a {exp.model.kind}"
+    if max(a * b for a, b in zip(architecture, architecture[1:])) >= LARGE_LAYER:
+        return "numpy", "its layers are large: BLAS's matrix products serve them best"
+    if not fused.available():
+        return "numpy", "numba is not installed (pip install 'tp5[fast]')"
+    return "numba", None
+
+
 def default_dtype(dataset: str) -> str:
     """float64 where runs are tiny (the font), float32 where matrix products dominate (MNIST)."""
     return "float64" if dataset == "font" else "float32"
@@ -162,13 +185,14 @@ def expand(exp: Experiment, cores: int | None = None) -> list[RunSpec]:
     )
     return [_with_id({**common, **_model_spec(exp, architecture), "optimizer": optimizer,
                       "init": init, "normalize": normalize, "noise": noise, "seed": seed,
-                      "blas_threads": blas_threads(architecture, cores)})
+                      "blas_threads": blas_threads(architecture, cores),
+                      "engine": engine(exp, architecture)[0]})
             for architecture, optimizer, init, normalize, noise, seed in axes]
 
 
 #: What a spec records besides the question its run answers: two specs equal but for these are
 #: the same run computed by other code, and the older one is stale.
-RECORDED = ("id", "experiment", "tp5_version", "blas_threads", "fingerprint")
+RECORDED = ("id", "experiment", "tp5_version", "blas_threads", "fingerprint", "engine")
 
 
 def question(spec: dict) -> str:

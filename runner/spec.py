@@ -67,6 +67,9 @@ class _Run(_Frozen):
     blas_threads: int | None = Field(
         None, description="BLAS threads of its matrix products, fixed by the plan because "
         "OpenBLAS sums in another order on another count; None: planned before tp5 recorded it")
+    engine: str = Field(
+        "numpy", description="numpy or numba, the code that trained it, decided by the plan "
+        "(numpy in run.json files written before tp5 recorded it: the only engine then)")
     fingerprint: str | None = Field(
         None, description="hash of the code that computes a run and of the dataset's bytes "
         "(runner.fingerprint); None: planned before tp5 recorded it")

@@ -21,7 +21,7 @@ from runner import spec as run_spec
 from runner.config import Experiment
 from runner.files import atomic_write
 from runner.parallel import cost, execute
-from runner.plan import Pack, cpu_count, expand, pack, question
+from runner.plan import Pack, cpu_count, engine, expand, pack, question
 from runner.progress import Board, Follower, progress_bar
 from runner.spec import RunSpec
 
@@ -189,5 +189,20 @@ def describe(planned: list[Planned], n_workers: int) -> str:
     if any(p.stale for p in planned):
         lines.append("stale: stored runs that other code computed (a change under nets/, to "
                      "training or to the data); they train again unless --keep-stale")
+    lines += [engines(p.experiment) for p in planned]
     return "\n".join(lines)
+
+
+def engines(exp: Experiment) -> str:
+    """One line: the engine each architecture of ``exp`` trains on, and why numpy where the
+    YAML asked for numba or auto."""
+    chosen = {}
+    for architecture in exp.model.architectures:
+        name, why = engine(exp, architecture)
+        chosen.setdefault(f"{name} ({why})" if why else name, []).append(
+            "-".join(map(str, architecture)))
+    if len(chosen) == 1:
+        return f"engine of {exp.name}: {next(iter(chosen))}"
+    return f"engine of {exp.name}: " + "; ".join(f"{', '.join(archs)}: {choice}"
+                                                 for choice, archs in chosen.items())
 

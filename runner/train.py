@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from nets import noise as noise_models
-from nets import optimizers, seeds
+from nets import fused, optimizers, seeds
 from runner import baselines, datasets, models
 from runner.metrics import (AutoencoderMetrics, Convergence, Denoise, DrawSummary, Elbo,
                             ErrorMeasures, Errors, Metrics, PixelSummary, Timing, VAEMetrics)
@@ -77,6 +77,14 @@ def _optimizer(pack: Pack):
     spec = pack.spec.optimizer
     options = spec.model_dump(exclude={"name", "learning_rate"})
     return optimizers.make(spec.name, learning_rate=pack.learning_rates, **options)
+
+
+def _engine(spec: RunSpec) -> str:
+    """The spec's engine; numba's loop over members gets the pack's threads (the plan's BLAS
+    threads: one for small layers, whose packs share the cores between workers instead)."""
+    if spec.engine == "numba":
+        fused.set_threads(spec.blas_threads or 1)
+    return spec.engine
 
 
 def _batch_size(spec: RunSpec) -> int | None:
@@ -294,7 +302,7 @@ def _train_autoencoder(pack: Pack, data: datasets.Data, progress=None) -> list[R
     start = time.perf_counter()
     history = model.fit(x, epochs=spec.epochs, optimizer=_optimizer(pack),
                         batch_size=_batch_size(spec), shuffle=spec.shuffle, noise=noise,
-                        callback=callback)
+                        callback=callback, engine=_engine(spec))
     output = model.reconstruct(x)  # (S, N, D)
     if not noise:
         wrong_max.finish(output)
