@@ -35,7 +35,7 @@ from joblib import Parallel, cpu_count, delayed
 
 from runner import __version__, store
 from runner.files import atomic_write
-from report import explorer, figures, slides
+from report import downloads, explorer, figures, slides
 from report import summary as sm
 from report.slides.kinds import summary as summary_slide
 
@@ -43,7 +43,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 MANIFEST = "figures.json"  # per experiment folder: figure file -> input key and CSS size
 PROVENANCE_FIELDS = (("tp5", "tp5"), ("numpy", "NumPy"), ("python", "Python"),
                      ("platform", "platform"), ("machine", "machine"), ("processor", "processor"),
-                     ("cpus", "CPUs"), ("finished", "finished"))
+                     ("cpus", "CPUs"), ("finished", "finished"), ("commit", "git commit"),
+                     ("modified", "files changed since the commit"))
 # Drawing code whose change must redraw every figure (glob patterns, from the repository root).
 _CODE = ("report/figures.py", "report/slides/**/*.py", "report/summary.py", "report/explorer.py",
          "runner/models.py")
@@ -90,6 +91,7 @@ def _experiment(s: sm.Summary, rendered: bool) -> dict:
         "highlight": summary_slide.highlights(s)[0] if s.runs else None,
         "card_figure": _card_figure(page_slides),
         "finished": s.provenance.get("finished"),
+        "downloads": downloads.LINKS, "summary": s, "fingerprint": fingerprint,
     }
 
 
@@ -150,6 +152,7 @@ def output(context: dict, site_dir: Path, n_jobs: int | None = None) -> Path:
         exp["card"] = _card(exp, site_dir)
     writer = Writer(site_dir, environment())
     for exp in rendered:
+        downloads.write(exp["summary"], site_dir / exp["name"], exp["fingerprint"])
         writer.write_file(f"{exp['name']}/index.html", "experiment.html",
                           {**context, "experiment": exp, "root": "../"})
     writer.write_file("provenance.html", "provenance.html", {**context, "root": ""})
@@ -261,34 +264,55 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
         lstrip_blocks=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    env.filters.update(num=format_number, mean=format_mean, sd=format_sd, when=format_when)
+    env.filters.update(num=format_number, mean=format_mean, sd=format_sd, when=format_when,
+                       counted=sm.plural)
     return env
 
 
 def format_number(value, digits: int = 3) -> str:
-    """Numbers for tables: 3 significant digits, integers as integers, nothing for missing."""
+    """Numbers for tables: ``digits`` significant digits (below 0.0001 in scientific notation,
+    so 3.8e-05 keeps its digits), integers as integers, nothing for missing."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     if isinstance(value, str):
         return value
     if isinstance(value, int):
         return f"{value:,}"
+    if value and abs(value) < 1e-4:
+        return f"{value:.{digits - 1}e}"
+    return f"{value:,.{_decimals(value, digits)}f}"
+
+
+def _decimals(value: float, digits: int) -> int:
+    """Decimals that show ``digits`` significant digits of value (none for whole hundreds)."""
     magnitude = math.floor(math.log10(abs(value))) if value else 0
-    decimals = max(0, digits - 1 - magnitude)
-    return f"{value:,.{min(decimals, 6)}f}"
+    return max(0, digits - 1 - magnitude)
+
+
+def _spread(stat: dict) -> float | None:
+    """The number a cell shows after ±: the one its ``spread`` names (summary.stats: the 95 %
+    confidence half-width), else its ``std`` (a slide's standard error or deviation)."""
+    return stat.get(stat.get("spread", "std"))
 
 
 def format_mean(stat: dict | None) -> str:
-    return format_number(stat["mean"]) if stat and stat.get("mean") is not None else "–"
+    """The mean of a cell, to 3 significant digits or to the last digit of its spread if finer
+    (0.2044 ± 3.8e-05 shows as 0.204044), so that the ± speaks of digits that are shown."""
+    if not stat or stat.get("mean") is None:
+        return "–"
+    mean, spread = stat["mean"], _spread(stat)
+    if not spread or (mean and abs(mean) < 1e-4):
+        return format_number(mean)
+    decimals = max(_decimals(mean, 3), _decimals(spread, 2))
+    return f"{mean:,.{min(decimals, 8)}f}"
 
 
 def format_sd(stat: dict | None) -> str:
-    """The std of a mean +- std cell, to the precision of the mean, so columns line up."""
+    """The spread of a mean ± spread cell, to 2 significant digits (0 when every seed agreed)."""
     if not stat or stat.get("mean") is None:
         return ""
-    mean = format_mean(stat)
-    decimals = len(mean.split(".")[1]) if "." in mean else 0
-    return f"{stat['std']:,.{decimals}f}"
+    spread = _spread(stat)
+    return "0" if spread == 0 else format_number(spread, 2)
 
 
 def format_when(iso: str | None) -> str:

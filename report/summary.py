@@ -8,7 +8,7 @@ arrays (histories, codes, weights) are read later, by the figure jobs that need 
 
 A worked example: 3 architectures x 2 noise levels x 10 seeds = 60 runs give 6 configurations;
 the table of the headline metric has a row per architecture and a column per noise level, each
-cell the mean +- std over the 10 seeds.
+cell the mean +- 95 % confidence half-width over the 10 seeds.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import scipy.stats
 import yaml
 
 from runner import floors, store
@@ -116,22 +117,98 @@ ELBO_TRAIN = Metric("neg_elbo_train", "negative ELBO, training set (nats per ima
 ELBO_TEST = Metric("neg_elbo_test", "negative ELBO, test set (nats per image)",
                    ("test", "neg_elbo"), "−ELBO, test set")
 SECONDS = Metric("seconds", "training seconds", ("timing", "seconds"))
+FINAL_LOSS = Metric("final_loss", "training loss at the last epoch", ("final_loss",))
+MAE = Metric("mae", "mean absolute error", ("errors", "zero_one", "mae"), "MAE")
+SSE = Metric("sse", "squared error summed over a character's pixels",
+             ("errors", "zero_one", "sse"), "squared error per character")
+#: Every number a run's metrics hold for the downloads (each kind of run has some of them).
+METRICS = (WRONG_MEAN, WRONG_MAX, MSE, MAE, SSE, DENOISED_MEAN, DENOISED_MAX, ELBO_TRAIN,
+           ELBO_TEST, FINAL_LOSS, SECONDS)
 
 
 # ------------------------------------------------------------------------------ statistics
 
 
 def stats(values) -> dict:
-    """Mean +- sample std of the finite values; ``n`` counts them, ``dropped`` the others."""
+    """Mean, sample std and 95 % confidence half-width of the finite values, with ``spread``
+    naming the one a table shows after ±; ``n`` counts the values, ``dropped`` the others.
+
+    The half-width is Student's t over the n - 1 degrees of freedom of n seeds: with 10 seeds
+    the mean is known to about ±0.7 std, and a single seed gives no interval (None).
+    """
     values = np.asarray(values, dtype=float)
     finite = values[np.isfinite(values)]
     n = int(finite.size)
+    std = float(finite.std(ddof=1)) if n > 1 else (0.0 if n else None)
     return {
-        "mean": float(finite.mean()) if n else None,
-        "std": float(finite.std(ddof=1)) if n > 1 else (0.0 if n else None),
+        "mean": float(finite.mean()) if n else None, "std": std,
+        "ci": float(t_quantile(n - 1) * std / np.sqrt(n)) if n > 1 else None, "spread": "ci",
         "median": float(np.median(finite)) if n else None,
         "n": n, "dropped": int(values.size - n),
     }
+
+
+def t_quantile(df: float) -> float:
+    """The two-sided 95 % quantile of Student's t (1.96 as df grows; 12.7 at df = 1)."""
+    return float(scipy.stats.t.ppf(0.975, df))
+
+
+def welch(a, b) -> dict | None:
+    """Welch's 95 % interval for mean(b) - mean(a) over the finite values of each.
+
+    ``clear`` says whether the interval leaves out 0, the Welch t-test at 5 %. None when a
+    side has fewer than 2 values: one seed says nothing of its own spread.
+    """
+    a, b = (np.asarray(v, dtype=float) for v in (a, b))
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    if a.size < 2 or b.size < 2:
+        return None
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    difference = float(b.mean() - a.mean())
+    if va + vb == 0:  # every seed alike on both sides: any difference is exact
+        return {"difference": difference, "ci": 0.0, "clear": difference != 0}
+    df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
+    half = t_quantile(df) * float(np.sqrt(va + vb))
+    return {"difference": difference, "ci": half, "clear": abs(difference) > half}
+
+
+def ranking(items: list[tuple]) -> list[dict]:
+    """(item, values over seeds) pairs ranked by their mean, lowest first, those without a
+    finite value last: [{"item", "stat", "gap"}], ``gap`` being ``welch`` to the next one."""
+    ranked = sorted(((item, stats(values), values) for item, values in items),
+                    key=lambda e: (e[1]["mean"] is None, e[1]["mean"] or 0.0))
+    return [{"item": item, "stat": st,
+             "gap": welch(values, ranked[k + 1][2]) if k + 1 < len(ranked) else None}
+            for k, (item, st, values) in enumerate(ranked)]
+
+
+def order_text(ranked: list[dict], label) -> str:
+    """"a < b ≈ c": ``<`` where Welch's interval tells neighbours apart, ``≈`` where not
+    (or where one seed cannot say)."""
+    text = label(ranked[0]["item"])
+    for before, entry in zip(ranked, ranked[1:]):
+        apart = before["gap"] and before["gap"]["clear"]
+        text += f" {'<' if apart else '≈'} {label(entry['item'])}"
+    return text
+
+
+def seeds_phrase(s: Summary) -> str:
+    """"2 seeds", "1 seed", or "9–10 seeds" where some runs are missing."""
+    counts = sorted({len(c.runs) for c in s.configurations})
+    n = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
+    return f"{n} seed{'s' if counts[-1] > 1 else ''}"
+
+
+def spread_phrase(s: Summary) -> str:
+    """What a table's cells are: "mean ± 95 % CI over 10 seeds", or one seed's value."""
+    if max((len(c.runs) for c in s.configurations), default=0) < 2:
+        return "the value of 1 seed"
+    return f"mean ± 95 % CI over {seeds_phrase(s)}"
+
+
+def plural(n: int, noun: str) -> str:
+    """"1 run", "2 runs", "1,000 runs"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 # ------------------------------------------------------------------------------ configurations
@@ -214,6 +291,14 @@ class Summary:
         return [WRONG_MEAN, WRONG_MAX, MSE]
 
     @property
+    def measures(self) -> list[Metric]:
+        """Every error measure the runs store: the experiment's metrics, then the other ways
+        an error is reported (absolute, summed) where the runs hold them."""
+        others = [m for m in (MAE, SSE) if m not in self.metrics
+                  and any(np.isfinite(m.of(r.metrics)) for r in self.runs)]
+        return self.metrics + others
+
+    @property
     def headline(self) -> Metric:
         return ELBO_TEST if ELBO_TEST in self.metrics else self.metrics[0]
 
@@ -278,14 +363,14 @@ def _split_axes(varying: list[Axis]) -> tuple[list[Axis], Axis | None]:
 
 
 def pivot(summary: Summary, metric: Metric) -> dict:
-    """A table of mean +- std over seeds, rows and columns from the swept axes.
+    """A table of mean +- CI over seeds, rows and columns from the swept axes.
 
     Returns {"caption", "row_headings": [str], "columns": [str], "rows": [{"labels": [str],
     "cells": [stats | None]}]}; a cell is None where the combination was not run.
     """
     row_axes, column_axis = _split_axes(summary.varying)
     columns = (list(dict.fromkeys(c.values[column_axis.name] for c in summary.configurations))
-               if column_axis else ["mean ± std"])
+               if column_axis else [metric.short or metric.label])
     rows: dict[tuple, dict] = {}
     for config in summary.configurations:
         labels = tuple(config.values[a.name] for a in row_axes) or ("all runs",)
@@ -293,7 +378,7 @@ def pivot(summary: Summary, metric: Metric) -> dict:
         column = columns.index(config.values[column_axis.name]) if column_axis else 0
         row["cells"][column] = stats(config.metric(metric))
     return {
-        "caption": metric.label,
+        "caption": f"{metric.label}: {spread_phrase(summary)}",
         "row_headings": [a.heading for a in row_axes] or [""],
         "column_heading": column_axis.heading if column_axis else "",
         "columns": columns,
@@ -305,7 +390,7 @@ def by_metric(summary: Summary) -> dict:
     """One table for one swept axis (or none): a row per configuration, a column per metric."""
     row_axes = summary.varying
     return {
-        "caption": "mean ± std over seeds" + (" (nats per image)" if summary.kind == "vae" else ""),
+        "caption": spread_phrase(summary) + (" (nats per image)" if summary.kind == "vae" else ""),
         "row_headings": [a.heading for a in row_axes] or [""],
         "column_heading": "",
         "columns": [m.short or m.label for m in summary.metrics],

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from runner import __version__, datasets, floors, store
+from runner import __version__, datasets, floors, gitinfo, store
 from runner import spec as run_spec
 from runner.config import Experiment
 from runner.files import atomic_write
@@ -106,6 +106,7 @@ def provenance() -> dict:
         "platform": platform.platform(), "machine": platform.machine(),
         "processor": platform.processor() or platform.machine(), "cpus": cpu_count(),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **gitinfo.checkout(Path(__file__).resolve().parent.parent),
     }
 
 

@@ -49,8 +49,8 @@ BAD = {
     "unknown key at the top": (
         "name: t\ncolour: red\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 35]]}\ntraining: {epochs: 10}\n",
-        ["x.yaml:2:1: unknown key 'colour' (allowed: name, title, description, dataset, model, "
-         "training, noise, seeds, snapshots, report)"]),
+        ["x.yaml:2:1: unknown key 'colour' (allowed: name, title, description, order, dataset, "
+         "model, training, noise, seeds, snapshots, report, reference, conclusions)"]),
     "missing key points at its mapping": (
         "name: t\ndataset: {name: font}\nmodel: {kind: autoencoder, architectures: [[35, 2, 35]]}\n"
         "training:\n  batch_size: 8\n",
@@ -261,12 +261,13 @@ BAD = {
          "are aliases (*name) repeating each other?"]),
     "top level is a list": (
         "- name: t\n- dataset: font\n",
-        ["x.yaml:1:1: expected a mapping with keys name, title, description, dataset, model, "
-         "training, noise, seeds, snapshots, report, got a list"]),
+        ["x.yaml:1:1: expected a mapping with keys name, title, description, order, dataset, "
+         "model, training, noise, seeds, snapshots, report, reference, conclusions, got a list"]),
     "top level is a scalar": (
         "just some words\n",
-        ["x.yaml:1:1: expected a mapping with keys name, title, description, dataset, model, "
-         "training, noise, seeds, snapshots, report, got 'just some words'"]),
+        ["x.yaml:1:1: expected a mapping with keys name, title, description, order, dataset, "
+         "model, training, noise, seeds, snapshots, report, reference, conclusions, "
+         "got 'just some words'"]),
     "empty file": (
         "",
         ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, training"]),
@@ -411,18 +412,19 @@ def test_defaults():
 
 def test_default_report_holds_only_the_slides_that_apply():
     autoencoder = load_experiment(write(FONT))
-    assert autoencoder.report == ["summary", "error_table", "learning_curves", "convergence",
-                                  "latent_scatter", "reconstructions", "pixel_errors",
-                                  "generated_grid", "interpolation"]
+    assert autoencoder.report == ["summary", "architecture", "error_table", "learning_curves",
+                                  "convergence", "latent_scatter", "reconstructions",
+                                  "pixel_errors", "generated_grid", "interpolation", "conclusions"]
     vae = load_experiment(write(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n"))
     assert vae.model.activation == "relu" and vae.model.beta == 1.0
-    assert vae.report == ["summary", "error_table", "learning_curves", "latent_scatter",
-                          "vae_progression", "reconstructions", "vae_samples", "generated_grid",
-                          "interpolation"]
+    assert vae.report == ["summary", "architecture", "error_table", "learning_curves",
+                          "latent_scatter", "vae_progression", "reconstructions", "vae_samples",
+                          "generated_grid", "interpolation", "conclusions"]
     denoising = load_experiment(write(
         FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]") + "noise: {kind: bitflip, levels: [0.1]}\n"))
-    assert denoising.report == ["summary", "error_table", "learning_curves", "reconstructions",
-                                "pixel_errors", "denoising_examples", "denoising_baselines"]
+    assert denoising.report == ["summary", "architecture", "error_table", "learning_curves",
+                                "reconstructions", "pixel_errors", "denoising_examples",
+                                "denoising_baselines", "conclusions"]
 
 
 def test_list_or_scalar_helpers():
@@ -485,3 +487,49 @@ def test_schema_is_json_with_both_model_kinds():
     text = json.dumps(schema())
     assert '"autoencoder"' in text and '"vae"' in text and '"additionalProperties": false' in text
     assert schema()["properties"]["training"]["description"] == "how to train"
+
+
+# ---- the reference: block ------------------------------------------------------------------------
+
+def referenced(*entries: str, statistic: str = "") -> str:
+    head = FONT.replace("[[35, 2, 35]]", "[[35, 2, 35], [35, 9, 2, 9, 35]]").replace(
+        "training: {epochs: 10}", "training: {epochs: 10, optimizers: [{name: sgd, "
+        "learning_rate: [0.1, 0.01]}]}")
+    return head + "reference:\n  source: the slides\n  metric: their error\n" + statistic + \
+        "  values:\n" + "".join(f"    - {{{e}, value: 0.5}}\n" for e in entries)
+
+
+def test_reference_entries_name_configurations_of_the_experiment():
+    exp = load_experiment(write(referenced("architecture: [35, 2, 35], learning_rate: 0.1",
+                                           "learning_rate: 0.01")))
+    assert exp.reference.statistic == "mean"
+    assert [e.axes for e in exp.reference.values] == [
+        {"architecture": [35, 2, 35], "learning_rate": 0.1}, {"learning_rate": 0.01}]
+
+
+@pytest.mark.parametrize("entry, expected", [
+    ("architecture: [35, 3, 35]",
+     "x.yaml:9:22: reference.values[0].architecture: no configuration of the experiment has "
+     "[35, 3, 35] (it has [35, 2, 35], [35, 9, 2, 9, 35])"),
+    ("learning_rate: 0.5",
+     "x.yaml:9:23: reference.values[0].learning_rate: no configuration of the experiment has "
+     "0.5 (it has 0.1, 0.01)"),
+    ("noise: 0.1",
+     "x.yaml:9:15: reference.values[0].noise: no configuration of the experiment has 0.1 "
+     "(it has none)"),
+    ("optimizer: adam, learning_rate: 0.1",
+     "x.yaml:9:19: reference.values[0].optimizer: no configuration of the experiment has "
+     "'adam' (it has 'sgd')"),
+    ("init: he", "x.yaml:9:14: reference.values[0].init: no configuration of the experiment "
+     "has 'he' (it has 'xavier')"),
+    ("nois: 0.1", "x.yaml:9:8: reference.values[0]: unknown key 'nois'; did you mean 'noise'? "
+     "(allowed: architecture, learning_rate, noise, optimizer, init, normalize, value)"),
+])
+def test_a_reference_entry_that_names_no_configuration_is_refused(entry, expected):
+    assert problems(referenced(entry)) == [expected]
+
+
+def test_a_reference_states_what_its_figures_summarise():
+    assert problems(referenced("learning_rate: 0.1", statistic="  statistic: median\n")) == [
+        "x.yaml:8:14: reference.statistic: expected one of: mean, std, got 'median'; did you "
+        "mean 'mean'?"]

@@ -4,20 +4,24 @@ resolving (its rendering time is measured by benchmarks/site_render.py)."""
 
 from __future__ import annotations
 
+import csv
+import gzip
 import json
 import os
 import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import numpy as np
 import pytest
+import scipy.stats
 
 from conftest import TINY, XSS_EXPERIMENT, train
 from report import site
 from report.slides.runs import data_of, model_of
-from runner import floors, store
+from runner import floors, gitinfo, store
 from runner.metrics import AutoencoderMetrics, Denoise, DrawSummary
 from report import summary as sm
 import runspecs
@@ -140,17 +144,27 @@ def _metric_of_runs(results: Path, experiment: str, where, path: tuple[str, ...]
     return values
 
 
-def test_error_table_shows_mean_and_std_of_the_stored_runs(tiny_site, tiny_results):
+def t_interval(values) -> dict:
+    """Mean and 95 % half-width of Student's t over the values, recomputed here."""
+    n = len(values)
+    half = scipy.stats.t.ppf(0.975, n - 1) * np.std(values, ddof=1) / np.sqrt(n)
+    return {"mean": float(np.mean(values)), "ci": float(half), "spread": "ci"}
+
+
+def test_error_table_shows_mean_and_ci_of_the_stored_runs(tiny_site, tiny_results):
     """Cell of (35-2-35, raw inputs, lr 0.02): recomputed here from metrics.json, found in the
-    page's row (rows: architecture x inputs, columns: learning rate)."""
+    page's row (rows: architecture x inputs, columns: learning rate), its caption saying what
+    the ± is and over how many seeds."""
     values = _metric_of_runs(
         tiny_results, "font-ae",
         lambda s: (s.architecture == (35, 2, 35) and not s.normalize
                    and s.optimizer.learning_rate == 0.02),
         ("wrong_pixels", "mean"))
     assert len(values) == 2
-    stat = {"mean": float(np.mean(values)), "std": float(np.std(values, ddof=1))}
+    stat = t_interval(values)
     expected = f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+    assert "wrong pixels per character: mean ± 95 % CI over 2 seeds" in (
+        tiny_site / "font-ae" / "index.html").read_text()
     rows = Page(tiny_site / "font-ae" / "index.html").rows
     header = next(r for r in rows if r[:2] == ["architecture", "inputs"])
     row = next(r for r in rows if r[:2] == ["35-2-35", "raw inputs"])
@@ -170,7 +184,7 @@ def test_denoising_tables_compare_model_and_baselines(tiny_site, tiny_results, s
         values = _metric_of_runs(tiny_results, "font-denoise",
                                  lambda s: s.noise.level == 0.2,
                                  ("denoise", decoder, statistic))
-        stat = {"mean": float(np.mean(values)), "std": float(np.std(values, ddof=1))}
+        stat = t_interval(values)
         assert row[header.index(label)] == f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
 
 
@@ -297,14 +311,35 @@ def test_the_representative_run_is_the_median_seed():
 
 @pytest.mark.parametrize("value, shown", [(0.38312, "0.383"), (2.0, "2.00"), (153.27, "153"),
                                           (12, "12"), (None, "–"), (float("nan"), "–"),
-                                          (0.000123, "0.000123")])
+                                          (0.000123, "0.000123"), (3.8e-05, "3.80e-05")])
 def test_numbers_show_three_significant_digits(value, shown):
     assert site.format_number(value) == shown
 
 
-def test_std_takes_the_precision_of_the_mean():
-    assert site.format_sd({"mean": 0.383, "std": 0.12}) == "0.120"
-    assert site.format_sd({"mean": 153.2, "std": 1.26}) == "1"
+@pytest.mark.parametrize("stat, shown", [
+    ({"mean": 0.2044, "ci": 3.8e-05, "spread": "ci"}, "0.204400 ± 3.8e-05"),  # not ± 0.000
+    ({"mean": 0.383, "std": 0.12}, "0.383 ± 0.12"),  # no "spread": a slide's own std
+    ({"mean": 153.2, "ci": 1.26, "std": 9.0, "spread": "ci"}, "153.2 ± 1.3"),
+    ({"mean": 0.0, "ci": 0.0, "spread": "ci"}, "0.00 ± 0"),  # every seed alike
+])
+def test_the_spread_has_two_significant_digits_and_the_mean_reaches_them(stat, shown):
+    assert f"{site.format_mean(stat)} ± {site.format_sd(stat)}" == shown
+
+
+def test_stats_give_the_t_interval_and_none_for_one_seed():
+    values = [1.0, 2.0, 4.0]
+    assert sm.stats(values)["ci"] == pytest.approx(t_interval(values)["ci"])
+    assert sm.stats(values)["ci"] == pytest.approx(4.303 * np.std(values, ddof=1) / np.sqrt(3),
+                                                   rel=1e-3)
+    one = sm.stats([5.0])
+    assert (one["mean"], one["ci"], one["n"]) == (5.0, None, 1)
+
+
+def test_welch_tells_apart_only_what_the_seeds_support():
+    assert sm.welch([1.0, 1.1, 0.9], [5.0, 5.1, 4.9])["clear"]
+    assert not sm.welch([1.0, 2.0, 3.0], [1.5, 2.5, 3.5])["clear"]
+    assert sm.welch([1.0], [2.0, 3.0]) is None  # one seed: no spread to judge by
+    assert sm.welch([0.0, 0.0], [0.0, 0.0]) == {"difference": 0.0, "ci": 0.0, "clear": False}
 
 
 # ------------------------------------------------------------------------------ speed
@@ -387,3 +422,128 @@ def test_the_study_renders_with_every_reference_resolved(tmp_path):
             "dataset.path=null"]))
     site.render(results, tmp_path / "site", n_jobs=2)
     assert broken_references(tmp_path / "site") == []
+
+
+# ------------------------------------------------------------------------------ study beside us
+
+REFERENCED = {
+    "referenced": """\
+name: referenced
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 2, 35], [35, 10, 2, 10, 35]]}
+training: {epochs: 60, optimizers: [{name: adam, learning_rate: [0.02, 0.005]}]}
+seeds: 3
+reference:
+  source: the slides
+  metric: an error they do not define
+  values:
+    - {architecture: [35, 2, 35], value: 0.5}
+    - {architecture: [35, 10, 2, 10, 35], value: 0.25}
+conclusions: ["Deeper <b>is</b> not better here."]
+""",
+    "one-seed": """\
+name: one-seed
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 2, 35]]}
+training: {epochs: 20}
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def referenced(tmp_path_factory) -> Path:
+    """A store with a reference: block and a one-seed experiment, trained, and its site."""
+    root = tmp_path_factory.mktemp("referenced")
+    for name, text in REFERENCED.items():
+        (root / f"{name}.yaml").write_text(text)
+    train([root / f"{name}.yaml" for name in REFERENCED], root / "results")
+    site.render(root / "results", root / "site")
+    return root
+
+
+def _slide(page: Path, kind: str) -> str:
+    html = page.read_text(encoding="utf-8")
+    start = html.index(f'<section class="slide slide-{kind}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_the_reference_is_set_beside_each_configuration_it_names(referenced):
+    """An entry that leaves the learning rate out names a configuration per rate: each row has
+    the reference's figure and ours (mean ± t-interval over the seeds) under every measure."""
+    summary = sm.load(referenced / "results", "referenced")
+    rows = Page(referenced / "site" / "referenced" / "index.html").rows
+    header = next(r for r in rows if r[:2] == ["configuration", "the slides"])
+    assert header[2:] == [m.short for m in summary.measures]
+    for c in summary.configurations:
+        row = next(r for r in rows if r[0] == c.label and len(r) == len(header))
+        assert row[1] == ("0.5" if c.values["architecture"] == "35-2-35" else "0.25")
+        stat = t_interval(c.metric(sm.WRONG_MEAN))
+        assert row[2] == f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+    html = _slide(referenced / "site" / "referenced" / "index.html", "reference")
+    assert "35-10-2-10-35 &lt; 35-2-35" in html  # the reference's order
+    assert html.count("ours, wrong pixels per character (0.02)") == 1  # once per learning rate
+    assert "ours, wrong pixels per character (0.005)" in html
+
+
+def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
+    summary = sm.load(referenced / "results", "referenced")
+    html = _slide(referenced / "site" / "referenced" / "index.html", "conclusions")
+    assert "Deeper &lt;b&gt;is&lt;/b&gt; not better here." in html
+    ranked = sm.ranking([(c, c.metric(summary.headline)) for c in summary.configurations])
+    rows = [r for r in Page(referenced / "site" / "referenced" / "index.html").rows
+            if r and r[0] in {c.label for c in summary.configurations} and len(r) == 5]
+    assert [r[0] for r in rows][-4:] == [e["item"].label for e in ranked]
+    for row, entry in zip(rows[-4:], ranked):
+        assert row[3] == ("–" if entry["gap"] is None else
+                          "yes" if entry["gap"]["clear"] else "no")
+        assert row[4] == f"{sum(sm.WRONG_MAX.of(r.metrics) <= 1 for r in entry['item'].runs)} / 3"
+
+
+def test_one_run_is_a_value_and_counts_are_singular(referenced):
+    page = referenced / "site" / "one-seed" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "1 run · 1 configuration ·" in html
+    assert "the value of 1 seed" in html and "±" not in _slide(page, "error-table")
+    assert "1 run ·" in (referenced / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_architecture_is_drawn_with_its_widths(referenced):
+    html = _slide(referenced / "site" / "referenced" / "index.html", "architecture")
+    assert html.count("<svg") == 2
+    assert all(f">{width}</text>" in html for width in (35, 10, 2))
+
+
+def test_downloads_hold_every_run_epoch_config_and_provenance(referenced):
+    summary = sm.load(referenced / "results", "referenced")
+    folder = referenced / "site" / "referenced" / "downloads"
+    with open(folder / "runs.csv", newline="") as f:
+        runs = list(csv.DictReader(f))
+    assert [r["id"] for r in runs] == [r.id for r in summary.runs]
+    first = summary.runs[0]
+    assert float(runs[0]["mse"]) == first.metrics.mse
+    assert (runs[0]["seed"], runs[0]["learning_rate"]) == (str(first.spec.seed),
+                                                           repr(first.spec.optimizer.learning_rate))
+    with gzip.open(folder / "history.csv.gz", "rt", newline="") as f:
+        history = list(csv.DictReader(f))
+    assert len(history) == sum(r.spec.epochs for r in summary.runs)
+    last = [h for h in history if h["id"] == first.id][-1]
+    assert (int(last["epoch"]), float(last["loss"])) == (60, float(first.history["loss"][-1]))
+    assert (folder / "experiment.yaml").read_text() == summary.config_text
+    assert json.loads((folder / "provenance.json").read_text()) == summary.provenance
+    assert broken_references(referenced / "site") == []
+
+
+def test_provenance_names_the_commit_of_a_checkout_only(tmp_path):
+    def git(*args):
+        return subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c",
+                               "user.email=t@t", *args], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    git("init", "-q")
+    (tmp_path / "a.txt").write_text("a")
+    git("add", "a.txt")
+    git("commit", "-qm", "a")
+    assert gitinfo.checkout(tmp_path) == {"commit": git("rev-parse", "HEAD"), "modified": False}
+    (tmp_path / "a.txt").write_text("b")
+    assert gitinfo.checkout(tmp_path)["modified"] is True
+    (tmp_path / "inner").mkdir()
+    assert gitinfo.checkout(tmp_path / "inner") == {}  # another project's commit is not ours

@@ -59,6 +59,7 @@ class Setup:
     latent_sizes: tuple[int, ...]  # of each architecture
     learning_rates: int  # distinct learning rates over every optimiser
     snapshots: bool  # latent codes (and weights) kept at some epochs
+    reference: bool  # figures from elsewhere to compare with (the YAML's reference:)
 
     @property
     def glyphs(self) -> bool:
@@ -70,9 +71,9 @@ class Setup:
         return _ExperimentSetup(exp)
 
     @staticmethod
-    def of_runs(specs: list[RunSpec]) -> Setup:
-        """From the specs of an experiment's stored runs (at least one)."""
-        return _RunsSetup(specs)
+    def of_runs(specs: list[RunSpec], config: dict | None = None) -> Setup:
+        """From the specs of an experiment's stored runs (at least one) and its stored YAML."""
+        return _RunsSetup(specs, config or {})
 
 
 class _ExperimentSetup(Setup):
@@ -85,11 +86,13 @@ class _ExperimentSetup(Setup):
     latent_sizes = property(lambda self: tuple(self._exp.model.latent_sizes))
     learning_rates = property(lambda self: len(self._exp.learning_rates))
     snapshots = property(lambda self: bool(self._exp.snapshots))
+    reference = property(lambda self: self._exp.reference is not None)
 
 
 class _RunsSetup(Setup):
-    def __init__(self, specs: list[RunSpec]):
+    def __init__(self, specs: list[RunSpec], config: dict):
         self._specs = specs
+        self._config = config
 
     model = property(lambda self: self._specs[0].kind)
     dataset = property(lambda self: self._specs[0].dataset)
@@ -98,6 +101,7 @@ class _RunsSetup(Setup):
                                                              for s in self._specs)))
     learning_rates = property(lambda self: len({s.optimizer.learning_rate for s in self._specs}))
     snapshots = property(lambda self: bool(self._specs[0].snapshots))
+    reference = property(lambda self: bool(self._config.get("reference")))
 
 
 # ------------------------------------------------------------------------------ shared rules
@@ -189,12 +193,12 @@ def build(name: str, s: Summary) -> dict:
     known = name in NAMES
     slide = {"kind": name, "id": name.replace("_", "-"), "title": get(name).title if known
              else name, "lede": "", "figure": None, "tables": [], "facts": [], "highlights": [],
-             "note": None, "empty": None, "explorer": None}
+             "note": None, "empty": None, "explorer": None, "paragraphs": [], "diagrams": []}
     if not s.runs:
         return {**slide, "empty": "No run of this experiment is stored yet."}
     if not known:
         return {**slide, "empty": f"There is no slide called “{name}”."}
-    why = why_not(name, Setup.of_runs([r.spec for r in s.runs]))
+    why = why_not(name, Setup.of_runs([r.spec for r in s.runs], s.config))
     if why:
         return {**slide, "empty": f"This slide {why}."}
     built = {**slide, **get(name).build(s)}

@@ -17,18 +17,12 @@ from runner import datasets, models, store
 from runner.train import load_data
 from report import figures
 from report import summary as sm
+from report.summary import seeds_phrase  # noqa: F401 - the kinds' shared phrase
 
 MAX_PANELS = 6  # per-run pictures: beyond this many configurations a slide shows the first ones
 SNAPSHOT_KEY = "epoch_{}"  # latent.npz codes (and optional model.npz weights) at a snapshot
 
 # ------------------------------------------------------------------------------ main process
-
-
-def seeds_phrase(s: sm.Summary) -> str:
-    """"2 seeds", or "9–10 seeds" where some runs are missing."""
-    counts = sorted({len(c.runs) for c in s.configurations})
-    n = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
-    return f"{n} seed{'s' if counts[-1] > 1 else ''}"
 
 
 def representatives(s: sm.Summary) -> list[tuple[sm.Configuration, store.StoredRun]]:

@@ -255,6 +255,54 @@ class Noise(Strict):
         "expected errors (the floor)")  # 4 million: standard errors near 0.001 pixel
 
 
+class ReferenceValue(Strict):
+    """One of a reference's figures, and the configuration of ours it is set beside."""
+
+    architecture: Layers | None = Field(
+        None, description="the configuration's layer sizes, input to output")  # [35, 2, 35]
+    learning_rate: PositiveFloat | None = Field(None, description="its learning rate")
+    noise: Level | None = Field(None, description="its noise level (p or sigma)")
+    optimizer: Literal["sgd", "adam"] | None = Field(None, description="its optimizer's name")
+    init: Init | None = Field(None, description="its weight initialisation")
+    normalize: bool | None = Field(None, description="whether its inputs are standardised")
+    value: float = Field(description="the reference's figure for that configuration")
+
+    @property
+    def axes(self) -> dict[str, Any]:
+        """The axis values the entry names (those it leaves out match any configuration)."""
+        return {name: value for name, value in self if name != "value" and value is not None}
+
+    def matches(self, spec: Any) -> bool:
+        """Whether a run (a runner.spec.RunSpec) belongs to a configuration this entry names."""
+        return all(_SPEC_AXES[name](spec) == value for name, value in self.axes.items())
+
+
+#: Each axis of a reference entry, read off a run spec in the entry's terms.
+_SPEC_AXES = {
+    "architecture": lambda spec: list(spec.architecture),
+    "learning_rate": lambda spec: spec.optimizer.learning_rate,
+    "noise": lambda spec: spec.noise.level if spec.noise else None,
+    "optimizer": lambda spec: spec.optimizer.name,
+    "init": lambda spec: spec.init,
+    "normalize": lambda spec: spec.normalize,
+}
+
+
+class Reference(Strict):
+    """Figures published elsewhere for some configurations of the experiment, to set beside
+    ours on the page (the slide 'reference')."""
+
+    source: str = Field(description="where the figures come from")  # "the course's slides"
+    metric: str = Field(
+        description="what the figures measure, in the source's words")  # undefined error
+    statistic: Literal["mean", "std"] = Field(
+        "mean", description="what each figure summarises over seeds: their mean, or their "
+        "spread (standard deviation)")
+    values: list[ReferenceValue] = Field(
+        min_length=1, description="each figure, with the axis values of the configuration it "
+        "is for")
+
+
 class Experiment(Strict):
     name: str = Field(
         pattern=SLUG, description="names the results folder and the page URL")
@@ -276,6 +324,12 @@ class Experiment(Strict):
         description="epochs at which to keep the latent codes")  # for vae_progression
     report: Annotated[list[Slide], AfterValidator(_distinct)] | None = Field(
         None, description="slides of the page, in order")  # None: all that apply
+    reference: Reference | None = Field(
+        None, description="figures from elsewhere to compare with (the slide 'reference')")
+    conclusions: list[str] = Field(
+        default_factory=list, description="paragraphs of prose for the page's conclusions "
+        "slide, under the findings computed from the runs")
+
 
     @model_validator(mode="after")
     def _defaults(self) -> Experiment:
@@ -312,7 +366,37 @@ class Experiment(Strict):
                 for i, slide in enumerate(self.report or [])
                 if (why := slides.why_not(slide, setup))]
 
-    checks = (_width_problems, _noise_problems, _snapshot_problems, _slide_problems)
+    def _reference_problems(self) -> list[Problem]:
+        """A reference entry that names no configuration of the experiment would compare with
+        nothing: blame the first value of it that the experiment does not have."""
+        if self.reference is None:
+            return []
+        found = []
+        for i, entry in enumerate(self.reference.values):
+            missing = next(((name, options) for name, options in self._options(entry).items()
+                            if name in entry.axes and entry.axes[name] not in options), None)
+            if missing:
+                name, options = missing
+                found.append((("reference", "values", i, name), "no configuration of the "
+                              f"experiment has {_shown(entry.axes[name])} (it has "
+                              f"{', '.join(map(_shown, options)) or 'none'})",
+                              entry.axes[name]))
+        return found
+
+    def _options(self, entry: ReferenceValue) -> dict[str, list]:
+        """The values each axis takes in the experiment; learning rates those of the entry's
+        optimizer when it names one."""
+        optimizers = [o for o in self.training.optimizers
+                      if entry.optimizer in (None, o.name)]
+        return {"architecture": self.model.architectures,
+                "optimizer": [o.name for o in self.training.optimizers],
+                "learning_rate": list(dict.fromkeys(lr for o in optimizers
+                                                    for lr in o.learning_rates)),
+                "noise": self.noise.levels if self.noise else [],
+                "init": self.training.inits, "normalize": self.training.normalizes}
+
+    checks = (_width_problems, _noise_problems, _snapshot_problems, _slide_problems,
+              _reference_problems)
 
     @property
     def seed_list(self) -> list[int]:
@@ -324,6 +408,11 @@ class Experiment(Strict):
         """Every distinct learning rate of every optimizer, in order of appearance."""
         rates = [lr for opt in self.training.optimizers for lr in opt.learning_rates]
         return list(dict.fromkeys(rates))
+
+
+def _shown(value: Any) -> str:
+    """A value as the YAML writes it: an architecture as [35, 2, 35], not "a list"."""
+    return f"[{', '.join(map(str, value))}]" if isinstance(value, list) else show_value(value)
 
 
 def _as_list(value: Any) -> list:

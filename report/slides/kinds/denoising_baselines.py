@@ -27,10 +27,11 @@ def build(s: sm.Summary) -> dict:
     else:
         series += [_level_series(s.configurations, levels, name, label, "baseline")
                    for name, label in DECODERS[1:]]
+    spread = sm.spread_phrase(s)
     tables = [_decoder_table(s, "mean", "wrong pixels per character against the clean "
-                             "character, on the runs' own evaluation draws"),
+                             f"character, on the runs' own evaluation draws: {spread}"),
               _decoder_table(s, "draws_le1", "share of noisy draws denoised to at most 1 "
-                             "wrong pixel")]
+                             f"wrong pixel: {spread}")]
     if all(floors):
         tables.insert(0, _floor_table(levels, floors))
     return {"lede": "The model beside three decoders that need no training: the noisy input "
@@ -66,7 +67,7 @@ def _statistic(run, decoder: str, statistic: str) -> float:
 
 
 def _decoder_table(s: sm.Summary, statistic: str, caption: str) -> dict:
-    """One row per configuration, one column per decoder, mean ± std over seeds."""
+    """One row per configuration, one column per decoder, mean ± 95 % CI over seeds."""
     rows = [{"labels": [c.values.get(a.name, "") for a in s.varying] or ["all runs"],
              "cells": [sm.stats([_statistic(r, name, statistic) for r in c.ok])
                        for name, _ in DECODERS]}

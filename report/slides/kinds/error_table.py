@@ -1,16 +1,15 @@
-"""The final error of each configuration, mean ± std over seeds."""
+"""The final error of each configuration, mean ± 95 % confidence half-width over seeds."""
 
 from __future__ import annotations
 
 from report import summary as sm
 from report.slides import SlideKind
-from report.slides.runs import seeds_phrase
 
 
 def build(s: sm.Summary) -> dict:
     tables = ([sm.pivot(s, m) for m in s.metrics] if len(s.varying) > 1
               else [sm.by_metric(s)])  # one axis: all metrics side by side
-    return {"lede": f"Mean ± standard deviation over {seeds_phrase(s)} for each configuration; "
+    return {"lede": f"The final error of each configuration, {sm.spread_phrase(s)} (Student's t); "
                     "lower is better.", "tables": tables}
 
 

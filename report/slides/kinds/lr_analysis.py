@@ -44,7 +44,7 @@ def build(s: sm.Summary) -> dict:
 
 
 def _spread(values: list[float]) -> list:
-    st = sm.stats(values)
+    st = {**sm.stats(values), "spread": "std"}  # the seeds' spread is this slide's point
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite)]
     return [st, st["median"], float(finite.min()) if finite.size else None,

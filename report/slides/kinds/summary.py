@@ -18,8 +18,8 @@ def build(s: sm.Summary) -> dict:
              ("optimisers", "; ".join(_optimisers(s))),
              ("initialisation", _values(s, "init")), ("inputs", _values(s, "normalize")),
              ("epochs", f"{spec.epochs:,}"), ("batch size", str(spec.batch_size)),
-             ("runs", f"{n:,} in {len(s.configurations)} configuration"
-                      f"{'s' if len(s.configurations) != 1 else ''} × {seeds_phrase(s)}"
+             ("runs", f"{n:,} in {sm.plural(len(s.configurations), 'configuration')} × "
+                      f"{seeds_phrase(s)}"
                       + (f", {diverged} diverged" if diverged else "")),
              ("training time", f"{seconds:,.1f} s in all")]
     if s.denoising:
@@ -54,7 +54,7 @@ def highlights(s: sm.Summary) -> list[dict]:
         return [{"text": "–", "label": "every run diverged"}]
     found = [{"stat": sm.stats(best.metric(s.headline)), "label": s.headline.label,
               "detail": f"best configuration: {best.label}" if len(s.configurations) > 1
-              else f"mean ± std over {seeds_phrase(s)}"}]
+              else sm.spread_phrase(s)}]
     if s.kind == "autoencoder" and not s.denoising:
         reached = sum(1 for r in s.runs if sm.WRONG_MAX.of(r.metrics) <= 1)
         found.append({"text": f"{reached} / {len(s.runs)}",

@@ -1,0 +1,105 @@
+"""What the stored runs conclude: the configurations ranked by the headline metric, whether each
+is told apart from the next, the best one, the course's bar, then the YAML's own prose.
+
+Neighbours are told apart when Welch's 95 % interval of their difference leaves out 0: with few
+seeds, two configurations whose means differ may still be the same within their spread, and the
+ranking says so instead of implying an order the runs do not support. Noise levels are conditions
+rather than choices, so a denoising sweep is ranked within each level.
+"""
+
+from __future__ import annotations
+
+from report import summary as sm
+from report.slides import SlideKind
+
+BAR = 1  # the course's bar: every character at most this many wrong pixels
+
+
+def build(s: sm.Summary) -> dict:
+    groups = _groups(s)
+    bar = s.kind == "autoencoder" and not s.denoising and s.spec.dataset == "font"
+    tables = [_ranking_table(s, key, configs, bar) for key, configs in groups.items()
+              if len(configs) > 1]
+    facts = [_best(s, key, configs) for key, configs in groups.items()]
+    if bar:
+        facts.append(("the course's bar", _bar_fact(s)))
+    return {"lede": f"Computed from the stored runs: the configurations ranked by "
+                    f"{s.headline.label}, lower first, each against the next by Welch's 95 % "
+                    "interval of their difference.",
+            "facts": facts, "tables": tables,
+            "paragraphs": list(s.config.get("conclusions") or [])}
+
+
+def _groups(s: sm.Summary) -> dict[str, list[sm.Configuration]]:
+    """The configurations to rank together: all of them, or those of each noise level when
+    other axes vary too."""
+    if not any(a.name == "noise" for a in s.varying) or len(s.varying) < 2:
+        return {"": s.configurations}
+    groups: dict[str, list] = {}
+    for c in s.configurations:
+        groups.setdefault(c.values["noise"], []).append(c)
+    return groups
+
+
+def _label(c: sm.Configuration, key: str) -> str:
+    """A configuration without the noise level its group is named after."""
+    return " · ".join(v for k, v in c.values.items() if not (key and k == "noise")) or c.label
+
+
+def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
+    ranked = sm.ranking([(c, c.metric(s.headline)) for c in configs])
+    columns = [s.headline.short or s.headline.label, "gap to the next (Welch 95 % CI)",
+               "told apart from the next"]
+    rows = []
+    for entry in ranked:
+        gap = entry["gap"]
+        cells = [entry["stat"],
+                 {"mean": gap["difference"], "ci": gap["ci"], "spread": "ci", "n": 2,
+                  "dropped": 0} if gap else None,
+                 ("yes" if gap["clear"] else "no") if gap else "–"]
+        if bar:
+            cells.append(_bar_count(entry["item"]))
+        rows.append({"labels": [_label(entry["item"], key)], "cells": cells})
+    if bar:
+        columns.append(f"runs with every character ≤ {BAR} wrong pixel")
+    where = f" at {key}" if key else ""
+    return {"caption": f"ranking{where}: {sm.spread_phrase(s)}, lower first",
+            "row_headings": ["configuration"], "column_heading": "", "columns": columns,
+            "rows": rows}
+
+
+def _best(s: sm.Summary, key: str, configs: list) -> tuple[str, str]:
+    """The best configuration of a group, and whether the runs single it out."""
+    ranked = sm.ranking([(c, c.metric(s.headline)) for c in configs])
+    best, where = ranked[0], f" at {key}" if key else ""
+    if best["stat"]["mean"] is None:
+        return f"best{where}", "none: every run diverged"
+    if len(ranked) == 1:
+        return f"configuration{where}", _label(best["item"], key)
+    gap = best["gap"]
+    verdict = ("ahead of the next beyond the 95 % interval" if gap and gap["clear"] else
+               f"not told apart from {_label(ranked[1]['item'], key)}")
+    return f"best{where}", f"{_label(best['item'], key)}, {verdict}"
+
+
+def _reached(c: sm.Configuration) -> int:
+    return sum(1 for r in c.ok if sm.WRONG_MAX.of(r.metrics) <= BAR)
+
+
+def _bar_count(c: sm.Configuration) -> str:
+    return f"{_reached(c)} / {len(c.runs)}"
+
+
+def _bar_fact(s: sm.Summary) -> str:
+    """Which configurations reach every character at ≤ 1 wrong pixel: on every seed, some."""
+    every = [c.label for c in s.configurations if _reached(c) == len(c.runs)]
+    some = [f"{c.label} ({_bar_count(c)})" for c in s.configurations
+            if 0 < _reached(c) < len(c.runs)]
+    if not every and not some:
+        return f"no run has every character at ≤ {BAR} wrong pixel"
+    parts = [f"every run of {', '.join(every)}" if every else "",
+             f"some runs of {', '.join(some)}" if some else ""]
+    return "reached by " + "; ".join(p for p in parts if p)
+
+
+SLIDE = SlideKind(name="conclusions", title="Conclusions", position=900, build=build)

@@ -1,0 +1,106 @@
+"""The figures of the YAML's ``reference:`` (a study's, say) beside ours for the same
+configurations, and whether the two put the configurations in the same order.
+
+The reference's figures may measure something else (the study's "error" is undefined), so the
+slide shows them in their own column, ours under every error measure the runs store, and compares
+orderings, which do not depend on the units.
+"""
+
+from __future__ import annotations
+
+from report import summary as sm
+from report.slides import Setup, SlideKind
+from runner.config.schema import Reference, ReferenceValue
+
+
+def why_not(setup: Setup) -> str | None:
+    return None if setup.reference else "needs a reference: block in the YAML"
+
+
+def build(s: sm.Summary) -> dict:
+    reference = Reference.model_validate(s.config["reference"])
+    matched = [(entry, _configurations(s, entry)) for entry in reference.values]
+    by_std = reference.statistic == "std"
+    rows = [{"labels": [c.label], "cells": [f"{entry.value:g}"] + [_ours(c, m, by_std)
+                                                                   for m in s.measures]}
+            for entry, configs in matched for c in configs]
+    ours = (f"the standard deviation over {sm.seeds_phrase(s)}" if by_std
+            else sm.spread_phrase(s))
+    table = {"caption": f"{reference.source}: {reference.metric} "
+                        f"({'its spread over seeds' if by_std else 'a mean over seeds'}); "
+                        f"ours: {ours}",
+             "row_headings": ["configuration"], "column_heading": "",
+             "columns": [reference.source, *(m.short or m.label for m in s.measures)],
+             "rows": rows}
+    return {"lede": f"The figures of {reference.source} beside ours for the same "
+                    "configurations. They measure something else, so compare orderings, not "
+                    "values.",
+            "tables": [table], "facts": _orderings(s, reference, matched)}
+
+
+def _configurations(s: sm.Summary, entry: ReferenceValue) -> list[sm.Configuration]:
+    """The configurations an entry names (several when it leaves a swept axis out)."""
+    return [c for c in s.configurations if entry.matches(c.runs[0].spec)]
+
+
+def _ours(c: sm.Configuration, metric: sm.Metric, by_std: bool):
+    """Our figure to set beside the reference's: a mean ± CI cell, or the seeds' std."""
+    st = sm.stats(c.metric(metric))
+    return st["std"] if by_std else st
+
+
+def _orderings(s: sm.Summary, reference: Reference, matched: list) -> list[tuple[str, str]]:
+    """The entries in the reference's order, then in ours under each measure, once per value
+    of the swept axes that the entries leave out (e.g. each learning rate)."""
+    named = {name for entry in reference.values for name in entry.axes}
+    rest = [a for a in s.varying if a.name not in named]
+    theirs = sorted(reference.values, key=lambda e: e.value)
+    facts = [(f"order by {reference.source}", " < ".join(_label(e, s) for e in theirs))]
+    for key in dict.fromkeys(_rest_key(c, rest) for _, configs in matched for c in configs):
+        pairs = [(entry, next((c for c in configs if _rest_key(c, rest) == key), None))
+                 for entry, configs in matched]
+        if len(pairs) < 2 or any(c is None for _, c in pairs):
+            continue
+        for metric in s.measures:
+            facts.append(_our_order(s, metric, pairs, theirs, reference.statistic, key))
+    return facts
+
+
+def _our_order(s: sm.Summary, metric: sm.Metric, pairs: list, theirs: list, statistic: str,
+               key: str) -> tuple[str, str]:
+    """One fact: our order of the entries under ``metric``, and whether it is the reference's."""
+    if statistic == "std":
+        spread = {id(e): sm.stats(c.metric(metric))["std"] for e, c in pairs}
+        order = sorted((e for e, _ in pairs), key=lambda e: (spread[id(e)] is None,
+                                                             spread[id(e)] or 0.0))
+        text = " < ".join(_label(e, s) for e in order)
+    else:
+        ranked = sm.ranking([(e, c.metric(metric)) for e, c in pairs])
+        order = [r["item"] for r in ranked]
+        text = sm.order_text(ranked, lambda e: _label(e, s))
+        if not any(r["gap"] and r["gap"]["clear"] for r in ranked):
+            text += " (≈: not told apart by Welch's 95 % interval)"
+    where = f" ({key})" if key else ""
+    return f"ours, {metric.short or metric.label}{where}", f"{text}: {_verdict(order, theirs)}"
+
+
+def _verdict(ours: list, theirs: list) -> str:
+    if ours == theirs:
+        return "the same order"
+    return "the reverse order" if ours == theirs[::-1] else "another order"
+
+
+def _rest_key(c: sm.Configuration, rest: list[sm.Axis]) -> str:
+    return " · ".join(c.values[a.name] for a in rest)
+
+
+def _label(entry: ReferenceValue, s: sm.Summary) -> str:
+    """An entry in the page's words: the labels of the axes it names, as tables show them."""
+    c = next(iter(_configurations(s, entry)), None)
+    if c is None:  # none of its runs is stored yet
+        return " · ".join(map(str, entry.axes.values()))
+    return " · ".join(c.values[name] for name in entry.axes if name in c.values) or c.label
+
+
+SLIDE = SlideKind(name="reference", title="The study's figures beside ours", position=25,
+                  build=build, why_not=why_not)
