@@ -84,11 +84,12 @@ def save(path: Path, key: str, data: dict) -> None:
 # ------------------------------------------------------------------------------ slides and jobs
 
 
-def section(pairs: list, many: bool, heading: str) -> dict | None:
-    """The explorer under a slide's figure, for the (configuration, run) pairs with a 2-D latent.
+def section(pairs: list, many: bool, heading: str, selected=None) -> dict | None:
+    """The explorer under a slide's figure, for the (configuration, run) pairs with a 2-D latent,
+    opening on the run ``selected`` (default: the first).
 
     Each run's decoder becomes a data file: a job whose ``decoder`` is the run's reference, which
-    the site hands to ``export_decoder``.
+    the site hands to ``export_decoder``; the page loads only the runs a reader picks.
     """
     shown = [{"id": run.id, "title": runs.panel_title(config, run, many),
               "export": {"decoder": runs.ref(config, run, many), "file": f"decoder-{run.id}.js"}}
@@ -96,7 +97,9 @@ def section(pairs: list, many: bool, heading: str) -> dict | None:
     if not shown:
         return None
     info = runs.info(pairs[0][1].spec)
+    ids = [r["id"] for r in shown]
     return {"heading": heading, "runs": shown, "image": list(info.image_shape),
+            "selected": ids.index(selected.id) if selected and selected.id in ids else 0,
             "what": "character" if info.kind == "glyphs" else "digit"}
 
 

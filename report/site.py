@@ -51,30 +51,42 @@ _CODE = ("report/figures.py", "report/slides/**/*.py", "report/summary.py", "rep
 
 
 def render(results_dir: Path, site_dir: Path, experiments: list[str] | None = None, *,
-           n_jobs: int | None = None) -> Path:
+           n_jobs: int | None = None, given: list[str] | None = None) -> Path:
     """Render the site for ``experiments`` (default: all in the store); returns index.html.
 
-    The index and the provenance page always list every experiment found in ``results_dir``.
-    A figure whose inputs have not changed since the last render is not drawn again.
+    The index and the provenance page always list every experiment found in ``results_dir``,
+    in the order of ``index_order`` (``given``: the names as the command line gave them,
+    default ``experiments``). A figure whose inputs have not changed since the last render is
+    not drawn again.
     """
     results_dir, site_dir = Path(results_dir), Path(site_dir)
-    context = gather(results_dir, experiments)
+    context = gather(results_dir, experiments, given or experiments or [])
     return output(context, site_dir, n_jobs)
 
 
 # ------------------------------------------------------------------------------ phase 1: gather
 
 
-def gather(results_dir: Path, names: list[str] | None) -> dict:
+def gather(results_dir: Path, names: list[str] | None, given: list[str] = ()) -> dict:
     """Everything the pages show, as plain data; figure jobs are listed, not yet drawn."""
     found = store.experiments(results_dir)
     unknown = sorted(set(names or []) - set(found))
     if unknown:
         raise ValueError(f"no stored results for {', '.join(unknown)} in {results_dir}")
     to_render = set(found if names is None else names)
-    summaries = [sm.load(results_dir, name) for name in found]
+    summaries = index_order([sm.load(results_dir, name) for name in found], list(given))
     return {"experiments": [_experiment(s, s.name in to_render) for s in summaries],
             "version": __version__, "provenance_fields": PROVENANCE_FIELDS}
+
+
+def index_order(summaries: list[sm.Summary], given: list[str]) -> list[sm.Summary]:
+    """Experiments as a course presents them: by their YAML's ``order:`` (those without one
+    after), then as given on the command line, then as found (by name)."""
+    def key(s: sm.Summary) -> tuple:
+        order = s.config.get("order")
+        position = given.index(s.name) if s.name in given else len(given)
+        return (order is None, order or 0, position)
+    return sorted(summaries, key=key)  # stable: ties keep the store's order
 
 
 def _experiment(s: sm.Summary, rendered: bool) -> dict:
@@ -100,9 +112,9 @@ def _jobs(page_slides: list[dict]) -> list[dict]:
     run, when two slides explore the same run)."""
     jobs: dict[str, dict] = {}
     for slide in page_slides:
-        if slide["figure"]:
-            slide["figure"]["file"] = f"{slide['id']}{slide['figure']['ext']}"
-            jobs[slide["figure"]["file"]] = slide["figure"]
+        for file, job in slides.figures_of(slide):
+            job["file"] = file
+            jobs[file] = job
         for run in (slide["explorer"] or {}).get("runs", []):
             run["export"] = jobs.setdefault(run["export"]["file"], run["export"])
     return list(jobs.values())
@@ -110,12 +122,12 @@ def _jobs(page_slides: list[dict]) -> list[dict]:
 
 def _card_figure(page_slides: list[dict]) -> str | None:
     """The figure that stands for the experiment on its index card: the one of the slide kind
-    ranked first for cards, else the page's first figure."""
-    figured = [s for s in page_slides if s["figure"]]
+    ranked first for cards, else the page's first figure (of a chooser, the one it opens on)."""
+    figured = [s for s in page_slides if slides.figures_of(s)]
     ranked = [s for s in figured if slides.get(s["kind"]).card is not None]
     chosen = min(ranked, key=lambda s: slides.get(s["kind"]).card, default=None)
     chosen = chosen or next(iter(figured), None)
-    return chosen["figure"]["file"] if chosen else None
+    return slides.figures_of(chosen)[0][1]["file"] if chosen else None
 
 
 def _fingerprint(s: sm.Summary) -> str:
@@ -230,7 +242,8 @@ def _card(exp: dict, site_dir: Path) -> dict:
     if not entry or not (folder / file).exists():
         return {"href": href, "figure": None}
     return {"href": href, "figure": {"src": f"{exp['name']}/{file}", "width": entry["width"],
-                                     "height": entry["height"]}}
+                                     "height": entry["height"],
+                                     "alt": entry.get("alt") or exp["title"]}}
 
 
 def _read_manifest(folder: Path) -> dict:
@@ -241,7 +254,7 @@ def _read_manifest(folder: Path) -> dict:
 def _write_manifest(folder: Path, exp: dict, old: dict) -> None:
     """Record what each figure was drawn from; delete figures no slide uses any more."""
     manifest = {job["file"]: {"key": job["key"], "width": job["width"], "height": job["height"],
-                              "card": job["file"] == exp["card_figure"]}
+                              "alt": job.get("alt"), "card": job["file"] == exp["card_figure"]}
                 for job in exp["jobs"] if not job["error"]}
     for file in set(old) - set(manifest):
         (folder / file).unlink(missing_ok=True)

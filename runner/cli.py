@@ -123,10 +123,11 @@ def fail(lines: list[str], code: int = 2) -> int:
     return code
 
 
-def render_site(args) -> None:
+def render_site(args, given: list[str]) -> None:
+    """Every stored experiment's pages; the index lists ``given`` (the command line's) in order."""
     from report import site  # jinja loads only when a site is rendered
 
-    index = site.render(args.results, args.site)
+    index = site.render(args.results, args.site, given=given)
     if not args.quiet:
         print(f"site: {index}")
 
@@ -159,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     experiments, problems = load_all(files, overrides)
     if problems:
         return fail(problems)
+    names = [e.name for e in experiments]
     if args.site_only:
-        render_site(args)
+        render_site(args, names)
         return 0
 
     n_jobs = args.jobs if args.jobs > 0 else cpu_count()
@@ -183,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail(["interrupted: finished runs are stored; run the same command to go on"], 130)
     summarise(outcome, args, skipped)
     if not args.no_site:
-        render_site(args)
+        render_site(args, names)
     return 1 if outcome.failed or skipped else 0
 
 

@@ -18,10 +18,11 @@ refused slide says why instead of showing nothing.
 Import direction: report imports runner, and runner.config imports this package for the kind
 names of its ``Slide`` type. This module therefore imports nothing of report and only
 runner.datasets of runner; the names are the module names of ``kinds/``, read without importing
-them. The kind modules (which import report.summary, report.figures and so matplotlib, and
-runner.train) load on the first question asked of the registry: when the main process validates a
-file or renders a site. Training workers, which import runner.config, never load them, and no kind
-module is ever imported while runner.config is half-initialised.
+them. The kind modules (which import report.summary and runner.train, and report.figures, so
+matplotlib, only inside the functions that draw) load on the first question asked of the
+registry: when the main process validates a file or renders a site. Training workers, which
+import runner.config, never load them, and no kind module is ever imported while runner.config
+is half-initialised.
 """
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ class Setup:
     latent_sizes: tuple[int, ...]  # of each architecture
     learning_rates: int  # distinct learning rates over every optimiser
     snapshots: bool  # latent codes (and weights) kept at some epochs
+    configurations: int  # distinct configurations: the runs of one seed
     reference: bool  # figures from elsewhere to compare with (the YAML's reference:)
 
     @property
@@ -86,6 +88,13 @@ class _ExperimentSetup(Setup):
     latent_sizes = property(lambda self: tuple(self._exp.model.latent_sizes))
     learning_rates = property(lambda self: len(self._exp.learning_rates))
     snapshots = property(lambda self: bool(self._exp.snapshots))
+
+    @property
+    def configurations(self) -> int:
+        exp, training = self._exp, self._exp.training
+        return (len(exp.model.architectures) * len(training.inits) * len(training.normalizes)
+                * sum(len(o.learning_rates) for o in training.optimizers)
+                * (len(exp.noise.levels) if exp.noise else 1))
     reference = property(lambda self: self._exp.reference is not None)
 
 
@@ -101,6 +110,8 @@ class _RunsSetup(Setup):
                                                              for s in self._specs)))
     learning_rates = property(lambda self: len({s.optimizer.learning_rate for s in self._specs}))
     snapshots = property(lambda self: bool(self._specs[0].snapshots))
+    configurations = property(lambda self: len({
+        (s.architecture, s.optimizer, s.init, s.normalize, s.noise) for s in self._specs}))
     reference = property(lambda self: bool(self._config.get("reference")))
 
 
@@ -188,12 +199,26 @@ def figure(ext: str, alt: str, **args) -> dict:
     return {"ext": ext, "alt": alt, "args": args}
 
 
+def figures_of(slide: dict) -> list[tuple[str, dict]]:
+    """(file name, job) of each figure of a built slide, the one the page opens on first: its
+    figure, or one per option of its chooser (numbered in the chooser's order)."""
+    if slide["figure"]:
+        return [(f"{slide['id']}{slide['figure']['ext']}", slide["figure"])]
+    if not slide["chooser"]:
+        return []
+    named = [(f"{slide['id']}-{k + 1}{o['figure']['ext']}", o["figure"])
+             for k, o in enumerate(slide["chooser"]["options"])]
+    first = slide["chooser"]["selected"]
+    return [named[first], *named[:first], *named[first + 1:]]
+
+
 def build(name: str, s: Summary) -> dict:
     """The context of one slide; a slide that cannot apply says why instead of failing."""
     known = name in NAMES
     slide = {"kind": name, "id": name.replace("_", "-"), "title": get(name).title if known
-             else name, "lede": "", "figure": None, "tables": [], "facts": [], "highlights": [],
-             "note": None, "empty": None, "explorer": None, "paragraphs": [], "diagrams": []}
+             else name, "lede": "", "figure": None, "chooser": None, "tables": [], "facts": [],
+             "highlights": [], "note": None, "empty": None, "explorer": None,
+             "paragraphs": [], "diagrams": []}
     if not s.runs:
         return {**slide, "empty": "No run of this experiment is stored yet."}
     if not known:
@@ -202,6 +227,6 @@ def build(name: str, s: Summary) -> dict:
     if why:
         return {**slide, "empty": f"This slide {why}."}
     built = {**slide, **get(name).build(s)}
-    if built["figure"]:
-        built["figure"] = {"slide": name, **built["figure"]}
+    for _, job in figures_of(built):
+        job["slide"] = name
     return built

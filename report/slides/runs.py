@@ -1,9 +1,12 @@
 """The runs a slide shows, and how a worker reads them back.
 
 Per-run pictures (scatter, reconstructions, grids) show one representative run per
-configuration: the seed with the median headline metric, and slides say so. The main process
-names those runs in a figure job by their folder (``ref``: JSON-able); the worker loads each run
-again and rebuilds from it the data it trained on and its model.
+configuration: the seed with the median headline metric, and slides say so. A figure of several
+panels shows the first MAX_PANELS configurations and its note says so; a slide that must reach
+every configuration has one figure per option of a chooser (``choices``), which opens on the best
+configuration. The main process names those runs in a figure job by their folder (``ref``:
+JSON-able); the worker loads each run again and rebuilds from it the data it trained on and its
+model.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 
 from runner import datasets, models, store
 from runner.train import load_data
-from report import figures
+from report.slides import figure
 from report import summary as sm
 from report.summary import seeds_phrase  # noqa: F401 - the kinds' shared phrase
 
@@ -25,10 +28,18 @@ SNAPSHOT_KEY = "epoch_{}"  # latent.npz codes (and optional model.npz weights) a
 # ------------------------------------------------------------------------------ main process
 
 
-def representatives(s: sm.Summary) -> list[tuple[sm.Configuration, store.StoredRun]]:
-    """The median seed of each configuration shown (the first MAX_PANELS)."""
-    pairs = [(c, c.representative(s.headline)) for c in s.configurations[:MAX_PANELS]]
+def representatives(s: sm.Summary, limit: int | None = MAX_PANELS,
+                    ) -> list[tuple[sm.Configuration, store.StoredRun]]:
+    """The median seed of each configuration shown (the first ``limit``; None: all)."""
+    pairs = [(c, c.representative(s.headline)) for c in s.configurations[:limit]]
     return [(c, r) for c, r in pairs if r is not None]
+
+
+def best_pair(s: sm.Summary) -> tuple[sm.Configuration, store.StoredRun]:
+    """The best configuration (lowest mean headline metric) and its median seed: what a view of
+    one configuration shows first."""
+    pairs = representatives(s, None)
+    return next((pair for pair in pairs if pair[0] is s.best()), pairs[0])
 
 
 def panel_title(config: sm.Configuration, run: store.StoredRun, many: bool) -> str:
@@ -40,8 +51,50 @@ def representative_note(s: sm.Summary) -> str:
     note = (f"One run per configuration: the seed with the median {s.headline.label} "
             f"of its {seeds_phrase(s)}.")
     if len(s.configurations) > MAX_PANELS:
-        note += f" First {MAX_PANELS} of {len(s.configurations)} configurations shown."
+        note += (f" Shown: the first {MAX_PANELS} of {len(s.configurations)} configurations, in "
+                 "the order of the YAML file (more panels would be too small to read); the "
+                 "tables have them all.")
     return note
+
+
+def chooser_note(s: sm.Summary) -> str:
+    """The note of a slide with a chooser: which run stands for a configuration, and which
+    configuration the slide opens on."""
+    note = (f"One run per configuration: the seed with the median {s.headline.label} "
+            f"of its {seeds_phrase(s)}.")
+    best = s.best()
+    if len(s.configurations) > 1 and best is not None:
+        note += (f" Every configuration can be chosen; the slide opens on {best.label}, the "
+                 f"lowest mean {s.headline.label}.")
+    return note
+
+
+def choices(s: sm.Summary, alt: str, apart: str | None = None) -> dict:
+    """One figure per configuration (or per group of configurations that differ only on the
+    axis ``apart``, drawn as rows of one figure), and a chooser among them that opens on the
+    group of the best configuration; a single group is a plain figure.
+
+    Returns the slide's ``figure`` and ``chooser``: {"label", "selected" (an option's index),
+    "options": [{"label", "figure" (a job whose args are ``refs``), "run" (the first run's id)}]}.
+    """
+    many = len(s.configurations) > 1
+    groups: dict[str, list] = {}
+    for config, run in representatives(s, None):
+        label = " · ".join(v for k, v in config.values.items() if k != apart) or "all runs"
+        groups.setdefault(label, []).append((config, run))
+    options = [{"label": label, "run": pairs[0][1].id,
+                "figure": figure(".png", f"{alt}: {label}",
+                                 refs=[ref(c, r, many) for c, r in pairs])}
+               for label, pairs in groups.items()]
+    if len(options) == 1:
+        return {"figure": options[0]["figure"], "chooser": None}
+    best = s.best()
+    selected = next((i for i, (_, pairs) in enumerate(groups.items())
+                     if any(c is best for c, _ in pairs)), 0)
+    heading = "Configuration" if apart is None else " · ".join(
+        a.heading for a in s.varying if a.name != apart)
+    return {"figure": None, "chooser": {"label": heading.capitalize(), "selected": selected,
+                                        "options": options}}
 
 
 def ref(config: sm.Configuration, run: store.StoredRun, many: bool) -> dict:
@@ -113,6 +166,8 @@ def model_of(run: store.StoredRun, params: dict | None = None):
 
 def extent(codes: np.ndarray, spec) -> tuple[float, ...]:
     """The box a latent grid covers: the training codes with a margin (Gaussian for a VAE)."""
+    from report import figures  # matplotlib only where figures are drawn
+
     if spec.kind == "vae":  # the prior's bulk, widened to where most codes are
         low, high = np.quantile(codes, [0.01, 0.99], axis=0)  # (2,) each
         low = np.minimum(low, figures.GAUSSIAN_SPAN[0])

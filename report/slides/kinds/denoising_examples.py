@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from nets import noise as noise_models
-from report import figures
 from report import summary as sm
-from report.slides import SlideKind, figure, needs_noise, runs
+from report.slides import SlideKind, needs_noise, runs
 
 EXAMPLES = 8  # characters per row
 
@@ -15,11 +14,13 @@ EXAMPLES = 8  # characters per row
 def build(s: sm.Summary) -> dict:
     return {"lede": "Per noise level: each character clean, with noise, and denoised (wrong "
                     "pixels against the clean character in red).",
-            "note": runs.representative_note(s) + " One fixed noise draw.",
-            "figure": figure(".png", "Clean, noisy and denoised characters", refs=runs.refs(s))}
+            "note": runs.chooser_note(s) + " One fixed noise draw.",
+            **runs.choices(s, "Clean, noisy and denoised characters", apart="noise")}
 
 
 def prepare(refs: list[dict]):
+    from report import figures  # matplotlib only where figures are drawn
+
     rows = []
     for ref in refs:
         run = runs.load(ref)

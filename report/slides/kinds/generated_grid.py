@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from report import explorer, figures
 from report import summary as sm
-from report.slides import SlideKind, figure, needs_plane, runs
+from report.slides import SlideKind, needs_plane, runs
 
 GRID_STEPS = 15  # decoded grid over the latent plane: 15 x 15 images
-PANELS = 4  # configurations shown
 
 
 def build(s: sm.Summary) -> dict:
+    """One grid per configuration, chosen on the page; the explorer follows the choice."""
+    from report import explorer  # it loads matplotlib: not when a YAML is validated
+
     glyphs = runs.glyphs(s.spec)
     what = "characters" if glyphs else "digits"
     marked = "the training codes" if glyphs else "the mean code of each digit"
-    pairs = runs.representatives(s)[:PANELS]
     return {"lede": f"{what.capitalize()} decoded from a regular {GRID_STEPS} × {GRID_STEPS} grid "
                     f"over the latent plane, {marked} marked. Between the known {what}, the "
                     "decoder draws new ones.",
-            "note": runs.representative_note(s),
-            "figure": figure(".png", "Decoded latent grid", refs=runs.refs(s, PANELS)),
-            "explorer": explorer.section(pairs, len(s.configurations) > 1,
-                                         "Explore the latent plane")}
+            "note": runs.chooser_note(s),
+            **runs.choices(s, "Decoded latent grid"),
+            "explorer": explorer.section(runs.representatives(s, None),
+                                         len(s.configurations) > 1, "Explore the latent plane",
+                                         selected=runs.best_pair(s)[1])}
 
 
 def prepare(refs: list[dict]):
+    from report import figures  # matplotlib only where figures are drawn
+
     panels = []
     for ref in refs:
         run = runs.load(ref)

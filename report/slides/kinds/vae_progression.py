@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from report import explorer, figures
 from report import summary as sm
 from report.slides import Setup, SlideKind, figure, needs_vae, runs
 from report.slides.kinds.generated_grid import GRID_STEPS
@@ -16,13 +15,17 @@ def why_not(setup: Setup) -> str | None:
 
 
 def build(s: sm.Summary) -> dict:
-    config, run = runs.representatives(s)[0]
+    from report import explorer  # it loads matplotlib: not when a YAML is validated
+
+    config, run = runs.best_pair(s)
     return {"lede": "The latent codes of the training set at each snapshot epoch, coloured by "
                     "class, above what the decoder draws over the same square of the plane at "
                     "that epoch.",
-            "note": (f"Seed {run.spec.seed}"
-                     + (f" of {config.label}" if len(s.configurations) > 1 else "")
-                     + f", the median of its {runs.seeds_phrase(s)} by {s.headline.label}."),
+            "note": (f"Seed {run.spec.seed}, the median of its {runs.seeds_phrase(s)} by "
+                     f"{s.headline.label}"
+                     + (f", of {config.label}: of the {len(s.configurations)} configurations, "
+                        "the one with the lowest mean" if len(s.configurations) > 1 else "")
+                     + "."),
             "figure": figure(".png", "Latent space at snapshot epochs",
                              ref=runs.ref(config, run, False)),
             "explorer": explorer.section([(config, run)], False,
@@ -41,6 +44,8 @@ def final_params(params: dict) -> dict:
 
 
 def prepare(ref: dict):
+    from report import figures  # matplotlib only where figures are drawn
+
     stored = runs.load(ref)
     spec, latent, params = stored.spec, stored.latent, stored.params
     epochs = [e for e in spec.snapshots if runs.SNAPSHOT_KEY.format(e) in latent]

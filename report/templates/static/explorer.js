@@ -82,16 +82,17 @@
 
   // ---- drawing ---------------------------------------------------------------------------
 
-  // The stylesheet's colours (#rrggbb custom properties), so the panel matches the page.
+  // The stylesheet's figure colours (#rrggbb custom properties): the panel looks like the static
+  // figures, ink on a light card, in a dark page too.
   function readColours() {
     var style = getComputedStyle(document.documentElement);
     function css(name, fallback) { return style.getPropertyValue(name).trim() || fallback; }
     function rgb(hex) {
       return [1, 3, 5].map(function (i) { return parseInt(hex.slice(i, i + 2), 16); });
     }
-    var found = { ink: css("--ink", "#1f2328"), accent: css("--accent", "#1d5fd1"),
-                  muted: css("--muted", "#5f6b7a"), line: css("--line", "#e3e6ea"),
-                  paper: css("--paper", "#ffffff") };
+    var found = { ink: css("--figure-ink", "#1f2328"), accent: css("--figure-accent", "#1d5fd1"),
+                  muted: css("--figure-muted", "#5f6b7a"), line: css("--figure-line", "#e3e6ea"),
+                  paper: css("--figure-paper", "#ffffff") };
     found.inkRGB = rgb(found.ink);
     found.lineRGB = rgb(found.line);
     return found;
@@ -330,6 +331,7 @@
       Array.prototype.forEach.call(p.select.options, function (option) {
         sources[option.value] = option.getAttribute("data-src");
       });
+      p.run = p.select.value; // chooser.js may have changed it before this ran
       p.select.addEventListener("change", function () {
         p.run = p.select.value;
         p.model = null;

@@ -1,0 +1,245 @@
+"""The rendered site checked in a real browser, as readers will open it.
+
+    python -m report.check site/ --results results/ [--screenshots DIR] [--figures]
+
+Every page of the site is opened at a laptop's and a phone's width (1280 and 390 CSS px), in the
+light and the dark colour scheme, from disk (file://) and from a local HTTP server, in Debian's
+Chromium through Playwright. A page has a problem when it logs a console error, a request fails
+(a missing image, script or figure), a link between pages or to an anchor leads nowhere, the page
+itself scrolls sideways, or, given the result store, a configuration of its experiment is named
+nowhere on it (text, image alt, chooser option, or a table row and column). With ``--figures``,
+each figure is drawn again and any text overlapping another text in it is a problem too
+(``report.figures.overlapping_texts``, where that function exists).
+
+A full-page screenshot of each page, width and scheme goes to ``--screenshots`` for people to
+look at (from disk only: the HTTP copy is the same page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import itertools
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+WIDTHS = (1280, 390)
+SCHEMES = ("light", "dark")
+ORIGINS = ("disk", "http")
+
+# Run in the page: what it names (text, alt texts, options, and for each table row its labels
+# joined as a configuration's label, with each column's heading where columns are an axis),
+# and whether the page is wider than the window.
+_PAGE_FACTS = """() => {
+    const names = [document.body.innerText];
+    document.querySelectorAll("img[alt]").forEach(img => names.push(img.alt));
+    document.querySelectorAll("option").forEach(o => names.push(o.textContent.trim()));
+    document.querySelectorAll("table").forEach(table => {
+        const axis = table.querySelector("thead .column-axis");
+        const head = table.querySelectorAll("thead tr:last-child th.num");
+        const columns = axis ? Array.from(head, th => th.textContent.trim()) : [];
+        table.querySelectorAll("tbody tr").forEach(row => {
+            const labels = Array.from(row.querySelectorAll("th"), th => th.textContent.trim());
+            names.push(labels.join(" · "));
+            columns.forEach(c => names.push([...labels, c].join(" · ")));
+        });
+    });
+    return {names: names.join("\\n"), links: Array.from(document.links, a => a.href),
+            anchors: Array.from(document.querySelectorAll("[id]"), e => e.id),
+            overflow: document.documentElement.scrollWidth - window.innerWidth};
+}"""
+
+# Run in the page: images that fail once every lazy one is asked to load.
+_BROKEN_IMAGES = """async () => {
+    const images = Array.from(document.images);
+    images.forEach(img => { img.loading = "eager"; });
+    await Promise.all(images.map(img => img.decode().catch(() => null)));
+    return images.filter(img => !img.complete || img.naturalWidth === 0).map(img => img.src);
+}"""
+
+
+# ------------------------------------------------------------------------------ browser
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium, headless, through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """A static HTTP server on 127.0.0.1 and a free port; yields the folder's root URL."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # the browser dropping a connection it no longer needs is not a failure
+
+    httpd = Server(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def visit(browser, url: str, width: int, scheme: str, screenshot: Path | None = None) -> dict:
+    """Open one page; returns its problems as it loaded and the facts ``_PAGE_FACTS`` reads."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  color_scheme=scheme, reduced_motion="reduce")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: errors.append(f"script: {e}"))
+    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status}: {r.url}"))
+    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+    try:
+        page.goto(url, wait_until="load")
+        errors += [f"image: {src}" for src in page.evaluate(_BROKEN_IMAGES)]
+        facts = page.evaluate(_PAGE_FACTS)
+        if screenshot:
+            page.screenshot(path=screenshot, full_page=True)
+    finally:
+        context.close()
+    return {**facts, "errors": errors}
+
+
+# ------------------------------------------------------------------------------ what is wrong
+
+
+def link_problems(facts: dict, url: str, base: str, site_dir: Path) -> list[str]:
+    """Links of the page that lead nowhere: a file missing from the site, or a missing anchor
+    on the page itself. Links off the site are not followed (the check runs offline)."""
+    problems = []
+    for link in facts["links"]:
+        target, fragment = urldefrag(link)
+        if not target.startswith(base):
+            if urlparse(link).scheme not in ("http", "https", "mailto"):
+                problems.append(f"leaves the site: {link}")
+            continue
+        if not (site_dir / unquote(target.removeprefix(base))).exists():
+            problems.append(f"broken link: {link}")
+        elif fragment and target == url and fragment not in facts["anchors"]:
+            problems.append(f"no anchor: {link}")
+    return problems
+
+
+def page_problems(facts: dict, url: str, base: str, site_dir: Path,
+                  labels: list[str]) -> list[str]:
+    """Everything wrong with one page as one browser showed it."""
+    problems = facts["errors"] + link_problems(facts, url, base, site_dir)
+    if facts["overflow"] > 1:
+        problems.append(f"scrolls sideways by {facts['overflow']} px")
+    problems += [f"configuration not named: {label}" for label in labels
+                 if label not in facts["names"]]
+    return problems
+
+
+def configuration_labels(results_dir: Path) -> dict[str, list[str]]:
+    """Each experiment's page (site-relative) -> the labels of its configurations."""
+    from runner import store
+    from report import summary as sm
+
+    return {f"{name}/index.html": [c.label for c in sm.load(results_dir, name).configurations]
+            for name in store.experiments(results_dir)}
+
+
+def check(site_dir: Path, labels: dict[str, list[str]] | None = None,
+          screenshots: Path | None = None, widths=WIDTHS, schemes=SCHEMES,
+          origins=ORIGINS) -> dict[str, list[str]]:
+    """Open every page of the site in each width, scheme and origin; returns the problems of
+    each ("<page> <width>px <scheme> <origin>" -> [problem]), an empty list where there are none.
+    ``labels``: what each page must name (``configuration_labels``).
+    """
+    site_dir = Path(site_dir).resolve()
+    pages = sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*.html"))
+    labels = labels or {}
+    if screenshots:
+        Path(screenshots).mkdir(parents=True, exist_ok=True)
+    found = {}
+    with chromium() as browser, serve(site_dir) as http_base:
+        bases = {"disk": site_dir.as_uri() + "/", "http": http_base}
+        for origin, page, width, scheme in itertools.product(origins, pages, widths, schemes):
+            url = bases[origin] + page
+            shot = (Path(screenshots) / f"{_shot_name(page)}-{width}-{scheme}.png"
+                    if screenshots and origin == origins[0] else None)
+            facts = visit(browser, url, width, scheme, shot)
+            found[f"{page} {width}px {scheme} {origin}"] = page_problems(
+                facts, url, bases[origin], site_dir, labels.get(page, []))
+    return found
+
+
+def _shot_name(page: str) -> str:
+    return page.replace("/", "_").removesuffix(".html")
+
+
+def figure_problems(results_dir: Path, names: list[str] | None = None) -> dict[str, list[str]]:
+    """Each figure of each experiment drawn again ("<experiment>/<file>" -> overlapping texts).
+
+    Needs ``report.figures.overlapping_texts(fig)`` (a list of what overlaps); without it there
+    is nothing to ask and the answer is empty.
+    """
+    from runner import store
+    from report import figures, slides
+    from report import summary as sm
+
+    overlapping = getattr(figures, "overlapping_texts", None)
+    if overlapping is None:
+        return {}
+    found = {}
+    for name in names or store.experiments(results_dir):
+        s = sm.load(results_dir, name)
+        for kind in s.report:
+            for file, job in slides.figures_of(slides.build(kind, s)):
+                fig = slides.get(job["slide"]).prepare(**job["args"])
+                found[f"{name}/{file}"] = [f"text overlaps: {o}" for o in overlapping(fig)]
+    return found
+
+
+# ------------------------------------------------------------------------------ command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m report.check", description=__doc__.split(
+        "\n\n")[0])
+    parser.add_argument("site", type=Path, help="the rendered site's folder")
+    parser.add_argument("--results", type=Path, help="the result store it was rendered from: "
+                        "check that every configuration is named on its page")
+    parser.add_argument("--screenshots", type=Path, help="folder for full-page screenshots")
+    parser.add_argument("--figures", action="store_true",
+                        help="draw each figure again and look for overlapping texts "
+                             "(needs --results)")
+    args = parser.parse_args(argv)
+    labels = configuration_labels(args.results) if args.results else None
+    found = check(args.site, labels, args.screenshots)
+    if args.figures and args.results:
+        found.update(figure_problems(args.results))
+    bad = {where: problems for where, problems in found.items() if problems}
+    for where, problems in bad.items():
+        print(where, *(f"  {p}" for p in problems), sep="\n")
+    print(f"{len(found) - len(bad)} of {len(found)} checked without a problem")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
