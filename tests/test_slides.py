@@ -11,6 +11,8 @@ from __future__ import annotations
 import itertools
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,7 +60,7 @@ def test_validation_accepts_exactly_the_kinds_that_apply(tmp_path, dataset, mode
                                                          snapshots):
     facts = Facts(model="vae" if model == "vae" else "autoencoder", dataset=dataset,
                   noise=model == "denoising", latent_sizes=(latent,), learning_rates=rates,
-                  snapshots=snapshots, reference=False)
+                  snapshots=snapshots, reference=False, configurations=rates)
     applies = [k.name for k in slides.kinds() if k.why_not(facts) is None]
     path = tmp_path / "x.yaml"
     path.write_text(experiment_yaml(dataset, model, latent, rates, snapshots))
@@ -87,6 +89,17 @@ def test_an_autoencoder_on_digits_has_no_per_character_slides(tmp_path):
     assert caught.value.problems == [
         f"{path}:5:10: report[0]: 'pixel_errors' counts wrong pixels per character of the font, "
         "not of mnist-5k images"]
+
+
+def test_validating_a_file_does_not_load_matplotlib(tmp_path):
+    """runner.config asks the registry about every kind; only drawing needs matplotlib."""
+    path = tmp_path / "x.yaml"
+    path.write_text(experiment_yaml("font", "autoencoder", 2, 2, False))
+    code = ("import sys; from runner.config import load_experiment; "
+            f"load_experiment({str(path)!r}); print('matplotlib' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_every_kind_is_one_module_named_after_it():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from report import figures
 from report import summary as sm
 from report.slides import SlideKind, figure, needs_noise
 from report.slides.runs import nan_list
@@ -95,6 +94,8 @@ def _level_series(configs, levels, decoder, label, style) -> dict:
 
 
 def prepare(levels: list[float], series: list[dict], xlabel: str):
+    from report import figures  # matplotlib only where figures are drawn
+
     series = [{**s, "mean": np.array(s["mean"], dtype=float),
                "std": np.array(s["std"], dtype=float)} for s in series]
     return figures.denoising_baselines(levels, series, xlabel)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from report import figures
 from report import summary as sm
 from report.slides import Setup, SlideKind, figure
 from report.slides.runs import nan_list
@@ -52,6 +51,8 @@ def _spread(values: list[float]) -> list:
 
 
 def prepare(rates: list[str], series: list[dict], ylabel: str):
+    from report import figures  # matplotlib only where figures are drawn
+
     series = [{"label": s["label"], "values": [np.array(v, dtype=float) for v in s["values"]]}
               for s in series]
     return figures.lr_boxes(rates, series, ylabel)
