@@ -330,7 +330,6 @@ class Experiment(Strict):
         default_factory=list, description="paragraphs of prose for the page's conclusions "
         "slide, under the findings computed from the runs")
 
-
     @model_validator(mode="after")
     def _defaults(self) -> Experiment:
         """The title and report the file leaves out, once the values are known to fit."""
