@@ -18,7 +18,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import nets
-from runner.parallel import cpu_count, idle_cores
+from runner.plan import blas_threads, cpu_count
 
 LAYERS = [784, 512, 256, 2, 256, 512, 784]
 N, BATCH, LR = 60_000, 128, 1e-3
@@ -101,7 +101,8 @@ def epochs(trainers, x, parts):
 
 
 def measure(args):
-    cores, chosen = cpu_count(), idle_cores()  # before this script loads the machine itself
+    cores = cpu_count()
+    chosen = blas_threads(LAYERS, cores)  # the threads the plan gives such a run
     all_cores = common.matmul_peak()
     one_core = common.matmul_peak(threads=1)
     peak = max(all_cores, one_core)
