@@ -70,7 +70,7 @@ def test_a_sweep_stores_every_run_and_a_rerun_trains_nothing(tmp_path, capsys):
     assert "trained 0 run(s)" in capsys.readouterr().out
 
 
-#: A VAE whose products are large enough for several BLAS threads (the plan gives it two here).
+#: A VAE whose products are large enough for several BLAS threads (the plan gives it every core, up to 4).
 VAE_SWEEP = """\
 name: tiny
 dataset: {name: mnist-5k, limit: 256}
