@@ -39,6 +39,14 @@ def output_activation(spec: RunSpec) -> str:
     return "sigmoid" if spec.kind == "vae" or spec.loss == "bce" else "identity"
 
 
+def pixels(spec: RunSpec) -> list[int]:
+    """The range [low, high] the output activation's values are in, which decode maps back to
+    [0, 1] as nets/autoencoder.py does for every measure and picture: [-1, 1] for an
+    autoencoder trained on {-1, 1} pixels (tanh outputs), else [0, 1], where it changes
+    nothing."""
+    return list(spec.pixels) if spec.kind == "autoencoder" else [0, 1]
+
+
 def decoder_layers(model) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """(W (n_in, n_out), b (n_out,), activation name) of each decoder layer of member 0."""
     return [(layer.params["W"][0], layer.params["b"][0, 0], layer.activation.name)
@@ -63,7 +71,7 @@ def payload(model, spec: RunSpec, plane: dict) -> dict:
     layers = decoder_layers(model)
     return {"layers": [{"n_in": int(W.shape[0]), "n_out": int(W.shape[1]), "activation": act}
                        for W, _, act in layers],
-            "output": output_activation(spec),
+            "output": output_activation(spec), "pixels": pixels(spec),
             "weights": float32_text([a for W, b, _ in layers for a in (W, b)]),
             "steps": STEPS, **plane}
 

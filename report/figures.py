@@ -262,8 +262,9 @@ def learning_curves(panels: list[dict]) -> Figure:
         ax.set_title(title)
         ax.set_xlabel("epoch")
         ax.xaxis.set_tick_params(labelbottom=True)
-        if k % cols == 0 or len(groups) == 1:
-            ax.set_ylabel(panel["ylabel"])
+        if k % cols == 0 or len(groups) == 1:  # a long name (sse's) wraps to the axes' height
+            ax.set_ylabel(wrap(panel["ylabel"], height * 72,
+                               matplotlib.rcParams["axes.labelsize"], "normal"))
         else:
             ax.tick_params(labelleft=False)
     for panel in panels:

@@ -121,9 +121,21 @@ FINAL_LOSS = Metric("final_loss", "training loss at the last epoch", ("final_los
 MAE = Metric("mae", "mean absolute error", ("errors", "zero_one", "mae"), "MAE")
 SSE = Metric("sse", "squared error summed over a character's pixels",
              ("errors", "zero_one", "sse"), "squared error per character")
+
+
+def _in_plus_minus_one(metric: Metric) -> Metric:
+    """An error measure taken in {-1, 1} pixels, which runs trained on them store beside the
+    one in {0, 1} (every difference twice as large): the figures a study of such runs
+    reports. NaN for other runs."""
+    name = metric.path[-1]
+    return Metric(f"{name}_pm1", f"{metric.label} in {{-1, 1}}",
+                  ("errors", "plus_minus_one", name), f"{metric.short} in {{-1, 1}}")
+
+
+MSE_PM1, MAE_PM1, SSE_PM1 = map(_in_plus_minus_one, (MSE, MAE, SSE))
 #: Every number a run's metrics hold for the downloads (each kind of run has some of them).
-METRICS = (WRONG_MEAN, WRONG_MAX, MSE, MAE, SSE, DENOISED_MEAN, DENOISED_MAX, ELBO_TRAIN,
-           ELBO_TEST, FINAL_LOSS, SECONDS)
+METRICS = (WRONG_MEAN, WRONG_MAX, MSE, MAE, SSE, MSE_PM1, MAE_PM1, SSE_PM1, DENOISED_MEAN,
+           DENOISED_MAX, ELBO_TRAIN, ELBO_TEST, FINAL_LOSS, SECONDS)
 
 
 # ------------------------------------------------------------------------------ statistics
@@ -293,8 +305,9 @@ class Summary:
     @property
     def measures(self) -> list[Metric]:
         """Every error measure the runs store: the experiment's metrics, then the other ways
-        an error is reported (absolute, summed) where the runs hold them."""
-        others = [m for m in (MAE, SSE) if m not in self.metrics
+        an error is reported (absolute, summed, and all three in {-1, 1}) where the runs hold
+        them."""
+        others = [m for m in (MAE, SSE, MSE_PM1, MAE_PM1, SSE_PM1) if m not in self.metrics
                   and any(np.isfinite(m.of(r.metrics)) for r in self.runs)]
         return self.metrics + others
 

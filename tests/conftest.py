@@ -60,6 +60,29 @@ snapshots: [1, 3]
 report: [summary, error_table, learning_curves, latent_scatter, vae_progression,
          reconstructions, vae_samples, generated_grid, interpolation]
 """,
+    "font-tanh": """\
+name: font-tanh
+title: Tiny tanh autoencoder on {-1, 1} pixels
+dataset: {name: font}
+model:
+  kind: autoencoder
+  architectures: [[35, 2, 35], [35, 10, 2, 10, 35]]
+  activation: tanh
+  output_activation: tanh
+  pixels: [-1, 1]
+  loss: sse
+training:
+  epochs: 100
+  optimizers: [{name: adam, learning_rate: 0.01}]
+seeds: 2
+report: [summary, reference, error_table, learning_curves, generated_grid]
+reference:
+  source: the study
+  metric: an error it does not define
+  values:
+    - {architecture: [35, 2, 35], value: 0.5}
+    - {architecture: [35, 10, 2, 10, 35], value: 0.25}
+""",
 }
 XSS_EXPERIMENT = "font-ae"
 

@@ -18,7 +18,8 @@ import runspecs
 from test_browser import CHROMIUM, Visit, base, browser, server  # noqa: F401 - fixtures
 
 #: The pages of the tiny experiments with explorers, and the slides that carry one.
-PANELS = {"font-ae": ["generated-grid"], "vae-digits": ["vae-progression", "generated-grid"]}
+PANELS = {"font-ae": ["generated-grid"], "vae-digits": ["vae-progression", "generated-grid"],
+          "font-tanh": ["generated-grid"]}
 MNIST_VAE = runspecs.vae(architecture=[784, 512, 256, 2, 256, 512, 784], dtype="float32")
 PLANE = {"kind": "digits", "image": [28, 28], "extent": [-3.0, 3.0, -3.0, 3.0],
          "ticks": [[-2.0, 0.0, 2.0], [-2.0, 0.0, 2.0]], "points": [[0.0, 0.0]], "labels": [0],
@@ -32,7 +33,8 @@ browser_only = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not
 
 
 def _from_payload(data: dict, z: np.ndarray) -> np.ndarray:
-    """The data file's decoder run in NumPy, as decoder.js runs it: (N, 2) -> (N, D)."""
+    """The data file's decoder run in NumPy, as decoder.js runs it: (N, 2) -> (N, D), mapped
+    from the training's pixel range to [0, 1]."""
     weights = np.frombuffer(base64.b64decode(data["weights"]), dtype="<f4").astype(float)
     act = {"identity": lambda a: a, "sigmoid": lambda a: 1 / (1 + np.exp(-a)),
            "tanh": np.tanh, "relu": lambda a: np.maximum(a, 0)}
@@ -44,7 +46,8 @@ def _from_payload(data: dict, z: np.ndarray) -> np.ndarray:
         at += n_in * n_out + n_out
         a = act[layer["activation"]](a @ W + b)
     assert at == len(weights)
-    return act[data["output"]](a)
+    low, high = data["pixels"]
+    return (act[data["output"]](a) - low) / (high - low)
 
 
 def _randomised(model):
@@ -60,8 +63,11 @@ def _randomised(model):
     runspecs.autoencoder(architecture=[35, 64, 2, 64, 35], activation="tanh",
                          latent_activation="identity", loss="bce"),
     runspecs.autoencoder(architecture=[35, 10, 2, 10, 35], activation="relu",
-                         latent_activation="tanh", init="he")],
-    ids=["mnist-vae", "bce-tanh", "mse-relu"])
+                         latent_activation="tanh", init="he"),
+    runspecs.autoencoder(architecture=[35, 10, 2, 10, 35], activation="tanh",
+                         latent_activation="tanh", output_activation="tanh", loss="sse",
+                         pixels=[-1, 1])],
+    ids=["mnist-vae", "bce-tanh", "mse-relu", "sse-tanh-pm1"])
 def test_the_export_decodes_as_the_model(spec):
     model = _randomised(models.build(spec, seeds=[0]))
     data = explorer.payload(model, spec, PLANE)
@@ -98,6 +104,7 @@ def test_each_explorer_names_its_run_and_data_file(tiny_site, tiny_results):
             key, data = _data_file(path)
             assert path.name == f"decoder-{key}.js" and key in runs
             assert data["layers"][0]["n_in"] == 2 and data["steps"] == 9
+            assert data["pixels"] == ([-1, 1] if name == "font-tanh" else [0, 1])
     assert "decoder-" not in (tiny_site / "font-denoise" / "index.html").read_text()
 
 

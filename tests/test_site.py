@@ -485,6 +485,29 @@ def test_the_reference_is_set_beside_each_configuration_it_names(referenced):
     assert "ours, wrong pixels per character (0.005)" in html
 
 
+def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_site,
+                                                                        tiny_results):
+    """Runs trained on {-1, 1} pixels: the reference table sets the MSE, MAE and summed squared
+    error in {-1, 1}, as the runs stored them, beside those in {0, 1}; runs trained on {0, 1}
+    have none."""
+    summary = sm.load(tiny_results, "font-tanh")
+    in_pm1 = [sm.MSE_PM1, sm.MAE_PM1, sm.SSE_PM1]
+    assert summary.measures == [sm.WRONG_MEAN, sm.WRONG_MAX, sm.MSE, sm.MAE, sm.SSE, *in_pm1]
+    rows = Page(tiny_site / "font-tanh" / "index.html").rows
+    header = next(r for r in rows if r[:2] == ["configuration", "the study"])
+    assert header[-3:] == ["MSE in {-1, 1}", "MAE in {-1, 1}",
+                           "squared error per character in {-1, 1}"]
+    for c in summary.configurations:
+        row = next(r for r in rows if r[0] == c.label and len(r) == len(header))
+        for column, key in zip(header[-3:], ("mse", "mae", "sse")):
+            stat = t_interval(_metric_of_runs(
+                tiny_results, "font-tanh", lambda s: s.architecture == c.runs[0].spec.architecture,
+                ("errors", "plus_minus_one", key)))
+            cell = f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+            assert row[header.index(column)] == cell
+    assert not set(in_pm1) & set(sm.load(tiny_results, "font-ae").measures)
+
+
 def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
     summary = sm.load(referenced / "results", "referenced")
     html = _slide(referenced / "site" / "referenced" / "index.html", "conclusions")

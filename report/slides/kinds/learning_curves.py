@@ -74,7 +74,8 @@ def facets(configs: list[sm.Configuration], varying: list[sm.Axis],
 def _loss_label(s: sm.Summary) -> str:
     if s.kind == "vae":
         return "negative ELBO (nats)"
-    return {"mse": "mean squared error", "bce": "cross-entropy"}.get(s.spec.loss, "loss")
+    return {"mse": "mean squared error", "bce": "cross-entropy",
+            "sse": "half the squared error summed over a character's pixels"}[s.spec.loss]
 
 
 def prepare(panels: list[dict]):

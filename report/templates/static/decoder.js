@@ -1,8 +1,11 @@
 // A decoder's forward pass in the browser, the arithmetic of nets/: dense layers
 // a = f(a W + b), then the output activation (the sigmoid of a VAE or of a cross-entropy
-// autoencoder, whose last layer gives logits). It reads the data files report/explorer.py
-// writes: layer sizes and activations, and every W (n_in x n_out, row-major) and b as
-// little-endian float32 in base64. Sums run in double precision, like NumPy's float64.
+// autoencoder, whose last layer gives logits), then the map of the training's pixel range
+// [low, high] back to [0, 1] (tanh outputs of a run trained on {-1, 1} pixels), so a picture
+// shows what the static figures show. It reads the data files report/explorer.py writes:
+// layer sizes and activations, the output activation and pixel range, and every W
+// (n_in x n_out, row-major) and b as little-endian float32 in base64. Sums run in double
+// precision, like NumPy's float64.
 (function () {
   "use strict";
 
@@ -42,10 +45,11 @@
       return { nIn: spec.n_in, nOut: spec.n_out, W: W, b: b, f: activation(spec.activation) };
     });
     if (at !== all.length) throw new Error("weights do not match the layer sizes");
-    return { layers: layers, output: activation(data.output), latent: layers[0].nIn };
+    return { layers: layers, output: activation(data.output), low: data.pixels[0],
+             span: data.pixels[1] - data.pixels[0], latent: layers[0].nIn };
   }
 
-  // z (array of latent values) -> Float64Array of the decoded pixels.
+  // z (array of latent values) -> Float64Array of the decoded pixels, in [0, 1].
   function decode(decoder, z) {
     if (z.length !== decoder.latent) throw new Error("the decoder takes " + decoder.latent + " numbers");
     var a = Float64Array.from(z);
@@ -59,7 +63,8 @@
       for (var k = 0; k < n; k++) out[k] = layer.f(out[k]);
       a = out;
     });
-    for (var j = 0; j < a.length; j++) a[j] = decoder.output(a[j]);
+    var f = decoder.output, low = decoder.low, span = decoder.span;
+    for (var j = 0; j < a.length; j++) a[j] = (f(a[j]) - low) / span;
     return a;
   }
 
