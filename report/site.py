@@ -35,6 +35,7 @@ from joblib import Parallel, cpu_count, delayed
 
 from runner import __version__, store
 from runner.files import atomic_write
+from runner.parallel import no_false_leak_warning
 from report import downloads, explorer, figures, slides
 from report import summary as sm
 from report.slides.kinds import summary as summary_slide
@@ -199,7 +200,8 @@ def _run_jobs(stale: list[tuple[dict, Path]], n_jobs: int | None) -> list[dict]:
     if n_jobs <= 1 or len(stale) < 4:
         return [_draw_one(job, path) for job, path in stale]
     order = sorted(range(len(stale)), key=lambda i: -_cost(stale[i][0]))  # costliest first
-    drawn = Parallel(n_jobs=n_jobs)(delayed(_draw_one)(*stale[i]) for i in order)
+    with no_false_leak_warning():  # figure workers that decoded MNIST keep it
+        drawn = Parallel(n_jobs=n_jobs)(delayed(_draw_one)(*stale[i]) for i in order)
     outcomes = [None] * len(stale)
     for i, outcome in zip(order, drawn):
         outcomes[i] = outcome
