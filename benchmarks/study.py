@@ -315,7 +315,7 @@ def wall_times(results: Path) -> list[str]:
     rows.append(["the files that ran, one after another", "",
                  f"{total:.0f} s ({total / 60:.1f} min)"])
     if together:
-        rows.append([f"all of them in one command (`tp5-run experiments/*.yaml -j 2`)", "",
+        rows.append(["the same files in one command (`tp5-run FILES -j 2`)", "",
                      f"**{together['seconds']:.0f} s ({together['seconds'] / 60:.1f} min)**"
                      + ("" if together["exit_code"] == 0 else
                         f", exit code {together['exit_code']}")])
@@ -325,8 +325,9 @@ def wall_times(results: Path) -> list[str]:
 def machine(results: Path) -> str:
     for path in sorted(results.glob("*/provenance.json")):
         p = json.loads(path.read_text())
+        blas = f" ({p['blas']})" if p.get("blas") else ""
         return (f"{p['processor']}, {p['cpus']} cores, Python {p['python']}, "
-                f"NumPy {p['numpy']}, tp5 {p['tp5']}")
+                f"NumPy {p['numpy']}{blas}, tp5 {p['tp5']}")
     return "unknown machine"
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from threadpoolctl import threadpool_info
 
 from runner import __version__, datasets, floors, gitinfo, store
 from runner import spec as run_spec
@@ -101,13 +102,37 @@ def packs_of(planned: list[Planned], n_workers: int) -> list[Pack]:
 
 
 def provenance() -> dict:
+    """Versions and machine of a sweep. The processor and the BLAS kernel are there because
+    they decide the round-off that training amplifies: runs compare bit for bit only on the
+    same kernel."""
     return {
         "tp5": __version__, "numpy": np.__version__, "python": platform.python_version(),
         "platform": platform.platform(), "machine": platform.machine(),
-        "processor": platform.processor() or platform.machine(), "cpus": cpu_count(),
+        "processor": _processor(), "blas": _blas(), "cpus": cpu_count(),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         **gitinfo.checkout(Path(__file__).resolve().parent.parent),
     }
+
+
+def _processor() -> str:
+    """The CPU's model name (Linux), else what the platform module knows."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _blas() -> str:
+    """NumPy's BLAS and the kernel it runs on this CPU, e.g. "openblas 0.3.31, SkylakeX" (other
+    libraries, such as SciPy, may load a BLAS of their own that training never calls)."""
+    found = [f"{i['internal_api']} {i['version']}, {i.get('architecture') or '?'}"
+             for i in threadpool_info()
+             if i["user_api"] == "blas" and "numpy" in i.get("filepath", "")]
+    return "; ".join(found) or "unknown"
 
 
 def save_plan(p: Planned, results: Path) -> None:
