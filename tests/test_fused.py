@@ -40,8 +40,8 @@ def train_both(activation, loss, optimizer, batch_size, dtype=np.float64, epochs
 
 
 @needs_numba
-@pytest.mark.parametrize("activation, loss, optimizer, batch_size", itertools.product(
-    ("sigmoid", "tanh", "relu"), LOSSES, OPTIMIZERS, (None, 1)))
+@pytest.mark.parametrize("activation, loss, optimizer, batch_size", list(itertools.product(
+    ("sigmoid", "tanh", "relu"), LOSSES, OPTIMIZERS, (None, 1))))
 def test_float64_matches_numpy(activation, loss, optimizer, batch_size):
     out = train_both(activation, loss, optimizer, batch_size)
     for reference, fused_value in zip(out["numpy"], out["numba"]):
@@ -50,8 +50,8 @@ def test_float64_matches_numpy(activation, loss, optimizer, batch_size):
 
 
 @needs_numba
-@pytest.mark.parametrize("activation, batch_size", itertools.product(
-    ("sigmoid", "tanh", "relu"), (None, 1)))
+@pytest.mark.parametrize("activation, batch_size", list(itertools.product(
+    ("sigmoid", "tanh", "relu"), (None, 1))))
 def test_float32_matches_numpy_to_round_off(activation, batch_size):
     out = train_both(activation, "mse", "adam", batch_size, dtype=np.float32, epochs=2)
     for reference, fused_value in zip(out["numpy"], out["numba"]):
