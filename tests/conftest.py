@@ -7,6 +7,7 @@ runner writes shows up as a failing site test.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,16 @@ reference:
 """,
 }
 XSS_EXPERIMENT = "font-ae"
+
+
+def wait_for(condition, seconds: float) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass (a bound, not a measurement)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def train(files: list[Path], results: Path, *overrides: str) -> None:

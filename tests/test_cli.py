@@ -5,12 +5,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import wait_for
 from runner import cli, datasets, store, sweep, train
 
 SWEEP = """\
@@ -123,9 +122,7 @@ def test_a_killed_sweep_finishes_when_run_again(tmp_path):
     args = [sys.executable, "-m", "runner.cli", str(path), "--results", str(results),
             "--no-site", "-q", "-j", "1"]
     process = subprocess.Popen(args, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while not store.stored_ids(results, "tiny") and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: store.stored_ids(results, "tiny"), 120)
     os.killpg(process.pid, signal.SIGKILL)  # the CLI and its workers, mid-sweep
     process.wait()
     before = store.stored_ids(results, "tiny")

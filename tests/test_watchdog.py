@@ -4,11 +4,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from conftest import wait_for
 from runner import store
 
 LONG = """\
@@ -51,16 +51,6 @@ def progress_reported(results: Path) -> bool:
     """Whether a pack has written an epoch count to its progress file: training is under way."""
     return any(f.is_file() and f.read_text().strip() not in ("", "0")
                for f in (results / "long").glob(f"{store.TEMP_PREFIX}progress-*/*"))
-
-
-def wait_for(condition, seconds: float) -> bool:
-    """Poll ``condition`` until it holds or ``seconds`` pass (a bound, not a measurement)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
 
 
 def test_workers_end_when_tp5_run_is_killed(tmp_path):
