@@ -36,6 +36,19 @@ def timed(fn, *args, **kwargs) -> float:
     return time.perf_counter() - start
 
 
+def us_per_unit(contenders: dict, rounds: int) -> dict[str, float]:
+    """Median microseconds per unit of work of each contender, the contenders taking turns
+    round by round so that a change in the machine's load hits them alike. Each contender is a
+    function that does its work and returns how many units it did (e.g. seed-epochs)."""
+    times = {label: [] for label in contenders}
+    for _ in range(rounds):
+        for label, work in contenders.items():
+            start = time.perf_counter()
+            units = work()
+            times[label].append((time.perf_counter() - start) / units)
+    return {label: median(t) * 1e6 for label, t in times.items()}
+
+
 def torch_or_none():
     """PyTorch if it is installed (it is only ever a baseline here), else None."""
     try:

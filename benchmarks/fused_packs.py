@@ -10,10 +10,8 @@ against the NumPy path of the same run. The numba engine runs on 1 and on 2 thre
 split between them); the NumPy path and PyTorch on one thread, as a pack of small layers runs
 in tp5-run.
 """
-import time
 
 import common
-import numpy as np
 from threadpoolctl import threadpool_limits
 
 import nets
@@ -89,16 +87,10 @@ def contenders(args, x, dtype, batch):
 
 
 def medians(trains, rounds):
-    """Median microseconds per seed-epoch of each contender, turns taken round by round."""
+    """Median microseconds per seed-epoch of each contender, once each is compiled and warm."""
     for train in trains.values():
         train()  # compiled, warmed up, buffers allocated
-    times = {label: [] for label in trains}
-    for _ in range(rounds):
-        for label, train in trains.items():
-            start = time.perf_counter()
-            seed_epochs = train()
-            times[label].append((time.perf_counter() - start) / seed_epochs)
-    return {label: common.median(t) * 1e6 for label, t in times.items()}
+    return common.us_per_unit(trains, rounds)
 
 
 def measure(args):

@@ -50,17 +50,6 @@ def trainer(x, seeds, dtype, batch_size, epochs):
     return train
 
 
-def per_seed_epoch(contenders: dict, rounds: int) -> dict[str, float]:
-    """Median microseconds per seed-epoch of each contender, taking turns."""
-    times = {label: [] for label in contenders}
-    for _ in range(rounds):
-        for label, train in contenders.items():
-            start = time.perf_counter()
-            done = train()
-            times[label].append((time.perf_counter() - start) / done)
-    return {label: common.median(t) * 1e6 for label, t in times.items()}
-
-
 def packs(rounds: int) -> float:
     """Prints the first table; returns the float32 batch-1 pack's us per seed-epoch."""
     x = datasets.load("font").x_train
@@ -72,7 +61,7 @@ def packs(rounds: int) -> float:
         "batch 1, pack of 100, float64": trainer(x, seeds, "float64", 1, 5),
         "batch 1, one seed alone, float32": trainer(x, [0], "float32", 1, 20),
     }
-    us = per_seed_epoch(contenders, rounds)
+    us = common.us_per_unit(contenders, rounds)  # per seed-epoch
     rows = [[label, v, v / us[base]] for label, v in us.items()]
     print(common.table(rows, ["35-20-2-20-35, SGD momentum", "us/seed-epoch", "x full batch"]))
     return us["batch 1, pack of 100, float32"]
