@@ -51,8 +51,8 @@ def _floor_table(levels: list[float], floors: list[dict]) -> dict:
     """The reference decoders' expected wrong pixels per level, ± their standard error."""
     draws = floors[0]["bayes"]["draws"]
     rows = [{"labels": [f"{level:g}"],
-             "cells": [{"mean": f[name]["mean"], "std": f[name]["se"],
-                        "median": None, "n": draws, "dropped": 0} for name, _ in DECODERS[1:]]}
+             "cells": [{"mean": f[name]["mean"], "se": f[name]["se"], "spread": "se",
+                        "n": draws, "dropped": 0} for name, _ in DECODERS[1:]]}
             for level, f in zip(levels, floors)]
     return {"caption": f"expected wrong pixels per character of the reference decoders ± "
                        f"standard error, each from its own {draws:,} noisy characters",
