@@ -97,9 +97,14 @@ def blas_threads(architecture: list[int], cores: int) -> int:
     get one thread: a second costs more in synchronisation than it saves (2-5x slower,
     benchmarks/). Large ones (MNIST) get the machine's cores, up to MAX_THREADS.
     """
-    if max(a * b for a, b in zip(architecture, architecture[1:])) < LARGE_LAYER:
+    if not has_large_layers(architecture):
         return 1
     return max(1, min(cores, MAX_THREADS))
+
+
+def has_large_layers(architecture: list[int]) -> bool:
+    """Whether some layer has LARGE_LAYER weights or more: matrix products BLAS serves best."""
+    return max(a * b for a, b in zip(architecture, architecture[1:])) >= LARGE_LAYER
 
 
 def engine(exp: Experiment, architecture: list[int]) -> tuple[str, str | None]:
@@ -117,7 +122,7 @@ def engine(exp: Experiment, architecture: list[int]) -> tuple[str, str | None]:
         return "numpy", "auto: numba's step is not yet measured 2x faster (README, Speed)"
     if exp.model.kind != "autoencoder":
         return "numpy", f"the compiled step trains autoencoders, not a {exp.model.kind}"
-    if max(a * b for a, b in zip(architecture, architecture[1:])) >= LARGE_LAYER:
+    if has_large_layers(architecture):
         return "numpy", "its layers are large: BLAS's matrix products serve them best"
     if not fused.available():
         return "numpy", "numba is not installed (pip install 'tp5[fast]')"
