@@ -117,6 +117,17 @@ def test_missing_file_in_path(tmp_path):
         f"{tmp_path / 'mine'} has no t10k-labels-idx1-ubyte (raw or .gz); dataset.path must be")
 
 
+def test_the_fingerprint_of_unreadable_files_says_so_without_raising(tmp_path):
+    """Planning hashes the files; the loader, not the plan, tells the user what is wrong."""
+    write_mnist(tmp_path / "mine", mnist_arrays())
+    readable = mnist.fingerprint(tmp_path / "mine")
+    (tmp_path / "mine" / "t10k-labels-idx1-ubyte.gz").write_bytes(b"not gzip at all")
+    (tmp_path / "mine" / "t10k-labels-idx1-ubyte").unlink(missing_ok=True)
+    assert readable != "unavailable"
+    assert mnist.fingerprint(tmp_path / "mine") == "unavailable"
+    assert mnist.fingerprint(tmp_path / "nothing") == "unavailable"
+
+
 def test_path_is_not_a_folder(tmp_path):
     with pytest.raises(DatasetError) as err:
         load("mnist", tmp_path / "nothing")

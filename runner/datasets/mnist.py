@@ -119,14 +119,14 @@ def fingerprint(path: str | os.PathLike | None) -> str:
     """Hash of the four files' decompressed content (part of every mnist run's id).
 
     A file not downloaded yet counts as its official checksum, which the download verifies, so
-    a run's id is the same before and after the download; files that cannot be found make
-    "unavailable" (such runs are skipped before training, with the reason).
+    a run's id is the same before and after the download; files that cannot be found or read
+    make "unavailable" (such runs are skipped before training, with the loader's reason).
     """
     folder = _cache_folder() if path is None else Path(path).resolve()
     try:
         contents = [_stored_sha256(folder, name, may_be_missing=path is None)
                     for name in MNIST_SHA256]
-    except DatasetError:
+    except (DatasetError, ValueError, OSError):  # ValueError: not a readable gzip file
         return "unavailable"
     return fingerprints.digest(sha.encode() for sha in contents)
 
@@ -143,7 +143,7 @@ def _stored_sha256(folder: Path, name: str, may_be_missing: bool) -> str:
 @functools.lru_cache(maxsize=8)
 def _cached_content_sha256(path: Path, size: int, mtime_ns: int) -> str:
     """Decompressing 55 MB takes a moment: once per file and version of it per process."""
-    return hashlib.sha256(idx.read_bytes(path)).hexdigest()
+    return _content_sha256(path)
 
 
 def _content_sha256(path: Path) -> str:
