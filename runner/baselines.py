@@ -83,15 +83,21 @@ def pixel_on(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) ->
     return posterior(glyphs, inputs, kind, level) @ (glyphs > 0.5)
 
 
-def bayes(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -> np.ndarray:
-    """Pixel-wise maximum a posteriori decoding under the true noise model (uniform prior)."""
-    return (pixel_on(glyphs, inputs, kind, level) > 0.5).astype(inputs.dtype)
+def bayes(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float,
+          on: np.ndarray | None = None) -> np.ndarray:
+    """Pixel-wise maximum a posteriori decoding under the true noise model (uniform prior);
+    ``on`` is pixel_on's result where the caller has it already (the posterior is the costly
+    part)."""
+    on = pixel_on(glyphs, inputs, kind, level) if on is None else on
+    return (on > 0.5).astype(inputs.dtype)
 
 
-def decode_all(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -> dict:
-    """Every reference decoder's output on the same inputs, keyed by NAMES."""
+def decode_all(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float,
+               on: np.ndarray | None = None) -> dict:
+    """Every reference decoder's output on the same inputs, keyed by NAMES (``on`` as for
+    bayes)."""
     return {
         "noisy": noisy(inputs),
         "nearest": nearest(glyphs, inputs),
-        "bayes": bayes(glyphs, inputs, kind, level),
+        "bayes": bayes(glyphs, inputs, kind, level, on),
     }

@@ -42,7 +42,7 @@ def _expected_wrong(decoded: np.ndarray, q: np.ndarray) -> np.ndarray:
 def _chunk_values(glyphs: np.ndarray, noisy: np.ndarray, kind: str, level: float) -> dict:
     """Each reference decoder's expected wrong pixels on one chunk of noisy inputs."""
     q = baselines.pixel_on(glyphs, noisy, kind, level)  # (M, D)
-    decoded = baselines.decode_all(glyphs, noisy, kind, level)
+    decoded = baselines.decode_all(glyphs, noisy, kind, level, on=q)
     return {name: _expected_wrong(out, q) for name, out in decoded.items()}
 
 
