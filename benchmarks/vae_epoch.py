@@ -9,16 +9,17 @@ batch), the contenders taking turns part by part so that a change in the machine
 them alike; an epoch's time is the median part times the number of parts. Work is counted as the
 matrix products only: 2 flops per multiply-add, forward, weight gradients and input gradients
 (none for the input layer). The peak is the faster of a 2048 x 2048 float32 product on all cores
-and on one. tp5 runs on every core's BLAS thread and on one; the runner gives a lone large pack
-the cores that the machine's other work leaves idle (runner/parallel.py), and the comparison
-with the targets uses that setting. PyTorch runs with its default threads, as a user runs it.
+and on one. tp5 runs as the runner runs such a pack: each step cut into the plan's fixed parts
+(nets.split), on as many threads as there are parts and cores, and on one; PyTorch on the same
+thread counts; and tp5's step unsplit on BLAS's threads, as tp5 ran it before the split.
 """
 import common
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 import nets
-from runner.plan import blas_threads, cpu_count
+from nets.split import Split
+from runner.plan import cpu_count, parts_of
 
 LAYERS = [784, 512, 256, 2, 256, 512, 784]
 N, BATCH, LR = 60_000, 128, 1e-3
@@ -41,18 +42,20 @@ def flops_per_epoch():
     return 2 * N * (3 * weights - first)
 
 
-def tp5_trainer(threads):
-    """A function training one part of the data for one epoch, with ``threads`` BLAS threads."""
+def tp5_trainer(threads, parts=None):
+    """A function training one part of the data for one epoch: its steps cut into ``parts``
+    (nets.split) on ``threads`` threads, or unsplit on ``threads`` BLAS threads."""
     model = nets.VAE(LAYERS, [0])
     optimizer = nets.Adam(LR)
 
     def train(part):
-        with threadpool_limits(threads):
-            model.fit(part, epochs=1, optimizer=optimizer, batch_size=BATCH)
+        with threadpool_limits(threads), Split(parts or 1, threads) as split:
+            model.fit(part, epochs=1, optimizer=optimizer, batch_size=BATCH,
+                      split=split if parts else None)
     return train
 
 
-def torch_trainer(torch):
+def torch_trainer(torch, threads):
     """The same, for a VAE as a user writes it in PyTorch: nn.Linear layers, BCE with logits
     plus KL, a shuffled index split into batches."""
     nn, F = torch.nn, torch.nn.functional
@@ -75,6 +78,7 @@ def torch_trainer(torch):
     optimizer = torch.optim.Adam(model.parameters(), lr=LR)
 
     def train(part):
+        torch.set_num_threads(threads)
         rows = torch.from_numpy(part)
         for idx in torch.randperm(len(rows)).split(BATCH):
             batch = rows[idx]
@@ -102,7 +106,8 @@ def epochs(trainers, x, parts):
 
 def measure(args):
     cores = cpu_count()
-    chosen = blas_threads(LAYERS, cores)  # the threads the plan gives such a run
+    parts = parts_of(LAYERS, BATCH)  # as the plan cuts such a run's steps
+    most = min(cores, parts)
     all_cores = common.matmul_peak()
     one_core = common.matmul_peak(threads=1)
     peak = max(all_cores, one_core)
@@ -110,24 +115,28 @@ def measure(args):
           f"{one_core:.0f} on one; peak = {peak:.0f}")
     x = data()
     work = flops_per_epoch()
-    label = {n: f"tp5 ({n} BLAS thread{'s' * (n > 1)}" + (", the runner's choice now)"
-                                                          if n == chosen else ")")
-             for n in sorted({cores, chosen, 1}, reverse=True)}
-    trainers = {label[n]: tp5_trainer(n) for n in label}
     torch = None if args.no_torch else common.torch_or_none()
-    if torch is not None:
-        trainers[f"PyTorch ({torch.get_num_threads()} threads, default)"] = torch_trainer(torch)
-    rows = list(epochs(trainers, x, args.parts).items())
-    tp5_runner = dict(rows)[label[chosen]]
-    reference = rows[-1][1] if torch is not None else rows[0][1]
-    table = [[label, seconds, work / seconds / 1e9, 100 * work / seconds / 1e9 / peak,
-              seconds / reference] for label, seconds in rows]
+    trainers = {}
+    for threads in sorted({most, 1}, reverse=True):
+        s = "s" * (threads > 1)
+        trainers[f"tp5, {parts} parts on {threads} thread{s} (the runner's way)"] = \
+            tp5_trainer(threads, parts)
+        if torch is not None:
+            trainers[f"PyTorch, {threads} thread{s}"] = torch_trainer(torch, threads)
+    trainers[f"tp5 unsplit, {most} BLAS threads (before the split)"] = tp5_trainer(most)
+    seconds = epochs(trainers, x, args.parts)
+    table = [[label, t, work / t / 1e9, 100 * work / t / 1e9 / peak] for label, t in
+             seconds.items()]
     print(common.table(table, ["one epoch, 60,000 x 784, batch 128", "seconds", "GFLOP/s",
-                               "% of peak", "x PyTorch" if torch is not None else "x tp5"]))
-    if torch is not None:
-        print(f"\ntp5 as the runner runs it ({chosen} thread{'s' * (chosen > 1)}) / PyTorch, time "
-              f"per epoch: {tp5_runner / reference:.2f} (target <= 0.8); tp5 at "
-              f"{100 * work / tp5_runner / 1e9 / peak:.0f} % of the peak (target >= 40 %)")
+                               "% of peak"]))
+    ours = [label for label in seconds if "runner's way" in label]
+    for label in ours if torch is not None else []:
+        theirs = label.replace(f"tp5, {parts} parts on", "PyTorch,").replace(
+            " (the runner's way)", "")
+        print(f"{label} / {theirs}: {seconds[label] / seconds[theirs]:.2f} (target <= 0.8)")
+    before = next(label for label in seconds if "before" in label)
+    print(f"{ours[0]} / {before}: {seconds[ours[0]] / seconds[before]:.2f} "
+          f"(the NumPy path no slower than before: <= 1)")
 
 
 if __name__ == "__main__":

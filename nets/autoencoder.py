@@ -60,10 +60,12 @@ class Autoencoder(Ensemble):
         kinds[-1] = "identity" if loss == "bce" else output_activation
         specs = [(str(i), n_in, n_out, kind)
                  for i, (n_in, n_out, kind) in enumerate(zip(layers[:-1], layers[1:], kinds))]
-        super().__init__(specs, seeds, init, dtype)
-        self.layers = list(self.dense.values())
         self._loss = LOSSES[loss]
+        super().__init__(specs, seeds, init, dtype)
         self._outputs, self._outputs_clean = None, False  # see training_outputs
+
+    def _bind_layers(self):
+        self.layers = list(self.dense.values())
 
     @staticmethod
     def _weight_chain(params):
@@ -83,7 +85,7 @@ class Autoencoder(Ensemble):
         return self.layers[self.latent_index:]
 
     def fit(self, x, *, epochs, optimizer, batch_size=None, shuffle=True, noise=None,
-            x_target=None, callback=None, engine="numpy"):
+            x_target=None, callback=None, engine="numpy", split=None):
         """Train every member on x (N, D) in [0, 1]; returns {"loss": (S, epochs)}, epoch means.
 
         noise: a model from nets.noise; each epoch the input is a fresh noisy copy of x (member k
@@ -91,7 +93,9 @@ class Autoencoder(Ensemble):
         not x. batch_size None: full batch. shuffle: minibatches in each member's own random
         order every epoch, else in the data's order (nets.batches). callback(epoch, model) after
         each epoch (epoch counts from 1). engine "numba": each step is one compiled call
-        (nets.fused), the same numbers to round-off; "numpy": the reference.
+        (nets.fused), the same numbers to round-off; "numpy": the reference. split
+        (nets.split.Split, NumPy only): each step cut into fixed parts of its batch, on threads
+        that may change from step to step without changing a number.
         """
         x = self._cast(x)
         mapped = self._to_pixels(x)
@@ -109,7 +113,7 @@ class Autoencoder(Ensemble):
         full_batch = batch_size is None or batch_size >= x.shape[0]
         self._outputs_clean = noise is None and full_batch
         history = self._train(arrays, epochs, optimizer, batch_size, callback, 1, corrupt,
-                              shuffle, self._engine_step(engine, optimizer))
+                              shuffle, self._engine_step(engine, optimizer), split)
         return {"loss": history[0]}
 
     def _to_pixels(self, x, out=None):
@@ -157,13 +161,12 @@ class Autoencoder(Ensemble):
             return None
         return self._from_pixels(self.output.fn(out) if self.loss == "bce" else out)
 
-    def _step(self, x, target):
-        """Forward, loss, backward for one batch; leaves the gradients in the flat buffer."""
+    def _forward_backward(self, x, target, batch=None):
         a = x
         for layer in self.layers:
             a = layer.forward(a)  # (S, B, n_out)
         self._outputs = a  # logits for "bce"
-        value, grad = self._loss(a, target)  # (S,), dL/da (S, B, D)
+        value, grad = self._loss(a, target, batch=batch)  # (S,), dL/da (S, B, D)
         for i in range(len(self.layers) - 1, -1, -1):
             grad = self.layers[i].backward(grad, need_grad_in=i > 0)
         return (value,)

@@ -7,6 +7,7 @@ array (on the font the arrays are tiny and per-call overhead dominates). A layer
 side by side, the block [W; b] its products use (see layers.py). Member k's generators
 come from its seed (see seeds.py), so it trains as it would alone.
 """
+import copy
 
 import numpy as np
 
@@ -42,21 +43,44 @@ class Ensemble:
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, not {self.dtype}")
         S = len(self.seeds)
+        self._specs = specs
         self._flat, blocks = _flat_views(specs, S, self.dtype)
         self._flat_grads, grad_blocks = _flat_views(specs, S, self.dtype)
         init_rngs = streams.generators(self.seeds, "init")
-        self.dense, self.params, self.grads = {}, {}, {}
+        self.dense = {}
         for name, n_in, n_out, activation in specs:
             layer = Dense.over(blocks[name], grad_blocks[name], activation)
             layer.params["W"][...] = initializers.weights(init, init_rngs, n_in, n_out, self.dtype)
             self.dense[name] = layer
-            for key in ("W", "b"):
-                self.params[f"{name}.{key}"] = layer.params[key]
-                self.grads[f"{name}.{key}"] = layer.grads[key]
+        self._index_layers()
         # training streams persist across fit calls, as a model's training state
         self._shuffle_rngs = streams.generators(self.seeds, "shuffle")
         self._noise_rngs = streams.generators(self.seeds, "noise")
         self.input_scaling = None  # (mean, std), each (D,), or None
+
+    def _index_layers(self):
+        """Name the arrays of ``self.dense`` in ``params`` and ``grads``, then let the model
+        name its layers (``_bind_layers``)."""
+        self.params, self.grads = {}, {}
+        for name, layer in self.dense.items():
+            for key in ("W", "b"):
+                self.params[f"{name}.{key}"] = layer.params[key]
+                self.grads[f"{name}.{key}"] = layer.grads[key]
+        self._bind_layers()
+
+    def _bind_layers(self):
+        """Set the model's own handles on the layers of ``self.dense`` (its encoder, ...)."""
+        raise NotImplementedError
+
+    def _replica(self):
+        """A twin sharing this model's parameters, with gradients and layer buffers of its own:
+        one part of a split step trains on it (nets.split)."""
+        twin = copy.copy(self)
+        twin._flat_grads, grad_blocks = _flat_views(self._specs, self.n_members, self.dtype)
+        twin.dense = {name: Dense.over(layer._block, grad_blocks[name], layer.activation)
+                      for name, layer in self.dense.items()}
+        twin._index_layers()
+        return twin
 
     def set_input_scaling(self, mean, std):
         """Standardise inputs, (x - mean) / std with mean and std (D,), before the first layer,
@@ -113,8 +137,24 @@ class Ensemble:
             raise ValueError(f"{what} has shape {np.shape(value)}; expected a scalar or "
                              f"({self.n_members},), one per member")
 
+    def _step(self, x, target):
+        """Forward, loss and backward for one batch: input x and target, (B, D) or (S, B, D);
+        leaves the gradients in the flat buffer and returns the batch's values, each (S,)."""
+        return self._forward_backward(x, target, *self._step_noise(x.shape[-2]))
+
+    def _step_noise(self, batch):
+        """The random draws of a step beyond the data's, each (S, batch, ...). Drawn for the
+        whole batch before the forward pass, so that a split step's parts take their slices of
+        the very draws an unsplit step makes."""
+        return ()
+
+    def _forward_backward(self, x, target, *noise, batch=None):
+        """The step's arithmetic on x, target and the step's noise; ``batch``: the batch size
+        that means are taken over, if x is only a part of it (nets.split)."""
+        raise NotImplementedError
+
     def _train(self, arrays, epochs, optimizer, batch_size, callback, n_series, corrupt=None,
-               shuffle=True, step=None):
+               shuffle=True, step=None, split=None):
         """The epoch loop shared by the models.
 
         arrays: the training arrays (input, target), each (N, D) or (S, N, D); corrupt(), if
@@ -123,9 +163,16 @@ class Ensemble:
         self._step(*batch) ->
         n_series values (S,) of the batch. Returns (n_series, S, epochs) of epoch means over the
         samples (each batch weighted by its size). step(*batch), if given, replaces self._step
-        and the optimiser's update (nets.fused), with the same values.
+        and the optimiser's update (nets.fused), with the same values. split (a nets.split.Split):
+        each step is cut into its fixed parts, trained on its threads.
         """
         self._check_members("learning_rate", optimizer.learning_rate)
+        if split is not None:
+            if step is not None:
+                raise ValueError("a split step is NumPy's: it cannot replace another engine's")
+            with split.one_blas_thread():
+                return self._train(arrays, epochs, optimizer, batch_size, callback, n_series,
+                                   corrupt, shuffle, split.step(self, optimizer))
         n = arrays[0].shape[-2]
         batches = Batches(n, batch_size, self._shuffle_rngs, shuffle)
         history = np.empty((n_series, self.n_members, epochs))

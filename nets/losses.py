@@ -3,7 +3,9 @@
 Each returns ``(value, gradient with respect to each of its non-target inputs)``; values are one
 number per member, shape (S,). Reductions never cross the ensemble axis, and gradients are
 normalised by the batch size B only (a mean over S would divide every member's gradient by S).
-``out`` is an optional buffer for the gradient.
+``out`` is an optional buffer for the gradient. ``batch``, if given, is the B to divide by: a
+step split into parts of its batch (nets.split) takes each part's share of the batch's mean, so
+that the parts' values and gradients add up to the whole batch's.
 """
 import numpy as np
 
@@ -12,20 +14,20 @@ import numpy as np
 _LOG_RUN = 64
 
 
-def mse(y, target, out=None):
+def mse(y, target, out=None, batch=None):
     """Mean squared error over B and D.
 
     y (S, B, D); target (B, D) or (S, B, D). Returns value (S,) and dL/dy (S, B, D).
     """
-    S, n = y.shape[0], y.shape[-2] * y.shape[-1]
+    S, n = y.shape[0], (batch or y.shape[-2]) * y.shape[-1]
     diff = np.subtract(y, target, out=out)  # (S, B, D)
-    flat = diff.reshape(S, n)
+    flat = diff.reshape(S, -1)
     value = np.vecdot(flat, flat) / n
     diff *= 2.0 / n
     return value, diff
 
 
-def sse(y, target, out=None):
+def sse(y, target, out=None, batch=None):
     """Half the squared error summed over a sample's D pixels, mean over B.
 
     E = 1/2 sum_d (y_d - t_d)^2 per sample, the textbook's per-pattern error: its gradient is
@@ -34,7 +36,7 @@ def sse(y, target, out=None):
     (y - t) / B), so the value is always per character.
     y (S, B, D); target (B, D) or (S, B, D). Returns value (S,) and dL/dy (S, B, D).
     """
-    S, B = y.shape[0], y.shape[-2]
+    S, B = y.shape[0], batch or y.shape[-2]
     diff = np.subtract(y, target, out=out)  # (S, B, D)
     flat = diff.reshape(S, -1)
     value = np.vecdot(flat, flat) * (0.5 / B)
@@ -42,14 +44,15 @@ def sse(y, target, out=None):
     return value, diff
 
 
-def bce_logits(logits, target, out=None):
+def bce_logits(logits, target, out=None, batch=None):
     """Binary cross-entropy of sigmoid(logits) against target in [0, 1], from the logits.
 
     Per element, softplus(l) - l*x with softplus(l) = max(l, 0) + log(1 + exp(-|l|)), which never
     overflows; summed over D, mean over B (nats per image). dL/dl = (sigmoid(l) - x) / B.
     logits (S, B, D); target (B, D) or (S, B, D). Returns value (S,) and dL/dlogits (S, B, D).
     """
-    S, B, D = logits.shape
+    S, D = logits.shape[0], logits.shape[-1]
+    B = batch or logits.shape[-2]
     g = out if out is not None else np.empty_like(logits)
     # max(l, 0) - l*x >= 0 elementwise for x in [0, 1]: summed apart from the log term, nothing
     # cancels, so the value stays accurate even when the loss is tiny
@@ -74,12 +77,12 @@ def bce_logits(logits, target, out=None):
     return value / B, p
 
 
-def kl_diag(mu, logvar):
+def kl_diag(mu, logvar, batch=None):
     """KL(N(mu, exp(logvar)) || N(0, I)), summed over Z, mean over B.
 
     mu, logvar (S, B, Z). Returns value (S,), dL/dmu and dL/dlogvar (S, B, Z).
     """
-    S, B = mu.shape[0], mu.shape[-2]
+    S, B = mu.shape[0], batch or mu.shape[-2]
     var = np.exp(logvar)
     terms = var + np.square(mu) - 1.0 - logvar  # (S, B, Z)
     value = 0.5 * terms.reshape(S, -1).sum(axis=1) / B

@@ -33,6 +33,26 @@ class _Optimizer:
             st = self.state[name] = {k: np.zeros_like(p) for k in keys}
         return st
 
+    def step(self, params, grads):
+        """Update every array of ``params`` in place from ``grads``."""
+        constants = self.advance()
+        for name, p in params.items():
+            self.update(p, grads[name], self.state_of(name, p), constants)
+
+    def advance(self):
+        """Count one step; return what ``update`` needs to know of it (None here)."""
+        return None
+
+    def state_of(self, name, p):
+        """The state arrays of parameter ``name`` (shaped as p), created zero on first use."""
+        return self._state(name, p, self.KEYS)
+
+    def update(self, p, g, state, constants):
+        """p <- its updated value, from its gradient g and its ``state``; ``constants`` from
+        ``advance()``. Elementwise: any slice of the arrays along their last axis, updated on
+        its own, gets exactly the numbers of the whole (nets.split updates slices in threads)."""
+        raise NotImplementedError
+
 
 class SGD(_Optimizer):
     """Gradient descent, optionally with momentum mu (PyTorch's form)::
@@ -44,18 +64,16 @@ class SGD(_Optimizer):
     def __init__(self, learning_rate, momentum=0.0):
         super().__init__(learning_rate)
         self.momentum = float(momentum)
+        self.KEYS = ("v", "tmp") if self.momentum else ("tmp",)
 
-    def step(self, params, grads):
-        for name, p in params.items():
-            g = grads[name]
-            st = self._state(name, p, ("v", "tmp") if self.momentum else ("tmp",))
-            if self.momentum:
-                v = st["v"]
-                v *= self.momentum
-                v += g
-                g = v
-            tmp = np.multiply(g, self._rate(p), out=st["tmp"])
-            p -= tmp
+    def update(self, p, g, state, constants):
+        if self.momentum:
+            v = state["v"]
+            v *= self.momentum
+            v += g
+            g = v
+        tmp = np.multiply(g, self._rate(p), out=state["tmp"])
+        p -= tmp
 
 
 class Adam(_Optimizer):
@@ -68,6 +86,8 @@ class Adam(_Optimizer):
     (M <- b1 M + g, V <- b2 V + g^2) and the constants folded into lr and eps: two fewer passes
     over the parameters per step.
     """
+
+    KEYS = ("M", "V", "tmp")
 
     def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(learning_rate)
@@ -85,23 +105,19 @@ class Adam(_Optimizer):
         k = math.sqrt((1.0 - b2) / (1.0 - b2 ** self.t))
         return (1.0 - b1) / (c1 * k), float(self.eps / k)
 
-    def step(self, params, grads):
-        b1, b2 = self.beta1, self.beta2
-        scale, eps = self.advance()
-        for name, p in params.items():
-            g = grads[name]
-            st = self._state(name, p, ("M", "V", "tmp"))
-            M, V, tmp = st["M"], st["V"], st["tmp"]
-            M *= b1
-            M += g
-            np.square(g, out=tmp)
-            V *= b2
-            V += tmp
-            np.sqrt(V, out=tmp)
-            tmp += eps
-            np.divide(M, tmp, out=tmp)
-            tmp *= self._rate(p, scale)
-            p -= tmp
+    def update(self, p, g, state, constants):
+        scale, eps = constants
+        M, V, tmp = state["M"], state["V"], state["tmp"]
+        M *= self.beta1
+        M += g
+        np.square(g, out=tmp)
+        V *= self.beta2
+        V += tmp
+        np.sqrt(V, out=tmp)
+        tmp += eps
+        np.divide(M, tmp, out=tmp)
+        tmp *= self._rate(p, scale)
+        p -= tmp
 
 
 def make(name, **kwargs):

@@ -38,11 +38,15 @@ class VAE(Ensemble):
         widths = layers[zi:]
         decoder = [(f"decoder.{j}", n_in, n_out, activation if j < len(widths) - 2 else "identity")
                    for j, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:]))]
-        super().__init__(encoder + heads + decoder, seeds, init, dtype)
-        self.encoder = [self.dense[name] for name, *_ in encoder]
-        self.mu_head, self.logvar_head = self.dense["mu"], self.dense["logvar"]
-        self.decoder = [self.dense[name] for name, *_ in decoder]
         self._eps = {}  # batch shape -> (S, B, Z) buffer of the reparameterisation noise
+        super().__init__(encoder + heads + decoder, seeds, init, dtype)
+
+    def _bind_layers(self):
+        def named(prefix):
+            return [layer for name, layer in self.dense.items() if name.startswith(prefix)]
+
+        self.encoder, self.decoder = named("encoder."), named("decoder.")
+        self.mu_head, self.logvar_head = self.dense["mu"], self.dense["logvar"]
 
     @staticmethod
     def _weight_chain(params):
@@ -57,31 +61,36 @@ class VAE(Ensemble):
     def latent_size(self):
         return self.mu_head.n_out
 
-    def fit(self, x, *, epochs, optimizer, batch_size=128, shuffle=True, callback=None):
+    def fit(self, x, *, epochs, optimizer, batch_size=128, shuffle=True, callback=None,
+            split=None):
         """Train every member on x (N, D) in [0, 1]; returns {"loss", "recon", "kl"}, each
         (S, epochs), epoch means over the training samples. batch_size None: full batch.
-        shuffle: minibatches in each member's own random order every epoch, else in the data's."""
+        shuffle: minibatches in each member's own random order every epoch, else in the data's.
+        split (nets.split.Split): each step cut into fixed parts of its batch, on threads that
+        may change from step to step without changing a number."""
         x = self._cast(x)
         history = self._train((self._scaled(x), x), epochs, optimizer, batch_size, callback, 3,
-                              shuffle=shuffle)
+                              shuffle=shuffle, split=split)
         return dict(zip(("loss", "recon", "kl"), history))
 
-    def _step(self, x, target):
-        """Forward, loss and backward for one batch: input x and target, (B, D) or (S, B, D)
-        (the same array unless inputs are scaled)."""
+    def _step_noise(self, batch):
+        return (self._draw_eps((self.n_members, batch, self.latent_size)),)
+
+    def _forward_backward(self, x, target, eps, batch=None):
+        """Input x and target (the same array unless inputs are scaled), the reparameterisation
+        noise eps (S, B, Z)."""
         h = x
         for layer in self.encoder:
             h = layer.forward(h)  # (S, B, H)
         mu = self.mu_head.forward(h)  # (S, B, Z)
         logvar = self.logvar_head.forward(h)  # (S, B, Z)
-        eps = self._draw_eps(mu.shape)  # (S, B, Z)
         std = np.exp(0.5 * logvar)
         z = mu + std * eps  # the reparameterisation: z is a differentiable function of mu, logvar
         logits = z
         for layer in self.decoder:
             logits = layer.forward(logits)  # (S, B, D) at the end
-        recon, d_logits = bce_logits(logits, target)
-        kl, d_mu_kl, d_logvar_kl = kl_diag(mu, logvar)
+        recon, d_logits = bce_logits(logits, target, batch=batch)
+        kl, d_mu_kl, d_logvar_kl = kl_diag(mu, logvar, batch=batch)
 
         d_decoder_out = d_logits
         for layer in reversed(self.decoder):

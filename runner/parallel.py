@@ -3,10 +3,11 @@
 Results come back as each pack finishes (joblib's ``generator_unordered``), so the caller can
 store them at once: a sweep killed half-way keeps everything that had finished.
 
-Threads: each pack runs its matrix products on the BLAS threads its spec records (runner.plan
-decides them), whatever the number of workers, the backend or the machine's load, because
-OpenBLAS adds the parts of a product in an order that depends on the thread count: a VAE on one
-thread and on two ends with other weights.
+Threads: each pack runs its matrix products on the BLAS threads its spec records (one: runner.plan
+decides), whatever the number of workers, the backend or the machine's load, because OpenBLAS
+adds the pieces of a product in an order that depends on the thread count: a VAE on one thread
+and on two ends with other weights. A pack of large layers cuts its steps into fixed parts
+instead (nets.split) and trains them on the cores other packs leave idle (runner.cores).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from joblib import Parallel, delayed, parallel_config
 from threadpoolctl import threadpool_limits
 
-from runner import datasets, watchdog
+from runner import cores, datasets, watchdog
 from runner.plan import Pack
 from runner.progress import EpochFile
 from runner.train import RunResult, run_pack
@@ -39,15 +40,23 @@ def cost(pack: Pack) -> float:
     return len(pack.runs) * spec.epochs * samples * weights
 
 
+def by_cost(packs: Iterable[Pack]) -> list[Pack]:
+    """The order workers take packs in: the costliest first (see cost)."""
+    return sorted(packs, key=cost, reverse=True)
+
+
 def train_pack(pack: Pack, progress: str | None = None) -> list[RunResult]:
     """run_pack on the BLAS threads the pack's spec records (the library's own setting for a
-    spec planned before tp5 recorded them), writing its epochs to the file ``progress``."""
+    spec planned before tp5 recorded them), writing its epochs to the file ``progress``; a
+    split pack's threads come from the file the sweep writes beside it (runner.cores), or on a
+    dask worker from the worker's idle threads."""
     on_epoch = EpochFile(progress) if progress else None
-    threads = pack.spec.blas_threads
-    if threads is None:
-        return run_pack(pack, on_epoch)
-    with threadpool_limits(limits=threads, user_api="blas"):
-        return run_pack(pack, on_epoch)
+    threads = cores.reader(progress, default=1) if progress else cores.dask_idle
+    blas = pack.spec.blas_threads
+    if blas is None:
+        return run_pack(pack, on_epoch, threads)
+    with threadpool_limits(limits=blas, user_api="blas"):
+        return run_pack(pack, on_epoch, threads)
 
 
 @contextlib.contextmanager
@@ -78,7 +87,7 @@ def execute(packs: Iterable[Pack], n_jobs: int = 1, backend: str = "local",
     Local workers end with this process, even when it is killed outright; dask workers are the
     cluster's and live on.
     """
-    packs = sorted(packs, key=cost, reverse=True)
+    packs = by_cost(packs)
     if backend == "dask":
         with _dask_client(scheduler), parallel_config(backend="dask"):
             yield from _parallel(packs, [None] * len(packs), n_jobs=-1)

@@ -12,7 +12,7 @@ training loop, so they become members of one ensemble (a *pack*): here 2 packs o
 A pack is split when that is needed to give every worker something to do.
 
 A run's id is a hash of its spec, which records everything that decides its numbers: the YAML's
-values, the BLAS threads its products run on, the engine that trains it (numpy or numba) and a
+values, how its steps are split (nets.split), the engine that trains it (numpy or numba) and a
 fingerprint of the code and the dataset's bytes (runner.fingerprint). The same YAML on the same
 code plans the same ids, which is how a sweep knows what is already stored; after a change to the
 code a stored run is *stale*: same question, other code.
@@ -74,11 +74,13 @@ def run_id(spec: RunSpec) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-#: Weights in a layer (n_in * n_out) from which a matrix product is worth several BLAS threads:
+#: Weights in a layer (n_in * n_out) from which a matrix product is worth several threads:
 #: 784 x 512 is, 35 x 64 is far from it.
 LARGE_LAYER = 2**16
-#: The most BLAS threads a plan gives a pack.
-MAX_THREADS = 4
+#: The fewest rows of a step's part, and the most parts, of a pack of large layers: a product of
+#: 64 rows of 784 runs within 5 % of 128 rows' speed per row on one thread, at 32 within 15 %.
+MIN_PART_ROWS = 64
+MAX_PARTS = 8
 
 
 def cpu_count() -> int:
@@ -89,17 +91,28 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def blas_threads(architecture: list[int], cores: int) -> int:
-    """BLAS threads for a run's matrix products, decided here and never by the machine's load.
+def parts(exp: Experiment, architecture: list[int]) -> int | None:
+    """The fixed parts a pack of large layers cuts each step's batch into (nets.split), or None.
 
-    OpenBLAS splits a product between threads and adds the parts in an order that depends on
-    their number, so the count is part of what decides a run's numbers. Small layers (the font)
-    get one thread: a second costs more in synchronisation than it saves (2-5x slower,
-    benchmarks/). Large ones (MNIST) get the machine's cores, up to MAX_THREADS.
+    OpenBLAS splits a product between threads and adds the pieces in an order that depends on
+    their number, so BLAS threads would tie a run's numbers to its thread count. Every product
+    runs on one BLAS thread instead, and a pack of large layers (MNIST) trains the parts of its
+    batch side by side on as many threads as are free (runner.cores), which never changes a
+    number. Parts of fewer than MIN_PART_ROWS rows lose more to smaller products than a thread
+    gains; small layers (the font) are one part, the packs themselves keep the cores busy.
     """
+    rows = exp.training.batch_size
+    if rows == "full":
+        rows = datasets.INFO[exp.dataset.name].n_train
+        rows = min(rows, exp.dataset.limit or rows)
+    return parts_of(architecture, rows)
+
+
+def parts_of(architecture: list[int], rows: int) -> int | None:
+    """The parts of a step of ``rows`` samples (see parts)."""
     if not has_large_layers(architecture):
-        return 1
-    return max(1, min(cores, MAX_THREADS))
+        return None
+    return max(1, min(MAX_PARTS, rows // MIN_PART_ROWS))
 
 
 def has_large_layers(architecture: list[int]) -> bool:
@@ -163,13 +176,9 @@ def _noise_specs(exp: Experiment) -> list[dict | None]:
     ]
 
 
-def expand(exp: Experiment, cores: int | None = None) -> list[RunSpec]:
-    """Every run of an experiment, in a stable order: the cartesian product of its axes.
-
-    ``cores`` (default: this machine's) bounds the BLAS threads of runs with large layers.
-    """
+def expand(exp: Experiment) -> list[RunSpec]:
+    """Every run of an experiment, in a stable order: the cartesian product of its axes."""
     training = exp.training
-    cores = cores or cpu_count()
     data = datasets.fingerprint(exp.dataset.name, exp.dataset.path)
     common = {
         "fingerprint": fingerprint.of_run(data),
@@ -190,14 +199,15 @@ def expand(exp: Experiment, cores: int | None = None) -> list[RunSpec]:
     )
     return [_with_id({**common, **_model_spec(exp, architecture), "optimizer": optimizer,
                       "init": init, "normalize": normalize, "noise": noise, "seed": seed,
-                      "blas_threads": blas_threads(architecture, cores),
+                      "blas_threads": 1, "parts": parts(exp, architecture),
                       "engine": engine(exp, architecture)[0]})
             for architecture, optimizer, init, normalize, noise, seed in axes]
 
 
 #: What a spec records besides the question its run answers: two specs equal but for these are
 #: the same run computed by other code, and the older one is stale.
-RECORDED = ("id", "experiment", "tp5_version", "blas_threads", "fingerprint", "engine")
+RECORDED = ("id", "experiment", "tp5_version", "blas_threads", "parts", "fingerprint",
+            "engine")
 
 
 def question(spec: dict) -> str:

@@ -67,6 +67,9 @@ class _Run(_Frozen):
     blas_threads: int | None = Field(
         None, description="BLAS threads of its matrix products, fixed by the plan because "
         "OpenBLAS sums in another order on another count; None: planned before tp5 recorded it")
+    parts: int | None = Field(
+        None, ge=1, description="the fixed parts each training step's batch is cut into, "
+        "trained on as many threads as are free (nets.split); None: one part, one thread")
     engine: str = Field(
         "numpy", description="numpy or numba, the code that trained it, decided by the plan "
         "(numpy in run.json files written before tp5 recorded it: the only engine then)")

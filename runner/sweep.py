@@ -21,7 +21,8 @@ from runner import __version__, datasets, floors, gitinfo, store
 from runner import spec as run_spec
 from runner.config import Experiment
 from runner.files import atomic_write
-from runner.parallel import cost, execute
+from runner.cores import Allowance
+from runner.parallel import by_cost, cost, execute
 from runner.plan import Pack, cpu_count, engine, expand, pack, question
 from runner.progress import Board, Follower, progress_bar
 from runner.spec import RunSpec
@@ -165,12 +166,16 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
     follower = Follower(board, bar)
     if not bar.disable:
         follower.start()
+    local = backend == "local"
+    allowance = Allowance(by_cost(packs), n_jobs, board.path) if local else None
     try:
-        progress = board.path if backend == "local" and not bar.disable else None
+        progress = board.path if local else None
         for results_of_pack in execute(packs, n_jobs, backend, scheduler, progress):
             for result in results_of_pack:
                 _store(result, results, outcome)
             board.finish(results_of_pack[0].id)
+            if allowance:
+                allowance.finish(results_of_pack[0].id)
             bar.set_postfix_str(f"{outcome.trained + len(outcome.failed)}/{n_runs} runs")
     finally:
         if follower.is_alive():

@@ -8,6 +8,7 @@ on another machine.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 import traceback
@@ -17,6 +18,7 @@ import numpy as np
 
 from nets import noise as noise_models
 from nets import fused, optimizers, seeds
+from nets.split import Split
 from runner import baselines, datasets, models
 from runner.metrics import (AutoencoderMetrics, Convergence, Denoise, DrawSummary, Elbo,
                             ErrorMeasures, Errors, Metrics, PixelSummary, Timing, VAEMetrics)
@@ -54,15 +56,20 @@ def load_data(spec: RunSpec) -> datasets.Data:
     return dataclasses.replace(data, x_train=data.x_train[keep], y_train=data.y_train[keep])
 
 
-def run_pack(pack: Pack, progress: Callable[[int], None] | None = None) -> list[RunResult]:
+def run_pack(pack: Pack, progress: Callable[[int], None] | None = None,
+             threads: Callable[[], int] | None = None) -> list[RunResult]:
     """Train a pack; an exception becomes an error result for each of its runs, never a crash.
 
     ``progress(epoch)``, if given, is called after every epoch (runner.progress.EpochFile).
+    ``threads()``, asked after every epoch, is how many threads a pack whose spec has parts
+    may use now (runner.cores; default: one per part); it never changes a number.
     """
     try:
         data = load_data(pack.spec)
         train = _train_vae if pack.spec.kind == "vae" else _train_autoencoder
-        return train(pack, data, progress)
+        threads = threads or (lambda: pack.spec.parts or 1)
+        with _split(pack.spec, threads) as split:
+            return train(pack, data, _epoch_hook(progress, split, threads), split)
     except Exception:  # noqa: BLE001 - one pack's failure must not stop the sweep
         error = traceback.format_exc()
         return [RunResult(run, error=error) for run in pack.runs]
@@ -85,6 +92,27 @@ def _engine(spec: RunSpec) -> str:
     if spec.engine == "numba":
         fused.set_threads(spec.blas_threads or 1)
     return spec.engine
+
+
+def _split(spec: RunSpec, threads: Callable[[], int]):
+    """The split of the steps of a spec with parts (nets.split), on threads() threads; else a
+    context of None."""
+    if not spec.parts:
+        return contextlib.nullcontext()
+    return Split(spec.parts, threads())
+
+
+def _epoch_hook(progress, split: Split | None, threads: Callable[[], int]):
+    """What runs after every epoch: the progress report, and the split's threads brought to
+    what the sweep allows now."""
+    if split is None:
+        return progress
+
+    def after(epoch: int) -> None:
+        if progress is not None:
+            progress(epoch)
+        split.threads = threads()
+    return after
 
 
 def _batch_size(spec: RunSpec) -> int | None:
@@ -280,7 +308,8 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x.mean(axis=0), np.where(std > 0, std, 1.0)
 
 
-def _train_autoencoder(pack: Pack, data: datasets.Data, progress=None) -> list[RunResult]:
+def _train_autoencoder(pack: Pack, data: datasets.Data, progress=None,
+                       split: Split | None = None) -> list[RunResult]:
     spec = pack.spec
     x = data.x_train  # (N, D)
     model = models.build(spec, seeds=pack.seeds)
@@ -302,7 +331,7 @@ def _train_autoencoder(pack: Pack, data: datasets.Data, progress=None) -> list[R
     start = time.perf_counter()
     history = model.fit(x, epochs=spec.epochs, optimizer=_optimizer(pack),
                         batch_size=_batch_size(spec), shuffle=spec.shuffle, noise=noise,
-                        callback=callback, engine=_engine(spec))
+                        callback=callback, engine=_engine(spec), split=split)
     output = model.reconstruct(x)  # (S, N, D)
     if not noise:
         wrong_max.finish(output)
@@ -346,7 +375,8 @@ def _elbo_terms(evaluation: dict, k: int) -> Elbo:
     return Elbo(**{name: float(evaluation[name][k]) for name in ("recon", "kl", "neg_elbo")})
 
 
-def _train_vae(pack: Pack, data: datasets.Data, progress=None) -> list[RunResult]:
+def _train_vae(pack: Pack, data: datasets.Data, progress=None,
+               split: Split | None = None) -> list[RunResult]:
     spec = pack.spec
     x, x_test = data.x_train, data.x_test
     model = models.build(spec, seeds=pack.seeds)
@@ -356,7 +386,7 @@ def _train_vae(pack: Pack, data: datasets.Data, progress=None) -> list[RunResult
     start = time.perf_counter()
     history = model.fit(x, epochs=spec.epochs, optimizer=_optimizer(pack),
                         batch_size=_batch_size(spec) or len(x), shuffle=spec.shuffle,
-                        callback=recorder)
+                        callback=recorder, split=split)
     seconds = time.perf_counter() - start
 
     train_eval = model.evaluate(x)

@@ -142,10 +142,10 @@ def test_a_killed_sweep_finishes_when_run_again(tmp_path):
 def test_a_pack_that_raises_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
     real = train._train_autoencoder
 
-    def flaky(pack, data, progress):
+    def flaky(pack, data, *rest):
         if pack.spec.architecture == (35, 2, 35):
             raise FloatingPointError("simulated failure in this pack")
-        return real(pack, data, progress)
+        return real(pack, data, *rest)
 
     monkeypatch.setattr(train, "_train_autoencoder", flaky)
     results = tmp_path / "results"

@@ -84,8 +84,8 @@ def test_the_schema_names_every_field_of_each_kind():
     schema = spec.schema()
     shared = {"tp5_version", "experiment", "dataset", "dataset_path", "dataset_limit", "epochs",
               "batch_size", "shuffle", "dtype", "snapshots", "kind", "architecture", "activation",
-              "optimizer", "init", "normalize", "noise", "seed", "blas_threads", "fingerprint",
-              "engine", "id"}
+              "optimizer", "init", "normalize", "noise", "seed", "blas_threads", "parts",
+              "fingerprint", "engine", "id"}
     kinds = {"AutoencoderRun": {"latent_activation", "output_activation", "loss", "pixels"},
              "VAERun": {"beta"}}
     for name, own in kinds.items():

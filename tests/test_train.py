@@ -5,6 +5,8 @@ import pytest
 
 from runner import models, plan, train
 from runner.config import load_experiment
+from runner.plan import Pack
+import runspecs
 
 YAML = """\
 name: t
@@ -104,3 +106,24 @@ training: {{epochs: 2, batch_size: 1, optimizers: [{{name: sgd, learning_rate: 0
         assert errors.plus_minus_one.mse == pytest.approx(4 * errors.zero_one.mse, rel=1e-12)
     else:
         assert errors.plus_minus_one is None
+
+
+def test_a_split_pack_follows_its_thread_share_without_a_number_changing():
+    """The sweep's share is read after every epoch; a share that changes as packs finish gives
+    the numbers of a steady one, bit for bit."""
+    spec = runspecs.vae(architecture=[35, 12, 2, 12, 35], epochs=5, batch_size=16, parts=2,
+                        blas_threads=1, snapshots=[2, 5])
+    pack = Pack("t", (spec, spec.model_copy(update={"seed": 1, "id": "b"})))
+    asked = []
+
+    def changing():
+        asked.append(1)
+        return [1, 2, 3][len(asked) % 3]
+    [steady, *_] = train.run_pack(pack, threads=lambda: 1)
+    [moving, *_] = train.run_pack(pack, threads=changing)
+    assert len(asked) == 1 + spec.epochs  # at the start, then after every epoch
+    assert steady.metrics.model_dump(exclude={"timing"}) == \
+        moving.metrics.model_dump(exclude={"timing"})
+    for name, arrays in steady.arrays.items():
+        for key, value in arrays.items():
+            assert np.array_equal(value, moving.arrays[name][key]), (name, key)
