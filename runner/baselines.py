@@ -26,14 +26,22 @@ def noisy(inputs: np.ndarray) -> np.ndarray:
 
 
 def hamming(inputs: np.ndarray, glyphs: np.ndarray) -> np.ndarray:
-    """Pixels on the other side of 0.5 between each input and each glyph: (M, G).
+    """Pixels on the other side of 0.5 between each input and each glyph: (M, G) integers.
 
-    Two matrix products count the disagreements exactly (small integers in float32) and run
-    about ten times faster than comparing an (M, G, D) array.
+    Each character's pixels are packed into 64-bit words, so a distance is a popcount of their
+    XOR per word: a font character is one word, and 32,768 inputs against 32 glyphs take about
+    a tenth of the time of the two float32 matrix products that counted them before.
     """
-    x = (inputs > 0.5).astype(np.float32)
-    g = (glyphs > 0.5).astype(np.float32)
-    return x @ (1 - g).T + (1 - x) @ g.T
+    x, g = _words(inputs), _words(glyphs)  # (M, W), (G, W)
+    return np.bitwise_count(x[:, None, :] ^ g[None, :, :]).sum(axis=-1, dtype=np.int32)
+
+
+def _words(images: np.ndarray) -> np.ndarray:
+    """(N, D) images as (N, ceil(D / 64)) uint64 words of their pixels above 0.5."""
+    packed = np.packbits(images > 0.5, axis=1)  # (N, ceil(D / 8)) bytes
+    words = np.zeros((len(images), -(-packed.shape[1] // 8) * 8), np.uint8)
+    words[:, :packed.shape[1]] = packed
+    return words.view(np.uint64)
 
 
 def nearest(glyphs: np.ndarray, inputs: np.ndarray) -> np.ndarray:
@@ -80,7 +88,8 @@ def posterior(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -
 
 def pixel_on(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -> np.ndarray:
     """P(pixel = 1 | input) for every pixel: (M, D)."""
-    return posterior(glyphs, inputs, kind, level) @ (glyphs > 0.5)
+    weights = posterior(glyphs, inputs, kind, level)
+    return weights @ (glyphs > 0.5).astype(weights.dtype)  # a BLAS product, not a bool one
 
 
 def bayes(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float,

@@ -12,6 +12,7 @@ queue, for the reasons runner.progress gives.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from runner.plan import Pack, cpu_count
@@ -21,19 +22,27 @@ SUFFIX = ".threads"
 
 class Allowance:
     """Main side: ``packs`` in the order the workers take them, ``workers`` at a time, on
-    ``cores`` cores; ``path(pack)`` is the pack's progress file, beside which its share goes."""
+    ``cores`` cores, ``busy`` of which this process holds until ``release()``; ``path(pack)``
+    is the pack's progress file, beside which its share goes."""
 
-    def __init__(self, packs: list[Pack], workers: int, path, cores: int | None = None):
+    def __init__(self, packs: list[Pack], workers: int, path, cores: int | None = None,
+                 busy: int = 0):
         self.order = [p.runs[0].id for p in packs]
         self.split = {p.runs[0].id: p.spec.parts for p in packs if p.spec.parts}
         self.files = {p.runs[0].id: Path(path(p) + SUFFIX) for p in packs}
-        self.workers, self.cores = workers, cores or cpu_count()
+        self.workers, self.cores, self.busy = workers, cores or cpu_count(), busy
         self.finished: set[str] = set()
         self._written: dict[str, int] = {}
+        self._lock = threading.Lock()  # finish() and release() come from different threads
         self.update()
 
     def finish(self, pack_id: str) -> None:
         self.finished.add(pack_id)
+        self.update()
+
+    def release(self) -> None:
+        """One core this process held is free."""
+        self.busy = max(0, self.busy - 1)
         self.update()
 
     def shares(self) -> dict[str, int]:
@@ -41,7 +50,7 @@ class Allowance:
         (shared out in the packs' order), never more than its parts."""
         started = self.order[:len(self.finished) + self.workers]
         running = [pack_id for pack_id in started if pack_id not in self.finished]
-        idle = max(0, self.cores - len(running))
+        idle = max(0, self.cores - len(running) - self.busy)
         shares = {}
         for pack_id in (p for p in running if p in self.split):
             shares[pack_id] = min(self.split[pack_id], 1 + idle)
@@ -49,13 +58,14 @@ class Allowance:
         return shares
 
     def update(self) -> None:
-        for pack_id, threads in self.shares().items():
-            if self._written.get(pack_id) != threads:
-                try:
-                    self.files[pack_id].write_text(str(threads))
-                except OSError:  # the progress folder is gone: the sweep is ending
-                    return
-                self._written[pack_id] = threads
+        with self._lock:
+            for pack_id, threads in self.shares().items():
+                if self._written.get(pack_id) != threads:
+                    try:
+                        self.files[pack_id].write_text(str(threads))
+                    except OSError:  # the progress folder is gone: the sweep is ending
+                        return
+                    self._written[pack_id] = threads
 
 
 def reader(path: str | None, default: int):

@@ -33,17 +33,16 @@ CHUNK = 2**15  # characters decoded at once: (CHUNK, glyphs) posteriors stay sma
 SEED = 20_240_917  # the floors' own stream: no run draws from it
 
 
-def _expected_wrong(decoded: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Expected wrong pixels of each decoded character given its input's posterior: (M,)."""
-    on = decoded > 0.5
-    return np.where(on, 1 - q, q).sum(axis=1)
-
-
 def _chunk_values(glyphs: np.ndarray, noisy: np.ndarray, kind: str, level: float) -> dict:
-    """Each reference decoder's expected wrong pixels on one chunk of noisy inputs."""
+    """Each reference decoder's expected wrong pixels on one chunk of noisy inputs: (M,) each.
+
+    A decoded pixel y in {0, 1} is wrong with probability q if off and 1 - q if on, so a
+    character's expectation is sum(q) + y . (1 - 2q): one dot product per decoder."""
     q = baselines.pixel_on(glyphs, noisy, kind, level)  # (M, D)
     decoded = baselines.decode_all(glyphs, noisy, kind, level, on=q)
-    return {name: _expected_wrong(out, q) for name, out in decoded.items()}
+    off_sum, flip = q.sum(axis=1), 1 - 2 * q
+    return {name: off_sum + np.vecdot((out > 0.5).astype(q.dtype), flip)
+            for name, out in decoded.items()}
 
 
 def expected_errors(glyphs: np.ndarray, kind: str, level: float, draws: int = DRAWS,

@@ -8,6 +8,7 @@ pack comes back, and a rerun starts by clearing half-written leftovers and skipp
 from __future__ import annotations
 
 import platform
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,8 +21,8 @@ from threadpoolctl import threadpool_info
 from runner import __version__, datasets, floors, gitinfo, store
 from runner import spec as run_spec
 from runner.config import Experiment
-from runner.files import atomic_write
 from runner.cores import Allowance
+from runner.files import atomic_write
 from runner.parallel import by_cost, cost, execute
 from runner.plan import Pack, cpu_count, engine, expand, pack, question
 from runner.progress import Board, Follower, progress_bar
@@ -167,7 +168,10 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
     if not bar.disable:
         follower.start()
     local = backend == "local"
-    allowance = Allowance(by_cost(packs), n_jobs, board.path) if local else None
+    floors_wanted = [p for p in planned if _has_floors(p.experiment)]
+    allowance = Allowance(by_cost(packs), n_jobs, board.path,
+                          busy=int(bool(floors_wanted))) if local else None
+    wait_for_floors = _floors_beside(floors_wanted, results, allowance)
     try:
         progress = board.path if local else None
         for results_of_pack in execute(packs, n_jobs, backend, scheduler, progress):
@@ -182,19 +186,48 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
             follower.stop()
         bar.close()
         board.close()
+    wait_for_floors()
     outcome.seconds = time.perf_counter() - start
     for p in planned:
         folder = store.experiment_dir(results, p.experiment.name)
         store.write_json(folder / "provenance.json", provenance())
-        _update_floors(p.experiment, folder)
     return outcome
 
 
-def _update_floors(exp: Experiment, folder: Path) -> None:
-    """The reference decoders' floors of a denoising experiment on glyphs (runner.floors)."""
-    if exp.noise is not None and datasets.INFO[exp.dataset.name].kind == "glyphs":
-        floors.update(folder, exp.dataset.name, exp.noise.kind, exp.noise.levels,
-                      exp.noise.floor_draws)
+def _has_floors(exp: Experiment) -> bool:
+    """Whether the report sets the experiment beside the reference decoders' floors: denoising
+    on glyphs (runner.floors)."""
+    return exp.noise is not None and datasets.INFO[exp.dataset.name].kind == "glyphs"
+
+
+def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance | None):
+    """Compute the floors of ``planned`` in a thread beside the training, which they do not
+    need (a study's took some 40 s after its last run before); the thread holds one of the
+    allowance's cores until done. Returns the function that waits for them and raises their
+    error. A daemon thread: an interrupted sweep does not wait for it, and floors.json is
+    written whole or not at all."""
+    errors: list[BaseException] = []
+
+    def compute() -> None:
+        try:
+            for p in planned:
+                exp = p.experiment
+                floors.update(store.experiment_dir(results, exp.name), exp.dataset.name,
+                              exp.noise.kind, exp.noise.levels, exp.noise.floor_draws)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+            errors.append(exc)
+        finally:
+            if allowance:
+                allowance.release()
+
+    thread = threading.Thread(target=compute, name="tp5-floors", daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if errors:
+            raise errors[0]
+    return wait
 
 
 def _store(result, results: Path, outcome: Outcome) -> None:

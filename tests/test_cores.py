@@ -54,3 +54,11 @@ def test_a_pack_reads_its_default_until_the_sweep_writes(tmp_path):
 
 def test_outside_a_dask_worker_a_pack_gets_one_thread():
     assert cores.dask_idle() == 1
+
+
+def test_a_core_the_sweep_holds_for_the_floors_comes_back_when_they_are_done(tmp_path):
+    allowance = cores.Allowance([pack("big", parts=4)], workers=1, path=files(tmp_path),
+                                cores=3, busy=1)
+    assert allowance.shares() == {"big": 2}
+    allowance.release()
+    assert allowance.shares() == {"big": 3}
