@@ -84,15 +84,20 @@ class Adam(_Optimizer):
 
     Computed, to round-off, as the same update with M = m / (1 - b1) and V = v / (1 - b2)
     (M <- b1 M + g, V <- b2 V + g^2) and the constants folded into lr and eps: two fewer passes
-    over the parameters per step.
+    over the parameters per step. ``compiled``: the same arithmetic in one compiled pass
+    (nets.fused.adam, needs numba), the same numbers bit for bit.
     """
 
     KEYS = ("M", "V", "tmp")
 
-    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8, compiled=False):
         super().__init__(learning_rate)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.t = 0
+        self._compiled = None
+        if compiled:
+            from .fused.adam import update_row  # numba is optional: imported only when asked
+            self._compiled = update_row
 
     def advance(self):
         """Count one step; return its folded constants (lr's factor, eps), which a compiled
@@ -108,6 +113,8 @@ class Adam(_Optimizer):
     def update(self, p, g, state, constants):
         scale, eps = constants
         M, V, tmp = state["M"], state["V"], state["tmp"]
+        if self._compiled is not None:
+            return self._update_compiled(p, g, M, V, scale, eps)
         M *= self.beta1
         M += g
         np.square(g, out=tmp)
@@ -118,6 +125,17 @@ class Adam(_Optimizer):
         np.divide(M, tmp, out=tmp)
         tmp *= self._rate(p, scale)
         p -= tmp
+
+
+    def _update_compiled(self, p, g, M, V, scale, eps):
+        """The update row by row (member by member), its constants cast to the dtype as NumPy
+        casts a Python float against the arrays."""
+        dtype = p.dtype.type
+        rates = np.broadcast_to(self._rate(p, scale), p.shape[:1] + (1,) * (p.ndim - 1))
+        for k in range(p.shape[0]):
+            self._compiled(*(a[k].reshape(-1, copy=False) for a in (p, g, M, V)),
+                           dtype(self.beta1), dtype(self.beta2), dtype(eps),
+                           dtype(rates[k].flat[0]))
 
 
 def make(name, **kwargs):

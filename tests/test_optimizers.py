@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import nets
 from nets import optimizers
 
 S = 3
@@ -101,3 +102,19 @@ def test_members_are_independent(name):
 def test_unknown_name():
     with pytest.raises(ValueError, match="allowed"):
         optimizers.make("rmsprop", learning_rate=0.1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rate", [0.01, [0.1, 0.01, 0.001]], ids=["one rate", "a rate each"])
+def test_compiled_adam_gives_numpys_numbers_bit_for_bit(dtype, rate):
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(5)
+    p = rng.standard_normal((3, 1000)).astype(dtype)
+    params = {"numpy": p.copy(), "compiled": p.copy()}
+    optimizers = {"numpy": nets.Adam(rate), "compiled": nets.Adam(rate, compiled=True)}
+    for _ in range(5):
+        g = rng.standard_normal(p.shape).astype(dtype)
+        for name, optimizer in optimizers.items():
+            optimizer.step({"p": params[name]}, {"p": g})
+    assert np.array_equal(params["numpy"], params["compiled"])
+    assert not np.array_equal(params["numpy"], p)
