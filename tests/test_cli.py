@@ -69,7 +69,8 @@ def test_a_sweep_stores_every_run_and_a_rerun_trains_nothing(tmp_path, capsys):
     assert "trained 0 run(s)" in capsys.readouterr().out
 
 
-#: A VAE whose products are large enough for several BLAS threads (the plan gives it every core, up to 4).
+#: A VAE of large layers: its steps are cut into two parts, trained on as many threads as are idle
+#: (two with -j 1, one then two as the other pack finishes with -j 2, the worker's on dask).
 VAE_SWEEP = """\
 name: tiny
 dataset: {name: mnist-5k, limit: 256}
@@ -78,7 +79,7 @@ model:
   architectures: [[784, 128, 2, 128, 784]]
 training:
   epochs: 2
-  batch_size: 64
+  batch_size: 128
 seeds: 2
 """
 
