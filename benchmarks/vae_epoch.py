@@ -18,6 +18,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import nets
+from nets import fused
 from nets.split import Split
 from runner.plan import cpu_count, parts_of
 
@@ -42,11 +43,12 @@ def flops_per_epoch():
     return 2 * N * (3 * weights - first)
 
 
-def tp5_trainer(threads, parts=None):
+def tp5_trainer(threads, parts=None, compiled=False):
     """A function training one part of the data for one epoch: its steps cut into ``parts``
-    (nets.split) on ``threads`` threads, or unsplit on ``threads`` BLAS threads."""
+    (nets.split) on ``threads`` threads, or unsplit on ``threads`` BLAS threads; ``compiled``:
+    Adam's compiled update (numba)."""
     model = nets.VAE(LAYERS, [0])
-    optimizer = nets.Adam(LR)
+    optimizer = nets.Adam(LR, compiled=compiled)
 
     def train(part):
         with threadpool_limits(threads), Split(parts or 1, threads) as split:
@@ -116,13 +118,17 @@ def measure(args):
     x = data()
     work = flops_per_epoch()
     torch = None if args.no_torch else common.torch_or_none()
+    compiled = fused.available()
+    way = "the runner's way" + (", Adam compiled" if compiled else "")
     trainers = {}
     for threads in sorted({most, 1}, reverse=True):
         s = "s" * (threads > 1)
-        trainers[f"tp5, {parts} parts on {threads} thread{s} (the runner's way)"] = \
-            tp5_trainer(threads, parts)
+        trainers[f"tp5, {parts} parts on {threads} thread{s} ({way})"] = \
+            tp5_trainer(threads, parts, compiled)
         if torch is not None:
             trainers[f"PyTorch, {threads} thread{s}"] = torch_trainer(torch, threads)
+    if compiled:
+        trainers[f"tp5, {parts} parts on {most} threads, NumPy's Adam"] = tp5_trainer(most, parts)
     trainers[f"tp5 unsplit, {most} BLAS threads (before the split)"] = tp5_trainer(most)
     seconds = epochs(trainers, x, args.parts)
     table = [[label, t, work / t / 1e9, 100 * work / t / 1e9 / peak] for label, t in
@@ -131,8 +137,7 @@ def measure(args):
                                "% of peak"]))
     ours = [label for label in seconds if "runner's way" in label]
     for label in ours if torch is not None else []:
-        theirs = label.replace(f"tp5, {parts} parts on", "PyTorch,").replace(
-            " (the runner's way)", "")
+        theirs = label.replace(f"tp5, {parts} parts on", "PyTorch,").replace(f" ({way})", "")
         print(f"{label} / {theirs}: {seconds[label] / seconds[theirs]:.2f} (target <= 0.8)")
     before = next(label for label in seconds if "before" in label)
     print(f"{ours[0]} / {before}: {seconds[ours[0]] / seconds[before]:.2f} "
