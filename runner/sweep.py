@@ -244,11 +244,12 @@ def _store(result, results: Path, outcome: Outcome) -> None:
 
 def describe(planned: list[Planned], n_workers: int) -> str:
     """The --dry-run table: runs, packs and what is already stored, per experiment."""
-    lines = [f"{'experiment':<24} {'runs':>6} {'stored':>7} {'stale':>6} {'to train':>9} "
+    width = max([len("experiment"), *(len(p.experiment.name) for p in planned)])
+    lines = [f"{'experiment':<{width}} {'runs':>6} {'stored':>7} {'stale':>6} {'to train':>9} "
              f"{'packs':>6}"]
     for p in planned:
         n_packs = len(pack(p.experiment.name, p.todo, n_workers)) if p.todo else 0
-        lines.append(f"{p.experiment.name:<24} {len(p.runs):>6} {p.n_stored:>7} "
+        lines.append(f"{p.experiment.name:<{width}} {len(p.runs):>6} {p.n_stored:>7} "
                      f"{len(p.stale):>6} {len(p.todo):>9} {n_packs:>6}")
     if any(p.stale for p in planned):
         lines.append("stale: stored runs that other code computed (a change under nets/, to "
