@@ -29,30 +29,32 @@ def _block(buf, start, rows, cols):
 
 @jit(inline="always")
 def _activate(z, kind):
-    """z <- activation(z) in place, as nets.activations computes it."""
+    """z <- activation(z) in place, as nets.activations computes it. One loop over all of z, so
+    that with a batch of 1 the exp still runs on whole SIMD registers."""
     zero, one, two = z.dtype.type(0.0), z.dtype.type(1.0), z.dtype.type(2.0)
-    for j in range(z.shape[0]):
-        for b in range(z.shape[1]):
-            if kind == SIGMOID:
-                z[j, b] = one / (exp(-z[j, b]) + one)
-            elif kind == TANH:
-                z[j, b] = two / (exp(z[j, b] * -two) + one) - one
-            elif kind == RELU:
-                z[j, b] = z[j, b] if not z[j, b] <= zero else zero  # NaN stays NaN, as np.maximum
+    z = z.reshape(z.size)
+    for k in range(z.size):
+        if kind == SIGMOID:
+            z[k] = one / (exp(-z[k]) + one)
+        elif kind == TANH:
+            z[k] = two / (exp(z[k] * -two) + one) - one
+        elif kind == RELU:
+            z[k] = z[k] if not z[k] <= zero else zero  # NaN stays NaN, as np.maximum
 
 
 @jit(inline="always")
 def _chain(dz, a, kind):
-    """dz <- dz * activation'(z) in place, from the activation's output a."""
+    """dz <- dz * activation'(z) in place, from the activation's output a (one loop, as
+    _activate)."""
     zero, one = a.dtype.type(0.0), a.dtype.type(1.0)
-    for j in range(dz.shape[0]):
-        for b in range(dz.shape[1]):
-            if kind == SIGMOID:
-                dz[j, b] *= (one - a[j, b]) * a[j, b]
-            elif kind == TANH:
-                dz[j, b] *= one - a[j, b] * a[j, b]
-            elif kind == RELU:
-                dz[j, b] *= one if a[j, b] > zero else zero  # a > 0 exactly where z > 0
+    dz, a = dz.reshape(dz.size), a.reshape(a.size)
+    for k in range(dz.size):
+        if kind == SIGMOID:
+            dz[k] *= (one - a[k]) * a[k]
+        elif kind == TANH:
+            dz[k] *= one - a[k] * a[k]
+        elif kind == RELU:
+            dz[k] *= one if a[k] > zero else zero  # a > 0 exactly where z > 0
 
 
 @jit(fastmath=_SUMS)
@@ -65,9 +67,8 @@ def _dense(x, W, bias, z):
         for i in range(n_in):
             _axpy(x[i, 0], W[i], z1)
     else:
-        for j in range(z.shape[0]):
-            z[j, :] = 0
-            _accumulate(W[:, j], x, z[j])
+        z[:, :] = 0
+        _product_t(W, x, z)
     for j in range(z.shape[0]):
         for b in range(B):
             z[j, b] += bias[j]
@@ -108,32 +109,91 @@ def _accumulate(w, x, y):
         _axpy(w[k], x[k], y)
 
 
+@jit(inline="always")  # inside the callers' flags
+def _product_t(A, x, z):
+    """z += A^T x: A (n, m), x (n, B), z (m, B); four outputs by four inputs per pass over the
+    batch, so that a pass does 16 multiply-adds per sample for its loop's fixed cost."""
+    n, m = A.shape
+    j = 0
+    while j + 4 <= m:
+        i = 0
+        while i + 4 <= n:
+            _block44(A, x, z, i, j)
+            i += 4
+        for k in range(i, n):
+            a0, a1, a2, a3 = A[k, j], A[k, j + 1], A[k, j + 2], A[k, j + 3]
+            for b in range(x.shape[1]):
+                xb = x[k, b]
+                z[j, b] += a0 * xb
+                z[j + 1, b] += a1 * xb
+                z[j + 2, b] += a2 * xb
+                z[j + 3, b] += a3 * xb
+        j += 4
+    for k in range(j, m):
+        _accumulate(A[:, k], x, z[k])
+
+
+@jit(inline="always")  # inside the callers' flags
+def _block44(A, x, z, i, j):
+    """z[j:j+4] += A[i:i+4, j:j+4]^T x[i:i+4]."""
+    a00, a01, a02, a03 = A[i, j], A[i, j + 1], A[i, j + 2], A[i, j + 3]
+    a10, a11, a12, a13 = A[i + 1, j], A[i + 1, j + 1], A[i + 1, j + 2], A[i + 1, j + 3]
+    a20, a21, a22, a23 = A[i + 2, j], A[i + 2, j + 1], A[i + 2, j + 2], A[i + 2, j + 3]
+    a30, a31, a32, a33 = A[i + 3, j], A[i + 3, j + 1], A[i + 3, j + 2], A[i + 3, j + 3]
+    for b in range(x.shape[1]):
+        x0, x1, x2, x3 = x[i, b], x[i + 1, b], x[i + 2, b], x[i + 3, b]
+        z[j, b] += a00 * x0 + a10 * x1 + a20 * x2 + a30 * x3
+        z[j + 1, b] += a01 * x0 + a11 * x1 + a21 * x2 + a31 * x3
+        z[j + 2, b] += a02 * x0 + a12 * x1 + a22 * x2 + a32 * x3
+        z[j + 3, b] += a03 * x0 + a13 * x1 + a23 * x2 + a33 * x3
+
+
 @jit(fastmath=_SUMS)
 def _weight_grads(x, dz, dW, db):
     """dW = x dz^T, db = dz summed over the batch: x (n_in, B), dz (n_out, B)."""
+    n_out = dz.shape[0]
     if x.shape[1] == 1:  # an outer product, along dW's contiguous rows
         dz1 = _vector(dz)
         for i in range(x.shape[0]):
-            dW[i] = 0
-            _axpy(x[i, 0], dz1, dW[i])
+            xi = x[i, 0]
+            for j in range(n_out):
+                dW[i, j] = xi * dz1[j]
         db[:] = dz1
         return
     for i in range(x.shape[0]):
-        for j in range(dz.shape[0]):
-            dW[i, j] = _dot(x[i], dz[j])
-    for j in range(dz.shape[0]):
+        j = 0
+        while j + 4 <= n_out:
+            dW[i, j], dW[i, j + 1], dW[i, j + 2], dW[i, j + 3] = _dots4(x[i], dz, j)
+            j += 4
+        for k in range(j, n_out):
+            dW[i, k] = _dot(x[i], dz[k])
+    for j in range(n_out):
         db[j] = dz[j].sum()
+
+
+@jit(inline="always")  # inside the callers' flags
+def _dots4(x, y, j):
+    """x . y[j], ..., x . y[j + 3] in one pass over x."""
+    zero = x.dtype.type(0.0)
+    s0, s1, s2, s3 = zero, zero, zero, zero
+    for b in range(x.size):
+        xb = x[b]
+        s0 += xb * y[j, b]
+        s1 += xb * y[j + 1, b]
+        s2 += xb * y[j + 2, b]
+        s3 += xb * y[j + 3, b]
+    return s0, s1, s2, s3
 
 
 @jit(fastmath=_SUMS)
 def _input_grads(W, dz, dx):
     """dx = W dz: W (n_in, n_out), dz (n_out, B), dx (n_in, B)."""
-    for i in range(dx.shape[0]):
-        if dx.shape[1] == 1:  # a dot product along W's row
+    if dx.shape[1] == 1:  # dot products along W's rows
+        for i in range(dx.shape[0]):
             dx[i, 0] = _dot(W[i], _vector(dz))
-        else:
-            dx[i] = 0
-            _accumulate(W[i], dz, dx[i])
+    else:
+        dx[:, :] = 0
+        _product_t(W.T, dz, dx)
 
 
 @jit(inline="always")
