@@ -125,14 +125,16 @@ def engine(exp: Experiment, architecture: list[int]) -> tuple[str, str | None]:
 
     The engine is part of what decides a run's numbers (its sums run in another order), so the
     plan decides it once, here, and the spec records it. auto keeps NumPy: the compiled step
-    is to serve only where it is at least twice as fast, and benchmarks/fused_packs.py has not
-    measured that yet (README, Speed).
+    is to serve only where it is at least twice as fast on the threads it gets, one for the
+    small layers it trains (blas_threads), and there benchmarks/fused_packs.py measures it at
+    1.6x NumPy's speed at best (float64); 2x it reaches only on two threads.
     """
     asked = exp.training.engine
     if asked == "numpy":
         return "numpy", None
     if asked == "auto":
-        return "numpy", "auto: numba's step is not yet measured 2x faster (README, Speed)"
+        return "numpy", ("auto: numba's step is not measured 2x faster on the one thread a pack "
+                          "of small layers gets (benchmarks/fused_packs.py)")
     if exp.model.kind != "autoencoder":
         return "numpy", f"the compiled step trains autoencoders, not a {exp.model.kind}"
     if has_large_layers(architecture):

@@ -50,14 +50,17 @@ def test_float64_matches_numpy(activation, loss, optimizer, batch_size):
 
 
 @needs_numba
-@pytest.mark.parametrize("activation, batch_size", list(itertools.product(
-    ("sigmoid", "tanh", "relu"), (None, 1))))
-def test_float32_matches_numpy_to_round_off(activation, batch_size):
-    out = train_both(activation, "mse", "adam", batch_size, dtype=np.float32, epochs=2)
+@pytest.mark.parametrize("activation, loss, optimizer, batch_size", list(itertools.product(
+    ("sigmoid", "tanh", "relu"), LOSSES, OPTIMIZERS, (None, 1))))
+def test_float32_matches_numpy_to_round_off(activation, loss, optimizer, batch_size):
+    out = train_both(activation, loss, optimizer, batch_size, dtype=np.float32, epochs=2)
     for reference, fused_value in zip(out["numpy"], out["numba"]):
         assert fused_value.dtype == reference.dtype
         scale = np.abs(reference).max()
-        np.testing.assert_allclose(fused_value, reference, rtol=0, atol=2e-5 * scale)
+        # ~800 float32 units of the largest value: Adam's step is about the learning rate
+        # whatever the gradient's size, so a gradient that is zero up to round-off moves its
+        # parameter by a share of a step that round-off decides (losses agree to a few units)
+        np.testing.assert_allclose(fused_value, reference, rtol=0, atol=1e-4 * scale)
 
 
 @needs_numba
@@ -111,7 +114,7 @@ def test_the_plan_records_the_engine_and_why_it_fell_back(monkeypatch, numba_ins
     assert plan.engine(experiment(kind="vae", engine="numba"), [35, 20, 2, 20, 35])[0] == "numpy"
     assert "large" in plan.engine(experiment(engine="numba"), [35, 2048, 2, 20, 35])[1]
     engine, why = plan.engine(experiment(), [35, 20, 2, 20, 35])  # auto
-    assert engine == "numpy" and "2x" in why
+    assert engine == "numpy" and "2x" in why and "one thread" in why
 
 
 def test_dry_run_says_which_engine_and_why(monkeypatch):
