@@ -19,6 +19,11 @@ import nets
 from nets import fused
 from runner import datasets
 
+if fused.available():
+    # start the fused path's threads before torch loads its own OpenMP runtime: the first one
+    # loaded decides how threads wait, and in tp5's workers it is numba's (nets.fused._numba)
+    fused.set_threads(1)
+
 LAYERS = [35, 20, 10, 2, 10, 20, 35]
 LR = 0.001
 SEEDS = 100

@@ -10,6 +10,7 @@ same numbers on either path and the two differ by round-off only.
 """
 import importlib
 import importlib.util
+import os
 
 import numpy as np
 
@@ -28,8 +29,20 @@ def available() -> bool:
 def set_threads(n: int) -> None:
     """Threads of the compiled step's loop over members. The members never mix, so any count
     gives the same numbers; on a busy machine one stalled thread holds up every step."""
-    import numba
+    numba = _numba()
     numba.set_num_threads(max(1, min(int(n), numba.config.NUMBA_NUM_THREADS)))
+
+
+def _numba():
+    """numba, with OpenMP's threads (the layer numba takes without TBB) set to sleep between
+    steps unless the user says otherwise (OMP_WAIT_POLICY). Spinning, they wait for their time
+    slice on a machine that other jobs load, and two threads ran 5x (full batch) to 15x
+    (batch 1) slower than one (benchmarks/fused_packs.py, load average 4 on 2 cores); sleeping,
+    no slower than one. OpenMP reads the setting when it is loaded: when numba first starts
+    its threads, which is after this, unless another library (torch) loaded it before."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    import numba
+    return numba
 
 
 def _offsets(sizes):
@@ -50,6 +63,7 @@ class FusedStep:
         if not available():
             raise ImportError("the numba engine needs numba: pip install 'tp5[fast]'")
         # numba's import and the kernels' load from its cache happen here, when first used
+        _numba()
         self._kernels = importlib.import_module(".kernels", __name__)
         if model.loss not in LOSSES:
             raise ValueError(f"the fused step has no loss {model.loss!r}")
