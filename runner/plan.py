@@ -124,23 +124,23 @@ def engine(exp: Experiment, architecture: list[int]) -> tuple[str, str | None]:
     """The engine a run trains on, and why it is numpy when the YAML asked for another.
 
     The engine is part of what decides a run's numbers (its sums run in another order), so the
-    plan decides it once, here, and the spec records it. auto keeps NumPy: the compiled step
-    is to serve only where it is at least twice as fast on the threads it gets, one for the
-    small layers it trains (blas_threads), and there benchmarks/fused_packs.py measures it at
-    1.6x NumPy's speed at best (float64); 2x it reaches only on two threads.
+    plan decides it once, here, and the spec records it. For a VAE or large layers, numba means
+    NumPy's step with Adam's update compiled (nets.fused.adam: the same numbers bit for bit,
+    5x faster), so auto takes it. For an autoencoder of small layers numba means the compiled
+    step (nets.fused), which is to serve only where it is at least twice as fast on the threads
+    it gets, one for small layers (blas_threads): benchmarks/fused_packs.py measures it at 1.6x
+    NumPy's speed at best (float64), 2x only on two threads, so auto keeps NumPy there.
     """
     asked = exp.training.engine
     if asked == "numpy":
         return "numpy", None
+    if not fused.available():
+        return "numpy", "numba is not installed (pip install 'tp5[fast]')"
+    if exp.model.kind == "vae" or has_large_layers(architecture):
+        return "numba", None  # NumPy's step with Adam's update compiled: the same numbers
     if asked == "auto":
         return "numpy", ("auto: numba's step is not measured 2x faster on the one thread a pack "
                           "of small layers gets (benchmarks/fused_packs.py)")
-    if exp.model.kind != "autoencoder":
-        return "numpy", f"the compiled step trains autoencoders, not a {exp.model.kind}"
-    if has_large_layers(architecture):
-        return "numpy", "its layers are large: BLAS's matrix products serve them best"
-    if not fused.available():
-        return "numpy", "numba is not installed (pip install 'tp5[fast]')"
     return "numba", None
 
 

@@ -90,11 +90,14 @@ def _optimizer(pack: Pack):
 
 
 def _engine(spec: RunSpec) -> str:
-    """The spec's engine; numba's loop over members gets the pack's threads (the plan's BLAS
-    threads: one for small layers, whose packs share the cores between workers instead)."""
-    if spec.engine == "numba":
-        fused.set_threads(spec.blas_threads or 1)
-    return spec.engine
+    """The engine of an autoencoder's step: numba's compiled step for small layers, its loop
+    over members on the pack's threads (the plan's BLAS threads: one for small layers, whose
+    packs share the cores between workers instead); a split pack (large layers) keeps NumPy's
+    step, numba compiling only Adam's update (see _optimizer)."""
+    if spec.engine != "numba" or spec.parts:
+        return "numpy"
+    fused.set_threads(spec.blas_threads or 1)
+    return "numba"
 
 
 def _split(spec: RunSpec, threads: Callable[[], int]):

@@ -127,3 +127,21 @@ def test_a_split_pack_follows_its_thread_share_without_a_number_changing():
     for name, arrays in steady.arrays.items():
         for key, value in arrays.items():
             assert np.array_equal(value, moving.arrays[name][key]), (name, key)
+
+
+def test_a_split_pack_on_numba_keeps_numpys_step_and_numbers(monkeypatch):
+    """numba for large layers compiles Adam's update only: the numbers of the NumPy engine, bit
+    for bit, and never the compiled small-layer step."""
+    pytest.importorskip("numba")
+    from nets import fused
+
+    monkeypatch.setattr(fused, "FusedStep", None)  # would raise if the compiled step were built
+    spec = runspecs.autoencoder(architecture=[35, 12, 2, 12, 35], epochs=3, batch_size=16,
+                                parts=2, blas_threads=1)
+    numpy_run, numba_run = (train.run_pack(Pack("t", (spec.model_copy(update={"engine": e}),)))
+                            for e in ("numpy", "numba"))
+    assert numba_run[0].error is None
+    assert numpy_run[0].metrics.model_dump(exclude={"timing"}) == \
+        numba_run[0].metrics.model_dump(exclude={"timing"})
+    for key, value in numpy_run[0].arrays["model"].items():
+        assert np.array_equal(value, numba_run[0].arrays["model"][key])
