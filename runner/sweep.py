@@ -254,20 +254,27 @@ def describe(planned: list[Planned], n_workers: int) -> str:
     if any(p.stale for p in planned):
         lines.append("stale: stored runs that other code computed (a change under nets/, to "
                      "training or to the data); they train again unless --keep-stale")
-    lines += [engines(p.experiment) for p in planned]
+    lines += engines([p.experiment for p in planned])
     return "\n".join(lines)
 
 
-def engines(exp: Experiment) -> str:
-    """One line: the engine each architecture of ``exp`` trains on, and why numpy where the
-    YAML asked for numba or auto."""
-    chosen = {}
+def engines(experiments: list[Experiment]) -> list[str]:
+    """One line per engine the experiments train on, naming them, and why numpy where a YAML
+    asked for numba or auto."""
+    groups: dict[str, list[str]] = {}
+    for exp in experiments:
+        groups.setdefault(_engine_choice(exp), []).append(exp.name)
+    return [f"engine {choice}: {', '.join(names)}" for choice, names in groups.items()]
+
+
+def _engine_choice(exp: Experiment) -> str:
+    """The engine of each architecture of ``exp``, and why numpy where it is."""
+    chosen: dict[str, list[str]] = {}
     for architecture in exp.model.architectures:
         name, why = engine(exp, architecture)
         chosen.setdefault(f"{name} ({why})" if why else name, []).append(
             "-".join(map(str, architecture)))
     if len(chosen) == 1:
-        return f"engine of {exp.name}: {next(iter(chosen))}"
-    return f"engine of {exp.name}: " + "; ".join(f"{', '.join(archs)}: {choice}"
-                                                 for choice, archs in chosen.items())
+        return next(iter(chosen))
+    return "; ".join(f"{choice} for {', '.join(archs)}" for choice, archs in chosen.items())
 

@@ -122,8 +122,10 @@ def test_the_plan_records_the_engine_and_why_it_fell_back(monkeypatch, numba_ins
 
 def test_dry_run_says_which_engine_and_why(monkeypatch):
     monkeypatch.setattr(fused, "available", lambda: False)
-    assert sweep.engines(experiment(engine="numba")) == (
-        "engine of x: numpy (numba is not installed (pip install 'tp5[fast]'))")
+    assert sweep.engines([experiment(engine="numba"), experiment(engine="numpy")]) == [
+        "engine numpy (numba is not installed (pip install 'tp5[fast]')): x", "engine numpy: x"]
+    same = [experiment(engine="numpy"), experiment(engine="numpy").model_copy(update={"name": "y"})]
+    assert sweep.engines(same) == ["engine numpy: x, y"]  # one line per engine, not per file
 
 
 def test_the_engine_is_in_the_run_id_but_not_in_the_question():
