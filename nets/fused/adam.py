@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True, nogil=True)
 def update_row(p, g, M, V, b1, b2, eps, rate):
     """One member's row, 1-D arrays in place; the scalars in the row's dtype."""
     for j in range(p.shape[0]):
