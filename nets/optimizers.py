@@ -27,12 +27,6 @@ class _Optimizer:
             return float(lr)
         return lr.reshape((-1,) + (1,) * (p.ndim - 1)).astype(p.dtype)
 
-    def _state(self, name, p, keys):
-        st = self.state.get(name)
-        if st is None:
-            st = self.state[name] = {k: np.zeros_like(p) for k in keys}
-        return st
-
     def step(self, params, grads):
         """Update every array of ``params`` in place from ``grads``."""
         constants = self.advance()
@@ -45,7 +39,10 @@ class _Optimizer:
 
     def state_of(self, name, p):
         """The state arrays of parameter ``name`` (shaped as p), created zero on first use."""
-        return self._state(name, p, self.KEYS)
+        st = self.state.get(name)
+        if st is None:
+            st = self.state[name] = {k: np.zeros_like(p) for k in self.KEYS}
+        return st
 
     def update(self, p, g, state, constants):
         """p <- its updated value, from its gradient g and its ``state``; ``constants`` from

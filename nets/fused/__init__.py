@@ -74,19 +74,19 @@ class FusedStep:
                                np.int64)
         self._poff = _offsets([(n_in + 1) * n_out for n_in, n_out in zip(dims, dims[1:])])
         self._work = {}  # batch length -> (acts, deltas, out, aoff)
-        self._opt, keys = self._optimizer_kind()
-        state = optimizer._state("params", model._flat, keys)
-        self._m = state.get(keys[0], model._flat)  # plain SGD reads neither moment
+        self._opt = self._optimizer_kind()
+        state = optimizer.state_of("params", model._flat)  # the state NumPy's step keeps
+        self._m = state.get("M", state.get("v", model._flat))  # plain SGD reads neither moment
         self._v = state.get("V", model._flat)
 
     def _optimizer_kind(self):
-        """The kernel's code for the optimiser and the state keys NumPy's step keeps."""
+        """The kernel's code for the optimiser."""
         kernels = self._kernels
         if hasattr(self.optimizer, "beta1"):
-            return kernels.ADAM, ("M", "V", "tmp")
+            return kernels.ADAM
         if self.optimizer.momentum:
-            return kernels.MOMENTUM, ("v", "tmp")
-        return kernels.SGD, ("tmp",)
+            return kernels.MOMENTUM
+        return kernels.SGD
 
     def _hyper(self):
         """This step's learning rates (S,) and hyperparameters, in the model's dtype."""
