@@ -17,7 +17,6 @@ any two steps (the runner raises it as other packs finish) and the run ends with
 weights, bit for bit. With one part the step is the unsplit step exactly.
 """
 import concurrent.futures
-import contextlib
 
 from threadpoolctl import threadpool_limits
 
@@ -54,10 +53,14 @@ class Split:
         """The context a split step runs in: each part's products on one BLAS thread."""
         return threadpool_limits(limits=1, user_api="blas")
 
+    def width(self, count):
+        """The threads that ``count`` tasks run on now: ``threads``, at most ``parts``."""
+        return max(1, min(int(self.threads), self.parts, count))
+
     def map(self, fn, count):
-        """[fn(0), ..., fn(count - 1)], computed on up to ``threads`` threads (this one among
+        """[fn(0), ..., fn(count - 1)], computed on ``width(count)`` threads (this one among
         them: handing every task to the pool would cost a thread wake-up per step)."""
-        n = max(1, min(int(self.threads), self.parts, count))
+        n = self.width(count)
         if n == 1:
             return [fn(i) for i in range(count)]
         if self._pool is None:  # threads never exceed parts: parts - 1 helpers at most
@@ -107,7 +110,7 @@ class SplitStep:
         params, grads = model._flat, model._flat_grads
         constants = optimizer.advance()
         state = optimizer.state_of("params", params)
-        n = max(1, min(int(self.split.threads), self.split.parts))
+        n = self.split.width(params.shape[1])
         cols = edges(params.shape[1], n)
 
         def update(j):
