@@ -85,17 +85,16 @@ class Autoencoder(Ensemble):
         return self.layers[self.latent_index:]
 
     def fit(self, x, *, epochs, optimizer, batch_size=None, shuffle=True, noise=None,
-            x_target=None, callback=None, engine="numpy", split=None):
+            x_target=None, callback=None, split=None):
         """Train every member on x (N, D) in [0, 1]; returns {"loss": (S, epochs)}, epoch means.
 
         noise: a model from nets.noise; each epoch the input is a fresh noisy copy of x (member k
         with its own level and generator) while the target stays clean. x_target: the target if
         not x. batch_size None: full batch. shuffle: minibatches in each member's own random
         order every epoch, else in the data's order (nets.batches). callback(epoch, model) after
-        each epoch (epoch counts from 1). engine "numba": each step is one compiled call
-        (nets.fused), the same numbers to round-off; "numpy": the reference. split
-        (nets.split.Split, NumPy only): each step cut into fixed parts of its batch, on threads
-        that may change from step to step without changing a number.
+        each epoch (epoch counts from 1). split (nets.split.Split): each step cut into fixed
+        parts of its batch, on threads that may change from step to step without changing a
+        number.
         """
         x = self._cast(x)
         mapped = self._to_pixels(x)
@@ -113,7 +112,7 @@ class Autoencoder(Ensemble):
         full_batch = batch_size is None or batch_size >= x.shape[0]
         self._outputs_clean = noise is None and full_batch
         history = self._train(arrays, epochs, optimizer, batch_size, callback, 1, corrupt,
-                              shuffle, self._engine_step(engine, optimizer), split)
+                              shuffle, split)
         return {"loss": history[0]}
 
     def _to_pixels(self, x, out=None):
@@ -141,15 +140,6 @@ class Autoencoder(Ensemble):
         if self.input_scaling is not None:
             return self._scaled(x, out=out)
         return self._to_pixels(x, out=out)
-
-    def _engine_step(self, engine, optimizer):
-        """The training step of ``engine``: None for NumPy's (the model's own _step)."""
-        if engine == "numpy":
-            return None
-        if engine == "numba":
-            from .fused import FusedStep  # numba is optional: imported only when asked for
-            return FusedStep(self, optimizer)
-        raise ValueError(f"unknown engine {engine!r} (allowed: numpy, numba)")
 
     def training_outputs(self):
         """reconstruct(x) of the last fit's x, for the parameters before the last training step,

@@ -154,29 +154,29 @@ class Ensemble:
         raise NotImplementedError
 
     def _train(self, arrays, epochs, optimizer, batch_size, callback, n_series, corrupt=None,
-               shuffle=True, step=None, split=None):
+               shuffle=True, split=None):
         """The epoch loop shared by the models.
 
         arrays: the training arrays (input, target), each (N, D) or (S, N, D); corrupt(), if
         given, returns the arrays of each epoch instead (fresh noise). shuffle: minibatches in
-        each member's own random order every epoch, else in the data's (see Batches).
-        self._step(*batch) ->
-        n_series values (S,) of the batch. Returns (n_series, S, epochs) of epoch means over the
-        samples (each batch weighted by its size). step(*batch), if given, replaces self._step
-        and the optimiser's update (nets.fused), with the same values. split (a nets.split.Split):
-        each step is cut into its fixed parts, trained on its threads.
+        each member's own random order every epoch, else in the data's (see Batches). Each step
+        gives n_series values (S,) of the batch. Returns (n_series, S, epochs) of epoch means over
+        the samples (each batch weighted by its size). split (a nets.split.Split): each step is
+        cut into its fixed parts, trained on its threads.
         """
         self._check_members("learning_rate", optimizer.learning_rate)
-        if split is not None:
-            if step is not None:
-                raise ValueError("a split step is NumPy's: it cannot replace another engine's")
-            with split.one_blas_thread():
-                return self._train(arrays, epochs, optimizer, batch_size, callback, n_series,
-                                   corrupt, shuffle, split.step(self, optimizer))
+        if split is None:
+            return self._epochs(arrays, epochs, batch_size, callback, n_series, corrupt, shuffle,
+                                self._numpy_step(optimizer))
+        with split.one_blas_thread():
+            return self._epochs(arrays, epochs, batch_size, callback, n_series, corrupt, shuffle,
+                                split.step(self, optimizer))
+
+    def _epochs(self, arrays, epochs, batch_size, callback, n_series, corrupt, shuffle, step):
+        """The loop of _train, each batch trained by step(*batch) -> its n_series values (S,)."""
         n = arrays[0].shape[-2]
         batches = Batches(n, batch_size, self._shuffle_rngs, shuffle)
         history = np.empty((n_series, self.n_members, epochs))
-        step = self._numpy_step(optimizer) if step is None else step
         for epoch in range(epochs):
             # a member whose numbers overflow diverges alone and silently
             with np.errstate(all="ignore"):

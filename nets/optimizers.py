@@ -1,9 +1,15 @@
-"""Optimisers sharing one API: ``step(params, grads)`` updates the parameter arrays in place.
+"""Optimisers sharing one public contract, which every training step uses:
 
-Parameters and gradients are dicts of arrays with the same keys; state (velocity, Adam's moments)
-is kept per key. Every array has the ensemble axis S first and ``learning_rate`` is a scalar or
-one value per member, shape (S,). All updates are elementwise, so members never interact.
-Use one optimiser per model: its state belongs to that model's parameters.
+    constants = optimizer.advance()            # count one step
+    state = optimizer.state_of(name, p)        # the arrays it keeps for parameter p
+    optimizer.update(p, g, state, constants)   # p updated in place, elementwise
+
+``step(params, grads)`` is those three over a dict of arrays (nets.ensemble's step); a split step
+(nets.split) calls them itself to update column slices on several threads. Parameters and
+gradients are dicts of arrays with the same keys; state (velocity, Adam's moments) is kept per
+key. Every array has the ensemble axis S first and ``learning_rate`` is a scalar or one value per
+member, shape (S,). All updates are elementwise, so members never interact. Use one optimiser per
+model: its state belongs to that model's parameters.
 """
 import math
 
@@ -12,7 +18,12 @@ import numpy as np
 NAMES = ("sgd", "adam")
 
 
-class _Optimizer:
+class Optimizer:
+    """The contract (see the module's docstring); subclasses name their state arrays (KEYS) and
+    write ``update``."""
+
+    KEYS: tuple[str, ...] = ()
+
     def __init__(self, learning_rate):
         self.learning_rate = learning_rate
         self.state = {}  # parameter name -> dict of arrays
@@ -51,7 +62,7 @@ class _Optimizer:
         raise NotImplementedError
 
 
-class SGD(_Optimizer):
+class SGD(Optimizer):
     """Gradient descent, optionally with momentum mu (PyTorch's form)::
 
         v <- mu * v + g
@@ -73,7 +84,7 @@ class SGD(_Optimizer):
         p -= tmp
 
 
-class Adam(_Optimizer):
+class Adam(Optimizer):
     """Adam (Kingma & Ba 2015)::
 
         m <- b1 m + (1 - b1) g,   v <- b2 v + (1 - b2) g^2,   t <- t + 1
@@ -97,8 +108,7 @@ class Adam(_Optimizer):
             self._compiled = update_row
 
     def advance(self):
-        """Count one step; return its folded constants (lr's factor, eps), which a compiled
-        step (nets.fused) needs as well."""
+        """Count one step; return its folded constants (lr's factor, eps)."""
         b1, b2 = self.beta1, self.beta2
         self.t += 1
         # mhat = (1 - b1) M / c1 and sqrt(vhat) = k sqrt(V), so the step is
@@ -123,7 +133,6 @@ class Adam(_Optimizer):
         tmp *= self._rate(p, scale)
         p -= tmp
 
-
     def _update_compiled(self, p, g, M, V, scale, eps):
         """The update row by row (member by member), its constants cast to the dtype as NumPy
         casts a Python float against the arrays."""
@@ -135,7 +144,7 @@ class Adam(_Optimizer):
                            dtype(rates[k].flat[0]))
 
 
-def make(name, **kwargs):
+def named(name, **kwargs):
     """An optimiser by name: "sgd" (learning_rate, momentum) or "adam" (learning_rate, beta1,
     beta2, eps)."""
     if name == "sgd":

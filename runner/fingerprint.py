@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent  # the folder holding nets/ and runner/
 
 #: Source files whose change can change a stored number: globs relative to ROOT.
-NUMBERS_CODE = ("nets/*.py", "nets/fused/*.py", "runner/train.py", "runner/models.py",
+NUMBERS_CODE = ("nets/*.py", "nets/fused/*.py", "runner/training/*.py", "runner/models.py",
                 "runner/baselines.py", "runner/datasets/*.py")
 
 

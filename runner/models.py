@@ -15,6 +15,14 @@ from runner.spec import RunSpec
 
 #: Keys of the input standardisation in stored parameters (runs trained with normalize: true).
 INPUT_MEAN, INPUT_STD = "input.mean", "input.std"
+#: Start of the keys of what a run keeps at a snapshot epoch (see snapshot_key).
+SNAPSHOT_PREFIX = "epoch_"
+
+
+def snapshot_key(epoch: int) -> str:
+    """The key of the latent codes kept at a snapshot ``epoch`` ("epoch_<k>", in latent.npz);
+    the weights kept then are "<key>.<param>" in model.npz."""
+    return f"{SNAPSHOT_PREFIX}{epoch}"
 
 
 def _options(spec: RunSpec) -> dict:
@@ -29,14 +37,14 @@ def _options(spec: RunSpec) -> dict:
 def build(spec: RunSpec, seeds=None, params: dict | None = None) -> Autoencoder | VAE:
     """A model for ``spec``: fresh members for ``seeds``, or one member from stored ``params``.
 
-    Stored parameters may hold snapshot weights ("epoch_<k>.<name>", ignored here: pass them
+    Stored parameters may hold snapshot weights (snapshot_key's, ignored here: pass them
     renamed to rebuild a snapshot) and the input standardisation of a normalised run.
     """
     cls = VAE if spec.kind == "vae" else Autoencoder
     if params is None:
         return cls(spec.architecture, seeds, **_options(spec))
     weights = {k: v[None] for k, v in params.items()
-               if not k.startswith(("epoch_", "input."))}
+               if not k.startswith((SNAPSHOT_PREFIX, "input."))}
     model = cls.from_params(weights, **_options(spec))
     if INPUT_MEAN in params:
         model.set_input_scaling(params[INPUT_MEAN], params[INPUT_STD])

@@ -23,7 +23,8 @@ from threadpoolctl import threadpool_limits
 from runner import cores, datasets, watchdog
 from runner.plan import Pack
 from runner.progress import EpochFile
-from runner.train import RunResult, run_pack
+from runner.training.pack import run_pack
+from runner.training.result import RunResult
 
 class BackendError(Exception):
     """The requested backend cannot be used; the message says what to do."""

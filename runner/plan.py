@@ -12,8 +12,9 @@ training loop, so they become members of one ensemble (a *pack*): here 2 packs o
 A pack is split when that is needed to give every worker something to do.
 
 A run's id is a hash of its spec, which records everything that decides its numbers: the YAML's
-values, how its steps are split (nets.split), the engine that trains it (numpy or numba) and a
-fingerprint of the code and the dataset's bytes (runner.fingerprint). The same YAML on the same
+values, how its steps are split (nets.split) and a fingerprint of the code and the dataset's
+bytes (runner.fingerprint). What is installed never enters it: the one optional extra, numba,
+compiles Adam's update to NumPy's numbers bit for bit. The same YAML on the same
 code plans the same ids, which is how a sweep knows what is already stored; after a change to the
 code a stored run is *stale*: same question, other code.
 """
@@ -31,7 +32,6 @@ import os
 
 import numpy as np
 
-from nets import fused
 from runner import __version__, datasets, fingerprint
 from runner.config import Experiment
 from runner.spec import RunSpec, parse
@@ -120,30 +120,6 @@ def has_large_layers(architecture: list[int]) -> bool:
     return max(a * b for a, b in zip(architecture, architecture[1:])) >= LARGE_LAYER
 
 
-def engine(exp: Experiment, architecture: list[int]) -> tuple[str, str | None]:
-    """The engine a run trains on, and why it is numpy when the YAML asked for another.
-
-    The engine is part of what decides a run's numbers (its sums run in another order), so the
-    plan decides it once, here, and the spec records it. For a VAE or large layers, numba means
-    NumPy's step with Adam's update compiled (nets.fused.adam: the same numbers bit for bit,
-    5x faster), so auto takes it. For an autoencoder of small layers numba means the compiled
-    step (nets.fused), which is to serve only where it is at least twice as fast on the threads
-    it gets, one for small layers (blas_threads): benchmarks/fused_packs.py measures it at 1.6x
-    NumPy's speed at best (float64), 2x only on two threads, so auto keeps NumPy there.
-    """
-    asked = exp.training.engine
-    if asked == "numpy":
-        return "numpy", None
-    if not fused.available():
-        return "numpy", "numba is not installed (pip install 'tp5[fast]')"
-    if exp.model.kind == "vae" or has_large_layers(architecture):
-        return "numba", None  # NumPy's step with Adam's update compiled: the same numbers
-    if asked == "auto":
-        return "numpy", ("auto: numba's step is not measured 2x faster on the one thread a pack "
-                          "of small layers gets (benchmarks/fused_packs.py)")
-    return "numba", None
-
-
 def default_dtype(dataset: str) -> str:
     """float64 where runs are tiny (the font), float32 where matrix products dominate (MNIST)."""
     return "float64" if dataset == "font" else "float32"
@@ -201,13 +177,13 @@ def expand(exp: Experiment) -> list[RunSpec]:
     )
     return [_with_id({**common, **_model_spec(exp, architecture), "optimizer": optimizer,
                       "init": init, "normalize": normalize, "noise": noise, "seed": seed,
-                      "blas_threads": 1, "parts": parts(exp, architecture),
-                      "engine": engine(exp, architecture)[0]})
+                      "blas_threads": 1, "parts": parts(exp, architecture)})
             for architecture, optimizer, init, normalize, noise, seed in axes]
 
 
 #: What a spec records besides the question its run answers: two specs equal but for these are
-#: the same run computed by other code, and the older one is stale.
+#: the same run computed by other code, and the older one is stale ("engine": recorded by older
+#: versions, see runner.spec.RETIRED).
 RECORDED = ("id", "experiment", "tp5_version", "blas_threads", "parts", "fingerprint",
             "engine")
 

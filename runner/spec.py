@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 
 class _Frozen(BaseModel):
@@ -43,7 +43,21 @@ class Noise(_Frozen):
     eval_draws: int = Field(description="noisy copies of each sample that denoising is measured on")
 
 
+#: Fields of run.json files written by older versions that no longer describe a run: "engine"
+#: named the code that trained it, which no longer decides a number (nets.fused's compiled
+#: update gives NumPy's numbers bit for bit).
+RETIRED = ("engine",)
+
+
 class _Run(_Frozen):
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_retired(cls, data):
+        """An older run.json still reads: its retired fields are left out."""
+        if isinstance(data, dict) and any(key in data for key in RETIRED):
+            return {k: v for k, v in data.items() if k not in RETIRED}
+        return data
+
     tp5_version: str = Field(description="version of tp5 that planned the run (part of its id)")
     experiment: str = Field(description="the experiment that planned it (not part of its id)")
     dataset: str = Field(description="font, mnist or mnist-5k")
@@ -70,9 +84,6 @@ class _Run(_Frozen):
     parts: int | None = Field(
         None, ge=1, description="the fixed parts each training step's batch is cut into, "
         "trained on as many threads as are free (nets.split); None: one part, one thread")
-    engine: str = Field(
-        "numpy", description="numpy or numba, the code that trained it, decided by the plan "
-        "(numpy in run.json files written before tp5 recorded it: the only engine then)")
     fingerprint: str | None = Field(
         None, description="hash of the code that computes a run and of the dataset's bytes "
         "(runner.fingerprint); None: planned before tp5 recorded it")

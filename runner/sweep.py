@@ -24,7 +24,7 @@ from runner.config import Experiment
 from runner.cores import Allowance
 from runner.files import atomic_write
 from runner.parallel import by_cost, cost, execute
-from runner.plan import Pack, cpu_count, engine, expand, pack, question
+from runner.plan import Pack, cpu_count, expand, pack, question
 from runner.progress import Board, Follower, progress_bar
 from runner.spec import RunSpec
 
@@ -254,27 +254,4 @@ def describe(planned: list[Planned], n_workers: int) -> str:
     if any(p.stale for p in planned):
         lines.append("stale: stored runs that other code computed (a change under nets/, to "
                      "training or to the data); they train again unless --keep-stale")
-    lines += engines([p.experiment for p in planned])
     return "\n".join(lines)
-
-
-def engines(experiments: list[Experiment]) -> list[str]:
-    """One line per engine the experiments train on, naming them, and why numpy where a YAML
-    asked for numba or auto."""
-    groups: dict[str, list[str]] = {}
-    for exp in experiments:
-        groups.setdefault(_engine_choice(exp), []).append(exp.name)
-    return [f"engine {choice}: {', '.join(names)}" for choice, names in groups.items()]
-
-
-def _engine_choice(exp: Experiment) -> str:
-    """The engine of each architecture of ``exp``, and why numpy where it is."""
-    chosen: dict[str, list[str]] = {}
-    for architecture in exp.model.architectures:
-        name, why = engine(exp, architecture)
-        chosen.setdefault(f"{name} ({why})" if why else name, []).append(
-            "-".join(map(str, architecture)))
-    if len(chosen) == 1:
-        return next(iter(chosen))
-    return "; ".join(f"{choice} for {', '.join(archs)}" for choice, archs in chosen.items())
-

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from conftest import wait_for
-from runner import cli, datasets, store, sweep, train
+from runner import cli, datasets, store, sweep
+from runner.training import autoencoder
 
 SWEEP = """\
 name: tiny
@@ -141,14 +142,14 @@ def test_a_killed_sweep_finishes_when_run_again(tmp_path):
 
 
 def test_a_pack_that_raises_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
-    real = train._train_autoencoder
+    real = autoencoder.train
 
     def flaky(pack, data, *rest):
         if pack.spec.architecture == (35, 2, 35):
             raise FloatingPointError("simulated failure in this pack")
         return real(pack, data, *rest)
 
-    monkeypatch.setattr(train, "_train_autoencoder", flaky)
+    monkeypatch.setattr(autoencoder, "train", flaky)
     results = tmp_path / "results"
     code = cli.main([str(write(tmp_path)), "--results", str(results), "--no-site", "-j", "1"])
     assert code == 1

@@ -45,7 +45,7 @@ def test_sgd_momentum():
         for k in expected:
             velocity[k] = mu * velocity[k] + g[k]
             expected[k] = expected[k] - RATE * velocity[k]
-    run(optimizers.make("sgd", learning_rate=LR, momentum=mu), params, grads)
+    run(optimizers.named("sgd", learning_rate=LR, momentum=mu), params, grads)
     for k in params:
         np.testing.assert_allclose(params[k], expected[k], rtol=1e-14)
 
@@ -62,7 +62,7 @@ def test_adam():
             v[k] = b2 * v[k] + (1 - b2) * g[k] ** 2
             m_hat, v_hat = m[k] / (1 - b1**t), v[k] / (1 - b2**t)
             expected[k] = expected[k] - RATE * m_hat / (np.sqrt(v_hat) + eps)
-    run(optimizers.make("adam", learning_rate=LR), params, grads)
+    run(optimizers.named("adam", learning_rate=LR), params, grads)
     for k in params:
         np.testing.assert_allclose(params[k], expected[k], rtol=1e-12)
 
@@ -77,12 +77,12 @@ def test_adam_eps_matters_for_tiny_gradients():
 @pytest.mark.parametrize("name", optimizers.NAMES)
 def test_scalar_rate_and_float32_kept(name):
     params, grads = problem(np.float32)
-    opt = optimizers.make(name, learning_rate=0.01)
+    opt = optimizers.named(name, learning_rate=0.01)
     run(opt, params, grads)
     assert all(p.dtype == np.float32 for p in params.values())
     assert all(a.dtype == np.float32 for st in opt.state.values() for a in st.values())
     params32, grads32 = problem(np.float32)
-    run(optimizers.make(name, learning_rate=np.full(S, 0.01)), params32, grads32)
+    run(optimizers.named(name, learning_rate=np.full(S, 0.01)), params32, grads32)
     for k in params:
         np.testing.assert_array_equal(params[k], params32[k])
 
@@ -90,18 +90,18 @@ def test_scalar_rate_and_float32_kept(name):
 @pytest.mark.parametrize("name", optimizers.NAMES)
 def test_members_are_independent(name):
     params, grads = problem()
-    run(optimizers.make(name, learning_rate=LR), params, grads)
+    run(optimizers.named(name, learning_rate=LR), params, grads)
     alone, grads_alone = problem()
     alone = {k: v[1:2].copy() for k, v in alone.items()}
     grads_alone = [{k: v[1:2] for k, v in g.items()} for g in grads_alone]
-    run(optimizers.make(name, learning_rate=LR[1:2]), alone, grads_alone)
+    run(optimizers.named(name, learning_rate=LR[1:2]), alone, grads_alone)
     for k in params:
         np.testing.assert_array_equal(params[k][1:2], alone[k])
 
 
 def test_unknown_name():
     with pytest.raises(ValueError, match="allowed"):
-        optimizers.make("rmsprop", learning_rate=0.1)
+        optimizers.named("rmsprop", learning_rate=0.1)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -6,7 +6,8 @@ import subprocess
 import sys
 import time
 
-from runner import parallel, plan, progress, store, train
+from runner import parallel, plan, progress, store
+from runner.training.pack import run_pack
 from runner.config import load_experiment
 
 YAML = """\
@@ -34,7 +35,7 @@ def test_every_epoch_of_a_pack_is_reported(tmp_path):
     for text, epochs in ((YAML, 30), (VAE, 7)):
         [pack] = packs_of(tmp_path, text)
         seen = []
-        train.run_pack(pack, seen.append)
+        run_pack(pack, seen.append)
         assert seen == list(range(1, epochs + 1))
 
 

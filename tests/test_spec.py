@@ -5,7 +5,8 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from runner import plan, spec, store, train
+from runner import plan, spec, store
+from runner.training.pack import run_pack
 from runner.config import load_experiment
 
 #: One experiment per shape of run.json and metrics.json: clean, on noise, a VAE.
@@ -42,7 +43,7 @@ def results(tmp_path_factory):
         path = root / f"{name}.yaml"
         path.write_text(text)
         for pack in plan.pack(name, plan.expand(load_experiment(path))):
-            for result in train.run_pack(pack):
+            for result in run_pack(pack):
                 store.write_run(root, name, result.spec, result.metrics, result.arrays)
     return root
 
@@ -85,7 +86,7 @@ def test_the_schema_names_every_field_of_each_kind():
     shared = {"tp5_version", "experiment", "dataset", "dataset_path", "dataset_limit", "epochs",
               "batch_size", "shuffle", "dtype", "snapshots", "kind", "architecture", "activation",
               "optimizer", "init", "normalize", "noise", "seed", "blas_threads", "parts",
-              "fingerprint", "engine", "id"}
+              "fingerprint", "id"}
     kinds = {"AutoencoderRun": {"latent_activation", "output_activation", "loss", "pixels"},
              "VAERun": {"beta"}}
     for name, own in kinds.items():

@@ -117,13 +117,6 @@ def test_float32_parts_give_the_same_numbers_on_any_threads():
         assert same(vae_fit(one, dtype=np.float32), vae_fit(four, dtype=np.float32))
 
 
-def test_another_engine_cannot_be_split():
-    model = nets.Autoencoder(AE, [0])
-    with Split(2) as split, pytest.raises(ValueError, match="split step is NumPy's"):
-        model._train((X, X), 1, nets.Adam(1e-3), None, None, 1, step=lambda *b: None,
-                     split=split)
-
-
 def test_parts_must_be_positive():
     with pytest.raises(ValueError, match="at least 1"):
         Split(0)

@@ -62,8 +62,8 @@ def test_a_change_under_nets_makes_stored_runs_stale_and_they_train_again(checko
 def test_kept_stale_runs_are_the_ones_shown(checkout):
     tp5(checkout)
     before = sorted(p.name for p in (checkout / "r" / "tiny").iterdir() if p.is_dir())
-    (checkout / "runner" / "train.py").write_text(
-        (checkout / "runner" / "train.py").read_text() + "\n# a comment\n")
+    trainer = checkout / "runner" / "training" / "pack.py"
+    trainer.write_text(trainer.read_text() + "\n# a comment\n")
     tp5(checkout, "--keep-stale")
     plan = (checkout / "r" / "tiny" / "plan.json").read_text()
     assert all(run_id in plan for run_id in before if run_id != "failed")
@@ -74,3 +74,9 @@ def test_report_code_is_not_part_of_the_fingerprint():
     sources = {p.relative_to(fingerprint.ROOT).parts[0] for p in fingerprint._sources()}
     assert sources == {"nets", "runner"}
     assert not any("report" in p.parts for p in fingerprint._sources())
+
+
+def test_every_module_of_the_training_stage_is_part_of_the_fingerprint():
+    """What runs in a worker computes the numbers: a new module there is hashed too."""
+    stage = fingerprint.ROOT / "runner" / "training"
+    assert set(stage.glob("*.py")) <= set(fingerprint._sources())

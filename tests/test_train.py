@@ -3,8 +3,11 @@
 import numpy as np
 import pytest
 
-from runner import models, plan, train
-from runner.config import load_experiment
+from runner import models, plan
+from runner.training import measures
+from runner.training.data import load_data
+from runner.training.pack import run_pack
+from runner.config import Experiment, load_experiment
 from runner.plan import Pack
 import runspecs
 
@@ -30,17 +33,17 @@ def runs(tmp_path_factory):
 
 
 def _results(runs, workers=1):
-    return {r.id: r for p in plan.pack("t", runs, workers) for r in train.run_pack(p)}
+    return {r.id: r for p in plan.pack("t", runs, workers) for r in run_pack(p)}
 
 
 def test_stored_weights_rebuild_each_run_and_its_snapshots(runs):
-    x = train.load_data(runs[0]).x_train
+    x = load_data(runs[0]).x_train
     for result in _results(runs).values():
         if result.metrics.status != "ok":
             continue
         params = result.arrays["model"]
         model = models.build(result.spec, params=params)
-        wrong = train.wrong_pixels(model.reconstruct(x)[0], x)
+        wrong = measures.wrong_pixels(model.reconstruct(x)[0], x)
         assert tuple(wrong.tolist()) == result.metrics.wrong_pixels.per_char
         assert ("input.mean" in params) == result.spec.normalize
         snapshot = {k.split(".", 1)[1]: v for k, v in params.items() if k.startswith("epoch_5.")}
@@ -60,7 +63,7 @@ model: {kind: autoencoder, architectures: [[35, 2, 35]], activation: identity,
 training: {epochs: 40, optimizers: [{name: sgd, learning_rate: [0.1, 1000.0]}]}
 """)
     [pack] = plan.pack("linear", plan.expand(load_experiment(path)))
-    statuses = {r.spec.optimizer.learning_rate: r.metrics.status for r in train.run_pack(pack)}
+    statuses = {r.spec.optimizer.learning_rate: r.metrics.status for r in run_pack(pack)}
     assert statuses == {0.1: "ok", 1000.0: "diverged"}
 
 
@@ -77,13 +80,13 @@ def test_packing_does_not_change_any_number(runs):
 def test_error_measures_on_a_known_output():
     target = np.array([[0.0, 1, 1, 0], [1, 1, 0, 0]])
     output = np.array([[0.25, 0.75, 0.25, 0.0], [1.0, 0.5, 0.0, 1.0]])  # 1 and 2 pixels wrong
-    m = train.error_measures(output, target, n_chars=2)
+    m = measures.error_measures(output, target, n_chars=2)
     assert (m.wrong_pixels, m.worst_character) == (1.5, 2.0)
     assert (m.mse, m.mae, m.sse) == (1.9375 / 8, 2.75 / 8, (0.6875 + 1.25) / 2)
-    signed = train.error_measures(output, target, n_chars=2, span=2.0)  # the same in {-1, 1}
+    signed = measures.error_measures(output, target, n_chars=2, span=2.0)  # the same in {-1, 1}
     assert (signed.wrong_pixels, signed.worst_character) == (1.5, 2.0)
     assert (signed.mse, signed.mae, signed.sse) == (4 * m.mse, 2 * m.mae, 4 * m.sse)
-    draws = train.error_measures(output, target, n_chars=1)  # two draws of one character
+    draws = measures.error_measures(output, target, n_chars=1)  # two draws of one character
     assert draws.worst_character == 1.5
 
 
@@ -98,7 +101,7 @@ model: {{kind: autoencoder, architectures: [[35, 8, 2, 8, 35]], activation: {act
 training: {{epochs: 2, batch_size: 1, optimizers: [{{name: sgd, learning_rate: 0.01}}]}}
 """)
     [pack] = plan.pack("online", plan.expand(load_experiment(path)))
-    [result] = train.run_pack(pack)
+    [result] = run_pack(pack)
     errors = result.metrics.errors
     assert errors.zero_one.mse == pytest.approx(result.metrics.mse, rel=1e-12)
     assert errors.zero_one.wrong_pixels == result.metrics.wrong_pixels.mean
@@ -119,8 +122,8 @@ def test_a_split_pack_follows_its_thread_share_without_a_number_changing():
     def changing():
         asked.append(1)
         return [1, 2, 3][len(asked) % 3]
-    [steady, *_] = train.run_pack(pack, threads=lambda: 1)
-    [moving, *_] = train.run_pack(pack, threads=changing)
+    [steady, *_] = run_pack(pack, threads=lambda: 1)
+    [moving, *_] = run_pack(pack, threads=changing)
     assert len(asked) == 1 + spec.epochs  # at the start, then after every epoch
     assert steady.metrics.model_dump(exclude={"timing"}) == \
         moving.metrics.model_dump(exclude={"timing"})
@@ -129,19 +132,24 @@ def test_a_split_pack_follows_its_thread_share_without_a_number_changing():
             assert np.array_equal(value, moving.arrays[name][key]), (name, key)
 
 
-def test_a_split_pack_on_numba_keeps_numpys_step_and_numbers(monkeypatch):
-    """numba for large layers compiles Adam's update only: the numbers of the NumPy engine, bit
-    for bit, and never the compiled small-layer step."""
+def test_numba_changes_no_number_and_no_run_id(monkeypatch):
+    """A VAE's Adam update is compiled where numba is installed: the numbers are NumPy's, bit for
+    bit, and the run id is the same with numba and without."""
     pytest.importorskip("numba")
     from nets import fused
 
-    monkeypatch.setattr(fused, "FusedStep", None)  # would raise if the compiled step were built
-    spec = runspecs.autoencoder(architecture=[35, 12, 2, 12, 35], epochs=3, batch_size=16,
-                                parts=2, blas_threads=1)
-    numpy_run, numba_run = (train.run_pack(Pack("t", (spec.model_copy(update={"engine": e}),)))
-                            for e in ("numpy", "numba"))
-    assert numba_run[0].error is None
-    assert numpy_run[0].metrics.model_dump(exclude={"timing"}) == \
-        numba_run[0].metrics.model_dump(exclude={"timing"})
-    for key, value in numpy_run[0].arrays["model"].items():
-        assert np.array_equal(value, numba_run[0].arrays["model"][key])
+    exp = Experiment.model_validate({
+        "name": "t", "dataset": {"name": "font"}, "seeds": 1,
+        "model": {"kind": "vae", "architectures": [[35, 8, 2, 8, 35]]},
+        "training": {"epochs": 3, "batch_size": 16}})
+    results = {}
+    for installed in (True, False):
+        monkeypatch.setattr(fused, "available", lambda: installed)
+        [spec] = plan.expand(exp)
+        [results[installed]] = run_pack(Pack("t", (spec,)))
+    assert results[True].id == results[False].id
+    assert results[True].error is None
+    assert results[True].metrics.model_dump(exclude={"timing"}) == \
+        results[False].metrics.model_dump(exclude={"timing"})
+    for key, value in results[False].arrays["model"].items():
+        assert np.array_equal(value, results[True].arrays["model"][key])

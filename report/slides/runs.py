@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from runner import datasets, models, store
-from runner.train import load_data
+from runner.training.data import load_data
 from report.slides import figure
 from report import summary as sm
 from report.summary import seeds_phrase  # noqa: F401 - the kinds' shared phrase

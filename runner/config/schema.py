@@ -227,11 +227,6 @@ class Training(Strict):
         "sweep")  # the targets stay the raw pixels
     dtype: Literal["float32", "float64"] | None = Field(
         None, description="float precision")  # None: float64 for the font, float32 for mnist
-    engine: Literal["auto", "numpy", "numba"] = Field(
-        "auto", description="the code that trains: numpy (the reference) or numba (one "
-        "compiled call per step, pip install 'tp5[fast]'; autoencoders of small layers, else "
-        "numpy), the same numbers to round-off; auto: numpy until numba's step is measured at "
-        "least 2x faster")  # numba: opt in, see the README's Speed section
 
     @property
     def inits(self) -> list[str]:

@@ -1,0 +1,81 @@
+"""Fit an autoencoder pack and measure every member."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from nets import noise as noise_models
+from nets.split import Split
+from runner import datasets, models
+from runner.metrics import AutoencoderMetrics, PixelSummary
+from runner.plan import Pack
+from runner.training import denoising, measures, optimizer, result
+from runner.training.callbacks import Recorder, WrongMaxTrace
+from runner.training.result import RunResult
+
+
+def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pixel mean and std; a constant pixel keeps std 1 so it maps to 0 instead of NaN."""
+    std = x.std(axis=0)
+    return x.mean(axis=0), np.where(std > 0, std, 1.0)
+
+
+def train(pack: Pack, data: datasets.Data, progress=None,
+          split: Split | None = None) -> list[RunResult]:
+    spec = pack.spec
+    x = data.x_train  # (N, D)
+    model = models.build(spec, seeds=pack.seeds)
+    if spec.normalize:
+        model.set_input_scaling(*_standardise(x))
+    noise = None
+    if spec.noise:
+        noise = noise_models.make(spec.noise.kind, pack.noise_levels)
+    recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), progress=progress)
+    callback = recorder
+    if not noise:
+        wrong_max = WrongMaxTrace(x, len(pack.runs), spec.epochs)
+        recorder.traces["wrong_max"] = wrong_max.trace
+
+        def callback(epoch, model):
+            recorder(epoch, model)
+            wrong_max(epoch, model)
+
+    start = time.perf_counter()
+    history = model.fit(x, epochs=spec.epochs, optimizer=optimizer.of_pack(pack),
+                        batch_size=None if spec.batch_size == "full" else spec.batch_size,
+                        shuffle=spec.shuffle, noise=noise, callback=callback, split=split)
+    output = model.reconstruct(x)  # (S, N, D)
+    if not noise:
+        wrong_max.finish(output)
+    seconds = time.perf_counter() - start
+
+    per_char = measures.wrong_pixels(output, x)  # (S, N)
+    mse = ((output - x) ** 2).mean(axis=(1, 2))
+    measured = (output, x)  # what the error measures compare: outputs and their characters
+    if noise:
+        draws, noisy, denoised = denoising.noisy_draws(model, pack, x)
+        denoise = denoising.denoise_metrics(pack, x, draws, noisy, denoised)
+        measured = (denoised, draws)
+    latent = {"train": model.encode(x), **recorder.codes}
+    params = result.saved_params(model, recorder.weights)
+    results = []
+    for k, run in enumerate(pack.runs):
+        final_loss = float(history["loss"][k, -1])
+        either = ({"denoise": denoise[k]} if noise else
+                  {"convergence": measures.convergence(recorder.traces["wrong_max"][k],
+                                                       wrong_max.first_zero[k],
+                                                       seconds / len(pack.runs) / spec.epochs)})
+        metrics = AutoencoderMetrics(
+            status=result.status(final_loss), final_loss=final_loss, mse=float(mse[k]),
+            wrong_pixels=PixelSummary(**measures.pixel_fields(per_char[k])),
+            errors=measures.errors(measured[0][k], measured[1], len(x), spec.pixels),
+            timing=result.timing(seconds, pack), **either)
+        arrays = {
+            "history": {"loss": history["loss"][k], **result.member(recorder.traces, k)},
+            "model": result.member(params, k),
+            "latent": {**result.member(latent, k), "labels": data.y_train},
+        }
+        results.append(RunResult(run, metrics, arrays))
+    return results

@@ -1,0 +1,20 @@
+"""A pack's optimizer: the one place where a spec's optimizer becomes nets'."""
+
+from __future__ import annotations
+
+from nets import fused, optimizers
+from runner.plan import Pack
+
+
+def of_pack(pack: Pack) -> optimizers.Optimizer:
+    """The shared optimizer, with each member's learning rate.
+
+    Adam's update is compiled where numba is installed and the step is large enough for it to
+    pay (a VAE, or large layers: a spec with parts); it gives NumPy's numbers bit for bit
+    (nets.fused.adam), so what is installed never enters a run's id.
+    """
+    spec = pack.spec
+    options = spec.optimizer.model_dump(exclude={"name", "learning_rate"})
+    if spec.optimizer.name == "adam":
+        options["compiled"] = (spec.kind == "vae" or bool(spec.parts)) and fused.available()
+    return optimizers.named(spec.optimizer.name, learning_rate=pack.learning_rates, **options)

@@ -1,0 +1,51 @@
+"""Fit a VAE pack and measure every member."""
+
+from __future__ import annotations
+
+import time
+
+from nets.split import Split
+from runner import datasets, models
+from runner.metrics import Elbo, VAEMetrics
+from runner.plan import Pack
+from runner.training import optimizer, result
+from runner.training.callbacks import Recorder
+from runner.training.result import RunResult
+
+
+def _elbo_terms(evaluation: dict, k: int) -> Elbo:
+    return Elbo(**{name: float(evaluation[name][k]) for name in ("recon", "kl", "neg_elbo")})
+
+
+def train(pack: Pack, data: datasets.Data, progress=None,
+          split: Split | None = None) -> list[RunResult]:
+    spec = pack.spec
+    x, x_test = data.x_train, data.x_test
+    model = models.build(spec, seeds=pack.seeds)
+    probes = {} if x_test is None else {"test_neg_elbo": lambda m: m.evaluate(x_test)["neg_elbo"]}
+    recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), probes, progress)
+
+    start = time.perf_counter()
+    history = model.fit(x, epochs=spec.epochs, optimizer=optimizer.of_pack(pack),
+                        batch_size=len(x) if spec.batch_size == "full" else spec.batch_size,
+                        shuffle=spec.shuffle, callback=recorder, split=split)
+    seconds = time.perf_counter() - start
+
+    train_eval = model.evaluate(x)
+    test_eval = model.evaluate(x_test) if x_test is not None else None
+    latent = {"train": model.encode(x), **recorder.codes}
+    params = result.saved_params(model, recorder.weights)
+    results = []
+    for k, run in enumerate(pack.runs):
+        final_loss = float(history["loss"][k, -1])
+        metrics = VAEMetrics(status=result.status(final_loss), final_loss=final_loss,
+                             train=_elbo_terms(train_eval, k),
+                             test=_elbo_terms(test_eval, k) if test_eval else None,
+                             timing=result.timing(seconds, pack))
+        arrays = {
+            "history": {**result.member(history, k), **result.member(recorder.traces, k)},
+            "model": result.member(params, k),
+            "latent": {**result.member(latent, k), "labels": data.y_train},
+        }
+        results.append(RunResult(run, metrics, arrays))
+    return results
