@@ -133,6 +133,7 @@ class Ensemble:
         return np.ascontiguousarray(x, dtype=self.dtype)
 
     def _check_members(self, what, value):
+        """A value given per member must have one per member (the optimiser checks its rate)."""
         if np.ndim(value) and np.shape(value) != (self.n_members,):
             raise ValueError(f"{what} has shape {np.shape(value)}; expected a scalar or "
                              f"({self.n_members},), one per member")
@@ -164,7 +165,6 @@ class Ensemble:
         the samples (each batch weighted by its size). split (a nets.split.Split): each step is
         cut into its fixed parts, trained on its threads.
         """
-        self._check_members("learning_rate", optimizer.learning_rate)
         if split is None:
             return self._epochs(arrays, epochs, batch_size, callback, n_series, corrupt, shuffle,
                                 self._numpy_step(optimizer))

@@ -52,8 +52,16 @@ class Optimizer:
         """The state arrays of parameter ``name`` (shaped as p), created zero on first use."""
         st = self.state.get(name)
         if st is None:
+            self._check_rate(p)
             st = self.state[name] = {k: np.zeros_like(p) for k in self.KEYS}
         return st
+
+    def _check_rate(self, p):
+        """A learning rate per member must have one value per member of p (S, ...)."""
+        shape = np.shape(self.learning_rate)
+        if shape and shape != p.shape[:1]:
+            raise ValueError(f"learning_rate has shape {shape}; expected a scalar or "
+                             f"({p.shape[0]},), one per member")
 
     def update(self, p, g, state, constants):
         """p <- its updated value, from its gradient g and its ``state``; ``constants`` from

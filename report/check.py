@@ -9,7 +9,7 @@ Chromium through Playwright. A page has a problem when it logs a console error, 
 itself scrolls sideways, or, given the result store, a configuration of its experiment is named
 nowhere on it (text, image alt, chooser option, or a table row and column). With ``--figures``,
 each figure is drawn again and any text overlapping another text in it is a problem too
-(``report.figures.overlapping_texts``, where that function exists).
+(``report.figure_text.overlapping_texts``).
 
 A full-page screenshot of each page, width and scheme goes to ``--screenshots`` for people to
 look at (from disk only: the HTTP copy is the same page).
@@ -194,25 +194,19 @@ def _shot_name(page: str) -> str:
 
 
 def figure_problems(results_dir: Path, names: list[str] | None = None) -> dict[str, list[str]]:
-    """Each figure of each experiment drawn again ("<experiment>/<file>" -> overlapping texts).
-
-    Needs ``report.figures.overlapping_texts(fig)`` (a list of what overlaps); without it there
-    is nothing to ask and the answer is empty.
-    """
+    """Each figure of each experiment drawn again ("<experiment>/<file>" -> overlapping texts)."""
     from runner import store
-    from report import figures, slides
+    from report import slides
     from report import summary as sm
+    from report.figure_text import overlapping_texts
 
-    overlapping = getattr(figures, "overlapping_texts", None)
-    if overlapping is None:
-        return {}
     found = {}
     for name in names or store.experiments(results_dir):
         s = sm.load(results_dir, name)
         for kind in s.report:
             for file, job in slides.figures_of(slides.build(kind, s)):
                 fig = slides.get(job["slide"]).prepare(**job["args"])
-                found[f"{name}/{file}"] = [f"text overlaps: {o}" for o in overlapping(fig)]
+                found[f"{name}/{file}"] = [f"text overlaps: {o}" for o in overlapping_texts(fig)]
     return found
 
 

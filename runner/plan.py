@@ -41,8 +41,8 @@ from runner.spec import RunSpec, parse
 class Pack:
     """Runs that train together as the members of one ensemble.
 
-    The members' own values (seed, learning rate, noise level) come as arrays with the
-    ensemble axis, the form the networks take them in.
+    The members' own seeds and noise levels come as arrays with the ensemble axis, the form
+    the networks take them in (their learning rates: runner.training.optimizer).
     """
 
     experiment: str
@@ -56,10 +56,6 @@ class Pack:
     @property
     def seeds(self) -> np.ndarray:
         return np.array([run.seed for run in self.runs])
-
-    @property
-    def learning_rates(self) -> np.ndarray:
-        return np.array([run.optimizer.learning_rate for run in self.runs])
 
     @property
     def noise_levels(self) -> np.ndarray:

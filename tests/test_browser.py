@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import TINY, XSS_EXPERIMENT
-from report import check, figures
+from report import check
 from report import summary as sm
 
 CHROMIUM = check.CHROMIUM
@@ -106,8 +106,6 @@ def test_the_checker_finds_what_it_is_for(tmp_path):
     assert "adam · 0.01" not in text
 
 
-@pytest.mark.skipif(not hasattr(figures, "overlapping_texts"),
-                    reason="report.figures has no overlapping_texts yet")
 def test_no_figure_has_text_over_text(tiny_results):
     found = check.figure_problems(tiny_results)
     assert found and {figure: p for figure, p in found.items() if p} == {}

@@ -102,3 +102,11 @@ def test_a_spec_is_frozen_and_refuses_fields_it_does_not_know(results):
         run.spec.seed = 1
     with pytest.raises(ValidationError):
         spec.parse({**run.spec.model_dump(mode="json"), "epoch": 3})
+
+
+def test_an_older_run_json_with_an_engine_reads_and_asks_the_same_question(results):
+    """run.json files written when the engine was recorded still load, as the same run."""
+    run = _stored(results)[0]
+    older = {**json.loads((run.path / "run.json").read_text()), "engine": "numba"}
+    assert spec.parse(older) == run.spec
+    assert plan.question(older) == plan.question(run.spec.model_dump(mode="json"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from nets import fused, optimizers
 from runner.plan import Pack
 
 
 def of_pack(pack: Pack) -> optimizers.Optimizer:
-    """The shared optimizer, with each member's learning rate.
+    """The shared optimizer, with each member's learning rate (the rate's last stop in runner/:
+    nets.optimizers applies it).
 
     Adam's update is compiled where numba is installed and the step is large enough for it to
     pay (a VAE, or large layers: a spec with parts); it gives NumPy's numbers bit for bit
@@ -17,4 +20,5 @@ def of_pack(pack: Pack) -> optimizers.Optimizer:
     options = spec.optimizer.model_dump(exclude={"name", "learning_rate"})
     if spec.optimizer.name == "adam":
         options["compiled"] = (spec.kind == "vae" or bool(spec.parts)) and fused.available()
-    return optimizers.named(spec.optimizer.name, learning_rate=pack.learning_rates, **options)
+    rates = np.array([run.optimizer.learning_rate for run in pack.runs])  # (S,)
+    return optimizers.named(spec.optimizer.name, learning_rate=rates, **options)
