@@ -144,7 +144,7 @@ def test_numba_changes_no_number_and_no_run_id(monkeypatch):
         "training": {"epochs": 3, "batch_size": 16}})
     results = {}
     for installed in (True, False):
-        monkeypatch.setattr(fused, "available", lambda: installed)
+        monkeypatch.setattr(fused, "available", lambda installed=installed: installed)
         [spec] = plan.expand(exp)
         [results[installed]] = run_pack(Pack("t", (spec,)))
     assert results[True].id == results[False].id
