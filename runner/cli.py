@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 from runner import __version__, datasets, sweep
-from runner.config import ConfigError, load_experiment, schema
+from report.slides import CATALOGUE
+from runner.config import ConfigError, fields, load_experiment, schema
 from runner.parallel import BackendError
 from runner.plan import cpu_count
 from runner.spec import schema as run_schema
@@ -29,8 +30,8 @@ overrides: KEY=VALUE changes any field of every FILE, e.g. training.epochs=5, se
 exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable, 2 bad input, 130 interrupted.
 """
 
-#: What --schema prints.
-SCHEMAS = {"experiment": schema, "run": run_schema}
+#: What --schema prints; the experiment's lists the report's slides as a report: entry's choices.
+SCHEMAS = {"experiment": lambda: schema(CATALOGUE.names), "run": run_schema}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -64,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", nargs="?", const="experiment", choices=SCHEMAS,
                    help="print the JSON Schema of the experiment YAML (the default, for "
                    "editors) or of a stored run's run.json, and exit")
+    p.add_argument("--fields", action="store_true",
+                   help="print every field of the experiment YAML (Markdown: path, type, "
+                   "default, meaning; docs/yaml.md holds the same), and exit")
     p.add_argument("--version", action="version", version=f"tp5 {__version__}")
     return p
 
@@ -78,11 +82,12 @@ def split_items(items: list[str]) -> tuple[list[Path], list[str]]:
 
 
 def load_all(files: list[Path], overrides: list[str]):
-    """Every experiment, or every problem of every file at once (then exit code 2)."""
+    """Every experiment, or every problem of every file at once (then exit code 2); the report's
+    slide catalogue checks each report: list, so a slide that cannot apply is refused here."""
     experiments, problems = [], []
     for path in files:
         try:
-            experiments.append(load_experiment(path, overrides))
+            experiments.append(load_experiment(path, overrides, slides=CATALOGUE))
         except ConfigError as exc:
             problems += exc.problems
     names = [exp.name for exp in experiments]
@@ -153,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.schema:
         print(json.dumps(SCHEMAS[args.schema](), indent=2))
         return 0
+    if args.fields:
+        print(fields(schema(CATALOGUE.names)), end="")
+        return 0
     files, overrides = split_items(args.items)
     if not files and not args.site_only:
         parser().print_usage(sys.stderr)
@@ -160,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     experiments, problems = load_all(files, overrides)
     if problems:
         return fail(problems)
+    if not args.quiet:  # what validation changed, such as snapshots past a shortened run
+        fail([f"{path}: {note}" for path, exp in zip(files, experiments) for note in exp.notes])
     names = [e.name for e in experiments]
     if args.site_only:
         render_site(args, names)

@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from runner.config import errors, yamlfile
+from runner.config.catalogue import SlideCatalogue
 from runner.config.schema import Experiment
 
 
@@ -30,11 +31,15 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-def load_experiment(path: str | os.PathLike, overrides: typing.Sequence[str] = ()) -> Experiment:
+def load_experiment(path: str | os.PathLike, overrides: typing.Sequence[str] = (),
+                    slides: SlideCatalogue | None = None) -> Experiment:
     """Read, override and validate one experiment file; raises ConfigError with every problem.
 
     overrides are "key.path=value" strings (e.g. "training.epochs=5"), applied in order before
-    validation; a relative dataset.path is relative to the YAML file's folder.
+    validation; a relative dataset.path is relative to the YAML file's folder. With the report's
+    slide catalogue (report.slides.CATALOGUE), report: entries must be slides that apply and a
+    report the file leaves out is filled in; without it, both are left to the report.
+    What validation changed (snapshots past the last epoch) is in the experiment's `notes`.
     """
     source = str(path)
     try:
@@ -48,7 +53,8 @@ def load_experiment(path: str | os.PathLike, overrides: typing.Sequence[str] = (
                                             f"an experiment needs at least {needed}")])
     origins, problems = _apply_overrides(doc, overrides, source)
     try:
-        experiment = Experiment.model_validate(doc.data, context={"folder": Path(path).parent})
+        context = {"folder": Path(path).parent, "slides": slides, "notes": []}
+        experiment = Experiment.model_validate(doc.data, context=context)
     except ValidationError as exc:
         problems += errors.render(exc, doc, origins, source)
     if problems:

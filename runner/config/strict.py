@@ -6,6 +6,8 @@ the typo is fixed. A `Strict` model lists its checks of how its values fit toget
 `checks`; they run on the validated model or, when some field failed, on a partial model that
 holds only the values that are right on their own. One run thus reports every mistake of a file.
 A check that reads a value that is wrong on its own is skipped: that value has its own error.
+A check that needs more than the values (the slide catalogue) reads the validation context the
+model keeps.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any, ClassVar
 
-from pydantic import (BaseModel, ConfigDict, TypeAdapter, ValidationError, ValidationInfo,
-                      model_validator)
+from pydantic import (BaseModel, ConfigDict, PrivateAttr, TypeAdapter, ValidationError,
+                      ValidationInfo, model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 #: A problem a check found: the loc of the value to blame (relative to the model checked), the
@@ -33,6 +35,9 @@ class Strict(BaseModel):
 
     #: The model's checks of how its values fit together, each returning a list of Problems.
     checks: ClassVar[tuple[Callable[[Any], list[Problem]], ...]] = ()
+    #: The validation context the model was checked in (load_experiment's: the YAML's folder
+    #: and, when the caller has one, the slide catalogue).
+    _context: dict = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -41,7 +46,10 @@ class Strict(BaseModel):
             model = handler(data)
         except ValidationError as exc:
             partial = _partial(cls, data, info.context) if isinstance(data, dict) else None
+            if partial:
+                partial._context = info.context or {}
             raise _with(exc, partial.problems(partial=True) if partial else []) from None
+        model._context = info.context or {}
         raise_problems(cls.__name__, model.problems())
         return model
 
