@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from pathlib import Path
 
 from runner import __version__, datasets, sweep
 from report.slides import CATALOGUE
-from runner.config import ConfigError, fields, load_experiment, schema
+from runner.config import ConfigError, ConfigNote, fields, load_experiment, schema
 from runner.parallel import BackendError
 from runner.plan import cpu_count
 from runner.spec import schema as run_schema
@@ -81,15 +82,22 @@ def split_items(items: list[str]) -> tuple[list[Path], list[str]]:
     return files, overrides
 
 
-def load_all(files: list[Path], overrides: list[str]):
+def load_all(files: list[Path], overrides: list[str], quiet: bool = False):
     """Every experiment, or every problem of every file at once (then exit code 2); the report's
-    slide catalogue checks each report: list, so a slide that cannot apply is refused here."""
+    slide catalogue checks each report: list, so a slide that cannot apply is refused here.
+    What validation left out (snapshots past a shortened run) is one line each, unless quiet."""
     experiments, problems = [], []
-    for path in files:
-        try:
-            experiments.append(load_experiment(path, overrides, slides=CATALOGUE))
-        except ConfigError as exc:
-            problems += exc.problems
+    with warnings.catch_warnings(record=True) as notes:
+        warnings.simplefilter("always", ConfigNote)
+        for path in files:
+            try:
+                experiments.append(load_experiment(path, overrides, slides=CATALOGUE))
+            except ConfigError as exc:
+                problems += exc.problems
+    for other in (w for w in notes if w.category is not ConfigNote):
+        warnings.showwarning(other.message, other.category, other.filename, other.lineno)
+    if not quiet:
+        fail([str(note.message) for note in notes if note.category is ConfigNote])
     names = [exp.name for exp in experiments]
     for path, exp in zip(files, experiments):
         if names.count(exp.name) > 1:
@@ -165,11 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     if not files and not args.site_only:
         parser().print_usage(sys.stderr)
         return fail(["tp5-run: error: give at least one experiment YAML file"])
-    experiments, problems = load_all(files, overrides)
+    experiments, problems = load_all(files, overrides, args.quiet)
     if problems:
         return fail(problems)
-    if not args.quiet:  # what validation changed, such as snapshots past a shortened run
-        fail([f"{path}: {note}" for path, exp in zip(files, experiments) for note in exp.notes])
     names = [e.name for e in experiments]
     if args.site_only:
         render_site(args, names)

@@ -11,7 +11,8 @@ validation may ask of the report's slides, and fields.py words the schema as a r
 
 from runner.config.catalogue import SlideCatalogue
 from runner.config.fields import fields
-from runner.config.load import ConfigError, load_experiment
+from runner.config.load import ConfigError, ConfigNote, load_experiment
 from runner.config.schema import Experiment, schema
 
-__all__ = ["ConfigError", "Experiment", "SlideCatalogue", "fields", "load_experiment", "schema"]
+__all__ = ["ConfigError", "ConfigNote", "Experiment", "SlideCatalogue", "fields", "load_experiment",
+           "schema"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (AfterValidator, Discriminator, Field, NonNegativeInt, PositiveFloat,
-                      PositiveInt, PrivateAttr, Tag, ValidationError, ValidationInfo,
+                      PositiveInt, Tag, ValidationError, ValidationInfo,
                       field_validator, model_validator)
 from pydantic_core import InitErrorDetails
 
@@ -240,7 +240,8 @@ class Training(Strict):
         "order")  # true: the usual online/minibatch training
     optimizers: list[Optimizer] = Field(
         default_factory=lambda: [Adam(name="adam")], min_length=1,
-        description="optimizers to compare (default: adam with its defaults)")  # each one is a sweep point
+        description="optimizers to compare (default: adam with its "
+        "defaults)")  # each one is a sweep point
     init: _one_or_list(Init) = Field(
         "xavier", description="weight initialisation, or a list to sweep")  # suits sigmoid
     normalize: _one_or_list(bool) = Field(
@@ -338,14 +339,11 @@ class Experiment(Strict):
         default_factory=list, description="paragraphs of prose for the page's conclusions "
         "slide, under the findings computed from the runs")
 
-    _notes: list[str] = PrivateAttr(default_factory=list)
-
     @model_validator(mode="after")
     def _defaults(self, info: ValidationInfo) -> Experiment:
         """The title and report the file leaves out, once the values are known to fit (the
         report only when the caller gave the slide catalogue)."""
         self.title = self.title or self.name
-        self._notes = list((info.context or {}).get("notes", []))
         catalogue = _catalogue(info.context)
         if self.report is None and catalogue is not None:
             self.report = catalogue.default_report(self)
@@ -366,11 +364,6 @@ class Experiment(Strict):
                 "not kept")
         return [e for e in snapshots if e not in late]
 
-    @property
-    def notes(self) -> list[str]:
-        """What validation changed in the file's values, one sentence each, to tell the user."""
-        return list(self._notes)
-
     def _width_problems(self) -> list[Problem]:
         info = INFO[self.dataset.name]
         what = f"the {info.name} has" if info.kind == "glyphs" else f"{info.name} images have"
@@ -387,9 +380,9 @@ class Experiment(Strict):
         return [(("noise",), "only an autoencoder is trained with noise, but model.kind is "
                  f"'{self.model.kind}' (remove noise)", None)]
 
-    def _slide_problems(self) -> list[Problem]:
+    def _slide_problems(self, context: dict) -> list[Problem]:
         """Each report entry the catalogue knows must apply to the experiment."""
-        catalogue = _catalogue(self._context)
+        catalogue = _catalogue(context)
         if catalogue is None:
             return []
         return [(("report", i), f"'{slide}' {why}", slide)
@@ -425,7 +418,8 @@ class Experiment(Strict):
                 "noise": self.noise.levels if self.noise else [],
                 "init": self.training.inits, "normalize": self.training.normalizes}
 
-    checks = (_width_problems, _noise_problems, _slide_problems, _reference_problems)
+    checks = (_width_problems, _noise_problems, _reference_problems)
+    context_checks = (_slide_problems,)
 
     @property
     def seed_list(self) -> list[int]:
