@@ -11,6 +11,7 @@ import re
 import warnings
 
 import pytest
+import yaml
 
 from report.slides import CATALOGUE
 from runner.config import ConfigError, ConfigNote, Experiment, load_experiment, schema
@@ -581,3 +582,42 @@ def test_a_reference_states_what_its_figures_summarise():
     assert problems(referenced("learning_rate: 0.1", statistic="  statistic: median\n")) == [
         "x.yaml:8:14: reference.statistic: expected one of: mean, std, got 'median'; did you "
         "mean 'mean'?"]
+
+
+# ---- through tp5-run, which joins the config and the report's catalogue ---------------------------
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_the_readme_shortened_vae_run_keeps_the_snapshots_it_reaches(monkeypatch, tmp_path,
+                                                                    capsys):
+    from runner import cli
+
+    monkeypatch.chdir(ROOT)
+    code = cli.main(["experiments/vae-mnist.yaml", "training.epochs=5", "seeds=1", "--dry-run",
+                     "--results", str(tmp_path / "results")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err.splitlines() == ["experiments/vae-mnist.yaml: snapshots 15, 30, 50, 100 are "
+                                "after the last epoch (5): not kept"]
+    assert "vae-mnist" in out
+
+
+def test_the_stored_experiment_has_only_the_snapshots_kept(monkeypatch, tmp_path, capsys):
+    from runner import cli
+
+    path = write(FONT.replace("autoencoder", "vae").replace("epochs: 10", "epochs: 2")
+                 + "snapshots: [1, 2, 50]\n")
+    assert cli.main([path, "--results", "results", "--no-site", "-j", "1"]) == 0
+    assert "snapshot 50 is after the last epoch (2): not kept" in capsys.readouterr().err
+    stored = yaml.safe_load((tmp_path / "results" / "t" / "experiment.yaml").read_text())
+    assert stored["snapshots"] == [1, 2]
+
+
+def test_a_slide_that_cannot_apply_is_refused_at_its_line_by_tp5_run(capsys):
+    from runner import cli
+
+    path = write(FONT + "report:\n  - summary\n  - denoising_examples\n")
+    assert cli.main([path, "--dry-run"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "x.yaml:7:5: report[1]: 'denoising_examples' needs noise (add a noise: section)"]

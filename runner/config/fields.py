@@ -18,8 +18,8 @@ HEADER = """\
 
 Generated from the schema by `tp5-run --fields` (regenerate this file with
 `tp5-run --fields > docs/yaml.md`). A path such as `training.optimizers[].name` is a key of each
-entry of the list `training.optimizers`. A key with a default may be left out; one marked
-*required* may not; no other key is allowed.
+entry of the list `training.optimizers`. A key marked *required* must be given; the others may
+be left out (the default then applies); no other key is allowed.
 """
 
 

@@ -331,8 +331,8 @@ class Experiment(Strict):
         "after the last epoch are left out, with a note)")  # for vae_progression
     report: Annotated[list[str], AfterValidator(_distinct),
                       AfterValidator(_known_slides)] | None = Field(
-        None, description="slides of the page, in order (tp5-run --schema lists "
-        "them)")  # None: all that apply
+        None, description="slides of the page, in order (left out: every slide that "
+        "applies)")  # None: resolved with the report's catalogue
     reference: Reference | None = Field(
         None, description="figures from elsewhere to compare with (the slide 'reference')")
     conclusions: list[str] = Field(
