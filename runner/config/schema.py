@@ -4,8 +4,8 @@
 
 `tp5-run --schema` prints the models as JSON Schema for editors. Every mapping is strict: an
 unknown key is an error, not silently ignored. Each model's `checks` say how its values must fit
-together (a bottleneck that is the one narrowest layer, widths that fit the dataset, snapshots
-within the epochs); they blame the value to fix, so `runner.config.errors` words their problems
+together (a bottleneck that is the one narrowest layer, widths that fit the dataset, slides
+that apply); they blame the value to fix, so `runner.config.errors` words their problems
 like any other, and they run even when an unrelated value is wrong (see `runner.config.strict`).
 The slides a `report:` may name are the report's: validation checks them only against the
 catalogue its caller passes (see `runner.config.catalogue`).
@@ -14,7 +14,7 @@ catalogue its caller passes (see `runner.config.catalogue`).
 from __future__ import annotations
 
 import os
-import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -357,11 +357,11 @@ class Experiment(Strict):
         other change. Before the checks, so the slide rules see the snapshots kept."""
         training = info.data.get("training")  # None when wrong on its own
         late = [e for e in snapshots if training and e > training.epochs]
-        if late and info.context is not None and "notes" in info.context:
+        if late and "notes" in (info.context or {}):
+            many = len(late) > 1
             info.context["notes"].append(
-                f"snapshot{'s' * (len(late) > 1)} {', '.join(map(str, late))} "
-                f"{'are' if len(late) > 1 else 'is'} after the last epoch ({training.epochs}): "
-                "not kept")
+                f"snapshot{'s' * many} {', '.join(map(str, late))} {'are' if many else 'is'} "
+                f"after the last epoch ({training.epochs}): not kept")
         return [e for e in snapshots if e not in late]
 
     def _width_problems(self) -> list[Problem]:
@@ -442,7 +442,7 @@ def _as_list(value: Any) -> list:
     return list(value) if isinstance(value, list) else [value]
 
 
-def schema(slides: typing.Sequence[str] = ()) -> dict:
+def schema(slides: Sequence[str] = ()) -> dict:
     """JSON Schema of the experiment YAML, for editors (`tp5-run --schema`); `slides` (the
     report's kinds) become the choices of a `report:` entry."""
     found = Experiment.model_json_schema()
