@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import typing
 from collections.abc import Callable
-from functools import cache
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (BaseModel, ConfigDict, TypeAdapter, ValidationError, ValidationInfo,
@@ -122,7 +121,7 @@ def _valid_or_partial(cls: type[Strict], name: str, value: Any, context: Any) ->
         return _partial(model, value, context) if model else _WRONG
 
 
-@cache
+@functools.cache
 def _adapter(cls: type[Strict], name: str) -> TypeAdapter:
     """Validates one field of cls on its own, with the field's constraints and cls's config."""
     field = cls.model_fields[name]
