@@ -141,8 +141,8 @@ BAD = {
         ["x.yaml:5:33: noise.levels: needs at least 1 entry, got 0"]),
     "unknown slide": (
         FONT + "report: [summary, learning_curve]\n",
-        [f"x.yaml:5:19: report[1]: expected one of: {', '.join(CATALOGUE.names)}, got 'learning_curve'; "
-         "did you mean 'learning_curves'?"]),
+        [f"x.yaml:5:19: report[1]: expected one of: {', '.join(CATALOGUE.names)}, "
+         "got 'learning_curve'; did you mean 'learning_curves'?"]),
     "denoising slide without noise": (
         FONT + "report:\n  - summary\n  - denoising_examples\n",
         ["x.yaml:7:5: report[1]: 'denoising_examples' needs noise (add a noise: section)"]),
@@ -535,7 +535,8 @@ def test_the_slides_see_the_snapshots_kept():
 def test_snapshots_within_the_epochs_give_no_note():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 10]\n").snapshots == [1, 10]
+        exp = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 10]\n")
+    assert exp.snapshots == [1, 10]
 
 
 # ---- the reference: block ------------------------------------------------------------------------
@@ -584,7 +585,7 @@ def test_a_reference_states_what_its_figures_summarise():
         "mean 'mean'?"]
 
 
-# ---- through tp5-run, which joins the config and the report's catalogue ---------------------------
+# ---- through tp5-run, which joins the config and the report's catalogue -------------------------
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
