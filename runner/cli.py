@@ -14,10 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from pathlib import Path
 
 from runner import __version__, datasets, sweep
-from runner.config import ConfigError, load_experiment, schema
+from report.slides import CATALOGUE
+from runner.config import ConfigError, ConfigNote, fields, load_experiment, schema
 from runner.parallel import BackendError
 from runner.plan import cpu_count
 from runner.spec import schema as run_schema
@@ -29,8 +31,8 @@ overrides: KEY=VALUE changes any field of every FILE, e.g. training.epochs=5, se
 exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable, 2 bad input, 130 interrupted.
 """
 
-#: What --schema prints.
-SCHEMAS = {"experiment": schema, "run": run_schema}
+#: What --schema prints; the experiment's lists the report's slides as a report: entry's choices.
+SCHEMAS = {"experiment": lambda: schema(CATALOGUE.names), "run": run_schema}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -64,6 +66,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", nargs="?", const="experiment", choices=SCHEMAS,
                    help="print the JSON Schema of the experiment YAML (the default, for "
                    "editors) or of a stored run's run.json, and exit")
+    p.add_argument("--fields", action="store_true",
+                   help="print every field of the experiment YAML (Markdown: path, type, "
+                   "default, meaning; docs/yaml.md holds the same), and exit")
     p.add_argument("--version", action="version", version=f"tp5 {__version__}")
     return p
 
@@ -77,14 +82,22 @@ def split_items(items: list[str]) -> tuple[list[Path], list[str]]:
     return files, overrides
 
 
-def load_all(files: list[Path], overrides: list[str]):
-    """Every experiment, or every problem of every file at once (then exit code 2)."""
+def load_all(files: list[Path], overrides: list[str], quiet: bool = False):
+    """Every experiment, or every problem of every file at once (then exit code 2); the report's
+    slide catalogue checks each report: list, so a slide that cannot apply is refused here.
+    What validation left out (snapshots past a shortened run) is one line each, unless quiet."""
     experiments, problems = [], []
-    for path in files:
-        try:
-            experiments.append(load_experiment(path, overrides))
-        except ConfigError as exc:
-            problems += exc.problems
+    with warnings.catch_warnings(record=True) as notes:
+        warnings.simplefilter("always", ConfigNote)
+        for path in files:
+            try:
+                experiments.append(load_experiment(path, overrides, slides=CATALOGUE))
+            except ConfigError as exc:
+                problems += exc.problems
+    for other in (w for w in notes if w.category is not ConfigNote):
+        warnings.showwarning(other.message, other.category, other.filename, other.lineno)
+    if not quiet:
+        fail([str(note.message) for note in notes if note.category is ConfigNote])
     names = [exp.name for exp in experiments]
     for path, exp in zip(files, experiments):
         if names.count(exp.name) > 1:
@@ -153,11 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.schema:
         print(json.dumps(SCHEMAS[args.schema](), indent=2))
         return 0
+    if args.fields:
+        print(fields(schema(CATALOGUE.names)), end="")
+        return 0
     files, overrides = split_items(args.items)
     if not files and not args.site_only:
         parser().print_usage(sys.stderr)
         return fail(["tp5-run: error: give at least one experiment YAML file"])
-    experiments, problems = load_all(files, overrides)
+    experiments, problems = load_all(files, overrides, args.quiet)
     if problems:
         return fail(problems)
     names = [e.name for e in experiments]

@@ -1,16 +1,20 @@
 """The experiment config: what a good file means, and the exact line a bad one gets.
 
 Every test writes its YAML into tmp_path and loads it by a relative name from there, so the
-expected lines read as a user would see them ("x.yaml:6:3: ...").
+expected lines read as a user would see them ("x.yaml:6:3: ..."). Files are loaded with the
+report's slide catalogue, as tp5-run loads them, unless a test says otherwise.
 """
 
 import json
 import os
 import re
+import warnings
 
 import pytest
+import yaml
 
-from runner.config import SLIDES, ConfigError, Experiment, load_experiment, schema
+from report.slides import CATALOGUE
+from runner.config import ConfigError, ConfigNote, Experiment, load_experiment, schema
 
 FONT = """\
 name: t
@@ -32,9 +36,13 @@ def write(text: str | bytes, name: str = "x.yaml") -> str:
     return name
 
 
+def load(text: str | bytes, overrides=()) -> Experiment:
+    return load_experiment(write(text), overrides, slides=CATALOGUE)
+
+
 def problems(text: str | bytes, overrides=()) -> list[str]:
     with pytest.raises(ConfigError) as caught:
-        load_experiment(write(text), overrides)
+        load(text, overrides)
     return caught.value.problems
 
 
@@ -131,13 +139,10 @@ BAD = {
     "no noise levels": (
         FONT + "noise: {kind: gaussian, levels: []}\n",
         ["x.yaml:5:33: noise.levels: needs at least 1 entry, got 0"]),
-    "snapshot after the last epoch": (
-        FONT.replace("autoencoder", "vae") + "snapshots: [1, 5, 50]\n",
-        ["x.yaml:5:19: snapshots[2]: epoch 50 is after the last epoch (10)"]),
     "unknown slide": (
         FONT + "report: [summary, learning_curve]\n",
-        [f"x.yaml:5:19: report[1]: expected one of: {', '.join(SLIDES)}, got 'learning_curve'; "
-         "did you mean 'learning_curves'?"]),
+        [f"x.yaml:5:19: report[1]: expected one of: {', '.join(CATALOGUE.names)}, "
+         "got 'learning_curve'; did you mean 'learning_curves'?"]),
     "denoising slide without noise": (
         FONT + "report:\n  - summary\n  - denoising_examples\n",
         ["x.yaml:7:5: report[1]: 'denoising_examples' needs noise (add a noise: section)"]),
@@ -201,11 +206,11 @@ BAD = {
     "every mistake in one run: a typo next to values that do not fit together": (
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
-        "training: {epochs: 10}\nsnapshots: [5, 20]\n",
+        "training: {epochs: 10}\nseeds: [1, 1]\n",
         ["x.yaml:3:52: model.architectures[0][2]: the font has 35 pixels, got 36",
          "x.yaml:3:70: model.activation: expected one of: identity, sigmoid, tanh, relu, "
          "got 'sigmod'; did you mean 'sigmoid'?",
-         "x.yaml:5:16: snapshots[1]: epoch 20 is after the last epoch (10)"]),
+         "x.yaml:5:12: seeds[1]: 1 is already listed (as entry [0])"]),
     "every mistake in one run: checks inside a model and on slides": (
         "name: t\ndataset: {name: font, path: x, limit: 0}\n"
         "model: {kind: vae, architectures: [[35, 3, 3, 35]], beta: -1}\n"
@@ -411,17 +416,17 @@ def test_defaults():
 
 
 def test_default_report_holds_only_the_slides_that_apply():
-    autoencoder = load_experiment(write(FONT))
+    autoencoder = load(FONT)
     assert autoencoder.report == ["summary", "architecture", "error_table", "learning_curves",
                                   "convergence", "latent_scatter", "reconstructions",
                                   "pixel_errors", "generated_grid", "interpolation", "conclusions"]
-    vae = load_experiment(write(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n"))
+    vae = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n")
     assert vae.model.activation == "relu" and vae.model.beta == 1.0
     assert vae.report == ["summary", "architecture", "error_table", "learning_curves",
                           "latent_scatter", "vae_progression", "reconstructions", "vae_samples",
                           "generated_grid", "interpolation", "conclusions"]
-    denoising = load_experiment(write(
-        FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]") + "noise: {kind: bitflip, levels: [0.1]}\n"))
+    denoising = load(
+        FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]") + "noise: {kind: bitflip, levels: [0.1]}\n")
     assert denoising.report == ["summary", "architecture", "error_table", "learning_curves",
                                 "reconstructions", "pixel_errors", "denoising_examples",
                                 "denoising_baselines", "conclusions"]
@@ -489,6 +494,51 @@ def test_schema_is_json_with_both_model_kinds():
     assert schema()["properties"]["training"]["description"] == "how to train"
 
 
+def test_schema_lists_the_slides_it_is_given():
+    [listed] = [s for s in schema(CATALOGUE.names)["properties"]["report"]["anyOf"]
+                if s["type"] == "array"]
+    assert listed["items"]["enum"] == list(CATALOGUE.names)
+    assert "enum" not in json.dumps(schema()["properties"]["report"])
+
+
+# ---- without the report's catalogue --------------------------------------------------------------
+
+def test_without_a_catalogue_the_report_is_left_to_the_report():
+    """runner.config alone knows no slide: it neither refuses a name nor fills the default."""
+    assert load_experiment(write(FONT)).report is None
+    named = load_experiment(write(FONT + "report: [summary, vae_progression, no_such_slide]\n"))
+    assert named.report == ["summary", "vae_progression", "no_such_slide"]
+    assert problems(FONT + "report: [summary, summary]\n") == [
+        "x.yaml:5:19: report[1]: 'summary' is already listed (as entry [0])"]
+
+
+# ---- snapshots past the last epoch ---------------------------------------------------------------
+
+def test_snapshots_after_the_last_epoch_are_left_out_with_a_note():
+    text = FONT.replace("autoencoder", "vae") + "snapshots: [1, 5, 50, 20]\n"
+    with pytest.warns(ConfigNote) as notes:
+        exp = load(text)
+    assert exp.snapshots == [1, 5]
+    assert [str(n.message) for n in notes] == [
+        "x.yaml: snapshots 50, 20 are after the last epoch (10): not kept"]
+    assert "vae_progression" in exp.report
+
+
+def test_the_slides_see_the_snapshots_kept():
+    """A progression of snapshots that all fall after a shortened run has nothing to show."""
+    text = FONT.replace("autoencoder", "vae") + "snapshots: [50]\nreport: [vae_progression]\n"
+    with pytest.warns(ConfigNote, match="snapshot 50 is after the last epoch"):
+        assert problems(text) == [
+            "x.yaml:6:10: report[0]: 'vae_progression' needs snapshots (the epochs to show)"]
+
+
+def test_snapshots_within_the_epochs_give_no_note():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        exp = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 10]\n")
+    assert exp.snapshots == [1, 10]
+
+
 # ---- the reference: block ------------------------------------------------------------------------
 
 def referenced(*entries: str, statistic: str = "") -> str:
@@ -533,3 +583,42 @@ def test_a_reference_states_what_its_figures_summarise():
     assert problems(referenced("learning_rate: 0.1", statistic="  statistic: median\n")) == [
         "x.yaml:8:14: reference.statistic: expected one of: mean, std, got 'median'; did you "
         "mean 'mean'?"]
+
+
+# ---- through tp5-run, which joins the config and the report's catalogue -------------------------
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_the_readme_shortened_vae_run_keeps_the_snapshots_it_reaches(monkeypatch, tmp_path,
+                                                                    capsys):
+    from runner import cli
+
+    monkeypatch.chdir(ROOT)
+    code = cli.main(["experiments/vae-mnist.yaml", "training.epochs=5", "seeds=1", "--dry-run",
+                     "--results", str(tmp_path / "results")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err.splitlines() == ["experiments/vae-mnist.yaml: snapshots 15, 30, 50, 100 are "
+                                "after the last epoch (5): not kept"]
+    assert "vae-mnist" in out
+
+
+def test_the_stored_experiment_has_only_the_snapshots_kept(monkeypatch, tmp_path, capsys):
+    from runner import cli
+
+    path = write(FONT.replace("autoencoder", "vae").replace("epochs: 10", "epochs: 2")
+                 + "snapshots: [1, 2, 50]\n")
+    assert cli.main([path, "--results", "results", "--no-site", "-j", "1"]) == 0
+    assert "snapshot 50 is after the last epoch (2): not kept" in capsys.readouterr().err
+    stored = yaml.safe_load((tmp_path / "results" / "t" / "experiment.yaml").read_text())
+    assert stored["snapshots"] == [1, 2]
+
+
+def test_a_slide_that_cannot_apply_is_refused_at_its_line_by_tp5_run(capsys):
+    from runner import cli
+
+    path = write(FONT + "report:\n  - summary\n  - denoising_examples\n")
+    assert cli.main([path, "--dry-run"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "x.yaml:7:5: report[1]: 'denoising_examples' needs noise (add a noise: section)"]

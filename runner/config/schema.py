@@ -4,27 +4,29 @@
 
 `tp5-run --schema` prints the models as JSON Schema for editors. Every mapping is strict: an
 unknown key is an error, not silently ignored. Each model's `checks` say how its values must fit
-together (a bottleneck that is the one narrowest layer, widths that fit the dataset, snapshots
-within the epochs); they blame the value to fix, so `runner.config.errors` words their problems
+together (a bottleneck that is the one narrowest layer, widths that fit the dataset, slides
+that apply); they blame the value to fix, so `runner.config.errors` words their problems
 like any other, and they run even when an unrelated value is wrong (see `runner.config.strict`).
+The slides a `report:` may name are the report's: validation checks them only against the
+catalogue its caller passes (see `runner.config.catalogue`).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (AfterValidator, Discriminator, Field, NonNegativeInt, PositiveFloat,
-                      PositiveInt, Tag, ValidationInfo, field_validator, model_validator)
+                      PositiveInt, Tag, ValidationError, ValidationInfo,
+                      field_validator, model_validator)
+from pydantic_core import InitErrorDetails
 
+from runner.config.catalogue import SlideCatalogue
 from runner.config.strict import Problem, Strict, raise_problems
 from runner.config.yamlfile import show_value
 from runner.datasets import INFO
-from report import slides
-
-#: Every slide the site can render (report/slides/kinds/ defines each, with when it applies).
-SLIDES = slides.NAMES
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
@@ -36,6 +38,26 @@ def _distinct(values: list) -> list:
         for i, v in enumerate(values) if values.index(v) < i
     ])
     return values
+
+
+def _catalogue(context: dict | None) -> SlideCatalogue | None:
+    """The slide catalogue the caller of the validation passed, if any."""
+    return (context or {}).get("slides")
+
+
+def _known_slides(names: list[str], info: ValidationInfo) -> list[str]:
+    """With a catalogue, each entry must be one of its slides (worded as a choice, like any
+    Literal's)."""
+    catalogue = _catalogue(info.context)
+    if catalogue is None:
+        return names
+    expected = ", ".join(f"'{name}'" for name in catalogue.names)
+    unknown = [InitErrorDetails(type="literal_error", loc=(i,), input=name,
+                                ctx={"expected": expected})
+               for i, name in enumerate(names) if name not in catalogue.names]
+    if unknown:
+        raise ValidationError.from_exception_data("report", unknown)
+    return names
 
 
 def _one_or_list_tag(value: Any) -> str:
@@ -61,7 +83,6 @@ DatasetName = Literal[tuple(INFO)]
 _READERS = " or ".join(name for name, info in INFO.items() if info.takes_path)  # "mnist"
 Activation = Literal["identity", "sigmoid", "tanh", "relu"]
 Init = Literal["uniform", "xavier", "he", "lecun"]
-Slide = Literal[SLIDES]
 Layers = Annotated[list[PositiveInt], Field(min_length=3)]  # input, latent, output at least
 BatchSize = Annotated[
     Union[Annotated[PositiveInt, Tag("size")], Annotated[Literal["full"], Tag("full")]],
@@ -219,7 +240,8 @@ class Training(Strict):
         "order")  # true: the usual online/minibatch training
     optimizers: list[Optimizer] = Field(
         default_factory=lambda: [Adam(name="adam")], min_length=1,
-        description="optimizers to compare")  # each one is a sweep point
+        description="optimizers to compare (default: adam with its "
+        "defaults)")  # each one is a sweep point
     init: _one_or_list(Init) = Field(
         "xavier", description="weight initialisation, or a list to sweep")  # suits sigmoid
     normalize: _one_or_list(bool) = Field(
@@ -267,21 +289,6 @@ class ReferenceValue(Strict):
         """The axis values the entry names (those it leaves out match any configuration)."""
         return {name: value for name, value in self if name != "value" and value is not None}
 
-    def matches(self, spec: Any) -> bool:
-        """Whether a run (a runner.spec.RunSpec) belongs to a configuration this entry names."""
-        return all(_SPEC_AXES[name](spec) == value for name, value in self.axes.items())
-
-
-#: Each axis of a reference entry, read off a run spec in the entry's terms.
-_SPEC_AXES = {
-    "architecture": lambda spec: list(spec.architecture),
-    "learning_rate": lambda spec: spec.optimizer.learning_rate,
-    "noise": lambda spec: spec.noise.level if spec.noise else None,
-    "optimizer": lambda spec: spec.optimizer.name,
-    "init": lambda spec: spec.init,
-    "normalize": lambda spec: spec.normalize,
-}
-
 
 class Reference(Strict):
     """Figures published elsewhere for some configurations of the experiment, to set beside
@@ -315,10 +322,12 @@ class Experiment(Strict):
     seeds: Seeds = Field(
         1, description="n (seeds 0..n-1) or a list of seeds")  # 10+ for a mean +- std
     snapshots: Annotated[list[PositiveInt], AfterValidator(_distinct)] = Field(
-        default_factory=list,
-        description="epochs at which to keep the latent codes")  # for vae_progression
-    report: Annotated[list[Slide], AfterValidator(_distinct)] | None = Field(
-        None, description="slides of the page, in order")  # None: all that apply
+        default_factory=list, description="epochs at which to keep the latent codes (those "
+        "after the last epoch are left out, with a note)")  # for vae_progression
+    report: Annotated[list[str], AfterValidator(_distinct),
+                      AfterValidator(_known_slides)] | None = Field(
+        None, description="slides of the page, in order (left out: every slide that "
+        "applies)")  # None: resolved with the report's catalogue
     reference: Reference | None = Field(
         None, description="figures from elsewhere to compare with (the slide 'reference')")
     conclusions: list[str] = Field(
@@ -326,12 +335,29 @@ class Experiment(Strict):
         "slide, under the findings computed from the runs")
 
     @model_validator(mode="after")
-    def _defaults(self) -> Experiment:
-        """The title and report the file leaves out, once the values are known to fit."""
+    def _defaults(self, info: ValidationInfo) -> Experiment:
+        """The title and report the file leaves out, once the values are known to fit (the
+        report only when the caller gave the slide catalogue)."""
         self.title = self.title or self.name
-        if self.report is None:
-            self.report = slides.default_report(slides.Setup.of_experiment(self))
+        catalogue = _catalogue(info.context)
+        if self.report is None and catalogue is not None:
+            self.report = catalogue.default_report(self)
         return self
+
+    @field_validator("snapshots")
+    @classmethod
+    def _within_epochs(cls, snapshots: list[int], info: ValidationInfo) -> list[int]:
+        """A snapshot after the last epoch would never be taken: leave it out, and say so (in
+        the context's notes), so that a shortened run (`training.epochs=5`) of a file needs no
+        other change. Before the checks, so the slide rules see the snapshots kept."""
+        training = info.data.get("training")  # None when wrong on its own
+        late = [e for e in snapshots if training and e > training.epochs]
+        if late and "notes" in (info.context or {}):
+            many = len(late) > 1
+            info.context["notes"].append(
+                f"snapshot{'s' * many} {', '.join(map(str, late))} {'are' if many else 'is'} "
+                f"after the last epoch ({training.epochs}): not kept")
+        return [e for e in snapshots if e not in late]
 
     def _width_problems(self) -> list[Problem]:
         info = INFO[self.dataset.name]
@@ -349,16 +375,14 @@ class Experiment(Strict):
         return [(("noise",), "only an autoencoder is trained with noise, but model.kind is "
                  f"'{self.model.kind}' (remove noise)", None)]
 
-    def _snapshot_problems(self) -> list[Problem]:
-        last = self.training.epochs
-        return [(("snapshots", i), f"epoch {e} is after the last epoch ({last})", e)
-                for i, e in enumerate(self.snapshots) if e > last]
-
-    def _slide_problems(self) -> list[Problem]:
-        setup = slides.Setup.of_experiment(self)
+    def _slide_problems(self, context: dict) -> list[Problem]:
+        """Each report entry the catalogue knows must apply to the experiment."""
+        catalogue = _catalogue(context)
+        if catalogue is None:
+            return []
         return [(("report", i), f"'{slide}' {why}", slide)
                 for i, slide in enumerate(self.report or [])
-                if (why := slides.why_not(slide, setup))]
+                if slide in catalogue.names and (why := catalogue.why_not(slide, self))]
 
     def _reference_problems(self) -> list[Problem]:
         """A reference entry that names no configuration of the experiment would compare with
@@ -389,8 +413,8 @@ class Experiment(Strict):
                 "noise": self.noise.levels if self.noise else [],
                 "init": self.training.inits, "normalize": self.training.normalizes}
 
-    checks = (_width_problems, _noise_problems, _snapshot_problems, _slide_problems,
-              _reference_problems)
+    checks = (_width_problems, _noise_problems, _reference_problems)
+    context_checks = (_slide_problems,)
 
     @property
     def seed_list(self) -> list[int]:
@@ -413,6 +437,11 @@ def _as_list(value: Any) -> list:
     return list(value) if isinstance(value, list) else [value]
 
 
-def schema() -> dict:
-    """JSON Schema of the experiment YAML, for editors (`tp5-run --schema`)."""
-    return Experiment.model_json_schema()
+def schema(slides: Sequence[str] = ()) -> dict:
+    """JSON Schema of the experiment YAML, for editors (`tp5-run --schema`); `slides` (the
+    report's kinds) become the choices of a `report:` entry."""
+    found = Experiment.model_json_schema()
+    if slides:
+        listed = next(s for s in found["properties"]["report"]["anyOf"] if s["type"] == "array")
+        listed["items"]["enum"] = list(slides)
+    return found

@@ -11,6 +11,17 @@ from __future__ import annotations
 from report import summary as sm
 from report.slides import Setup, SlideKind
 from runner.config.schema import Reference, ReferenceValue
+from runner.spec import RunSpec
+
+#: Each axis of a reference entry, read off a run spec in the entry's terms.
+_SPEC_AXES = {
+    "architecture": lambda spec: list(spec.architecture),
+    "learning_rate": lambda spec: spec.optimizer.learning_rate,
+    "noise": lambda spec: spec.noise.level if spec.noise else None,
+    "optimizer": lambda spec: spec.optimizer.name,
+    "init": lambda spec: spec.init,
+    "normalize": lambda spec: spec.normalize,
+}
 
 
 def why_not(setup: Setup) -> str | None:
@@ -40,7 +51,13 @@ def build(s: sm.Summary) -> dict:
 
 def _configurations(s: sm.Summary, entry: ReferenceValue) -> list[sm.Configuration]:
     """The configurations an entry names (several when it leaves a swept axis out)."""
-    return [c for c in s.configurations if entry.matches(c.runs[0].spec)]
+    return [c for c in s.configurations if _matches(entry, c.runs[0].spec)]
+
+
+def _matches(entry: ReferenceValue, spec: RunSpec) -> bool:
+    """Whether a run belongs to a configuration the entry names (an axis it leaves out matches
+    any value)."""
+    return all(_SPEC_AXES[name](spec) == value for name, value in entry.axes.items())
 
 
 def _ours(c: sm.Configuration, metric: sm.Metric, by_std: bool):
