@@ -47,9 +47,14 @@ FIRST = ("architecture", "optimizer", "learning_rate", "init", "normalize", "noi
 
 def planned(root: Path, experiment: str) -> list[store.StoredRun]:
     """The stored runs of plan.json in its order (every stored run where there is no plan)."""
+    folder = store.experiment_dir(root, experiment)
+    return [store.load_run(folder / run_id) for run_id in _planned_ids(root, experiment)]
+
+
+def _planned_ids(root: Path, experiment: str) -> list[str]:
+    stored = store.stored_ids(root, experiment)
     order = [spec.id for spec in store.read_plan(root, experiment)]
-    runs = {r.id: r for r in store.load_runs(root, experiment, order or None)}
-    return [runs[i] for i in order if i in runs] if order else list(runs.values())
+    return [i for i in order if i in stored] if order else sorted(stored)
 
 
 def configuration(spec: RunSpec) -> dict:
@@ -144,11 +149,10 @@ def write(root: Path, experiment: str) -> tuple[Path, Path]:
     their paths."""
     folder = store.experiment_dir(root, experiment)
     paths = folder / RUNS, folder / HISTORY
-    runs = planned(root, experiment)
-    key = _key(runs)
-    key_path = folder / KEY
+    key, key_path = _key(root, experiment), folder / KEY
     if all(p.exists() for p in paths) and key_path.exists() and key_path.read_text() == key:
         return paths
+    runs = planned(root, experiment)
     atomic_write(paths[0], runs_csv(runs))
     packed = io.BytesIO()
     with gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=4, mtime=0) as raw, \
@@ -159,7 +163,10 @@ def write(root: Path, experiment: str) -> tuple[Path, Path]:
     return paths
 
 
-def _key(runs: list[store.StoredRun]) -> str:
-    """Changes when a run is added, removed or rewritten (--force), or this module changes."""
-    stamps = [(r.id, (r.path / "metrics.json").stat().st_mtime_ns) for r in runs]
+def _key(root: Path, experiment: str) -> str:
+    """Changes when a run is added, removed or rewritten (--force), or this module changes;
+    a file's date per run, so an unchanged store is checked without reading a run."""
+    folder = store.experiment_dir(root, experiment)
+    stamps = [(i, (folder / i / "metrics.json").stat().st_mtime_ns)
+              for i in _planned_ids(root, experiment)]
     return hashlib.sha256((json.dumps(stamps) + Path(__file__).read_text()).encode()).hexdigest()
