@@ -133,6 +133,13 @@ def test_a_model_must_be_named_unambiguously(tiny_results):
         exp.model(exp.runs.id[0]).decode([0.5, -1.0])
 
 
+def test_loading_a_folder_that_is_no_experiment_says_what_it_holds(tiny_results, tmp_path):
+    with pytest.raises(FileNotFoundError, match="holds the experiments font-ae, font-denoise"):
+        tp5.load(tiny_results)
+    with pytest.raises(FileNotFoundError, match="holds no experiment"):
+        tp5.load(tmp_path)
+
+
 def test_without_pandas_load_says_how_to_install_it(tiny_results, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
     with pytest.raises(ImportError, match=re.escape("pip install 'tp5[pandas]'")):

@@ -37,21 +37,25 @@ def load(folder: str | Path) -> Experiment:
     """The experiment stored in ``folder`` (results/<experiment>, as tp5-run wrote it)."""
     folder = Path(folder)
     if not (folder / "experiment.yaml").is_file():
-        raise FileNotFoundError(f"{folder} holds no experiment: tp5-run writes one in "
-                                "<results>/<name>/ with an experiment.yaml")
-    return Experiment(folder, _pandas())
+        inside = store.experiments(folder)
+        raise FileNotFoundError(
+            f"{folder} holds the experiments {', '.join(inside)}: load one of them, e.g. "
+            f"tp5.load('{folder / inside[0]}')" if inside else
+            f"{folder} holds no experiment (tp5-run stores one as <results>/<name>/, with an "
+            "experiment.yaml)")
+    return Experiment(folder)
 
 
 class Experiment:
     """The runs of plan.json that are stored, in its order (those the site shows)."""
 
-    def __init__(self, folder: Path, pandas):
+    def __init__(self, folder: Path):
+        self._pd = _pandas()
         self.path, self.name = folder, folder.name
         self.config: dict = yaml.safe_load((folder / "experiment.yaml").read_text()) or {}
-        self._pd = pandas
         self._runs = {r.id: r for r in tables.planned(folder.parent, folder.name)}
-        self.runs = pandas.DataFrame(tables.rows(list(self._runs.values())),
-                                     columns=None if self._runs else ["id"])
+        self.runs = self._pd.DataFrame(tables.rows(list(self._runs.values())),
+                                       columns=None if self._runs else ["id"])
         self._varying = tables.varying(list(self._runs.values()))
 
     def __repr__(self) -> str:
