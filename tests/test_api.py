@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 import re
 import sys
 from pathlib import Path
@@ -146,10 +147,10 @@ def test_without_pandas_load_says_how_to_install_it(tiny_results, monkeypatch):
         tp5.load(tiny_results / "font-ae")
 
 
-def test_site_downloads_are_the_stores_tables(tiny_results, tiny_site):
+def test_site_downloads_are_the_stores_tables_linked(tiny_results, tiny_site):
+    offered = tiny_site / "font-ae" / "downloads"
     for name in (tables.RUNS, tables.HISTORY):
-        stored, offered = tiny_results / "font-ae" / name, tiny_site / "font-ae" / "downloads" / name
-        assert offered.read_bytes() == stored.read_bytes()
+        assert os.path.samefile(offered / name, tiny_results / "font-ae" / name)
 
 
 DENOISING = """\

@@ -98,9 +98,9 @@ class Experiment:
                                f"{', '.join(self.runs.columns)}")
             matching = chosen[chosen[column] == value]
             if matching.empty:
-                raise ValueError(f"no run of {self.name} has {column}={value!r}; "
-                                 f"{'those left have' if len(chosen) < len(self.runs) else 'its runs have'}"
-                                 f" {_values(chosen[column])}")
+                left = "those left have" if len(chosen) < len(self.runs) else "its runs have"
+                raise ValueError(f"no run of {self.name} has {column}={value!r}; {left} "
+                                 f"{_values(chosen[column])}")
             chosen = matching
         return chosen
 
