@@ -52,8 +52,10 @@ def planned(root: Path, experiment: str) -> list[store.StoredRun]:
 
 
 def _planned_ids(root: Path, experiment: str) -> list[str]:
+    """The ids of ``planned``, read without parsing a spec (the check for changes is fast)."""
     stored = store.stored_ids(root, experiment)
-    order = [spec.id for spec in store.read_plan(root, experiment)]
+    plan = store.experiment_dir(root, experiment) / store.PLAN
+    order = [entry["id"] for entry in json.loads(plan.read_text())] if plan.exists() else []
     return [i for i in order if i in stored] if order else sorted(stored)
 
 
