@@ -104,7 +104,7 @@ def _experiment(s: sm.Summary, rendered: bool) -> dict:
         "highlight": summary_slide.highlights(s)[0] if s.runs else None,
         "card_figure": _card_figure(page_slides),
         "finished": s.provenance.get("finished"),
-        "downloads": downloads.LINKS, "summary": s, "fingerprint": fingerprint,
+        "downloads": downloads.LINKS, "summary": s,
     }
 
 
@@ -165,7 +165,7 @@ def output(context: dict, site_dir: Path, n_jobs: int | None = None) -> Path:
         exp["card"] = _card(exp, site_dir)
     writer = Writer(site_dir, environment())
     for exp in rendered:
-        downloads.write(exp["summary"], site_dir / exp["name"], exp["fingerprint"])
+        downloads.write(exp["summary"], site_dir / exp["name"])
         writer.write_file(f"{exp['name']}/index.html", "experiment.html",
                           {**context, "experiment": exp, "root": "../"})
     writer.write_file("provenance.html", "provenance.html", {**context, "root": ""})

@@ -117,7 +117,6 @@ ELBO_TRAIN = Metric("neg_elbo_train", "negative ELBO, training set (nats per ima
 ELBO_TEST = Metric("neg_elbo_test", "negative ELBO, test set (nats per image)",
                    ("test", "neg_elbo"), "−ELBO, test set")
 SECONDS = Metric("seconds", "training seconds", ("timing", "seconds"))
-FINAL_LOSS = Metric("final_loss", "training loss at the last epoch", ("final_loss",))
 MAE = Metric("mae", "mean absolute error", ("errors", "zero_one", "mae"), "MAE")
 SSE = Metric("sse", "squared error summed over a character's pixels",
              ("errors", "zero_one", "sse"), "squared error per character")
@@ -133,9 +132,6 @@ def _in_plus_minus_one(metric: Metric) -> Metric:
 
 
 MSE_PM1, MAE_PM1, SSE_PM1 = map(_in_plus_minus_one, (MSE, MAE, SSE))
-#: Every number a run's metrics hold for the downloads (each kind of run has some of them).
-METRICS = (WRONG_MEAN, WRONG_MAX, MSE, MAE, SSE, MSE_PM1, MAE_PM1, SSE_PM1, DENOISED_MEAN,
-           DENOISED_MAX, ELBO_TRAIN, ELBO_TEST, FINAL_LOSS, SECONDS)
 
 
 # ------------------------------------------------------------------------------ statistics

@@ -18,7 +18,7 @@ import numpy as np
 import yaml
 from threadpoolctl import threadpool_info
 
-from runner import __version__, datasets, floors, gitinfo, store
+from runner import __version__, datasets, floors, gitinfo, store, tables
 from runner import spec as run_spec
 from runner.config import Experiment
 from runner.cores import Allowance
@@ -191,6 +191,7 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
     for p in planned:
         folder = store.experiment_dir(results, p.experiment.name)
         store.write_json(folder / "provenance.json", provenance())
+        tables.write(results, p.experiment.name)
     return outcome
 
 
