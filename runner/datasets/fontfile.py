@@ -79,7 +79,7 @@ def _arrays(text: str) -> dict[str, list[tuple[list[int], str, int]]]:
     course's font has both) counts for nothing.
     """
     arrays, name, depth, before = {}, None, 0, ""
-    text = re.sub(r"/\*.*?\*/", lambda m: " " * len(m.group()), text, flags=re.S)
+    text = re.sub(r"/\*.*?\*/", lambda m: " " * len(m.group()), text, flags=re.DOTALL)
     for number, line in enumerate(text.splitlines(), 1):
         code, _, comment = line.partition("//")
         for token in re.finditer(r"[{};]|0[xX][0-9a-fA-F]+|\d+|[^{};\d]+", code):

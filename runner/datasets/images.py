@@ -154,9 +154,9 @@ def _fits_in_memory(source: Source, shape: DatasetInfo, n: int, dtype: np.dtype)
     have = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     if need > MEMORY_SHARE * have:
         raise DatasetError(
-            f"{source.path}: {n} images of {shape.describe()} need {need / 2**30:.1f} GiB as "
-            f"{dtype.name}, more than half of this machine's {have / 2**30:.1f} GiB; set "
-            "dataset.size or dataset.limit lower.")
+            f"{source.path}: {n} images of {shape.describe()} need {need / 1e6:,.1f} MB as "
+            f"{dtype.name}, more than this machine's memory allows ({MEMORY_SHARE:.0%} of "
+            f"{have / 1e9:,.1f} GB); set dataset.size or dataset.limit lower.")
 
 
 # ---- one image ----------------------------------------------------------------------------------
