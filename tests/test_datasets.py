@@ -13,7 +13,7 @@ import pytest
 from idxfiles import NAMES, idx_bytes, mnist_arrays
 
 from runner import datasets
-from runner.datasets import download, idxset, mnist
+from runner.datasets import download, fashion_mnist, idxset, kmnist, mnist
 from runner.datasets import DatasetError, Source, load
 
 
@@ -307,3 +307,43 @@ def test_offline(monkeypatch, tmp_path):
     with pytest.raises(DatasetError) as err:
         load("mnist")
     assert_clean_failure(err, tmp_path, f"{port}/a/train-images-idx3-ubyte.gz: ", f"{port}/b/")
+
+
+# ------------------------------------------------------------- fashion-mnist and kmnist: IDX too
+
+
+@pytest.mark.parametrize("name, module", [("fashion-mnist", fashion_mnist), ("kmnist", kmnist)])
+def test_an_idx_set_downloads_checked_by_the_md5_of_its_gz_files(monkeypatch, tmp_path, name,
+                                                                  module):
+    arrays = mnist_arrays(seed=3)
+    served = {f"{n}.gz": gzip.compress(idx_bytes(a)) for n, a in arrays.items()}
+    monkeypatch.setattr(module.SET, "checksums", {
+        n: f"md5:{hashlib.md5(served[f'{n}.gz']).hexdigest()}" for n in NAMES})
+    server = Server(served)
+    variable = f"TP5_{name.upper().replace('-', '_')}_URL"
+    monkeypatch.setenv(variable, server.url)
+    try:
+        before = datasets.fingerprint(name)  # the official checksums stand for missing files
+        data = load(name, np.float32)
+        assert datasets.fingerprint(name) == before
+        assert data.classes == list(module.SET.classes) and data.shape == (28, 28, 1)
+        np.testing.assert_array_equal(data.y_test, arrays["t10k-labels-idx1-ubyte"])
+        assert sorted(p.name for p in (tmp_path / "cache" / name).iterdir()) == sorted(served)
+        # a file that is not the published one is refused and not kept
+        idxset._read_idx.cache_clear()
+        for path in (tmp_path / "cache" / name).iterdir():
+            path.unlink()
+        monkeypatch.setitem(module.SET.checksums, NAMES[0], "md5:" + "0" * 32)
+        with pytest.raises(DatasetError, match=f"is not the expected md5:{'0' * 32}"):
+            load(name)
+    finally:
+        server.close()
+
+
+def test_fashion_mnist_from_a_folder(tmp_path):
+    arrays = mnist_arrays(seed=4)
+    write_mnist(tmp_path / "fashion", arrays)
+    data = load(Source("fashion-mnist", tmp_path / "fashion"))
+    np.testing.assert_array_equal(data.x_train * 255,
+                                  arrays["train-images-idx3-ubyte"].reshape(6, -1))
+    assert data.classes[0] == "T-shirt/top"

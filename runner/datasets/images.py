@@ -117,11 +117,12 @@ def _cached_header(path: Path, size: int, mtime_ns: int) -> tuple[int, int, str,
     except Image.DecompressionBombError as err:
         raise DatasetError(f"{path} is too large to read ({err}).") from None
     except (OSError, SyntaxError, ValueError) as err:  # UnidentifiedImageError is an OSError
-        raise DatasetError(f"{path} is not a readable image ({_reason(err)}).") from None
+        raise DatasetError(f"{path} is not a readable image ({_reason(err, path)}).") from None
 
 
-def _reason(err: Exception) -> str:
-    return str(err).replace(f" {getattr(err, 'filename', '')!r}", "") or type(err).__name__
+def _reason(err: Exception, path: Path) -> str:
+    """Pillow's words without the file name, which the sentence around them already gives."""
+    return str(err).replace(f" {str(path)!r}", "") or type(err).__name__
 
 
 def _size(source: Source, files: list[Path], heads: list[tuple]) -> tuple[int, int]:
@@ -171,7 +172,7 @@ def _pixels(path: Path, source: Source, shape: DatasetInfo) -> np.ndarray:
             image.load()
             picture = _picture(image, source, shape.color)
     except (OSError, SyntaxError, ValueError) as err:
-        raise DatasetError(f"{path} is not a readable image ({_reason(err)}).") from None
+        raise DatasetError(f"{path} is not a readable image ({_reason(err, path)}).") from None
     h, w = shape.image_shape
     if picture.size != (w, h):
         picture = picture.resize((w, h), Image.Resampling.LANCZOS)
