@@ -61,8 +61,8 @@ def test_a_file_of_several_fonts_and_characters_named_or_not(tmp_path):
 
 
 @pytest.mark.parametrize("text, font, message", [
-    ("int x = 3;\n", None, "holds no font: no C array of rows such as 'Font3[32][7] = "
-     "{{0x04, 0x04, 0x02, 0x00, 0x00, 0x00, 0x00}, ...};'."),
+    ("int x = 3;\n", None, ("holds no font: no C array of rows such as 'Font3[32][7] = "
+                            "{{0x04, 0x04, 0x02, 0x00, 0x00, 0x00, 0x00}, ...};'.")),
     (SEVERAL, "Font3", "has no font 'Font3'; it has Small, Wide."),
     (SEVERAL, None, "holds 2 fonts (Small, Wide); name one with dataset.font."),
     ("char F[3][2] = {\n {1, 2},\n {3},\n {4, 5}\n};\n", None,

@@ -3,8 +3,8 @@ folder is one sentence naming the file, before any pixel is decoded where the he
 
 import numpy as np
 import pytest
-from PIL import Image
 from pictures import write_pngs
+from PIL import Image
 
 from runner import datasets
 from runner.datasets import DatasetError, Source, images

@@ -112,7 +112,7 @@ class _Dataset(Strict):
     def _readable(self) -> list[Problem]:
         """Files that cannot make the dataset are the path's problem, in the loader's words."""
         try:
-            self.info
+            self.info  # noqa: B018 - reading it reads the headers
         except datasets.DatasetError as err:
             blame = "path" if self.path is not None else "name"
             return [((blame,), str(err).rstrip("."), str(getattr(self, blame)))]

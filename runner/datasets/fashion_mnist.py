@@ -15,7 +15,7 @@ SET = IdxSet(
                "t10k-images-idx3-ubyte": "md5:bef4ecab320f06d8554ea6380940ec79",
                "t10k-labels-idx1-ubyte": "md5:bb300cfdad3c16e7a12a480ee83cd310"},
     mirrors=("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-             "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/"
-             "fashion/"))
+             ("https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/"
+              "fashion/")))
 
 INFO, load, fingerprint = SET.info, SET.load, SET.fingerprint

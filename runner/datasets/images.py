@@ -91,7 +91,7 @@ def _listing(folder: Path) -> tuple[list[Path], list[str]]:
     if not others:
         raise DatasetError(f"{folder} is empty; it must hold PNG, JPEG, GIF, BMP or WebP files.")
     raise DatasetError(f"{folder} holds no PNG, JPEG, GIF, BMP or WebP file ({len(others)} "
-                       f"other entries, such as {sorted(others)[0]}).")
+                       f"other entries, such as {min(others)}).")
 
 
 def _images_in(folder: Path) -> list[Path]:
