@@ -212,7 +212,7 @@ def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance |
         try:
             for p in planned:
                 exp = p.experiment
-                floors.update(store.experiment_dir(results, exp.name), exp.dataset.source,
+                floors.update(store.experiment_dir(results, exp.name), exp.dataset.whole,
                               exp.noise.kind, exp.noise.levels, exp.noise.floor_draws)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
             errors.append(exc)

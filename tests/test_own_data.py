@@ -12,8 +12,8 @@ import pytest
 from pictures import write_pngs
 from test_fontfile import embedded_as_header
 
-from runner import plan, store, train
-from runner.config import ConfigError, load_experiment
+from runner import datasets, plan, store, train
+from runner.config import ConfigError, load_experiment, schema
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -143,3 +143,15 @@ def flat(arrays: dict, prefix: str = "") -> dict:
         else:
             out[f"{prefix}{key}"] = value
     return out
+
+
+def test_the_schema_has_every_form_with_its_options():
+    defs, dataset = schema()["$defs"], schema()["properties"]["dataset"]
+    assert set(dataset["discriminator"]["mapping"]) == set(datasets.NAMES)
+    shared = {"name", "path", "limit"}
+    forms = {"ImagesDataset": {"size", "color", "threshold", "alpha", "background"},
+             "ArrayDataset": {"shape", "key", "labels_key", "label_column"},
+             "FontDataset": {"font"}, "Mnist5KDataset": set()}
+    for form, options in forms.items():
+        assert set(defs[form]["properties"]) == shared | options
+        assert all(p.get("description") for p in defs[form]["properties"].values())

@@ -142,7 +142,7 @@ _loaded: dict[tuple, datasets.Data] = {}
 
 def data_of(spec) -> datasets.Data:
     """The data (and limit, and dtype) the run trained on, read once per worker."""
-    key = (spec.dataset, spec.dataset_path, spec.dataset_limit, spec.dtype)
+    key = (spec.source, spec.dtype)
     if key not in _loaded:
         _loaded[key] = load_data(spec)
     return _loaded[key]

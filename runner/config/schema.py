@@ -100,6 +100,11 @@ class _Dataset(Strict):
         """What runner.datasets reads: the options are the form's keys that the YAML gives."""
         return datasets.Source(self.name, self.path, self._options(), self.limit)
 
+    @property
+    def whole(self) -> datasets.Source:
+        """The source without the limit: every sample (what the denoising floors are of)."""
+        return datasets.Source(self.name, self.path, self._options())
+
     def _options(self) -> dict[str, Any]:
         return {key: getattr(self, key) for key in type(self).model_fields
                 if key not in ("name", "path", "limit") and getattr(self, key) is not None}
@@ -107,7 +112,7 @@ class _Dataset(Strict):
     @functools.cached_property
     def info(self) -> datasets.DatasetInfo:
         """The dataset's shape and size, from its files' headers (read once per config)."""
-        return datasets.info(datasets.Source(self.name, self.path, self._options()))
+        return datasets.info(self.whole)
 
     def _readable(self) -> list[Problem]:
         """Files that cannot make the dataset are the path's problem, in the loader's words."""
@@ -125,7 +130,7 @@ def _builtin(name: str) -> type[_Dataset]:
     """The form of a dataset that has no options of its own: its name, a path if it reads one."""
     info = datasets.info(name)
     reads = datasets.takes_path(name)
-    where = ("folder with its four IDX files; default: downloaded once into the cache" if reads
+    where = ("a folder holding its files; default: downloaded once into the cache" if reads
              else "none: it is built in")
     return create_model(
         f"{name.title().replace('-', '')}Dataset", __base__=_Dataset,
