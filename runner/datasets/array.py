@@ -13,6 +13,7 @@ naming the first row (of a CSV: its line) that has it.
 
 from __future__ import annotations
 
+import functools
 import math
 import zipfile
 from pathlib import Path
@@ -28,6 +29,16 @@ SUFFIXES = (".npy", ".npz", ".csv")
 
 
 def info(source: Source) -> DatasetInfo:
+    path = Path(source.path)
+    if not path.is_file():
+        raise DatasetError(f"dataset.path {path} is not a file.")
+    stat = path.stat()
+    return _info(source, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _info(source: Source, size: int, mtime_ns: int) -> DatasetInfo:
+    """Once per file version: the plan asks for it for every pack, and a CSV is counted."""
     path = Path(source.path)
     n, sample = _header(path, source)
     shape = _shape(path, source, sample)
@@ -63,8 +74,6 @@ def fingerprint(source: Source) -> str:
 
 def _header(path: Path, source: Source) -> tuple[int, tuple[int, ...]]:
     """(N, the shape of one sample as stored), reading no values (a CSV is counted)."""
-    if not path.is_file():
-        raise DatasetError(f"dataset.path {path} is not a file.")
     try:
         if path.suffix == ".npy":
             shape = np.load(path, mmap_mode="r").shape
