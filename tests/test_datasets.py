@@ -13,8 +13,16 @@ import pytest
 from idxfiles import NAMES, idx_bytes, mnist_arrays
 
 from runner import datasets
-from runner.datasets import download, fashion_mnist, idxset, kmnist, mnist
-from runner.datasets import DatasetError, Source, load
+from runner.datasets import (
+    DatasetError,
+    Source,
+    download,
+    fashion_mnist,
+    idxset,
+    kmnist,
+    load,
+    mnist,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -72,8 +80,8 @@ def test_mnist_5k():
 
 
 @pytest.mark.parametrize("name, path, message", [
-    ("cifar", None, "There is no dataset 'cifar'; choose one of array, fashion-mnist, font, "
-     "images, kmnist, mnist, mnist-5k."),
+    ("cifar", None, ("There is no dataset 'cifar'; choose one of array, fashion-mnist, font, "
+                     "images, kmnist, mnist, mnist-5k.")),
     ("mnist-5k", "somewhere", "mnist-5k is built in and reads no files; remove dataset.path."),
 ])
 def test_bad_requests(name, path, message):
