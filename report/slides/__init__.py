@@ -63,7 +63,7 @@ class Setup:
     @property
     def glyphs(self) -> bool:
         """The font (characters, counted pixel by pixel) rather than digit images."""
-        return datasets.INFO[self.dataset].kind == "glyphs"
+        return datasets.kind(self.dataset) == "glyphs"
 
     @staticmethod
     def of_experiment(exp: Experiment) -> Setup:

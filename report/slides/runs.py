@@ -109,7 +109,7 @@ def refs(s: sm.Summary, limit: int = MAX_PANELS) -> list[dict]:
 
 
 def info(spec) -> datasets.DatasetInfo:
-    return datasets.INFO[spec.dataset]
+    return datasets.info(spec.source)
 
 
 def glyphs(spec) -> bool:
@@ -132,7 +132,7 @@ def load(ref: dict) -> store.StoredRun:
 @functools.lru_cache(maxsize=None)
 def classes_of(dataset: str) -> tuple[str, ...]:
     """Label text per class: the font's characters (embedded, cheap), or the digits."""
-    if datasets.INFO[dataset].kind == "glyphs":
+    if datasets.kind(dataset) == "glyphs":
         return tuple(datasets.load(dataset).classes)
     return tuple(str(d) for d in range(10))
 
@@ -142,7 +142,7 @@ _loaded: dict[tuple, datasets.Data] = {}
 
 def data_of(spec) -> datasets.Data:
     """The data (and limit, and dtype) the run trained on, read once per worker."""
-    key = (spec.dataset, spec.dataset_path, spec.dataset_limit, spec.dtype)
+    key = (spec.source, spec.dtype)
     if key not in _loaded:
         _loaded[key] = load_data(spec)
     return _loaded[key]
