@@ -23,6 +23,8 @@ import numpy as np
 from runner import store
 from runner.files import atomic_write
 from report import summary as sm
+from report.axes import axis
+from report.metrics import METRICS, Metric
 
 FOLDER = "downloads"
 KEY_FILE = ".history-key"  # what history.csv.gz was written from
@@ -37,7 +39,7 @@ LINKS = [{"href": f"{FOLDER}/runs.csv", "label": "runs × metrics (CSV)"},
 
 def write(s: sm.Summary, site_folder: Path, fingerprint: str) -> None:
     """Write the files of ``LINKS`` into the experiment's site folder; ``fingerprint`` changes
-    when any run changes (site._fingerprint)."""
+    when any run changes (figure_cache.fingerprint)."""
     folder = site_folder / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write(folder / "runs.csv", runs_csv(s))
@@ -46,9 +48,9 @@ def write(s: sm.Summary, site_folder: Path, fingerprint: str) -> None:
     _write_history(s, folder, fingerprint)
 
 
-def _present(s: sm.Summary) -> list[sm.Metric]:
+def _present(s: sm.Summary) -> list[Metric]:
     """The metrics some run of the experiment has (a VAE has no wrong pixels, and so on)."""
-    return [m for m in sm.METRICS
+    return [m for m in METRICS
             if any(np.isfinite(m.of(r.metrics)) for r in s.runs)]
 
 
@@ -69,8 +71,8 @@ def runs_csv(s: sm.Summary) -> str:
 
 #: The axes of a run as data rather than labels: numbers as numbers, flags as true or false.
 COLUMNS = {
-    "architecture": sm.axis("architecture").value,
-    "optimizer": sm.axis("optimizer").value,
+    "architecture": axis("architecture").value,
+    "optimizer": axis("optimizer").value,
     "learning_rate": lambda spec: repr(spec.optimizer.learning_rate),
     "init": lambda spec: spec.init,
     "normalize": lambda spec: str(spec.normalize).lower(),

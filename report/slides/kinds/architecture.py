@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from report import summary as sm
+from report.formatting import plural
 from report.slides import SlideKind
 
 BAR, STEP, PAD = 16, 72, 28  # bar width, distance between bar centres, side margin (px)
@@ -48,7 +49,7 @@ def hourglass(layers: tuple[int, ...], widest: int) -> dict:
     return {"bars": bars, "links": links, "width": 2 * PAD + (len(layers) - 1) * STEP + BAR,
             "height": TOP + TALL + BOTTOM, "alt": f"Architecture {name}",
             "caption": f"{name}: a {layers[latent]}-unit code"
-                       + (f" and {sm.plural(others, 'other hidden layer')}" if others
+                       + (f" and {plural(others, 'other hidden layer')}" if others
                           else ", the only hidden layer")}
 
 
