@@ -17,8 +17,9 @@ def _optimizer_label(spec: RunSpec) -> str:
     """The optimiser without its learning rate (that is an axis of its own)."""
     opt = spec.optimizer
     if opt.name == "sgd":
-        return f"SGD, momentum {opt.momentum:g}" if opt.momentum else "SGD"
-    extras = [f"{name} {value:g}" for name, value in (("beta1", opt.beta1), ("beta2", opt.beta2))
+        return f"SGD, momentum {plain(opt.momentum)}" if opt.momentum else "SGD"
+    extras = [f"{name} {plain(value)}" for name, value in (("beta1", opt.beta1),
+                                                            ("beta2", opt.beta2))
               if value not in (0.9, 0.999)]
     return ", ".join(["Adam", *extras])
 

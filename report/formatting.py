@@ -1,9 +1,10 @@
-"""Numbers as the pages write them: table cells, counts, seeds, dates.
+"""Numbers as the site writes them: table cells, counts, seeds, parameters, dates.
 
-Every number a page, a table or a slide's text shows is written here, so that a value reads the
-same wherever it appears: ``format_number`` to 3 significant digits, a mean to the digits its
-spread speaks of, a learning rate as 0.00005 rather than 5e-05. The templates reach these through
-their filters (``FILTERS``).
+A value reads the same wherever it appears, in a table, a slide's text, a configuration's label
+or a figure's ticks: ``format_number`` to 3 significant digits (whole numbers with thousands
+separators), a mean to the digits its spread speaks of (``format_mean``, ``format_sd``), a
+parameter such as a learning rate as 0.00005 rather than 5e-05 (``plain``). The templates reach
+these through their filters (``FILTERS``).
 """
 
 from __future__ import annotations

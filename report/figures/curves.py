@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from report import stats
+from report.formatting import plain
 from report.figures.style import (TEXT, TITLE_SIZE, WRONG, class_ticks, colour, dash, figure, frame,
                                   legend_below, legend_room, styled, title_room, wants_log)
 from report.figures.text import wrap
@@ -125,7 +126,7 @@ def denoising_baselines(levels: list[float], series: list[dict], xlabel: str) ->
             style = {"color": TEXT, "linestyle": dash(next(references)), "marker": "o",
                      "markersize": 4, "markerfacecolor": "none", "linewidth": 1.4}
         ax.errorbar(x[order], mean, yerr=std, capsize=3, label=s["label"], **style)
-    ax.set_xticks(x[order], [f"{v:g}" for v in x[order]])
+    ax.set_xticks(x[order], [plain(v) for v in x[order]])
     ax.set_xlabel(xlabel)
     ax.set_ylabel("wrong pixels per character")
     if wants_log([np.asarray(s["mean"], dtype=float) for s in series]):

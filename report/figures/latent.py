@@ -16,6 +16,7 @@ from report.figures.pictures import as_images, draw_picture, tile
 from report.figures.style import (ACCENT, DIGIT_COLOURS, TEXT, TITLE_SIZE, figure, frame,
                                   grid_shape, panel_axes, styled, title_room)
 from report.figures.text import wrap
+from report.formatting import format_number
 
 LABEL_SIZE = 9.0  # a character beside its code
 HALO = [patheffects.withStroke(linewidth=2.6, foreground="white")]  # labels readable over pixels
@@ -54,7 +55,8 @@ def _left_out(codes: np.ndarray, view: tuple[float, ...], unlabelled: list[str])
     the labels a, b" or ""."""
     x, y = codes[:, 0], codes[:, 1]
     outside = int(np.sum((x < view[0]) | (x > view[1]) | (y < view[2]) | (y > view[3])))
-    notes = [f"{outside:,} of {len(codes):,} points outside"] if outside else []
+    beyond = f"{format_number(outside)} of {format_number(len(codes))} points outside"
+    notes = [beyond] if outside else []
     if unlabelled:
         notes.append(f"not labelled: {' '.join(unlabelled)}")
     return "; ".join(notes)

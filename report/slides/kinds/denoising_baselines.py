@@ -7,7 +7,7 @@ import numpy as np
 from report import summary as sm
 from report import stats
 from report.axes import Axis
-from report.formatting import spread_phrase
+from report.formatting import format_number, plain, spread_phrase
 from report.metrics import Metric
 from report.slides import SlideKind, figure, needs_noise
 from report.slides.runs import nan_list
@@ -54,12 +54,12 @@ def _floor_series(floors: list[dict], decoder: str, label: str) -> dict:
 def _floor_table(levels: list[float], floors: list[dict]) -> dict:
     """The reference decoders' expected wrong pixels per level, ± their standard error."""
     draws = floors[0]["bayes"]["draws"]
-    rows = [{"labels": [f"{level:g}"],
+    rows = [{"labels": [plain(level)],
              "cells": [{"mean": f[name]["mean"], "se": f[name]["se"], "spread": "se",
                         "n": draws, "dropped": 0} for name, _ in DECODERS[1:]]}
             for level, f in zip(levels, floors)]
     return {"caption": f"expected wrong pixels per character of the reference decoders ± "
-                       f"standard error, each from its own {draws:,} noisy characters",
+                       f"standard error, each from its own {format_number(draws)} noisy characters",
             "row_headings": ["noise level"], "column_heading": "",
             "columns": [label for _, label in DECODERS[1:]], "rows": rows}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from report import summary as sm
 from report import stats
 from report.axes import axis
-from report.formatting import plural, seeds_phrase, spread_phrase
+from report.formatting import format_number, plural, seeds_phrase, spread_phrase
 from report.metrics import WRONG_MAX, Metric
 from report.slides import SlideKind
 
@@ -20,8 +20,8 @@ def build(s: sm.Summary) -> dict:
              ("architectures", _values(s, "architecture")),
              ("optimisers", "; ".join(_optimisers(s))),
              ("initialisation", _values(s, "init")), ("inputs", _values(s, "normalize")),
-             ("epochs", f"{spec.epochs:,}"), ("batch size", str(spec.batch_size)),
-             ("runs", f"{n:,} in {plural(len(s.configurations), 'configuration')} × "
+             ("epochs", format_number(spec.epochs)), ("batch size", str(spec.batch_size)),
+             ("runs", f"{format_number(n)} in {plural(len(s.configurations), 'configuration')} × "
                       f"{seeds_phrase(s)}"
                       + (f", {diverged} diverged" if diverged else "")),
              ("training time", f"{seconds:,.1f} s in all")]
