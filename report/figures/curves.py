@@ -66,7 +66,8 @@ def learning_curves(panels: list[dict]) -> Figure:
     axis_w = (10 - 0.85 - 0.25 - (cols - 1) * wgap) / cols
     titles = [wrap(slot[1] or slot[0]["title"], axis_w * 72, TITLE_SIZE) if slot else ""
               for slot in slots]
-    columns, legend = legend_room([l for l in labels if l], 10)
+    named = [label for label in labels if label]  # series without a label stay out of the legend
+    columns, legend = legend_room(named, 10)
     top = title_room(titles)
     height = 3.0 if rows == 1 else 2.5
     fig = figure(10, top + rows * height + (rows - 1) * (0.65 + top) + 0.6 + legend)
@@ -97,7 +98,7 @@ def learning_curves(panels: list[dict]) -> Figure:
         if max(v.shape[1] for v in values) > 2000:
             first[id(panel)].set_xscale("log")
     if legend:
-        legend_below(fig, _line_handles([l for l in labels if l], linewidth=1.8), columns)
+        legend_below(fig, _line_handles(named, linewidth=1.8), columns)
     return fig
 
 
