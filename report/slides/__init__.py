@@ -157,6 +157,7 @@ class SlideKind:
     why_not: Callable[[Setup], str | None] = always  # why it cannot apply (a sentence's end)
     prepare: Callable[..., Any] | None = None  # the figure job's arguments -> a Figure
     card: int | None = None  # rank of its figure for the index card (1 first; None: never)
+    highlights: Callable[[Summary], list[dict]] | None = None  # big numbers: a card shows one
     cost: int = 0  # drawing time rank: costlier figures start first, so workers end together
 
 
