@@ -18,7 +18,7 @@ import numpy as np
 import yaml
 from threadpoolctl import threadpool_info
 
-from runner import __version__, datasets, floors, gitinfo, store, tables
+from runner import __version__, floors, gitinfo, store, tables
 from runner import spec as run_spec
 from runner.config import Experiment
 from runner.cores import Allowance
@@ -197,8 +197,8 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
 
 def _has_floors(exp: Experiment) -> bool:
     """Whether the report sets the experiment beside the reference decoders' floors: denoising
-    on glyphs (runner.floors)."""
-    return exp.noise is not None and datasets.kind(exp.dataset.name) == "glyphs"
+    on binary data small enough (runner.floors.why_not)."""
+    return exp.noise is not None and floors.why_not(exp.dataset.info) is None
 
 
 def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance | None):

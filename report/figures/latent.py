@@ -196,8 +196,9 @@ def generated_grid(panels: list[dict], shape: tuple[int, int, int]) -> Figure:
         ax.imshow(0.3 + 0.7 * picture, interpolation="nearest", extent=plan["view"],
                   aspect="auto")  # faded towards the paper, so the marks stand out
         codes = np.asarray(panel["codes"], dtype=float)[:, :2]
-        ax.scatter(codes[:, 0], codes[:, 1], s=26, color=ACCENT, edgecolors="white",
-                   linewidths=0.8, zorder=3)
+        ax.scatter(codes[:, 0], codes[:, 1], s=26 if plan["texts"] else 9, color=ACCENT,
+                   edgecolors="white", linewidths=0.8 if plan["texts"] else 0.5,
+                   zorder=3)  # unnamed codes: small, the decoded pictures stay in view
         annotate(ax, codes, plan["texts"], plan["plans"], LABEL_SIZE, leader=ACCENT,
                  zorder=4, color=ACCENT, fontweight="bold", path_effects=HALO)
         ax.set(xlim=plan["view"][:2], ylim=plan["view"][2:], title=plan["title"], xlabel="z₁",

@@ -119,6 +119,11 @@ def glyphs(spec) -> bool:
     return info(spec).kind == "glyphs"
 
 
+def n_train(spec) -> int:
+    """Training samples the run had: the dataset's, cut to its limit."""
+    return min(info(spec).n_train, spec.source.limit or info(spec).n_train)
+
+
 def noun(spec) -> str:
     """What the page calls one sample of the run's data: character, digit or image."""
     return WORDS[datasets.kind(spec.dataset)]

@@ -10,7 +10,8 @@ EXAMPLES = 32  # reconstructions of a large set: 32 training samples spread over
 
 def build(s: sm.Summary) -> dict:
     marked = "thresholded at 0.5; wrong pixels in red" if _marked(s.spec) else "as decoded"
-    lede = (f"Each original above its reconstruction, {marked}." if runs.glyphs(s.spec) else
+    lede = (f"Each original above its reconstruction, {marked}."
+            if runs.glyphs(s.spec) or runs.n_train(s.spec) <= EXAMPLES else
             f"{EXAMPLES} training {runs.noun(s.spec)}s, spread over the set, above their "
             f"reconstructions, {marked}.")
     return {"lede": lede, "note": runs.representative_note(s),
@@ -24,7 +25,7 @@ def prepare(refs: list[dict]):
     for ref in refs:
         run = runs.load(ref)
         x = runs.data_of(run.spec).x_train
-        if not runs.glyphs(run.spec):
+        if not runs.glyphs(run.spec) and len(x) > EXAMPLES:
             x = runs.spread(x, EXAMPLES)
         panels.append({"title": ref["title"], "originals": x,
                        "outputs": runs.model_of(run).reconstruct(x)[0]})
