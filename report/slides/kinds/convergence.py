@@ -45,7 +45,8 @@ def build(s: sm.Summary) -> dict:
                     "characters hold them back.",
             "figure": figure(".svg", "Runs reaching the bar over epochs and time",
                              series=series, failures=failures, first_zero=first_zero,
-                             classes=runs.classes_of(s.spec), epochs=max(r.spec.epochs for r in s.runs),
+                             classes=runs.classes_of(s.spec),
+                             epochs=max(r.spec.epochs for r in s.runs),
                              seconds=max(r.metrics.timing.seconds for r in s.runs)),
             "tables": [table]}
 
