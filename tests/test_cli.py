@@ -277,3 +277,20 @@ def test_schema_is_json_schema():
 def test_the_run_schema_is_that_of_run_json():
     schema = json.loads(tp5("--schema", "run").stdout)
     assert set(schema["$defs"]) >= {"AutoencoderRun", "VAERun"}
+
+
+@pytest.mark.parametrize("args", [["--schema"], ["tiny.yaml", "--results", "r", "--dry-run"]],
+                         ids=["schema", "dry-run"])
+def test_a_closed_pipe_ends_tp5_run_quietly(tmp_path, args):
+    """tp5-run ... | head -1: the reader is gone before tp5-run writes (its end of the pipe is
+    closed first, so every write finds it closed): no traceback, the shell's SIGPIPE code."""
+    write(tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "runner.cli", *args], cwd=tmp_path,
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 141
