@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import wait_for
 from runner import cli, datasets, store, sweep, train
+from support import wait_for
 
 SWEEP = """\
 name: tiny

@@ -10,10 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
-from idxfiles import NAMES, idx_bytes, mnist_arrays
 
-from runner.datasets import download, mnist
-from runner.datasets import INFO, DatasetError, load
+from runner.datasets import INFO, DatasetError, download, load, mnist
+from support import MNIST_FILES, idx_bytes, mnist_arrays
 
 
 @pytest.fixture(autouse=True)
@@ -204,9 +203,9 @@ def cache(tmp_path):
 def test_download_then_reuse_the_cache(monkeypatch, tmp_path, mirror):
     monkeypatch.setenv("TP5_MNIST_URL", mirror.url)
     data = load("mnist")
-    assert sorted(mirror.requests) == sorted(f"/{name}.gz" for name in NAMES)
+    assert sorted(mirror.requests) == sorted(f"/{name}.gz" for name in MNIST_FILES)
     cached = sorted(path.name for path in cache(tmp_path).iterdir())
-    assert cached == sorted(f"{name}.gz" for name in NAMES)
+    assert cached == sorted(f"{name}.gz" for name in MNIST_FILES)
     np.testing.assert_array_equal(data.y_test, mirror.arrays["t10k-labels-idx1-ubyte"])
     # a new process (no arrays in memory) reads the cache and asks the server for nothing
     mnist._read_mnist.cache_clear()
@@ -231,7 +230,7 @@ def assert_clean_failure(err, tmp_path, *reasons):
 
 
 def test_checksum_mismatch(monkeypatch, tmp_path, mirror):
-    monkeypatch.setattr(mnist, "MNIST_SHA256", dict.fromkeys(NAMES, "0" * 64))
+    monkeypatch.setattr(mnist, "MNIST_SHA256", dict.fromkeys(MNIST_FILES, "0" * 64))
     monkeypatch.setenv("TP5_MNIST_URL", mirror.url)
     with pytest.raises(DatasetError) as err:
         load("mnist")

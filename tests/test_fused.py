@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-import runspecs
+import support
 from nets import Autoencoder, autoencoder, fused, noise, optimizers
 from runner import plan, sweep, train
 from runner.config import Experiment
@@ -83,7 +83,7 @@ def test_a_packs_measures_are_the_numpy_engines(batch_size):
                              "beta2": 0.999, "eps": 1e-8})
     results = {}
     for engine in ("numpy", "numba"):
-        runs = tuple(runspecs.autoencoder(**fields, seed=seed, engine=engine) for seed in (0, 1))
+        runs = tuple(support.autoencoder(**fields, seed=seed, engine=engine) for seed in (0, 1))
         results[engine] = train.run_pack(plan.Pack("demo", runs))
     for ours, reference in zip(results["numba"], results["numpy"]):
         assert ours.error is None
@@ -129,7 +129,7 @@ def test_dry_run_says_which_engine_and_why(monkeypatch):
 
 
 def test_the_engine_is_in_the_run_id_but_not_in_the_question():
-    numpy_run, numba_run = (runspecs.autoencoder(engine=e) for e in ("numpy", "numba"))
+    numpy_run, numba_run = (support.autoencoder(engine=e) for e in ("numpy", "numba"))
     assert plan.run_id(numpy_run) != plan.run_id(numba_run)
     assert (plan.question(numpy_run.model_dump(mode="json")) ==
             plan.question(numba_run.model_dump(mode="json")))

@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from conftest import TINY, XSS_EXPERIMENT, train
+import support
 from report import site
+from report import summary as sm
 from report.slides.runs import data_of, model_of
 from runner import floors, gitinfo, store
 from runner.metrics import AutoencoderMetrics, Denoise, DrawSummary
-from report import summary as sm
-import runspecs
+from support import TINY, XSS_EXPERIMENT, train
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -195,7 +195,8 @@ def test_denoising_floors_are_shown_as_stored(tiny_site, tiny_results):
     row = next(r for r in rows if r[:1] == ["0.2"])
     floor = floors.read(tiny_results / "font-denoise")[("bitflip", 0.2)]["bayes"]
     stat = {"mean": floor["mean"], "std": floor["se"]}
-    assert row[header.index("Bayes-optimal")] == f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+    expected = f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+    assert row[header.index("Bayes-optimal")] == expected
 
 
 def test_the_worst_denoised_character_is_a_mean_over_draws(tiny_results):
@@ -275,7 +276,7 @@ def test_an_unknown_experiment_is_refused(tiny_results, tmp_path):
 
 def _run(arch, level, seed, value, status="ok"):
     """A stored run with only what the summaries read: its spec, status and denoising mean."""
-    spec = runspecs.autoencoder(id=f"{arch}-{level}-{seed}", architecture=arch, seed=seed,
+    spec = support.autoencoder(id=f"{arch}-{level}-{seed}", architecture=arch, seed=seed,
                                 noise={"kind": "bitflip", "level": level, "eval_draws": 3})
     denoised = DrawSummary.model_construct(mean=value, max=2)
     metrics = AutoencoderMetrics.model_construct(status=status,
@@ -501,7 +502,7 @@ def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_si
         row = next(r for r in rows if r[0] == c.label and len(r) == len(header))
         for column, key in zip(header[-3:], ("mse", "mae", "sse")):
             stat = t_interval(_metric_of_runs(
-                tiny_results, "font-tanh", lambda s: s.architecture == c.runs[0].spec.architecture,
+                tiny_results, "font-tanh", lambda s: s.architecture == c.runs[0].spec.architecture,  # noqa: B023
                 ("errors", "plus_minus_one", key)))
             cell = f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
             assert row[header.index(column)] == cell

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+import support
 from runner import models, plan, train
 from runner.config import load_experiment
 from runner.plan import Pack
-import runspecs
 
 YAML = """\
 name: t
@@ -111,7 +111,7 @@ training: {{epochs: 2, batch_size: 1, optimizers: [{{name: sgd, learning_rate: 0
 def test_a_split_pack_follows_its_thread_share_without_a_number_changing():
     """The sweep's share is read after every epoch; a share that changes as packs finish gives
     the numbers of a steady one, bit for bit."""
-    spec = runspecs.vae(architecture=[35, 12, 2, 12, 35], epochs=5, batch_size=16, parts=2,
+    spec = support.vae(architecture=[35, 12, 2, 12, 35], epochs=5, batch_size=16, parts=2,
                         blas_threads=1, snapshots=[2, 5])
     pack = Pack("t", (spec, spec.model_copy(update={"seed": 1, "id": "b"})))
     asked = []
@@ -136,7 +136,7 @@ def test_a_split_pack_on_numba_keeps_numpys_step_and_numbers(monkeypatch):
     from nets import fused
 
     monkeypatch.setattr(fused, "FusedStep", None)  # would raise if the compiled step were built
-    spec = runspecs.autoencoder(architecture=[35, 12, 2, 12, 35], epochs=3, batch_size=16,
+    spec = support.autoencoder(architecture=[35, 12, 2, 12, 35], epochs=3, batch_size=16,
                                 parts=2, blas_threads=1)
     numpy_run, numba_run = (train.run_pack(Pack("t", (spec.model_copy(update={"engine": e}),)))
                             for e in ("numpy", "numba"))

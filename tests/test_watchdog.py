@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import wait_for
 from runner import store
+from support import wait_for
 
 LONG = """\
 name: long
