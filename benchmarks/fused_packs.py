@@ -1,5 +1,5 @@
-"""The fused path (numba) against the NumPy path: 100 seeds of 35-20-10-2-10-20-35 (sigmoid, MSE, Adam)
-on the font, full batch and batch 1, float32 and float64, in microseconds per seed-epoch, with
+"""The fused path (numba) against the NumPy path: 100 seeds of 35-20-10-2-10-20-35 (sigmoid, MSE,
+Adam) on the font, full batch and batch 1, float32 and float64, in microseconds per seed-epoch, with
 PyTorch's stacked form (one bmm per layer for the whole pack) as a baseline when it is installed.
 
     python benchmarks/fused_packs.py [--rounds 7] [--no-torch]
@@ -29,7 +29,8 @@ LR = 0.001
 SEEDS = 100
 #: Epochs per turn: a full batch is one step an epoch, batch 1 is 32.
 EPOCHS = {"full": 100, 1: 4}
-NUMPY, FUSED_1, FUSED_2 = "NumPy path, 1 thread", "fused (numba), 1 thread", "fused (numba), 2 threads"
+NUMPY, FUSED_1, FUSED_2 = ("NumPy path, 1 thread", "fused (numba), 1 thread",
+                            "fused (numba), 2 threads")
 TARGET_US = 8.0  # fused, float32, full batch, 2 threads
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from report import summary as sm
 from runner import store
 from runner.files import atomic_write
-from report import summary as sm
 
 FOLDER = "downloads"
 KEY_FILE = ".history-key"  # what history.csv.gz was written from

@@ -33,12 +33,12 @@ import jinja2
 import matplotlib
 from joblib import Parallel, cpu_count, delayed
 
-from runner import __version__, store
-from runner.files import atomic_write
-from runner.parallel import no_false_leak_warning
 from report import downloads, explorer, figures, slides
 from report import summary as sm
 from report.slides.kinds import summary as summary_slide
+from runner import __version__, store
+from runner.files import atomic_write
+from runner.parallel import no_false_leak_warning
 
 TEMPLATES = Path(__file__).parent / "templates"
 MANIFEST = "figures.json"  # per experiment folder: figure file -> input key and CSS size

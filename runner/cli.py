@@ -28,7 +28,8 @@ EPILOG = """\
 overrides: KEY=VALUE changes any field of every FILE, e.g. training.epochs=5, seeds=2,
   model.architectures=[[35,2,35]], training.optimizers.0.learning_rate=0.01, noise=null.
 
-exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable, 2 bad input, 130 interrupted.
+exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable,
+  2 bad input, 130 interrupted, 141 stdout closed by its reader.
 """
 
 #: What --schema prints.

@@ -25,6 +25,7 @@ from runner.plan import Pack
 from runner.progress import EpochFile
 from runner.train import RunResult, run_pack
 
+
 class BackendError(Exception):
     """The requested backend cannot be used; the message says what to do."""
 

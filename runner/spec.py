@@ -10,7 +10,7 @@ and its loss, a VAE its beta. ``spec.model_dump(mode="json")`` is run.json, fiel
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -34,7 +34,7 @@ class Adam(_Frozen):
     eps: float = Field(description="added to the denominator")
 
 
-Optimizer = Annotated[Union[SGD, Adam], Field(discriminator="name")]
+Optimizer = Annotated[SGD | Adam, Field(discriminator="name")]
 
 
 class Noise(_Frozen):
@@ -93,7 +93,7 @@ class VAERun(_Run):
     beta: float = Field(description="weight of the KL term")
 
 
-RunSpec = Annotated[Union[AutoencoderRun, VAERun], Field(discriminator="kind")]
+RunSpec = Annotated[AutoencoderRun | VAERun, Field(discriminator="kind")]
 
 _ADAPTER = TypeAdapter(RunSpec)
 

@@ -33,8 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from runner import datasets
 from report.slides import kinds as _kinds_package
+from runner import datasets
 
 if TYPE_CHECKING:
     from report.summary import Summary
