@@ -410,6 +410,7 @@ def _study_files(folder: Path) -> tuple[list[Path], list[Path], bool]:
             study[0].parent == folder)
 
 
+@pytest.mark.slow
 def test_the_study_renders_with_every_reference_resolved(tmp_path):
     """The study's experiment files, trained briefly (sweep shapes and run counts kept), then
     rendered from scratch on at most 2 cores."""
@@ -468,6 +469,7 @@ def _slide(page: Path, kind: str) -> str:
     return html[start:html.index("</section>", start)]
 
 
+@pytest.mark.slow
 def test_the_reference_is_set_beside_each_configuration_it_names(referenced):
     """An entry that leaves the learning rate out names a configuration per rate: each row has
     the reference's figure and ours (mean ± t-interval over the seeds) under every measure."""
@@ -509,6 +511,7 @@ def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_si
     assert not set(in_pm1) & set(sm.load(tiny_results, "font-ae").measures)
 
 
+@pytest.mark.slow
 def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
     summary = sm.load(referenced / "results", "referenced")
     html = _slide(referenced / "site" / "referenced" / "index.html", "conclusions")
@@ -523,6 +526,7 @@ def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
         assert row[4] == f"{sum(sm.WRONG_MAX.of(r.metrics) <= 1 for r in entry['item'].runs)} / 3"
 
 
+@pytest.mark.slow
 def test_one_run_is_a_value_and_counts_are_singular(referenced):
     page = referenced / "site" / "one-seed" / "index.html"
     html = page.read_text(encoding="utf-8")
@@ -531,12 +535,14 @@ def test_one_run_is_a_value_and_counts_are_singular(referenced):
     assert "1 run ·" in (referenced / "site" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_every_architecture_is_drawn_with_its_widths(referenced):
     html = _slide(referenced / "site" / "referenced" / "index.html", "architecture")
     assert html.count("<svg") == 2
     assert all(f">{width}</text>" in html for width in (35, 10, 2))
 
 
+@pytest.mark.slow
 def test_downloads_hold_every_run_epoch_config_and_provenance(referenced):
     summary = sm.load(referenced / "results", "referenced")
     folder = referenced / "site" / "referenced" / "downloads"
