@@ -7,9 +7,9 @@ let the floors' smoke sweep prove something other than what pyproject.toml promi
 """
 
 import sys
-import tomllib
 from pathlib import Path
 
+import tomllib  # Python 3.11, the version CI runs
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version

@@ -14,7 +14,7 @@ import numpy as np
 
 from runner import spec
 
-# ------------------------------------------------------------------------- the tiny experiments
+# ---------------------------------------------------------------------------------- the pipeline
 
 #: Tiny experiments covering every slide kind; the first title tests escaping of user text.
 TINY = {
@@ -149,6 +149,7 @@ def autoencoder(**fields) -> spec.RunSpec:
 #     numeric_grad(lambda: losses(w), w, of=member)      # f() is (S,), one value per member
 #     numeric_grad(lambda: act.fn(z), z, of=own_entry)   # f is elementwise
 #     numeric_grads(model, x)                            # each member's loss, each parameter
+
 
 def whole(i: tuple) -> tuple:
     """f() is one number, moved by every entry."""
