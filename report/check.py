@@ -76,11 +76,19 @@ _BROKEN_IMAGES = """async () => {
 # ------------------------------------------------------------------------------ browser
 
 
+class BrowserNotFound(RuntimeError):
+    pass
+
+
 def find_chromium(given: str | None = None) -> str | None:
     """The Chromium to drive: the one given (--chromium, else TP5_CHROMIUM), else Playwright's
-    own install, else one on the PATH; None when there is none, or no Playwright to drive it."""
+    own install, else one on the PATH; None when there is none, or no Playwright to drive it.
+    A Chromium named but absent is an error, not a reason to look elsewhere."""
     given = given or os.environ.get(BROWSER_SETTING)
     if given:
+        if not Path(given).is_file():
+            raise BrowserNotFound(f"no Chromium at {given} (named by --chromium or "
+                                  f"{BROWSER_SETTING})")
         return given
     try:
         from playwright.sync_api import sync_playwright
@@ -91,10 +99,6 @@ def find_chromium(given: str | None = None) -> str | None:
     if Path(own).exists():
         return own
     return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-class BrowserNotFound(RuntimeError):
-    pass
 
 
 @contextlib.contextmanager
