@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from report import summary as sm
 from runner import datasets, store
 from runner.metrics import Metrics
 from report import metrics, stats
@@ -356,7 +357,8 @@ def readme(results: Path) -> str:
         ["### Optimisation techniques (`optimizers.yaml`)", "",
          *autoencoder_table(results, "optimizers")],
         ["### Variational autoencoders", "", *vae_section(results)],
-        ["### Wall time", "", f"Each file alone from an empty results folder, on {machine(results)}:",
+        ["### Wall time", "",
+         f"Each file alone from an empty results folder, on {machine(results)}:",
          "", *wall_times(results)],
     ]
     return "\n\n".join("\n".join(p) for p in parts) + "\n"

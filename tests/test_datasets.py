@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
-from idxfiles import NAMES, idx_bytes, mnist_arrays
 
 from runner import datasets
 from runner.datasets import (
@@ -23,6 +22,7 @@ from runner.datasets import (
     load,
     mnist,
 )
+from support import MNIST_FILES, idx_bytes, mnist_arrays
 
 
 @pytest.fixture(autouse=True)
@@ -222,9 +222,9 @@ def cache(tmp_path):
 def test_download_then_reuse_the_cache(monkeypatch, tmp_path, mirror):
     monkeypatch.setenv("TP5_MNIST_URL", mirror.url)
     data = load("mnist")
-    assert sorted(mirror.requests) == sorted(f"/{name}.gz" for name in NAMES)
+    assert sorted(mirror.requests) == sorted(f"/{name}.gz" for name in MNIST_FILES)
     cached = sorted(path.name for path in cache(tmp_path).iterdir())
-    assert cached == sorted(f"{name}.gz" for name in NAMES)
+    assert cached == sorted(f"{name}.gz" for name in MNIST_FILES)
     np.testing.assert_array_equal(data.y_test, mirror.arrays["t10k-labels-idx1-ubyte"])
     # a new process (no arrays in memory) reads the cache and asks the server for nothing
     idxset._read_idx.cache_clear()
@@ -249,7 +249,7 @@ def assert_clean_failure(err, tmp_path, *reasons):
 
 
 def test_checksum_mismatch(monkeypatch, tmp_path, mirror):
-    monkeypatch.setattr(mnist.SET, "checksums", dict.fromkeys(NAMES, "sha256:" + "0" * 64))
+    monkeypatch.setattr(mnist.SET, "checksums", dict.fromkeys(MNIST_FILES, "sha256:" + "0" * 64))
     monkeypatch.setenv("TP5_MNIST_URL", mirror.url)
     with pytest.raises(DatasetError) as err:
         load("mnist")

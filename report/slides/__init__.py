@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from runner import datasets
 from runner.config import SlideCatalogue
 from report.slides import kinds as _kinds_package
+from runner import datasets
 
 if TYPE_CHECKING:
     from report.summary import Summary

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from report import summary as sm
+from report.slides import figure
+from report.summary import seeds_phrase  # noqa: F401 - the kinds' shared phrase
 from runner import datasets, models, store
 from runner.training.data import load_data
 from report.slides import figure
@@ -129,7 +132,7 @@ def load(ref: dict) -> store.StoredRun:
     return store.load_run(Path(ref["path"]))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def classes_of(dataset: str) -> tuple[str, ...]:
     """Label text per class: the font's characters (embedded, cheap), or the digits."""
     if datasets.kind(dataset) == "glyphs":
