@@ -27,11 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
+from report import metrics, stats
 from report import summary as sm
 from runner import datasets, store
 from runner.metrics import Metrics
-from report import metrics, stats
-from report import summary as sm
 
 BEGIN = "<!-- study results: written by benchmarks/study.py readme -->"
 END = "<!-- end of study results -->"

@@ -23,8 +23,6 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from runner.files import atomic_write
-from runner.spec import RunSpec
 from report.figures.style import ACCENT, DIGIT_COLOURS
 from report.slides import runs
 from runner.files import atomic_write

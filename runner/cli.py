@@ -19,8 +19,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from runner import __version__, datasets, sweep
 from report.slides import CATALOGUE
+from runner import __version__, datasets, sweep
 from runner.config import ConfigError, ConfigNote, fields, load_experiment, schema
 from runner.parallel import BackendError
 from runner.plan import cpu_count

@@ -11,7 +11,7 @@ and its loss, a VAE its beta. ``spec.model_dump(mode="json")`` is run.json, fiel
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 

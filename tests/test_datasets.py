@@ -326,7 +326,7 @@ def test_an_idx_set_downloads_checked_by_the_md5_of_its_gz_files(monkeypatch, tm
     arrays = mnist_arrays(seed=3)
     served = {f"{n}.gz": gzip.compress(idx_bytes(a)) for n, a in arrays.items()}
     monkeypatch.setattr(module.SET, "checksums", {
-        n: f"md5:{hashlib.md5(served[f'{n}.gz']).hexdigest()}" for n in NAMES})
+        n: f"md5:{hashlib.md5(served[f'{n}.gz']).hexdigest()}" for n in MNIST_FILES})
     server = Server(served)
     variable = f"TP5_{name.upper().replace('-', '_')}_URL"
     monkeypatch.setenv(variable, server.url)
@@ -341,7 +341,7 @@ def test_an_idx_set_downloads_checked_by_the_md5_of_its_gz_files(monkeypatch, tm
         idxset._read_idx.cache_clear()
         for path in (tmp_path / "cache" / name).iterdir():
             path.unlink()
-        monkeypatch.setitem(module.SET.checksums, NAMES[0], "md5:" + "0" * 32)
+        monkeypatch.setitem(module.SET.checksums, MNIST_FILES[0], "md5:" + "0" * 32)
         with pytest.raises(DatasetError, match=f"is not the expected md5:{'0' * 32}"):
             load(name)
     finally:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pictures import write_pngs
-from test_fontfile import embedded_as_header
 
+from pictures import write_pngs
 from runner import datasets, plan, store
-from runner.training.pack import run_pack
 from runner.config import ConfigError, load_experiment, schema
+from runner.training.pack import run_pack
+from test_fontfile import embedded_as_header
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from runner import parallel, plan, progress, store
-from runner.training.pack import run_pack
 from runner.config import load_experiment
+from runner.training.pack import run_pack
 
 YAML = """\
 name: p

@@ -20,7 +20,7 @@ import scipy.stats
 
 import support
 from report import formatting, metrics, site, stats, tables
-from support import TINY, XSS_EXPERIMENT, train
+from report import summary as sm
 from report.slides.runs import data_of, model_of
 from runner import floors, gitinfo, store
 from runner.metrics import AutoencoderMetrics, Denoise, DrawSummary

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from support import TINY, XSS_EXPERIMENT
 from report import check
 from report import summary as sm
 from support import TINY, XSS_EXPERIMENT, Visit

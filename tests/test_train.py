@@ -5,11 +5,11 @@ import pytest
 
 import support
 from runner import models, plan
+from runner.config import Experiment, load_experiment
+from runner.plan import Pack
 from runner.training import measures
 from runner.training.data import load_data
 from runner.training.pack import run_pack
-from runner.config import Experiment, load_experiment
-from runner.plan import Pack
 
 YAML = """\
 name: t

@@ -17,13 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from report import summary as sm
+from report.formatting import seeds_phrase
 from report.slides import figure
-from report.summary import seeds_phrase  # noqa: F401 - the kinds' shared phrase
 from runner import datasets, models, store
 from runner.training.data import load_data
-from report.slides import figure
-from report import summary as sm
-from report.formatting import seeds_phrase
 
 MAX_PANELS = 6  # per-run pictures: beyond this many configurations a slide shows the first ones
 SNAPSHOT_KEY = "epoch_{}"  # latent.npz codes (and optional model.npz weights) at a snapshot
