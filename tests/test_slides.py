@@ -21,11 +21,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import FORMS, TINY, train
-from idxfiles import idx_bytes, mnist_arrays
 from report import site, slides
 from report import summary as sm
 from runner.config import ConfigError, load_experiment
+from support import FORMS, TINY, idx_bytes, mnist_arrays, train
 
 PIXELS = {"font": 35, "mnist-5k": 784, "mnist": 784}
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from runner import datasets, models, store
-from runner.training.data import load_data
-from report.slides import figure
 from report import summary as sm
 from report.formatting import seeds_phrase
+from report.slides import figure
+from runner import datasets, models, store
+from runner.training.data import load_data
 
 #: What a page calls one sample of each kind of dataset (runner.datasets.kind).
 WORDS = {"glyphs": "character", "digits": "digit", "images": "image"}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from runner import floors as floor_rule
-from report import summary as sm
 from report import stats
+from report import summary as sm
 from report.axes import Axis
 from report.formatting import format_number, plain, spread_phrase
 from report.metrics import Metric
 from report.slides import SlideKind, figure, needs_noise
 from report.slides.runs import info, nan_list
+from runner import floors as floor_rule
 
 #: The decoders of a run's metrics.denoise, and their names on the slide.
 DECODERS = (("model", "model"), ("noisy", "noisy input"), ("nearest", "nearest glyph"),
