@@ -260,3 +260,13 @@ def test_rgb_pictures_are_drawn_in_colour_and_grey_ones_in_ink(rendered, name):
     samples are ink on paper."""
     share = _saturated(rendered / "site" / name / "reconstructions.png")
     assert share > 0.1 if SHAPES[name][0][2] == 3 else share < 0.001
+
+
+def test_the_ends_of_an_unlabelled_interpolation_are_two_codes_far_apart():
+    """Thousands of codes without labels (one class): the farthest pair of 200 codes spread over
+    the set, not one code twice as the class means would give."""
+    from report.slides.kinds.interpolation import farthest_pair
+
+    codes = np.random.default_rng(0).normal(size=(5000, 2))
+    i, j = farthest_pair(codes, np.zeros(5000, dtype=int))
+    assert np.linalg.norm(codes[i] - codes[j]) > 0.5 * np.ptp(codes, axis=0).max()

@@ -129,10 +129,11 @@ def noun(spec) -> str:
     return WORDS[datasets.kind(spec.dataset)]
 
 
-def labelled(run: store.StoredRun) -> bool:
-    """Whether the run's training samples are of more than one class, read from its stored
-    labels: the main process tells a slide's captions without loading the data."""
-    return len(np.unique(run.latent["labels"])) > 1
+def labelled(s: sm.Summary) -> bool:
+    """Whether the training samples are of more than one class, read from the stored labels of
+    the first configuration's representative run: the main process words a slide's captions
+    without loading the data."""
+    return any(len(np.unique(run.latent["labels"])) > 1 for _, run in representatives(s, 1))
 
 
 def nan_list(values) -> list[float | None]:

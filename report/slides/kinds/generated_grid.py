@@ -15,7 +15,7 @@ def build(s: sm.Summary) -> dict:
     noun = runs.noun(s.spec)
     if runs.glyphs(s.spec):
         marked = "the training codes marked"
-    elif runs.labelled(runs.representatives(s, 1)[0][1]):
+    elif runs.labelled(s):
         marked = f"the mean code of each class of {noun}s marked"
     else:
         marked = f"training codes marked (the {noun}s have no labels)"

@@ -11,7 +11,7 @@ def build(s: sm.Summary) -> dict:
     noun = runs.noun(s.spec)
     if glyphs:
         what = "each point labelled with its character"
-    elif runs.labelled(runs.representatives(s, 1)[0][1]):
+    elif runs.labelled(s):
         what = "each point coloured by its class (the legend names them)"
     else:
         what = f"all in one colour: the {noun}s have no labels"

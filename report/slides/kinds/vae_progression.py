@@ -20,7 +20,7 @@ def build(s: sm.Summary) -> dict:
 
     config, run = runs.best_pair(s)
     marked = ("each labelled with its character" if runs.glyphs(s.spec) else
-              "coloured by class" if runs.labelled(run) else
+              "coloured by class" if runs.labelled(s) else
               f"in one colour (the {runs.noun(s.spec)}s have no labels)")
     return {"lede": f"The latent codes of the training set at each snapshot epoch, {marked}, "
                     "above what the decoder draws over the same square of the plane at that "
