@@ -150,7 +150,8 @@ def strips(rows: list[dict], gap: int = 2) -> Figure:
     h, w = np.shape(rows[0]["images"])[1:3]
     k = max(len(r["images"]) for r in rows)
     inches_per_pixel = min(10 / (k * (w + gap)), 0.65 / h)  # a picture at most 0.65 in high
-    fig, titles, margins = _picture_layout([r["title"] for r in rows], 10, len(rows),
+    width = k * (w + gap) * inches_per_pixel + PICTURE["left"] + PICTURE["right"]  # no wider
+    fig, titles, margins = _picture_layout([r["title"] for r in rows], width, len(rows),
                                            h * inches_per_pixel, size=10.5)
     axes = fig.subplots(len(rows), 1, squeeze=False).ravel()
     frame(fig, len(rows), 1, **margins)
