@@ -1,4 +1,4 @@
-"""emoji: 298 Twemoji faces, 20x20 RGB on white, shipped with the package (emoji.npz), no test set.
+"""emoji: 297 Twemoji faces, 20x20 RGB on white, shipped with the package (emoji.npz), no test set.
 
 Built by scripts/build_emoji.py from the npm package emoji-datasource-twitter (which faces and
 why: that script's docstring); labels are the emoji's Unicode subcategories ("face-smiling",
@@ -20,7 +20,7 @@ SHAPE = (20, 20, 3)  # (h, w, c) of a picture
 COLOUR = "rgb"  # channels red, green, blue in [0, 1]; white (1, 1, 1) is the background
 
 #: image_shape is (h, w) until datasets say their channels; n_features counts all three.
-INFO = DatasetInfo("emoji", int(np.prod(SHAPE)), SHAPE[:2], "emoji", has_test=False, n_train=298)
+INFO = DatasetInfo("emoji", int(np.prod(SHAPE)), SHAPE[:2], "emoji", has_test=False, n_train=297)
 
 _FILE = Path(__file__).with_name("emoji.npz")
 
