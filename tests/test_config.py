@@ -70,7 +70,7 @@ BAD = {
         ["x.yaml:2:10: dataset: expected a mapping with keys name, path, limit, got 'font'"]),
     "unknown dataset": (
         FONT.replace("{name: font}", "{name: fnt}"),
-        ["x.yaml:2:17: dataset.name: expected one of: font, mnist, mnist-5k, got 'fnt'; "
+        ["x.yaml:2:17: dataset.name: expected one of: emoji, font, mnist, mnist-5k, got 'fnt'; "
          "did you mean 'font'?"]),
     "unknown model kind": (
         FONT.replace("autoencoder", "autoencodr"),
@@ -384,7 +384,7 @@ def test_bad_override_gets_exact_line(overrides, expected):
 def test_file_problems_come_before_override_problems():
     text = FONT.replace("{name: font}", "{name: fnt}")
     assert problems(text, ["seeds=-1"]) == [
-        "x.yaml:2:17: dataset.name: expected one of: font, mnist, mnist-5k, got 'fnt'; "
+        "x.yaml:2:17: dataset.name: expected one of: emoji, font, mnist, mnist-5k, got 'fnt'; "
         "did you mean 'font'?",
         "x.yaml: override 'seeds=-1': seeds: must be at least 1, got -1",
     ]

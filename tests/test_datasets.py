@@ -63,7 +63,7 @@ def test_mnist_5k():
 
 
 @pytest.mark.parametrize("name, path, message", [
-    ("cifar", None, "There is no dataset 'cifar'; choose one of font, mnist, mnist-5k."),
+    ("cifar", None, "There is no dataset 'cifar'; choose one of emoji, font, mnist, mnist-5k."),
     ("font", "somewhere", "Dataset font is built in and takes no path; remove dataset.path."),
 ])
 def test_bad_requests(name, path, message):

@@ -3,7 +3,7 @@
 Built by scripts/build_emoji.py from the npm package emoji-datasource-twitter (which faces and
 why: that script's docstring); labels are the emoji's Unicode subcategories ("face-smiling",
 "cat-face", "person", ...). A sample is its pixels row by row, each pixel's red, green and blue
-next to each other: x.reshape(N, *SHAPE) gives the pictures back.
+next to each other.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from runner.datasets.mnist import pixels
 SHAPE = (20, 20, 3)  # (h, w, c) of a picture
 COLOUR = "rgb"  # channels red, green, blue in [0, 1]; white (1, 1, 1) is the background
 
-#: image_shape is (h, w) until datasets say their channels; n_features counts all three.
-INFO = DatasetInfo("emoji", int(np.prod(SHAPE)), SHAPE[:2], "emoji", has_test=False, n_train=297)
+#: image_shape carries the channels too: x.reshape(-1, *image_shape) gives (N, h, w, c) pictures.
+INFO = DatasetInfo("emoji", int(np.prod(SHAPE)), SHAPE, "emoji", has_test=False, n_train=297)
 
 _FILE = Path(__file__).with_name("emoji.npz")
 
@@ -28,8 +28,9 @@ _FILE = Path(__file__).with_name("emoji.npz")
 def load(path: None, dtype: np.dtype) -> Data:
     with np.load(_FILE) as npz:
         images, labels, classes = npz["images"], npz["labels"], npz["classes"]
-    return Data("emoji", x_train=pixels(images, dtype), y_train=labels.astype(np.int64), x_test=None, y_test=None,
-                classes=[str(c) for c in classes], image_shape=INFO.image_shape)
+    return Data("emoji", x_train=pixels(images, dtype), y_train=labels.astype(np.int64),
+                x_test=None, y_test=None, classes=[str(c) for c in classes],
+                image_shape=INFO.image_shape)
 
 
 def fingerprint(path: None) -> str:
