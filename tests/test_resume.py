@@ -163,7 +163,7 @@ def _written(tmp_path, text):
 
 
 # the whole command, stopped by a signal while a pack trains, then run again
-SLOW = BATCH1.replace("epochs: 9", "epochs: 3000").replace("name: b", "name: slow")
+SLOW = BATCH1.replace("epochs: 9", "epochs: 600").replace("name: b", "name: slow")
 
 
 def _tp5(args, env):
@@ -188,8 +188,9 @@ def _stored_numbers(results, name):
     return out
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize(("signum", "jobs"), [(signal.SIGINT, 1), (signal.SIGTERM, 1),
+                                             (signal.SIGTERM, 2)],
+                         ids=["SIGINT-j1", "SIGTERM-j1", "SIGTERM-j2"])
 def test_a_sweep_stopped_by_a_signal_resumes_to_the_same_numbers(tmp_path, signum, jobs):
     yaml = _written(tmp_path, SLOW)
     env = {**os.environ, "TP5_CHECKPOINT_EVERY": "0.2", "PYTHONPATH": os.getcwd()}
@@ -203,8 +204,7 @@ def test_a_sweep_stopped_by_a_signal_resumes_to_the_same_numbers(tmp_path, signu
     deadline = time.monotonic() + 300
     while not list(folder.glob("*.npz")) and time.monotonic() < deadline:
         time.sleep(0.05)
-    written = {p: p.stat().st_mtime_ns for p in folder.glob("*.npz")}
-    assert written, "no checkpoint was written"
+    assert list(folder.glob("*.npz")), "no checkpoint was written"
     process.send_signal(signum)
     assert process.wait(timeout=120) != 0
     assert store.stored_ids(broken, "slow") == set()  # nothing half stored
