@@ -218,3 +218,19 @@ def test_a_sweep_stopped_by_a_signal_resumes_to_the_same_numbers(tmp_path, signu
         for npz in a[run_id][1]:
             for name, value in a[run_id][1][npz].items():
                 assert np.array_equal(value, b[run_id][1][npz][name], equal_nan=True), name
+
+
+def test_a_dask_sweep_keeps_no_checkpoints(tmp_path, monkeypatch):
+    """Its workers may have no disk of the store's: a dask pack writes none, and trains."""
+    from distributed import Client, LocalCluster
+
+    from runner import cli
+
+    monkeypatch.setenv("TP5_CHECKPOINT_EVERY", "0")
+    path, results = _written(tmp_path, BATCH1), tmp_path / "results"
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster):
+        assert cli.main([str(path), "--results", str(results), "--no-site", "-q",
+                         "--backend", "dask", "--scheduler", cluster.scheduler_address]) == 0
+    assert len(store.stored_ids(results, "b")) == 3
+    assert not checkpoints.folder(results, "b").exists()
