@@ -163,7 +163,7 @@ def _written(tmp_path, text):
 
 
 # the whole command, stopped by a signal while a pack trains, then run again
-SLOW = BATCH1.replace("epochs: 9", "epochs: 600").replace("name: b", "name: slow")
+SLOW = BATCH1.replace("epochs: 9", "epochs: 400").replace("name: b", "name: slow")
 
 
 def _tp5(args, env):
@@ -228,7 +228,7 @@ def test_a_dask_sweep_keeps_no_checkpoints(tmp_path, monkeypatch):
 
     monkeypatch.setenv("TP5_CHECKPOINT_EVERY", "0")
     path, results = _written(tmp_path, BATCH1), tmp_path / "results"
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, host="127.0.0.1",
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                       dashboard_address=None) as cluster, Client(cluster):
         assert cli.main([str(path), "--results", str(results), "--no-site", "-q",
                          "--backend", "dask", "--scheduler", cluster.scheduler_address]) == 0
