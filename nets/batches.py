@@ -12,7 +12,6 @@ one >= N) there is one full batch in the data's order: arrays pass through untou
 """
 import numpy as np
 
-
 #: The most elements a gather buffer holds: a font epoch of a pack of 100 (112,000) is one gather;
 #: an MNIST batch of 128 (100,352 per member) is gathered step by step, as before.
 GATHER_ELEMENTS = 1 << 18

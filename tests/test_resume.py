@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +15,9 @@ import pytest
 from runner import checkpoints, plan, store
 from runner.config import load_experiment
 from runner.training.pack import run_pack
+from support import wait_for
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DENOISING = """\
 name: d
@@ -188,12 +191,13 @@ def _stored_numbers(results, name):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("signum", "jobs"), [(signal.SIGINT, 1), (signal.SIGTERM, 1),
                                              (signal.SIGTERM, 2)],
                          ids=["SIGINT-j1", "SIGTERM-j1", "SIGTERM-j2"])
 def test_a_sweep_stopped_by_a_signal_resumes_to_the_same_numbers(tmp_path, signum, jobs):
     yaml = _written(tmp_path, SLOW)
-    env = {**os.environ, "TP5_CHECKPOINT_EVERY": "0.2", "PYTHONPATH": os.getcwd()}
+    env = {**os.environ, "TP5_CHECKPOINT_EVERY": "0.2", "PYTHONPATH": str(ROOT)}
     common = [yaml, "--no-site", "-q", "-j", jobs, "seeds=4"]
     whole = tmp_path / "whole"
     assert _tp5([*common, "--results", whole], env).wait(timeout=600) == 0
@@ -201,10 +205,7 @@ def test_a_sweep_stopped_by_a_signal_resumes_to_the_same_numbers(tmp_path, signu
     broken = tmp_path / "broken"
     process = _tp5([*common, "--results", broken], env)
     folder = checkpoints.folder(broken, "slow")
-    deadline = time.monotonic() + 300
-    while not list(folder.glob("*.npz")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert list(folder.glob("*.npz")), "no checkpoint was written"
+    assert wait_for(lambda: list(folder.glob("*.npz")), 300), "no checkpoint was written"
     process.send_signal(signum)
     assert process.wait(timeout=120) != 0
     assert store.stored_ids(broken, "slow") == set()  # nothing half stored
@@ -220,6 +221,7 @@ def test_a_sweep_stopped_by_a_signal_resumes_to_the_same_numbers(tmp_path, signu
                 assert np.array_equal(value, b[run_id][1][npz][name], equal_nan=True), name
 
 
+@pytest.mark.cluster
 def test_a_dask_sweep_keeps_no_checkpoints(tmp_path, monkeypatch):
     """Its workers may have no disk of the store's: a dask pack writes none, and trains."""
     from distributed import Client, LocalCluster
