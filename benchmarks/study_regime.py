@@ -17,7 +17,13 @@ The second table is the floor of a faster batch 1 with the same numbers: per ste
 own BLAS products (4 forward, 3 input gradients: the kernel's order of additions is part of the
 numbers, so members cannot share one call), its outer products [dW; db] (einsum: multiply gives
 -0 where einsum gives +0) and SGD's four roundings per parameter (v *= mu, v += g, lr v, p -= lr v:
-four NumPy passes), each timed alone for the 32 steps of an epoch. --sweep trains study-regime-architectures*.yaml
+four NumPy passes), each timed alone for the 32 steps of an epoch. On a 2-core Xeon (Ice Lake,
+family 6 model 106) under load they came to about 1x, 1.5x and 2.3x the full-batch epoch: 4.9x
+before any activation, loss or step glue, so 3x cannot be reached with these numbers. Faster forms
+give other numbers: one product for the whole pack (einsum, or a broadcast and a sum) adds in
+another order than the per-member BLAS kernels (64 % of a layer's outputs differ in float32), and
+a compiled step's exp is not NumPy's (39 % of float32 values differ); SGD alone compiles to the
+same numbers (nets.fused's rule) but was not faster than NumPy's four passes here. --sweep trains study-regime-architectures*.yaml
 and study-regime-learning-rate.yaml with ``tp5-run -j 2`` into a temporary results folder
 (nothing of the project's is touched) and prints the wall time against the 5-minute target and
 against the time the per-epoch figure predicts.
