@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 CHUNK = 4096  # training rows per block: (S, CHUNK) distances in memory at a time
-REFERENCE = 500  # training pictures whose nearest other one is measured (all of a smaller set)
+REFERENCE = 300  # training pictures whose nearest other one is measured (all of a smaller set)
 K_PIXELS = 3  # binary data: a picture this many pixels from every training one is a new one
 THRESHOLD = 0.5  # binary data: a value above this is a dark pixel
 LIKE_QUANTILE = 95  # like the data: no farther than this percentile of the training distances
@@ -31,10 +31,10 @@ def metric_of(color: str) -> str:
     return "hamming" if color == "binary" else "rms"
 
 
-def measured(x: np.ndarray, metric: str) -> np.ndarray:
+def measured(x: np.ndarray, metric: str, dtype=np.float64) -> np.ndarray:
     """The values a metric compares: thresholded 0/1 for Hamming, as they are for RMS."""
     x = np.asarray(x)
-    return (x > THRESHOLD).astype(float) if metric == "hamming" else x.astype(float)
+    return (x > THRESHOLD).astype(dtype) if metric == "hamming" else x.astype(dtype, copy=False)
 
 
 def nearest(queries: np.ndarray, train: np.ndarray, metric: str,
@@ -48,13 +48,13 @@ def nearest(queries: np.ndarray, train: np.ndarray, metric: str,
     returned is then computed directly in float64, so a copy of a training picture is exactly 0.
     """
     q = measured(queries, metric)  # (S, D)
-    q32 = q.astype(np.float32)
+    q32 = measured(queries, metric, np.float32)
     q_sq = np.einsum("sd,sd->s", q32, q32)  # (S,)
     best = np.full(len(q), np.inf)
     index = np.zeros(len(q), dtype=int)
     rows = np.arange(len(q))
     for start in range(0, len(train), chunk):
-        t = measured(train[start:start + chunk], metric).astype(np.float32)  # (C, D)
+        t = measured(train[start:start + chunk], metric, np.float32)  # (C, D)
         d = q_sq[:, None] - 2 * q32 @ t.T + np.einsum("cd,cd->c", t, t)[None]  # (S, C)
         if exclude is not None:
             d[exclude[:, None] == np.arange(start, start + len(t))[None]] = np.inf

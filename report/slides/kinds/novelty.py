@@ -1,0 +1,132 @@
+"""Generation judged: each generated picture beside its nearest training picture, and how far it
+is, against how far training pictures are from each other (is it new, does it look like the
+data?). On binary data it also answers the study's "generate a new character": which decoded
+points of the latent plane are at least K_PIXELS pixels from every training picture.
+
+The measure needs the model and the data, so it is computed where the figure is drawn, in a
+worker (``prepare``); each figure carries its run's counts, the slide's text the rules.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from report import novelty
+from report import summary as sm
+from report.formatting import plural
+from report.slides import SlideKind, Setup, runs
+from report.slides.kinds.generated_grid import GRID_STEPS
+from report.slides.kinds.vae_samples import SAMPLES
+
+SEED = 0  # the prior's draws: the same samples as the "Samples from the prior" slide
+SHOWN = 16  # pairs shown per set, evenly spaced from the nearest to the farthest
+
+
+def why_not(setup: Setup) -> str | None:
+    """A VAE's samples, or the decoded latent plane of an autoencoder with a 2-D code."""
+    if setup.model == "vae":
+        return None
+    flat = [(i, z) for i, z in enumerate(setup.latent_sizes) if z != 2]
+    if flat:
+        i, z = flat[0]
+        return (f"needs model.kind: vae or a 2-D latent, but model.architectures[{i}] has a "
+                f"{z}-D one")
+    return None
+
+
+def build(s: sm.Summary) -> dict:
+    info = runs.info(s.spec)
+    binary = novelty.metric_of(info.color) == "hamming"
+    n_train = min(info.n_train, s.spec.source.limit or info.n_train)
+    sets = []
+    if s.spec.kind == "vae":
+        sets.append(f"the {SAMPLES} samples of the prior (z drawn from N(0, I), seed {SEED}: "
+                    "those of the samples slide)")
+    if 2 in {min(r.spec.architecture) for r in s.runs}:
+        sets.append(f"the {GRID_STEPS} × {GRID_STEPS} points decoded from the latent plane")
+    distance = (f"pixels that differ, both pictures thresholded at {novelty.THRESHOLD}"
+                if binary else "RMS of the value differences (0: the same picture, 1: black "
+                               "against white everywhere)")
+    facts = [("distance", distance),
+             ("reference", f"{plural(min(n_train, novelty.REFERENCE), 'training picture')} "
+                           f"evenly spaced through the set, each against all {n_train:,} "
+                           "others: the distance to its nearest other one"),
+             ("new", "farther from its nearest training picture than the median of those "
+                     "training distances"),
+             ("like the data", f"no farther than their {novelty.LIKE_QUANTILE}th percentile")]
+    if binary:
+        facts.append(("a new character", f"a decoded point at least {novelty.K_PIXELS} pixels "
+                                          "from every training picture"))
+    return {"lede": f"Judged here: {' and '.join(sets)}. Each is shown beside its nearest "
+                    "training picture, with the distance between them: is it new, and does it "
+                    "look like the data? The counts of each run are in its figure.",
+            "facts": facts, "note": runs.chooser_note(s),
+            **runs.choices(s, "Generated pictures beside their nearest training pictures")}
+
+
+def prepare(refs: list[dict]):
+    from report.figures import novelty as drawn  # matplotlib only where figures are drawn
+
+    blocks = [_block(ref) for ref in refs]
+    info = runs.info(runs.load(refs[0]).spec)
+    return drawn.nearest_pairs(blocks, info.shape, novelty.metric_of(info.color) == "hamming")
+
+
+def _generated(run) -> dict[str, np.ndarray]:
+    """The run's generated pictures by set: prior samples (a VAE), the decoded plane (2-D)."""
+    from report.figures import latent  # matplotlib only where figures are drawn
+
+    model, z_size = runs.model_of(run), min(run.spec.architecture)
+    sets = {}
+    if run.spec.kind == "vae":
+        z = np.random.default_rng(SEED).standard_normal((SAMPLES, z_size))  # (S, Z)
+        sets[f"{SAMPLES} samples of the prior"] = model.decode(z)[0]
+    if z_size == 2:
+        extent = runs.extent(run.latent["train"][:, :2], run.spec)
+        grid = latent.latent_grid(extent, GRID_STEPS)  # (G*G, 2)
+        sets[f"{GRID_STEPS} × {GRID_STEPS} points of the latent plane"] = model.decode(grid)[0]
+    return sets
+
+
+def _block(ref: dict) -> dict:
+    """One run's figure block: its sets' nearest pairs and counts, and the histogram."""
+    run = runs.load(ref)
+    info = runs.info(run.spec)
+    train = runs.data_of(run.spec).x_train  # (N, D)
+    metric = novelty.metric_of(info.color)
+    reference = novelty.reference(train, metric)
+    rows, hist_sets, far_map = [], [], None
+    for label, x in _generated(run).items():
+        distances, index = novelty.nearest(x, train, metric)
+        verdict = novelty.verdict(distances, reference)
+        shown = np.argsort(distances, kind="stable")[novelty.spaced(len(x), SHOWN)]
+        new, like = verdict["new"], verdict["like"]
+        rows.append({"heading": f"{label}: {new.sum()} of {len(x)} new, {like.sum()} like the "
+                                f"data, {(new & like).sum()} both. Each beside its nearest "
+                                "training picture (tinted), from the nearest to the farthest:",
+                     "samples": novelty.measured(x[shown], metric),
+                     "neighbours": novelty.measured(train[index[shown]], metric),
+                     "distances": distances[shown], "new": new[shown]})
+        hist_sets.append({"label": label, "distances": distances})
+        if metric == "hamming" and "plane" in label:
+            far = distances >= novelty.K_PIXELS
+            far_map = {"heading": f"New characters: {far.sum()} of {len(x)} points of the "
+                                  f"plane decode at least {novelty.K_PIXELS} pixels from every "
+                                  "training picture (in full ink; the others faded).",
+                       "images": novelty.measured(x, metric), "marked": far}
+    lines = [{"label": "median: new beyond", "at": reference.median},
+             {"label": f"{novelty.LIKE_QUANTILE}th percentile: like the data within",
+              "at": reference.high}]
+    if metric == "hamming":
+        lines.append({"label": f"{novelty.K_PIXELS} pixels: a new character",
+                      "at": novelty.K_PIXELS})
+    unit = "pixels that differ" if metric == "hamming" else "RMS of value differences"
+    return {"title": ref["title"], "rows": rows, "map": far_map,
+            "histogram": {"reference": reference.distances, "sets": hist_sets, "lines": lines,
+                          "reference_label": f"{reference.measured} training pictures to their "
+                                             "nearest other one",
+                          "xlabel": f"distance to the nearest training picture ({unit})"}}
+
+
+SLIDE = SlideKind(name="novelty", title="New, and like the data?", position=115, build=build,
+                  why_not=why_not, prepare=prepare, cost=2)
