@@ -93,3 +93,72 @@ def test_the_rules_read_against_the_training_distances():
 def test_a_single_training_picture_has_no_reference():
     with pytest.raises(ValueError, match="two pictures"):
         novelty.reference(np.zeros((1, 4)), "rms")
+
+
+# ------------------------------------------------------------------------------ the figure
+
+
+def _block(shape, rng, binary):
+    d = int(np.prod(shape))
+    samples, neighbours = rng.random((16, d)), rng.random((16, d))
+    if binary:
+        samples, neighbours = (samples > 0.5) * 1.0, (neighbours > 0.5) * 1.0
+    distances = np.arange(16.0) if binary else np.linspace(0.05, 0.4, 16)
+    grid = rng.random((225, d))
+    return {"title": "seed 0",
+            "rows": [{"heading": "100 samples of the prior: 3 of 100 new", "samples": samples,
+                      "neighbours": neighbours, "distances": distances,
+                      "new": distances > distances[8]}],
+            "map": {"heading": "New characters", "images": grid, "marked": grid[:, 0] > 0.5}
+            if binary else None,
+            "histogram": {"reference": rng.random(40), "reference_label": "training",
+                          "xlabel": "distance", "lines": [{"label": "median", "at": 0.5},
+                                                          {"label": "95th", "at": 0.9}],
+                          "sets": [{"label": "prior", "distances": distances}]}}
+
+
+@pytest.mark.parametrize("shape, binary", [((7, 5, 1), True), ((28, 28, 1), False),
+                                           ((16, 12, 3), False), ((9, 20, 3), False)])
+def test_the_figure_shows_each_pair_with_its_distance(tmp_path, shape, binary):
+    from report.figures import novelty as drawn
+    from report.figures.style import save
+
+    fig = drawn.nearest_pairs([_block(shape, np.random.default_rng(6), binary)], shape, binary)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert ("15 px" if binary else "0.400") in texts and len(
+        [t for t in texts if t.endswith("px") or t.startswith("0.")]) == 16
+    pictures = [im.get_array() for ax in fig.axes for im in ax.images]
+    assert all(p.shape[-1] == 3 for p in pictures)  # drawn as RGB, colour kept
+    h, w = shape[:2]
+    assert pictures[0].shape[:2] == (h, 8 * (2 * w + 1) + 7 * drawn._pair_gap(w))
+    assert len(pictures) == 2 + binary  # two rows of pairs, and the plane's map when binary
+    assert all(0 <= ax.get_position().y0 and ax.get_position().y1 <= 1 for ax in fig.axes)
+    assert save(fig, tmp_path / "novelty.png")[0] == 960  # a slide wide
+
+
+def test_rgb_pictures_keep_their_colours():
+    from report.figures import novelty as drawn
+
+    red = np.zeros((1, 2, 3, 3))
+    red[..., 0] = 1.0  # a 2x3 all-red picture
+    np.testing.assert_array_equal(drawn.rgb_pictures(red.reshape(1, -1), (2, 3, 3)), red)
+
+
+# ------------------------------------------------------------------------------ the slide
+
+
+@pytest.mark.parametrize("model, latent, applies", [
+    ("vae", (2,), True), ("vae", (3,), True), ("autoencoder", (2,), True),
+    ("autoencoder", (2, 3), False), ("autoencoder", (3,), False)])
+def test_the_slide_judges_vaes_and_autoencoders_with_a_plane(model, latent, applies):
+    from report.slides import get
+
+    class Facts:  # the facts the rule reads
+        pass
+    facts = Facts()
+    facts.model, facts.latent_sizes = model, latent
+    why = get("novelty").why_not(facts)
+    assert (why is None) == applies
+    if not applies:
+        assert why == ("needs model.kind: vae or a 2-D latent, but "
+                       f"model.architectures[{latent.index(3)}] has a 3-D one")
