@@ -10,6 +10,8 @@ against the training pictures' distances to their nearest other one, with the ru
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -108,7 +110,7 @@ def _scale(shape) -> float:
 
 def _grid_map(images: np.ndarray, marked: np.ndarray, shape):
     """The decoded grid, the marked cells in full ink and the others faded."""
-    steps = int(round(np.sqrt(len(images))))
+    steps = math.isqrt(len(images))
     pictures = rgb_pictures(images, shape)
     pictures[~marked] = 1 - FADED * (1 - pictures[~marked])  # towards the white paper
     picture = tile(pictures.reshape(steps, steps, *pictures.shape[1:]), gap=1)

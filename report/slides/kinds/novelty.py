@@ -14,7 +14,7 @@ import numpy as np
 from report import novelty
 from report import summary as sm
 from report.formatting import plural
-from report.slides import SlideKind, Setup, runs
+from report.slides import Setup, SlideKind, runs
 from report.slides.kinds.generated_grid import GRID_STEPS
 from report.slides.kinds.vae_samples import SAMPLES
 
@@ -47,16 +47,15 @@ def build(s: sm.Summary) -> dict:
     distance = (f"pixels that differ, both pictures thresholded at {novelty.THRESHOLD}"
                 if binary else "RMS of the value differences (0: the same picture, 1: black "
                                "against white everywhere)")
-    facts = [("distance", distance),
-             ("reference", f"{plural(min(n_train, novelty.REFERENCE), 'training picture')} "
-                           f"evenly spaced through the set, each against all {n_train:,} "
-                           "others: the distance to its nearest other one"),
-             ("new", "farther from its nearest training picture than the median of those "
-                     "training distances"),
+    reference = (f"{plural(min(n_train, novelty.REFERENCE), 'training picture')} evenly "
+                 f"spaced through the set, each against all {n_train:,}: the distance to its "
+                 "nearest other one")
+    new = "farther from its nearest training picture than the median of those distances"
+    facts = [("distance", distance), ("reference", reference), ("new", new),
              ("like the data", f"no farther than their {novelty.LIKE_QUANTILE}th percentile")]
     if binary:
-        facts.append(("a new character", f"a decoded point at least {novelty.K_PIXELS} pixels "
-                                          "from every training picture"))
+        far = f"a decoded point at least {novelty.K_PIXELS} pixels from every training picture"
+        facts.append(("a new character", far))
     return {"lede": f"Judged here: {' and '.join(sets)}. Each is shown beside its nearest "
                     "training picture, with the distance between them: is it new, and does it "
                     "look like the data? The counts of each run are in its figure.",
