@@ -4,7 +4,8 @@ data?). On binary data it also answers the study's "generate a new character": w
 points of the latent plane are at least K_PIXELS pixels from every training picture.
 
 The measure needs the model and the data, so it is computed where the figure is drawn, in a
-worker (``prepare``); each figure carries its run's counts, the slide's text the rules.
+worker (``prepare``), which returns the figure captioned with its run's counts; the slide's text
+says the rules.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 from report import novelty
 from report import summary as sm
 from report.formatting import plural
-from report.slides import Setup, SlideKind, runs
+from report.slides import Captioned, Setup, SlideKind, runs
 from report.slides.kinds.generated_grid import GRID_STEPS
 from report.slides.kinds.vae_samples import SAMPLES
 
@@ -58,7 +59,7 @@ def build(s: sm.Summary) -> dict:
         facts.append(("a new character", far))
     return {"lede": f"Judged here: {' and '.join(sets)}. Each is shown beside its nearest "
                     "training picture, with the distance between them: is it new, and does it "
-                    "look like the data? The counts of each run are in its figure.",
+                    "look like the data?",
             "facts": facts, "note": runs.chooser_note(s),
             **runs.choices(s, "Generated pictures beside their nearest training pictures")}
 
@@ -66,9 +67,11 @@ def build(s: sm.Summary) -> dict:
 def prepare(refs: list[dict]):
     from report.figures import novelty as drawn  # matplotlib only where figures are drawn
 
-    blocks = [_block(ref) for ref in refs]
+    blocks, captions = zip(*(_block(ref) for ref in refs))
     info = runs.info(runs.load(refs[0]).spec)
-    return drawn.nearest_pairs(blocks, info.shape, novelty.metric_of(info.color) == "hamming")
+    fig = drawn.nearest_pairs(list(blocks), info.shape,
+                              novelty.metric_of(info.color) == "hamming")
+    return Captioned(fig, " ".join(captions))
 
 
 def _generated(run) -> dict[str, np.ndarray]:
@@ -87,31 +90,44 @@ def _generated(run) -> dict[str, np.ndarray]:
     return sets
 
 
-def _block(ref: dict) -> dict:
-    """One run's figure block: its sets' nearest pairs and counts, and the histogram."""
+def _distance(value: float, metric: str) -> str:
+    return f"{value:g} px" if metric == "hamming" else f"{value:.3f}"
+
+
+def _block(ref: dict) -> tuple[dict, str]:
+    """One run's figure block (its sets' nearest pairs and counts, and the histogram) and the
+    caption that gives its counts on the page."""
     run = runs.load(ref)
     info = runs.info(run.spec)
     train = runs.data_of(run.spec).x_train  # (N, D)
     metric = novelty.metric_of(info.color)
     reference = novelty.reference(train, metric)
+    spread = " to ".join(_distance(v, metric) for v in (reference.low, reference.high))
+    title = ref["title"][:1].upper() + ref["title"][1:]  # "seed 0" or a configuration's label
+    caption = [(f"{title}: {reference.measured} training pictures are "
+                f"{_distance(reference.median, metric)} from their nearest other one (median; "
+                f"5th to 95th percentile {spread}).")]
     rows, hist_sets, far_map = [], [], None
     for label, x in _generated(run).items():
         distances, index = novelty.nearest(x, train, metric)
         verdict = novelty.verdict(distances, reference)
         shown = np.argsort(distances, kind="stable")[novelty.spaced(len(x), SHOWN)]
         new, like = verdict["new"], verdict["like"]
-        rows.append({"heading": f"{label}: {new.sum()} of {len(x)} new, {like.sum()} like the "
-                                f"data, {(new & like).sum()} both. Each beside its nearest "
-                                "training picture (tinted), from the nearest to the farthest:",
+        counts = (f"{label}: {new.sum()} of {len(x)} new, {like.sum()} like the data, "
+                  f"{(new & like).sum()} both")
+        caption.append(f"{counts}.")
+        rows.append({"heading": f"{counts}. Each beside its nearest training picture (tinted), "
+                                "from the nearest to the farthest:",
                      "samples": novelty.measured(x[shown], metric),
                      "neighbours": novelty.measured(train[index[shown]], metric),
                      "distances": distances[shown], "new": new[shown]})
         hist_sets.append({"label": label, "distances": distances})
         if metric == "hamming" and "plane" in label:
             far = distances >= novelty.K_PIXELS
-            far_map = {"heading": f"New characters: {far.sum()} of {len(x)} points of the "
-                                  f"plane decode at least {novelty.K_PIXELS} pixels from every "
-                                  "training picture (in full ink; the others faded).",
+            found = (f"New characters: {far.sum()} of {len(x)} points of the plane decode at "
+                     f"least {novelty.K_PIXELS} pixels from every training picture")
+            caption.append(f"{found}.")
+            far_map = {"heading": f"{found} (in full ink; the others faded).",
                        "images": novelty.measured(x, metric), "marked": far}
     lines = [{"label": "median: new beyond", "at": reference.median},
              {"label": f"{novelty.LIKE_QUANTILE}th percentile: like the data within",
@@ -120,11 +136,12 @@ def _block(ref: dict) -> dict:
         lines.append({"label": f"{novelty.K_PIXELS} pixels: a new character",
                       "at": novelty.K_PIXELS})
     unit = "pixels that differ" if metric == "hamming" else "RMS of value differences"
-    return {"title": ref["title"], "rows": rows, "map": far_map,
-            "histogram": {"reference": reference.distances, "sets": hist_sets, "lines": lines,
-                          "reference_label": f"{reference.measured} training pictures to their "
-                                             "nearest other one",
-                          "xlabel": f"distance to the nearest training picture ({unit})"}}
+    block = {"title": ref["title"], "rows": rows, "map": far_map,
+             "histogram": {"reference": reference.distances, "sets": hist_sets, "lines": lines,
+                           "reference_label": f"{reference.measured} training pictures to "
+                                              "their nearest other one",
+                           "xlabel": f"distance to the nearest training picture ({unit})"}}
+    return block, " ".join(caption)
 
 
 SLIDE = SlideKind(name="novelty", title="New, and like the data?", position=115, build=build,
