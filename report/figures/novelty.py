@@ -2,7 +2,7 @@
 
 One block per run, top to bottom: for each set of generated pictures (prior samples, decoded
 grid) a heading with its counts and rows of pairs (the sample, then its nearest training
-picture on tinted paper, as originals are shown among decodings) with the distance under each
+picture, underlined: paper and colours stay the pictures' own) with the distance under each
 pair, new ones in the accent colour; on binary data the decoded grid with the new characters in
 full ink and the others faded; and a histogram of the sets' distances
 against the training pictures' distances to their nearest other one, with the rules' lines.
@@ -14,8 +14,9 @@ import math
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.transforms import offset_copy
 
-from report.figures.pictures import as_images, draw_picture, ink, tile, tinted
+from report.figures.pictures import as_images, draw_picture, ink, tile
 from report.figures.style import ACCENT, TEXT, TITLE_SIZE, colour, dash, figure, styled
 from report.figures.text import LINE, lines, wrap
 
@@ -79,7 +80,7 @@ def _pair_row(row: dict, shape, scale: float, first: int, whole: bool):
     h, w = shape[:2]
     samples = rgb_pictures(row["samples"], shape)[first:first + PAIRS_PER_ROW]
     neighbours = rgb_pictures(row["neighbours"], shape)[first:first + PAIRS_PER_ROW]
-    pairs = np.stack([tile(np.stack([a, tinted(b)])[None], gap=1)
+    pairs = np.stack([tile(np.stack([a, b])[None], gap=1)
                       for a, b in zip(samples, neighbours)])
     gap = _pair_gap(w)
     picture = tile(pairs[None], gap=gap)  # (h, P * (2w + 1) + (P - 1) * gap, 3)
@@ -88,10 +89,13 @@ def _pair_row(row: dict, shape, scale: float, first: int, whole: bool):
 
     def draw(ax):
         draw_picture(ax, picture)
+        below = offset_copy(ax.transData, fig=ax.figure, y=-2, units="points")
         for k, (d, is_new) in enumerate(zip(distances, new)):
             x = k * (2 * w + 1 + gap) + w  # the pair's middle column
+            ax.plot([x + 0.5, x + w + 0.5], [h - 0.5, h - 0.5], color=ACCENT, linewidth=2,
+                    solid_capstyle="butt", transform=below, clip_on=False)  # the training one
             ax.annotate(f"{d:.0f} px" if whole else f"{d:.3f}", (x, h - 0.5),
-                        xytext=(0, -1), textcoords="offset points", ha="center", va="top",
+                        xytext=(0, -4), textcoords="offset points", ha="center", va="top",
                         fontsize=LABEL, color=ACCENT if is_new else TEXT,
                         fontweight="bold" if is_new else "normal", annotation_clip=False)
     return draw, picture.shape[1] * scale, h * scale
@@ -163,7 +167,7 @@ def nearest_pairs(blocks: list[dict], shape: tuple[int, int, int], whole: bool) 
             column.add(_text(heading, HEADING), _text_height(heading, HEADING), after=0.05)
             for first in range(0, len(row["samples"]), PAIRS_PER_ROW):
                 draw, width, height = _pair_row(row, shape, scale, first, whole)
-                column.add(draw, height, width, after=0.3)  # room for the distances
+                column.add(draw, height, width, after=0.34)  # room for the distances
         if block["map"]:
             heading = wrap(block["map"]["heading"], (WIDTH - 2 * SIDE) * 72, HEADING, "normal")
             column.add(_text(heading, HEADING), _text_height(heading, HEADING), after=0.05)

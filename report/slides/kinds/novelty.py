@@ -48,9 +48,12 @@ def build(s: sm.Summary) -> dict:
     distance = (f"pixels that differ, both pictures thresholded at {novelty.THRESHOLD}"
                 if binary else "RMS of the value differences (0: the same picture, 1: black "
                                "against white everywhere)")
-    reference = (f"{plural(min(n_train, novelty.REFERENCE), 'training picture')} evenly "
-                 f"spaced through the set, each against all {n_train:,}: the distance to its "
-                 "nearest other one")
+    measured = min(n_train, novelty.REFERENCE)
+    reference = (f"each of the {plural(n_train, 'training picture')} against all the others"
+                 if measured == n_train else
+                 f"{plural(measured, 'training picture')} evenly spaced through the set, each "
+                 f"against the whole set of {n_train:,}")
+    reference += ": the distance to its nearest other one"
     new = "farther from its nearest training picture than the median of those distances"
     facts = [("distance", distance), ("reference", reference), ("new", new),
              ("like the data", f"no farther than their {novelty.LIKE_QUANTILE}th percentile")]
@@ -116,7 +119,7 @@ def _block(ref: dict) -> tuple[dict, str]:
         counts = (f"{label}: {new.sum()} of {len(x)} new, {like.sum()} like the data, "
                   f"{(new & like).sum()} both")
         caption.append(f"{counts}.")
-        rows.append({"heading": f"{counts}. Each beside its nearest training picture (tinted), "
+        rows.append({"heading": f"{counts}. Each beside its nearest training picture (underlined), "
                                 "from the nearest to the farthest:",
                      "samples": novelty.measured(x[shown], metric),
                      "neighbours": novelty.measured(train[index[shown]], metric),
