@@ -119,11 +119,13 @@ def _block(shape, rng, binary):
 
 @pytest.mark.parametrize("shape, binary", [((7, 5, 1), True), ((28, 28, 1), False),
                                            ((16, 12, 3), False), ((9, 20, 3), False)])
-def test_the_figure_shows_each_pair_with_its_distance(tmp_path, shape, binary):
+def test_the_figure_shows_each_pair_with_its_distance_and_no_text_over_another(tmp_path, shape, binary):
+    from report.figures import checks
     from report.figures import novelty as drawn
     from report.figures.style import save
 
     fig = drawn.nearest_pairs([_block(shape, np.random.default_rng(6), binary)], shape, binary)
+    assert checks.overlapping_texts(fig) == [] and checks.texts_outside(fig) == []
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert ("15 px" if binary else "0.400") in texts and len(
         [t for t in texts if t.endswith("px") or t.startswith("0.")]) == 16
