@@ -162,5 +162,5 @@ def test_the_slide_judges_vaes_and_autoencoders_with_a_plane(model, latent, appl
     why = get("novelty").why_not(facts)
     assert (why is None) == applies
     if not applies:
-        assert why == ("needs model.kind: vae or a 2-D latent, but "
-                       f"model.architectures[{latent.index(3)}] has a 3-D one")
+        assert why == (f"needs a 2-D latent, but model.architectures[{latent.index(3)}] has a "
+                       "3-D one (or model.kind: vae)")

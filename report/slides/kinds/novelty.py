@@ -15,24 +15,22 @@ import numpy as np
 from report import novelty
 from report import summary as sm
 from report.formatting import plural
-from report.slides import Captioned, Setup, SlideKind, runs
+from report.slides import Captioned, Setup, SlideKind, needs_plane, runs
 from report.slides.kinds.generated_grid import GRID_STEPS
 from report.slides.kinds.vae_samples import SAMPLES
 
 SEED = 0  # the prior's draws: the same samples as the "Samples from the prior" slide
 SHOWN = 16  # pairs shown per set, evenly spaced from the nearest to the farthest
+PRIOR = f"{SAMPLES} samples of the prior"  # the sets of generated pictures, as headings name them
+PLANE = f"{GRID_STEPS} × {GRID_STEPS} points of the latent plane"
 
 
 def why_not(setup: Setup) -> str | None:
     """A VAE's samples, or the decoded latent plane of an autoencoder with a 2-D code."""
     if setup.model == "vae":
         return None
-    flat = [(i, z) for i, z in enumerate(setup.latent_sizes) if z != 2]
-    if flat:
-        i, z = flat[0]
-        return (f"needs model.kind: vae or a 2-D latent, but model.architectures[{i}] has a "
-                f"{z}-D one")
-    return None
+    plane = needs_plane(setup)
+    return None if plane is None else f"{plane} (or model.kind: vae)"
 
 
 def build(s: sm.Summary) -> dict:
@@ -78,18 +76,18 @@ def prepare(refs: list[dict]):
 
 
 def _generated(run) -> dict[str, np.ndarray]:
-    """The run's generated pictures by set: prior samples (a VAE), the decoded plane (2-D)."""
+    """The run's generated pictures by set: PRIOR samples (a VAE), the decoded PLANE (2-D)."""
     from report.figures import latent  # matplotlib only where figures are drawn
 
     model, z_size = runs.model_of(run), min(run.spec.architecture)
     sets = {}
     if run.spec.kind == "vae":
         z = np.random.default_rng(SEED).standard_normal((SAMPLES, z_size))  # (S, Z)
-        sets[f"{SAMPLES} samples of the prior"] = model.decode(z)[0]
+        sets[PRIOR] = model.decode(z)[0]
     if z_size == 2:
         extent = runs.extent(run.latent["train"][:, :2], run.spec)
         grid = latent.latent_grid(extent, GRID_STEPS)  # (G*G, 2)
-        sets[f"{GRID_STEPS} × {GRID_STEPS} points of the latent plane"] = model.decode(grid)[0]
+        sets[PLANE] = model.decode(grid)[0]
     return sets
 
 
@@ -125,7 +123,7 @@ def _block(ref: dict) -> tuple[dict, str]:
                      "neighbours": novelty.measured(train[index[shown]], metric),
                      "distances": distances[shown], "new": new[shown]})
         hist_sets.append({"label": label, "distances": distances})
-        if metric == "hamming" and "plane" in label:
+        if metric == "hamming" and label == PLANE:
             far = distances >= novelty.K_PIXELS
             found = (f"New characters: {far.sum()} of {len(x)} points of the plane decode at "
                      f"least {novelty.K_PIXELS} pixels from every training picture")
