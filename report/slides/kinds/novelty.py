@@ -99,37 +99,57 @@ def _block(ref: dict) -> tuple[dict, str]:
     """One run's figure block (its sets' nearest pairs and counts, and the histogram) and the
     caption that gives its counts on the page."""
     run = runs.load(ref)
-    info = runs.info(run.spec)
     train = runs.data_of(run.spec).x_train  # (N, D)
-    metric = novelty.metric_of(info.color)
+    metric = novelty.metric_of(runs.info(run.spec).color)
     reference = novelty.reference(train, metric)
     spread = " to ".join(_distance(v, metric) for v in (reference.low, reference.high))
     title = ref["title"][:1].upper() + ref["title"][1:]  # "seed 0" or a configuration's label
     caption = [(f"{title}: {reference.measured} training pictures are "
                 f"{_distance(reference.median, metric)} from their nearest other one (median; "
                 f"5th to 95th percentile {spread}).")]
-    rows, hist_sets, far_map = [], [], None
-    for label, x in _generated(run).items():
+    generated, rows, found = _generated(run), [], {}
+    for label, x in generated.items():
         distances, index = novelty.nearest(x, train, metric)
-        verdict = novelty.verdict(distances, reference)
-        shown = np.argsort(distances, kind="stable")[novelty.spaced(len(x), SHOWN)]
-        new, like = verdict["new"], verdict["like"]
-        counts = (f"{label}: {new.sum()} of {len(x)} new, {like.sum()} like the data, "
-                  f"{(new & like).sum()} both")
-        caption.append(f"{counts}.")
-        rows.append({"heading": f"{counts}. Each beside its nearest training picture (underlined), "
-                                "from the nearest to the farthest:",
-                     "samples": novelty.measured(x[shown], metric),
-                     "neighbours": novelty.measured(train[index[shown]], metric),
-                     "distances": distances[shown], "new": new[shown]})
-        hist_sets.append({"label": label, "distances": distances})
-        if metric == "hamming" and label == PLANE:
-            far = distances >= novelty.K_PIXELS
-            found = (f"New characters: {far.sum()} of {len(x)} points of the plane decode at "
-                     f"least {novelty.K_PIXELS} pixels from every training picture")
-            caption.append(f"{found}.")
-            far_map = {"heading": f"{found} (in full ink; the others faded).",
-                       "images": novelty.measured(x, metric), "marked": far}
+        rows.append(_row(label, x, train, distances, index, reference, metric))
+        found[label] = distances
+        caption.append(f"{rows[-1]['counts']}.")
+    far_map = None
+    if metric == "hamming" and PLANE in found:
+        far_map = _far_map(generated[PLANE], found[PLANE])
+        caption.append(f"{far_map['found']}.")
+    block = {"title": ref["title"], "rows": rows, "map": far_map,
+             "histogram": _histogram(reference, found, metric)}
+    return block, " ".join(caption)
+
+
+def _row(label: str, x: np.ndarray, train: np.ndarray, distances: np.ndarray,
+         index: np.ndarray, reference: novelty.Reference, metric: str) -> dict:
+    """A set's counts, and SHOWN of its pictures beside their nearest training ones."""
+    verdict = novelty.verdict(distances, reference)
+    new, like = verdict["new"], verdict["like"]
+    counts = (f"{label}: {new.sum()} of {len(x)} new, {like.sum()} like the data, "
+              f"{(new & like).sum()} both")
+    shown = np.argsort(distances, kind="stable")[novelty.spaced(len(x), SHOWN)]
+    return {"counts": counts,
+            "heading": f"{counts}. Each beside its nearest training picture (underlined), from "
+                       "the nearest to the farthest:",
+            "samples": novelty.measured(x[shown], metric),
+            "neighbours": novelty.measured(train[index[shown]], metric),
+            "distances": distances[shown], "new": new[shown]}
+
+
+def _far_map(x: np.ndarray, distances: np.ndarray) -> dict:
+    """Binary data: the decoded plane, marking the points at least K_PIXELS from every
+    training picture (the study's new characters)."""
+    far = distances >= novelty.K_PIXELS
+    found = (f"New characters: {far.sum()} of {len(x)} points of the plane decode at least "
+             f"{novelty.K_PIXELS} pixels from every training picture")
+    return {"found": found, "heading": f"{found} (in full ink; the others faded).",
+            "images": novelty.measured(x, "hamming"), "marked": far}
+
+
+def _histogram(reference: novelty.Reference, found: dict[str, np.ndarray], metric: str) -> dict:
+    """Each set's distances against the training ones, with the rules' thresholds."""
     lines = [{"label": "median: new beyond", "at": reference.median},
              {"label": f"{novelty.LIKE_QUANTILE}th percentile: like the data within",
               "at": reference.high}]
@@ -137,12 +157,11 @@ def _block(ref: dict) -> tuple[dict, str]:
         lines.append({"label": f"{novelty.K_PIXELS} pixels: a new character",
                       "at": novelty.K_PIXELS})
     unit = "pixels that differ" if metric == "hamming" else "RMS of value differences"
-    block = {"title": ref["title"], "rows": rows, "map": far_map,
-             "histogram": {"reference": reference.distances, "sets": hist_sets, "lines": lines,
-                           "reference_label": f"{reference.measured} training pictures to "
-                                              "their nearest other one",
-                           "xlabel": f"distance to the nearest training picture ({unit})"}}
-    return block, " ".join(caption)
+    return {"reference": reference.distances, "lines": lines,
+            "sets": [{"label": label, "distances": d} for label, d in found.items()],
+            "reference_label": f"{reference.measured} training pictures to their nearest "
+                               "other one",
+            "xlabel": f"distance to the nearest training picture ({unit})"}
 
 
 SLIDE = SlideKind(name="novelty", title="New, and like the data?", position=115, build=build,
