@@ -23,6 +23,9 @@ SEED = 0  # the prior's draws: the same samples as the "Samples from the prior" 
 SHOWN = 16  # pairs shown per set, evenly spaced from the nearest to the farthest
 PRIOR = f"{SAMPLES} samples of the prior"  # the sets of generated pictures, as headings name them
 PLANE = f"{GRID_STEPS} × {GRID_STEPS} points of the latent plane"
+BLUR = ("A distance in pixels cannot tell invention from blur: a blurred picture is far from "
+        "every sharp training picture too, so on grey and colour pictures “new” counts both; "
+        "the pairs show which it is.")
 
 
 def why_not(setup: Setup) -> str | None:
@@ -62,6 +65,7 @@ def build(s: sm.Summary) -> dict:
                     "training picture, with the distance between them: is it new, and does it "
                     "look like the data?",
             "facts": facts, "note": runs.chooser_note(s),
+            "paragraphs": [] if binary else [BLUR],
             **runs.choices(s, "Generated pictures beside their nearest training pictures")}
 
 
