@@ -151,25 +151,27 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
         scheduler: str | None = None, quiet: bool = False) -> Outcome:
     """Train every run left to train; store each result as its pack comes back.
 
-    The bar shows the share of the planned work done, each pack weighted by its cost and
-    followed epoch by epoch through its progress file, so one long MNIST run moves it as it
-    trains and the ETA holds from the start.
+    The bar shows the share of the estimated work done and the time left, each pack followed
+    epoch by epoch through its progress file and timed by what packs of its shape measured
+    (runner.estimate), so one long MNIST run moves it as it trains and a batch-1 pack's slowness
+    shows in the time left once its first epochs are done.
     """
     for p in planned:
         save_plan(p, results)
     outcome = Outcome()
     n_runs = sum(len(p.todo) for p in planned)
     start = time.perf_counter()
-    packs = packs_of(planned, n_jobs if backend == "local" else cpu_count())
+    workers = n_jobs if backend == "local" else cpu_count()
+    packs = by_cost(packs_of(planned, workers))
     board = Board(packs, store.experiment_dir(results, planned[0].experiment.name)
-                  if planned else results, cost)
-    bar = progress_bar(board.total, f"0/{n_runs} runs", disable=quiet or not packs)
+                  if planned else results, cost, workers)
+    bar = progress_bar(f"0/{n_runs} runs", disable=quiet or not packs)
     follower = Follower(board, bar)
     if not bar.disable:
         follower.start()
     local = backend == "local"
     floors_wanted = [p for p in planned if _has_floors(p.experiment)]
-    allowance = Allowance(by_cost(packs), n_jobs, board.path,
+    allowance = Allowance(packs, n_jobs, board.path,
                           busy=int(bool(floors_wanted))) if local else None
     wait_for_floors = _floors_beside(floors_wanted, results, allowance)
     try:
@@ -177,7 +179,7 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
         for results_of_pack in execute(packs, n_jobs, backend, scheduler, progress):
             for result in results_of_pack:
                 _store(result, results, outcome)
-            board.finish(results_of_pack[0].id)
+            board.finish(results_of_pack[0].id, _seconds(results_of_pack))
             if allowance:
                 allowance.finish(results_of_pack[0].id)
             bar.set_postfix_str(f"{outcome.trained + len(outcome.failed)}/{n_runs} runs")
@@ -192,6 +194,12 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
         folder = store.experiment_dir(results, p.experiment.name)
         store.write_json(folder / "provenance.json", provenance())
     return outcome
+
+
+def _seconds(results_of_pack) -> float | None:
+    """The seconds a pack trained for (unknown when it raised)."""
+    metrics = results_of_pack[0].metrics
+    return metrics.timing.pack_seconds if metrics else None
 
 
 def _has_floors(exp: Experiment) -> bool:
