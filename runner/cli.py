@@ -6,13 +6,15 @@
     tp5-run experiments/learning-rate.yaml --dry-run
 
 Exit codes: 0 done; 1 some runs failed (the others are stored); 2 the input is wrong (one line
-per problem, nothing trained); 130 interrupted (finished runs are kept).
+per problem, nothing trained); 130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM
+(finished runs are kept either way).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -26,7 +28,8 @@ EPILOG = """\
 overrides: KEY=VALUE changes any field of every FILE, e.g. training.epochs=5, seeds=2,
   model.architectures=[[35,2,35]], training.optimizers.0.learning_rate=0.01, noise=null.
 
-exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable, 2 bad input, 130 interrupted.
+exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable, 2 bad input,
+  130 interrupted (Ctrl-C), 143 stopped (SIGTERM).
 """
 
 #: What --schema prints.
@@ -117,6 +120,20 @@ def unavailable_datasets(planned: list[sweep.Planned]) -> dict[str, str]:
     return out
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (a time limit, a scheduler, kill): raised in the main thread wherever it is, so
+    that the sweep ends as Ctrl-C ends it. Left to its default, SIGTERM killed tp5-run outright:
+    joblib never shut its workers down, and loky's resource tracker warned of leaked folders."""
+
+
+def stop_on_sigterm() -> None:
+    """From now on SIGTERM raises Stopped; a second one, during the cleanup, kills at once."""
+    def stop(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Stopped
+    signal.signal(signal.SIGTERM, stop)
+
+
 def fail(lines: list[str], code: int = 2) -> int:
     for line in lines:
         print(line, file=sys.stderr)
@@ -176,13 +193,17 @@ def main(argv: list[str] | None = None) -> int:
         return fail(list(skipped.values()))
     fail([f"skipped {line}" for line in skipped.values()])
     planned = [p for p in planned if p.experiment.name not in skipped]
+    stop_on_sigterm()
     try:
         outcome = sweep.run(planned, args.results, n_jobs, args.backend, args.scheduler,
                             quiet=args.quiet)
     except BackendError as exc:
         return fail([f"tp5-run: {exc}"])
-    except KeyboardInterrupt:
-        return fail(["interrupted: finished runs are stored; run the same command to go on"], 130)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM as Stopped: 128 + the signal
+        stopped = isinstance(exc, Stopped)
+        word = "stopped" if stopped else "interrupted"
+        return fail([f"{word}: finished runs are stored; run the same command to go on"],
+                    143 if stopped else 130)
     summarise(outcome, args, skipped)
     if not args.no_site:
         render_site(args, names)
