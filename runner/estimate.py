@@ -6,8 +6,10 @@ pack: it counts arithmetic, while a pack at batch 1 pays 32 calls' overhead per 
 study's bar sat at 94 % for minutes with "00:45 left". So the static cost is only the estimate's
 starting point; what the packs measure replaces it:
 
-- a running pack's seconds per epoch, from the slope between its first and its last report
-  (the first epoch also paid for loading the data and warming up), sets its own time left;
+- a running pack's seconds per epoch over the latter half of its time so far sets its own time
+  left: that leaves out its start (loading the data, warming up), and follows a change of
+  speed within as long again as the pack had run (when another pack ends, a split pack takes
+  the freed core; on a busy machine a process alone gets more of the CPU);
 - its seconds per unit of static cost set the time of the waiting packs of the same *shape*;
 - a shape nothing has measured yet takes the rate of all the packs measured so far.
 
@@ -20,12 +22,13 @@ Pure: ``forecast`` is a function of the plan's jobs and of what each has reporte
 done, seconds in the pack); no clock, no files, so tests feed it synthetic timings.
 
     jobs = [job(pack, cost(pack)) for pack in by_cost(packs)]
-    seen = {"a1": Seen(first=(1, 0.9), last=(40, 8.7))}
+    seen = {"a1": Seen(((1, 0.9), (20, 4.7), (40, 8.7)))}
     forecast(jobs, seen, workers=2).share    # the share of the estimated seconds done
 """
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import json
 from dataclasses import dataclass
@@ -48,12 +51,15 @@ class Job:
 
 @dataclass(frozen=True)
 class Seen:
-    """What a pack has reported: its first and last (epochs, seconds); ``finished`` once its
-    results are back (``last`` is then the whole pack, or None when its time is unknown)."""
+    """What a pack has reported, in order; ``finished`` once its results are back (its one
+    report is then the whole pack's, or there is none when its time is unknown)."""
 
-    first: Report | None = None
-    last: Report | None = None
+    reports: tuple[Report, ...] = ()
     finished: bool = False
+
+    @property
+    def last(self) -> Report | None:
+        return self.reports[-1] if self.reports else None
 
 
 @dataclass(frozen=True)
@@ -113,11 +119,15 @@ def forecast(jobs: list[Job], seen: dict[str, Seen], workers: int) -> Forecast:
 
 def _own(s: Seen) -> float | None:
     """A pack's seconds per epoch once it has measured them: the whole pack's mean once it is
-    back, before that the slope since its first report, which leaves out the pack's start
-    (loading the data, warming up); None while it has reported once."""
+    back, before that the slope over the latter half of its time so far (see the module's
+    docstring); None while it has reported once."""
     if s.finished:
         return s.last[1] / s.last[0] if s.last else None
-    (e0, t0), (e1, t1) = s.first or s.last, s.last
+    if len(s.reports) < 2:
+        return None
+    (_, t0), (e1, t1) = s.reports[0], s.reports[-1]
+    half = bisect.bisect_left([t for _, t in s.reports], (t0 + t1) / 2)
+    e0, t0 = s.reports[min(half, len(s.reports) - 2)]
     return (t1 - t0) / (e1 - e0) if e1 > e0 and t1 > t0 else None
 
 

@@ -82,7 +82,7 @@ class Board:
         """The pack is back, after ``seconds`` of training (None: not known)."""
         epochs = next(j.epochs for j in self.jobs if j.id == pack_id)
         with self._lock:
-            self.seen[pack_id] = estimate.Seen(last=(epochs, seconds) if seconds else None,
+            self.seen[pack_id] = estimate.Seen(((epochs, seconds),) if seconds else (),
                                                finished=True)
 
     def forecast(self) -> estimate.Forecast:
@@ -91,8 +91,8 @@ class Board:
             for j in self.jobs:
                 seen = self.seen.get(j.id, estimate.Seen())
                 report = None if seen.finished else self._read(j.id)
-                if report:
-                    self.seen[j.id] = estimate.Seen(first=seen.first or report, last=report)
+                if report and report != seen.last:
+                    self.seen[j.id] = estimate.Seen(seen.reports + (report,))
             return estimate.forecast(self.jobs, self.seen, self.workers)
 
     def _read(self, pack_id: str) -> estimate.Report | None:

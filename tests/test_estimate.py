@@ -39,12 +39,12 @@ def seen_at(now: float, truths: list[Truth], starts: dict[str, float]) -> dict[s
     for t in truths:
         into = now - starts[t.job.id]
         if into >= t.seconds:
-            seen[t.job.id] = Seen(last=(t.job.epochs, t.seconds), finished=True)
+            seen[t.job.id] = Seen(((t.job.epochs, t.seconds),), finished=True)
             continue
         epochs = math.floor((into - t.start) / t.per_epoch) if into > t.start else 0
-        if epochs >= 1:
-            seen[t.job.id] = Seen(first=(1, t.start + t.per_epoch),
-                                  last=(epochs, t.start + epochs * t.per_epoch))
+        if epochs:
+            reported = [*range(1, epochs, 10), epochs]  # every 10th epoch, and the last
+            seen[t.job.id] = Seen(tuple((e, t.start + e * t.per_epoch) for e in reported))
     return seen
 
 
@@ -108,7 +108,7 @@ def test_the_share_never_goes_backwards_by_more_than_a_little():
 def test_a_finished_pack_sets_the_rate_of_its_shape_and_the_others_take_the_mean():
     jobs = [Job("done", "slow", 10.0, 100), Job("next", "slow", 20.0, 100),
             Job("other", "fast", 10.0, 100)]
-    estimate = forecast(jobs, {"done": Seen(last=(100, 70.0), finished=True)}, workers=1)
+    estimate = forecast(jobs, {"done": Seen(((100, 70.0),), finished=True)}, workers=1)
     assert estimate.done == 70.0
     assert estimate.left == 140.0 + 70.0  # 7 s per cost unit, the only rate measured
     assert estimate.wall_left == 210.0
@@ -117,8 +117,16 @@ def test_a_finished_pack_sets_the_rate_of_its_shape_and_the_others_take_the_mean
 def test_a_running_pack_goes_by_its_slope_not_by_its_start():
     """The first epoch paid for loading the data: the slope after it is the pack's speed."""
     jobs = [Job("a", "x", 1.0, 100)]
-    estimate = forecast(jobs, {"a": Seen(first=(1, 11.0), last=(51, 61.0))}, workers=1)
+    estimate = forecast(jobs, {"a": Seen(((1, 11.0), (51, 61.0)))}, workers=1)
     assert (estimate.done, estimate.left, estimate.wall_left) == (61.0, 49.0, 49.0)
+
+
+def test_a_running_pack_goes_by_its_latter_half_when_its_speed_changes():
+    """100 s at an epoch a second, then 100 s at two (another pack ended): the second speed."""
+    reports = [(e, float(e)) for e in range(1, 101)]
+    reports += [(100 + 2 * k, 100.0 + k) for k in range(1, 101)]
+    estimate = forecast([Job("a", "x", 1.0, 1000)], {"a": Seen(tuple(reports))}, workers=1)
+    assert estimate.wall_left == (1000 - 300) / 2
 
 
 @pytest.mark.parametrize("seconds, wall_left", [
@@ -128,5 +136,5 @@ def test_a_running_pack_goes_by_its_slope_not_by_its_start():
 ])
 def test_time_left_shares_the_waiting_packs_between_the_workers(seconds, wall_left):
     jobs = [Job("m", "x", 1.0, 1)] + [Job(f"w{i}", "x", s, 1) for i, s in enumerate(seconds)]
-    estimate = forecast(jobs, {"m": Seen(last=(1, 1.0), finished=True)}, workers=2)
+    estimate = forecast(jobs, {"m": Seen(((1, 1.0),), finished=True)}, workers=2)
     assert estimate.wall_left == wall_left
