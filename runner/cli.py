@@ -13,13 +13,17 @@ per problem, nothing trained); 130 interrupted by Ctrl-C (SIGINT), 143 stopped b
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import signal
 import sys
+import warnings
 from pathlib import Path
 
+from report.slides import CATALOGUE
 from runner import __version__, datasets, sweep
-from runner.config import ConfigError, load_experiment, schema
+from runner.config import ConfigError, ConfigNote, fields, load_experiment, schema
 from runner.parallel import BackendError
 from runner.plan import cpu_count
 from runner.spec import schema as run_schema
@@ -28,12 +32,12 @@ EPILOG = """\
 overrides: KEY=VALUE changes any field of every FILE, e.g. training.epochs=5, seeds=2,
   model.architectures=[[35,2,35]], training.optimizers.0.learning_rate=0.01, noise=null.
 
-exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable, 2 bad input,
-  130 interrupted (Ctrl-C), 143 stopped (SIGTERM).
+exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable,
+  2 bad input, 130 interrupted (Ctrl-C), 141 stdout closed by its reader, 143 stopped (SIGTERM).
 """
 
-#: What --schema prints.
-SCHEMAS = {"experiment": schema, "run": run_schema}
+#: What --schema prints; the experiment's lists the report's slides as a report: entry's choices.
+SCHEMAS = {"experiment": lambda: schema(CATALOGUE.names), "run": run_schema}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -67,6 +71,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", nargs="?", const="experiment", choices=SCHEMAS,
                    help="print the JSON Schema of the experiment YAML (the default, for "
                    "editors) or of a stored run's run.json, and exit")
+    p.add_argument("--fields", action="store_true",
+                   help="print every field of the experiment YAML (Markdown: path, type, "
+                   "default, meaning; docs/yaml.md holds the same), and exit")
     p.add_argument("--version", action="version", version=f"tp5 {__version__}")
     return p
 
@@ -80,14 +87,22 @@ def split_items(items: list[str]) -> tuple[list[Path], list[str]]:
     return files, overrides
 
 
-def load_all(files: list[Path], overrides: list[str]):
-    """Every experiment, or every problem of every file at once (then exit code 2)."""
+def load_all(files: list[Path], overrides: list[str], quiet: bool = False):
+    """Every experiment, or every problem of every file at once (then exit code 2); the report's
+    slide catalogue checks each report: list, so a slide that cannot apply is refused here.
+    What validation left out (snapshots past a shortened run) is one line each, unless quiet."""
     experiments, problems = [], []
-    for path in files:
-        try:
-            experiments.append(load_experiment(path, overrides))
-        except ConfigError as exc:
-            problems += exc.problems
+    with warnings.catch_warnings(record=True) as notes:
+        warnings.simplefilter("always", ConfigNote)
+        for path in files:
+            try:
+                experiments.append(load_experiment(path, overrides, slides=CATALOGUE))
+            except ConfigError as exc:
+                problems += exc.problems
+    for other in (w for w in notes if w.category is not ConfigNote):
+        warnings.showwarning(other.message, other.category, other.filename, other.lineno)
+    if not quiet:
+        fail([str(note.message) for note in notes if note.category is ConfigNote])
     names = [exp.name for exp in experiments]
     for path, exp in zip(files, experiments):
         if names.count(exp.name) > 1:
@@ -108,10 +123,10 @@ def unavailable_datasets(planned: list[sweep.Planned]) -> dict[str, str]:
         if not p.todo:
             continue
         dataset = p.experiment.dataset
-        key = (dataset.name, str(dataset.path))
+        key = dataset.source
         if key not in why:
             try:
-                datasets.load(dataset.name, dataset.path)
+                datasets.load(key)
                 why[key] = None
             except datasets.DatasetError as exc:
                 why[key] = str(exc)
@@ -163,6 +178,26 @@ def summarise(outcome: sweep.Outcome, args, skipped: dict[str, str]) -> None:
         print(f"not trained (dataset unavailable): {', '.join(skipped)}", file=sys.stderr)
 
 
+def quiet_on_closed_pipe(main):
+    """End without a traceback when stdout's reader goes away (``tp5-run --schema | head -2``).
+
+    Python raises BrokenPipeError at the write that finds the pipe closed, or at the flush of
+    stdout on the way out; pointing stdout at /dev/null stops the interpreter's own flush at exit
+    from raising it again. The exit code is the one a shell reports for a process ended by SIGPIPE.
+    """
+    @functools.wraps(main)
+    def guarded(argv: list[str] | None = None) -> int:
+        try:
+            code = main(argv)
+            sys.stdout.flush()
+            return code
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 128 + 13  # 13: SIGPIPE
+    return guarded
+
+
+@quiet_on_closed_pipe
 def main(argv: list[str] | None = None) -> int:
     # intermixed: files and overrides may follow options (FILE --results DIR KEY=VALUE), which
     # plain parse_args rejects once an option has ended the positional list
@@ -170,11 +205,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.schema:
         print(json.dumps(SCHEMAS[args.schema](), indent=2))
         return 0
+    if args.fields:
+        print(fields(schema(CATALOGUE.names)), end="")
+        return 0
     files, overrides = split_items(args.items)
     if not files and not args.site_only:
         parser().print_usage(sys.stderr)
         return fail(["tp5-run: error: give at least one experiment YAML file"])
-    experiments, problems = load_all(files, overrides)
+    experiments, problems = load_all(files, overrides, args.quiet)
     if problems:
         return fail(problems)
     names = [e.name for e in experiments]

@@ -19,7 +19,7 @@ import numpy as np
 import yaml
 from threadpoolctl import threadpool_info
 
-from runner import __version__, datasets, floors, gitinfo, store
+from runner import __version__, datasets, floors, gitinfo, store, tables
 from runner import spec as run_spec
 from runner.config import Experiment
 from runner.cores import Allowance
@@ -259,6 +259,7 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
     for p in planned:
         folder = store.experiment_dir(results, p.experiment.name)
         store.write_json(folder / "provenance.json", provenance())
+        tables.write(results, p.experiment.name)
     return outcome
 
 
@@ -271,7 +272,7 @@ def _seconds(results_of_pack) -> float | None:
 def _has_floors(exp: Experiment) -> bool:
     """Whether the report sets the experiment beside the reference decoders' floors: denoising
     on glyphs (runner.floors)."""
-    return exp.noise is not None and datasets.INFO[exp.dataset.name].kind == "glyphs"
+    return exp.noise is not None and datasets.kind(exp.dataset.name) == "glyphs"
 
 
 def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance | None,
@@ -287,7 +288,7 @@ def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance |
         try:
             for p in planned:
                 exp = p.experiment
-                floors.update(store.experiment_dir(results, exp.name), exp.dataset.name,
+                floors.update(store.experiment_dir(results, exp.name), exp.dataset.whole,
                               exp.noise.kind, exp.noise.levels, exp.noise.floor_draws)
                 ready.add(exp.name)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread

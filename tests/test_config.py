@@ -1,16 +1,20 @@
 """The experiment config: what a good file means, and the exact line a bad one gets.
 
 Every test writes its YAML into tmp_path and loads it by a relative name from there, so the
-expected lines read as a user would see them ("x.yaml:6:3: ...").
+expected lines read as a user would see them ("x.yaml:6:3: ..."). Files are loaded with the
+report's slide catalogue, as tp5-run loads them, unless a test says otherwise.
 """
 
 import json
 import os
 import re
+import warnings
 
 import pytest
+import yaml
 
-from runner.config import SLIDES, ConfigError, Experiment, load_experiment, schema
+from report.slides import CATALOGUE
+from runner.config import ConfigError, ConfigNote, Experiment, load_experiment, schema
 
 FONT = """\
 name: t
@@ -32,9 +36,13 @@ def write(text: str | bytes, name: str = "x.yaml") -> str:
     return name
 
 
+def load(text: str | bytes, overrides=()) -> Experiment:
+    return load_experiment(write(text), overrides, slides=CATALOGUE)
+
+
 def problems(text: str | bytes, overrides=()) -> list[str]:
     with pytest.raises(ConfigError) as caught:
-        load_experiment(write(text), overrides)
+        load(text, overrides)
     return caught.value.problems
 
 
@@ -67,10 +75,10 @@ BAD = {
         ["x.yaml:4:20: training.epochs: expected a whole number, got 2.5"]),
     "scalar where a mapping belongs": (
         FONT.replace("{name: font}", "font"),
-        ["x.yaml:2:10: dataset: expected a mapping with keys name, path, limit, got 'font'"]),
+        ["x.yaml:2:10: dataset: expected a mapping, got 'font'"]),
     "unknown dataset": (
         FONT.replace("{name: font}", "{name: fnt}"),
-        ["x.yaml:2:17: dataset.name: expected one of: font, mnist, mnist-5k, got 'fnt'; "
+        ["x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
          "did you mean 'font'?"]),
     "unknown model kind": (
         FONT.replace("autoencoder", "autoencodr"),
@@ -82,7 +90,8 @@ BAD = {
         ["x.yaml:3:1: model: missing key 'kind' (one of: autoencoder, vae)"]),
     "unknown optimizer": (
         FONT.replace("training: {epochs: 10}",
-                     "training:\n  epochs: 10\n  optimizers:\n    - {name: sdg, learning_rate: 0.1}"),
+                     "training:\n  epochs: 10\n  optimizers:\n"
+                     "    - {name: sdg, learning_rate: 0.1}"),
         ["x.yaml:7:14: training.optimizers[0].name: expected one of: sgd, adam, got 'sdg'; "
          "did you mean 'sgd'?"]),
     "learning rates not positive": (
@@ -100,11 +109,11 @@ BAD = {
     "first layer is not the font's width": (
         "name: t\ndataset: {name: font}\nmodel:\n  kind: autoencoder\n  architectures:\n"
         "    - [35, 2, 35]\n    - [36, 20, 2, 20, 35]\ntraining: {epochs: 10}\n",
-        ["x.yaml:7:8: model.architectures[1][0]: the font has 35 pixels, got 36"]),
+        ["x.yaml:7:8: model.architectures[1][0]: the font is 7x5 binary: 35 inputs, got 36"]),
     "last layer is not MNIST's width": (
         "name: t\ndataset: {name: mnist-5k}\nmodel: {kind: vae, architectures: [[784, 2, 35]]}\n"
         "training: {epochs: 10}\n",
-        ["x.yaml:3:45: model.architectures[0][2]: mnist-5k images have 784 pixels, got 35"]),
+        ["x.yaml:3:45: model.architectures[0][2]: mnist-5k images are 28x28 grey: 784 inputs, got 35"]),
     "two narrowest layers": (
         FONT.replace("[[35, 2, 35]]", "[[35, 2, 10, 2, 35]]"),
         ["x.yaml:3:56: model.architectures[0][3]: 2 is the narrowest size and occurs 2 times; "
@@ -131,13 +140,10 @@ BAD = {
     "no noise levels": (
         FONT + "noise: {kind: gaussian, levels: []}\n",
         ["x.yaml:5:33: noise.levels: needs at least 1 entry, got 0"]),
-    "snapshot after the last epoch": (
-        FONT.replace("autoencoder", "vae") + "snapshots: [1, 5, 50]\n",
-        ["x.yaml:5:19: snapshots[2]: epoch 50 is after the last epoch (10)"]),
     "unknown slide": (
         FONT + "report: [summary, learning_curve]\n",
-        [f"x.yaml:5:19: report[1]: expected one of: {', '.join(SLIDES)}, got 'learning_curve'; "
-         "did you mean 'learning_curves'?"]),
+        [f"x.yaml:5:19: report[1]: expected one of: {', '.join(CATALOGUE.names)}, "
+         "got 'learning_curve'; did you mean 'learning_curves'?"]),
     "denoising slide without noise": (
         FONT + "report:\n  - summary\n  - denoising_examples\n",
         ["x.yaml:7:5: report[1]: 'denoising_examples' needs noise (add a noise: section)"]),
@@ -153,13 +159,15 @@ BAD = {
          "but model.architectures[1] has a 3-D one"]),
     "learning-rate analysis of one rate": (
         FONT + "report: [lr_analysis]\n",
-        ["x.yaml:5:10: report[0]: 'lr_analysis' needs at least 2 learning rates to compare, got 1"]),
+        ["x.yaml:5:10: report[0]: 'lr_analysis' needs at least 2 learning rates to compare, "
+         "got 1"]),
     "pixel counts of a VAE": (
         FONT.replace("autoencoder", "vae") + "report: [summary, convergence]\n",
         ["x.yaml:5:19: report[1]: 'convergence' counts wrong pixels of an autoencoder, not a VAE"]),
     "path for a built-in dataset": (
-        FONT.replace("{name: font}", "{name: font, path: data}"),
-        ["x.yaml:2:29: dataset.path: only mnist reads files; font is built in (remove path)"]),
+        FONT.replace("{name: font}", "{name: mnist-5k, path: data}")
+        .replace("35, 2, 35", "784, 2, 784"),
+        ["x.yaml:2:33: dataset.path: mnist-5k is built in and reads no files; remove dataset.path"]),
     "seed listed twice": (
         FONT + "seeds: [3, 1, 3]\n",
         ["x.yaml:5:15: seeds[2]: 3 is already listed (as entry [0])"]),
@@ -192,7 +200,7 @@ BAD = {
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
         "training:\n  epoch: 10\n",
-        ["x.yaml:3:52: model.architectures[0][2]: the font has 35 pixels, got 36",
+        ["x.yaml:3:52: model.architectures[0][2]: the font is 7x5 binary: 35 inputs, got 36",
          "x.yaml:3:70: model.activation: expected one of: identity, sigmoid, tanh, relu, "
          "got 'sigmod'; did you mean 'sigmoid'?",
          "x.yaml:4:1: training: missing key 'epochs' (passes over the training data)",
@@ -201,18 +209,18 @@ BAD = {
     "every mistake in one run: a typo next to values that do not fit together": (
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
-        "training: {epochs: 10}\nsnapshots: [5, 20]\n",
-        ["x.yaml:3:52: model.architectures[0][2]: the font has 35 pixels, got 36",
+        "training: {epochs: 10}\nseeds: [1, 1]\n",
+        ["x.yaml:3:52: model.architectures[0][2]: the font is 7x5 binary: 35 inputs, got 36",
          "x.yaml:3:70: model.activation: expected one of: identity, sigmoid, tanh, relu, "
          "got 'sigmod'; did you mean 'sigmoid'?",
-         "x.yaml:5:16: snapshots[1]: epoch 20 is after the last epoch (10)"]),
+         "x.yaml:5:12: seeds[1]: 1 is already listed (as entry [0])"]),
     "every mistake in one run: checks inside a model and on slides": (
-        "name: t\ndataset: {name: font, path: x, limit: 0}\n"
+        "name: t\ndataset: {name: mnist-5k, path: x, limit: 0}\n"
         "model: {kind: vae, architectures: [[35, 3, 3, 35]], beta: -1}\n"
         "training: {epochs: 10, optimizers: [{name: sdg}]}\nnoise: {kind: bitflip, levels: [2]}\n"
         "report: [latent_scatter, convergence]\n",
-        ["x.yaml:2:29: dataset.path: only mnist reads files; font is built in (remove path)",
-         "x.yaml:2:39: dataset.limit: must be at least 1, got 0",
+        ["x.yaml:2:33: dataset.path: mnist-5k is built in and reads no files; remove dataset.path",
+         "x.yaml:2:43: dataset.limit: must be at least 1, got 0",
          "x.yaml:3:44: model.architectures[0][2]: 3 is the narrowest size and occurs 2 times; "
          "the latent must be the one narrowest layer",
          "x.yaml:3:59: model.beta: must be greater than 0, got -1",
@@ -270,10 +278,12 @@ BAD = {
          "got 'just some words'"]),
     "empty file": (
         "",
-        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, training"]),
+        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, "
+         "training"]),
     "only comments": (
         "# to do\n\n",
-        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, training"]),
+        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, "
+         "training"]),
     "control character": (
         "name: t\ntitle: a\x07b\n",
         ["x.yaml:2:9: the character U+0007 cannot be in YAML text; remove it"]),
@@ -368,7 +378,7 @@ OVERRIDE_BAD = {
                      "activation, latent_activation, output_activation, loss, pixels)"]),
     "cross-field": (["model.architectures=[[35,2,36]]"],
                     ["x.yaml: override 'model.architectures=[[35,2,36]]': "
-                     "model.architectures[0][2]: the font has 35 pixels, got 36"]),
+                     "model.architectures[0][2]: the font is 7x5 binary: 35 inputs, got 36"]),
     "bad YAML value": (["seeds=[1, 2"],
                        ["x.yaml: override 'seeds=[1, 2': the value is not valid YAML (YAML syntax: "
                         "expected ',' or ']', but got the end of the file)"]),
@@ -377,14 +387,15 @@ OVERRIDE_BAD = {
 
 @pytest.mark.parametrize("overrides, expected", OVERRIDE_BAD.values(), ids=OVERRIDE_BAD.keys())
 def test_bad_override_gets_exact_line(overrides, expected):
-    text = FONT.replace("training: {epochs: 10}", "training:\n  epochs: 10\n  optimizers: [{name: adam}]")
+    text = FONT.replace("training: {epochs: 10}",
+                        "training:\n  epochs: 10\n  optimizers: [{name: adam}]")
     assert problems(text, overrides) == expected
 
 
 def test_file_problems_come_before_override_problems():
     text = FONT.replace("{name: font}", "{name: fnt}")
     assert problems(text, ["seeds=-1"]) == [
-        "x.yaml:2:17: dataset.name: expected one of: font, mnist, mnist-5k, got 'fnt'; "
+        "x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
         "did you mean 'font'?",
         "x.yaml: override 'seeds=-1': seeds: must be at least 1, got -1",
     ]
@@ -411,17 +422,17 @@ def test_defaults():
 
 
 def test_default_report_holds_only_the_slides_that_apply():
-    autoencoder = load_experiment(write(FONT))
+    autoencoder = load(FONT)
     assert autoencoder.report == ["summary", "architecture", "error_table", "learning_curves",
                                   "convergence", "latent_scatter", "reconstructions",
                                   "pixel_errors", "generated_grid", "interpolation", "conclusions"]
-    vae = load_experiment(write(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n"))
+    vae = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n")
     assert vae.model.activation == "relu" and vae.model.beta == 1.0
     assert vae.report == ["summary", "architecture", "error_table", "learning_curves",
                           "latent_scatter", "vae_progression", "reconstructions", "vae_samples",
                           "generated_grid", "interpolation", "conclusions"]
-    denoising = load_experiment(write(
-        FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]") + "noise: {kind: bitflip, levels: [0.1]}\n"))
+    denoising = load(
+        FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]") + "noise: {kind: bitflip, levels: [0.1]}\n")
     assert denoising.report == ["summary", "architecture", "error_table", "learning_curves",
                                 "reconstructions", "pixel_errors", "denoising_examples",
                                 "denoising_baselines", "conclusions"]
@@ -467,7 +478,8 @@ training:
     - &sgd {name: sgd, learning_rate: 0.1, momentum: 0.9}
     - {<<: *sgd, learning_rate: 0.01}
 """)))
-    assert [(o.learning_rate, o.momentum) for o in exp.training.optimizers] == [(0.1, 0.9), (0.01, 0.9)]
+    assert [(o.learning_rate, o.momentum) for o in exp.training.optimizers] == [(0.1, 0.9),
+                                                                                (0.01, 0.9)]
 
 
 def test_plain_text_values_stay_text():
@@ -487,6 +499,51 @@ def test_schema_is_json_with_both_model_kinds():
     text = json.dumps(schema())
     assert '"autoencoder"' in text and '"vae"' in text and '"additionalProperties": false' in text
     assert schema()["properties"]["training"]["description"] == "how to train"
+
+
+def test_schema_lists_the_slides_it_is_given():
+    [listed] = [s for s in schema(CATALOGUE.names)["properties"]["report"]["anyOf"]
+                if s["type"] == "array"]
+    assert listed["items"]["enum"] == list(CATALOGUE.names)
+    assert "enum" not in json.dumps(schema()["properties"]["report"])
+
+
+# ---- without the report's catalogue --------------------------------------------------------------
+
+def test_without_a_catalogue_the_report_is_left_to_the_report():
+    """runner.config alone knows no slide: it neither refuses a name nor fills the default."""
+    assert load_experiment(write(FONT)).report is None
+    named = load_experiment(write(FONT + "report: [summary, vae_progression, no_such_slide]\n"))
+    assert named.report == ["summary", "vae_progression", "no_such_slide"]
+    assert problems(FONT + "report: [summary, summary]\n") == [
+        "x.yaml:5:19: report[1]: 'summary' is already listed (as entry [0])"]
+
+
+# ---- snapshots past the last epoch ---------------------------------------------------------------
+
+def test_snapshots_after_the_last_epoch_are_left_out_with_a_note():
+    text = FONT.replace("autoencoder", "vae") + "snapshots: [1, 5, 50, 20]\n"
+    with pytest.warns(ConfigNote) as notes:
+        exp = load(text)
+    assert exp.snapshots == [1, 5]
+    assert [str(n.message) for n in notes] == [
+        "x.yaml: snapshots 50, 20 are after the last epoch (10): not kept"]
+    assert "vae_progression" in exp.report
+
+
+def test_the_slides_see_the_snapshots_kept():
+    """A progression of snapshots that all fall after a shortened run has nothing to show."""
+    text = FONT.replace("autoencoder", "vae") + "snapshots: [50]\nreport: [vae_progression]\n"
+    with pytest.warns(ConfigNote, match="snapshot 50 is after the last epoch"):
+        assert problems(text) == [
+            "x.yaml:6:10: report[0]: 'vae_progression' needs snapshots (the epochs to show)"]
+
+
+def test_snapshots_within_the_epochs_give_no_note():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        exp = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 10]\n")
+    assert exp.snapshots == [1, 10]
 
 
 # ---- the reference: block ------------------------------------------------------------------------
@@ -533,3 +590,42 @@ def test_a_reference_states_what_its_figures_summarise():
     assert problems(referenced("learning_rate: 0.1", statistic="  statistic: median\n")) == [
         "x.yaml:8:14: reference.statistic: expected one of: mean, std, got 'median'; did you "
         "mean 'mean'?"]
+
+
+# ---- through tp5-run, which joins the config and the report's catalogue -------------------------
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_the_readme_shortened_vae_run_keeps_the_snapshots_it_reaches(monkeypatch, tmp_path,
+                                                                    capsys):
+    from runner import cli
+
+    monkeypatch.chdir(ROOT)
+    code = cli.main(["experiments/vae-mnist.yaml", "training.epochs=5", "seeds=1", "--dry-run",
+                     "--results", str(tmp_path / "results")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err.splitlines() == ["experiments/vae-mnist.yaml: snapshots 15, 30, 50, 100 are "
+                                "after the last epoch (5): not kept"]
+    assert "vae-mnist" in out
+
+
+def test_the_stored_experiment_has_only_the_snapshots_kept(monkeypatch, tmp_path, capsys):
+    from runner import cli
+
+    path = write(FONT.replace("autoencoder", "vae").replace("epochs: 10", "epochs: 2")
+                 + "snapshots: [1, 2, 50]\n")
+    assert cli.main([path, "--results", "results", "--no-site", "-j", "1"]) == 0
+    assert "snapshot 50 is after the last epoch (2): not kept" in capsys.readouterr().err
+    stored = yaml.safe_load((tmp_path / "results" / "t" / "experiment.yaml").read_text())
+    assert stored["snapshots"] == [1, 2]
+
+
+def test_a_slide_that_cannot_apply_is_refused_at_its_line_by_tp5_run(capsys):
+    from runner import cli
+
+    path = write(FONT + "report:\n  - summary\n  - denoising_examples\n")
+    assert cli.main([path, "--dry-run"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "x.yaml:7:5: report[1]: 'denoising_examples' needs noise (add a noise: section)"]

@@ -7,9 +7,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from runner import parallel, plan, progress, store
-from runner.training.pack import run_pack
 from runner.config import load_experiment
+from runner.training.pack import run_pack
 
 YAML = """\
 name: p
@@ -116,6 +118,7 @@ def test_the_bar_and_the_lines_show_the_estimates_time_left():
         assert "1:02:05" in file.getvalue() and " 40%" in file.getvalue()
 
 
+@pytest.mark.slow
 def test_in_a_log_file_the_bar_is_a_plain_line_every_few_seconds(tmp_path):
     (tmp_path / "p.yaml").write_text(YAML.replace("epochs: 30", "epochs: 3000"))
     log = tmp_path / "log"

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TINY, train
-from idxfiles import idx_bytes, mnist_arrays
 from report import site, slides
 from report import summary as sm
 from runner.config import ConfigError, load_experiment
+from support import TINY, idx_bytes, mnist_arrays, train
 
 PIXELS = {"font": 35, "mnist-5k": 784, "mnist": 784}
 
@@ -64,16 +63,17 @@ def test_validation_accepts_exactly_the_kinds_that_apply(tmp_path, dataset, mode
     applies = [k.name for k in slides.kinds() if k.why_not(facts) is None]
     path = tmp_path / "x.yaml"
     path.write_text(experiment_yaml(dataset, model, latent, rates, snapshots))
-    assert load_experiment(path).report == applies  # the default report: all that apply, in order
+    # the default report: all that apply, in order
+    assert load_experiment(path, slides=slides.CATALOGUE).report == applies
 
     every = [k.name for k in slides.kinds()]
     path.write_text(experiment_yaml(dataset, model, latent, rates, snapshots, every))
     refused = [k for k in every if k not in applies]
     if not refused:
-        assert load_experiment(path).report == every
+        assert load_experiment(path, slides=slides.CATALOGUE).report == every
         return
     with pytest.raises(ConfigError) as caught:
-        load_experiment(path)
+        load_experiment(path, slides=slides.CATALOGUE)
     line = len(path.read_text().splitlines())  # report: [a, b, ...] is the last line
     expected = [f"{path}:{line}:{10 + sum(len(n) + 2 for n in every[:i])}: report[{i}]: "
                 f"'{name}' {slides.get(name).why_not(facts)}"
@@ -85,18 +85,21 @@ def test_an_autoencoder_on_digits_has_no_per_character_slides(tmp_path):
     path = tmp_path / "x.yaml"
     path.write_text(experiment_yaml("mnist-5k", "autoencoder", 2, 1, False, ["pixel_errors"]))
     with pytest.raises(ConfigError) as caught:
-        load_experiment(path)
+        load_experiment(path, slides=slides.CATALOGUE)
     assert caught.value.problems == [
         f"{path}:5:10: report[0]: 'pixel_errors' counts wrong pixels per character of the font, "
         "not of mnist-5k images"]
 
 
 def test_validating_a_file_does_not_load_matplotlib(tmp_path):
-    """runner.config asks the registry about every kind; only drawing needs matplotlib."""
+    """Validation with the catalogue asks the registry about every kind; only drawing needs
+    matplotlib."""
     path = tmp_path / "x.yaml"
     path.write_text(experiment_yaml("font", "autoencoder", 2, 2, False))
     code = ("import sys; from runner.config import load_experiment; "
-            f"load_experiment({str(path)!r}); print('matplotlib' in sys.modules)")
+            "from report.slides import CATALOGUE; "
+            f"load_experiment({str(path)!r}, slides=CATALOGUE); "
+            "print('matplotlib' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"

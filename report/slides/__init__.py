@@ -8,21 +8,17 @@ finds the modules with pkgutil, so adding a slide kind is adding one module (and
 the shared slide partial cannot show it). ``runs`` holds what the kinds share: which runs a slide
 shows and how a worker loads a run, its data and its model.
 
-One rule says whether a slide applies: its kind's ``why_not``. It reads a ``Setup``, the six facts
-of an experiment that every rule needs, which each side builds from what it holds: runner.config
-from the experiment it validates (``Setup.of_experiment``), so a ``report:`` entry that cannot
-apply is refused at load time with its file, line and column, and the site from the stored runs it
-shows (``Setup.of_runs``), so a page built from a store that an older tp5 wrote still renders and a
-refused slide says why instead of showing nothing.
+One rule says whether a slide applies: its kind's ``why_not``. It reads a ``Setup``, the facts
+of an experiment that the rules read, built from what each side holds: from the experiment being
+validated (``Setup.of_experiment``), through ``CATALOGUE``, which tp5-run passes to
+``runner.config.load_experiment``, so a ``report:`` entry that cannot apply is refused at load
+time with its file, line and column; and from the stored runs the site shows (``Setup.of_runs``),
+so a page built from a store that an older tp5 wrote still renders and a refused slide says why
+instead of showing nothing.
 
-Import direction: report imports runner, and runner.config imports this package for the kind
-names of its ``Slide`` type. This module therefore imports nothing of report and only
-runner.datasets of runner; the names are the module names of ``kinds/``, read without importing
-them. The kind modules (which import report.summary and runner.train, and report.figures, so
-matplotlib, only inside the functions that draw) load on the first question asked of the
-registry: when the main process validates a file or renders a site. Training workers, which
-import runner.config, never load them, and no kind module is ever imported while runner.config
-is half-initialised.
+The names are the module names of ``kinds/``, read without importing them; the kind modules
+(which import report.summary, and matplotlib only inside the functions that draw) load on the
+first question asked of the registry.
 """
 from __future__ import annotations
 
@@ -33,8 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from runner import datasets
 from report.slides import kinds as _kinds_package
+from runner import datasets
+from runner.config import SlideCatalogue
 
 if TYPE_CHECKING:
     from report.summary import Summary
@@ -46,7 +43,7 @@ NAMES = tuple(sorted(m.name for m in pkgutil.iter_modules(_kinds_package.__path_
 
 
 class Setup:
-    """What decides whether a slide applies: the few facts of an experiment that the rules read.
+    """What decides whether a slide applies: the facts of an experiment that the rules read.
 
     Each side reads them from what it holds: ``of_experiment`` from the experiment runner.config
     validates, ``of_runs`` from the runs the site shows. A fact is read when a rule asks for it,
@@ -66,7 +63,7 @@ class Setup:
     @property
     def glyphs(self) -> bool:
         """The font (characters, counted pixel by pixel) rather than digit images."""
-        return datasets.INFO[self.dataset].kind == "glyphs"
+        return datasets.kind(self.dataset) == "glyphs"
 
     @staticmethod
     def of_experiment(exp: Experiment) -> Setup:
@@ -160,6 +157,7 @@ class SlideKind:
     why_not: Callable[[Setup], str | None] = always  # why it cannot apply (a sentence's end)
     prepare: Callable[..., Any] | None = None  # the figure job's arguments -> a Figure
     card: int | None = None  # rank of its figure for the index card (1 first; None: never)
+    highlights: Callable[[Summary], list[dict]] | None = None  # big numbers: a card shows one
     cost: int = 0  # drawing time rank: costlier figures start first, so workers end together
 
 
@@ -191,6 +189,13 @@ def why_not(name: str, setup: Setup) -> str | None:
 def default_report(setup: Setup) -> list[str]:
     """The report when the YAML gives none: every kind that applies, in order."""
     return [k.name for k in kinds() if k.why_not(setup) is None]
+
+
+#: The slide rules as validation asks for them: load_experiment(path, slides=CATALOGUE).
+CATALOGUE = SlideCatalogue(
+    names=NAMES,
+    why_not=lambda name, exp: why_not(name, Setup.of_experiment(exp)),
+    default_report=lambda exp: default_report(Setup.of_experiment(exp)))
 
 
 def figure(ext: str, alt: str, **args) -> dict:

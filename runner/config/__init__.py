@@ -5,12 +5,14 @@
 
 schema.py holds the Pydantic models (the contract for what a file may say), yamlfile.py reads
 YAML remembering where each value was written, errors.py words pydantic's errors as
-"file:line:col: path: message" lines, and load.py ties them together.
+"file:line:col: path: message" lines, load.py ties them together, catalogue.py says what
+validation may ask of the report's slides, and fields.py words the schema as a reference.
 """
 
-from runner.config.load import ConfigError, load_experiment
-from runner.config.schema import (SLIDES, Adam, AutoencoderModel, Dataset, Experiment, Noise,
-                                  SGD, Training, VAEModel, schema)
+from runner.config.catalogue import SlideCatalogue
+from runner.config.fields import fields
+from runner.config.load import ConfigError, ConfigNote, load_experiment
+from runner.config.schema import Experiment, schema
 
-__all__ = ["SLIDES", "Adam", "AutoencoderModel", "ConfigError", "Dataset", "Experiment", "Noise",
-           "SGD", "Training", "VAEModel", "load_experiment", "schema"]
+__all__ = ["ConfigError", "ConfigNote", "Experiment", "SlideCatalogue", "fields", "load_experiment",
+           "schema"]

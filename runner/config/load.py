@@ -3,22 +3,26 @@
 `load_experiment` never lets a traceback or pydantic's wording reach the user: it raises
 `ConfigError`, whose `problems` are lines like
 
-    experiments/x.yaml:12:7: model.architectures[1][0]: the font has 35 pixels, got 36
+    experiments/x.yaml:12:7: model.architectures[1][0]: the font is 7x5 binary: 35 inputs, got 36
 
 one per problem, sorted by line, each pointing at the value to fix (or, for a missing key, at the
 mapping that lacks it). Every problem of a file that parses is found in one run: each value on
-its own, and how the values fit together, even where an unrelated value is wrong.
+its own, and how the values fit together, even where an unrelated value is wrong. What a file
+may say but cannot mean as written (snapshots past the last epoch of a shortened run) is left out
+with a `ConfigNote` warning, also "file: message".
 """
 
 from __future__ import annotations
 
 import os
 import typing
+import warnings
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from runner.config import errors, yamlfile
+from runner.config.catalogue import SlideCatalogue
 from runner.config.schema import Experiment
 
 
@@ -30,11 +34,19 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-def load_experiment(path: str | os.PathLike, overrides: typing.Sequence[str] = ()) -> Experiment:
+class ConfigNote(UserWarning):
+    """A value the file gives that validation left out, and why (tp5-run prints the message)."""
+
+
+def load_experiment(path: str | os.PathLike, overrides: typing.Sequence[str] = (),
+                    slides: SlideCatalogue | None = None) -> Experiment:
     """Read, override and validate one experiment file; raises ConfigError with every problem.
 
     overrides are "key.path=value" strings (e.g. "training.epochs=5"), applied in order before
-    validation; a relative dataset.path is relative to the YAML file's folder.
+    validation; a relative dataset.path is relative to the YAML file's folder. With the report's
+    slide catalogue (report.slides.CATALOGUE), report: entries must be slides that apply and a
+    report the file leaves out is filled in; without it, both are left to the report.
+    What validation left out is told by a ConfigNote warning each.
     """
     source = str(path)
     try:
@@ -47,10 +59,13 @@ def load_experiment(path: str | os.PathLike, overrides: typing.Sequence[str] = (
         raise ConfigError([errors.file_line(source, yamlfile.Mark(1, 1), "the file is empty; "
                                             f"an experiment needs at least {needed}")])
     origins, problems = _apply_overrides(doc, overrides, source)
+    context = {"folder": Path(path).parent, "slides": slides, "notes": []}
     try:
-        experiment = Experiment.model_validate(doc.data, context={"folder": Path(path).parent})
+        experiment = Experiment.model_validate(doc.data, context=context)
     except ValidationError as exc:
         problems += errors.render(exc, doc, origins, source)
+    for note in context["notes"]:  # also beside problems: a note may explain one
+        warnings.warn(f"{source}: {note}", ConfigNote, stacklevel=2)
     if problems:
         raise ConfigError(problems)
     return experiment

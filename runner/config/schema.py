@@ -4,27 +4,43 @@
 
 `tp5-run --schema` prints the models as JSON Schema for editors. Every mapping is strict: an
 unknown key is an error, not silently ignored. Each model's `checks` say how its values must fit
-together (a bottleneck that is the one narrowest layer, widths that fit the dataset, snapshots
-within the epochs); they blame the value to fix, so `runner.config.errors` words their problems
+together (a bottleneck that is the one narrowest layer, widths that fit the dataset, slides
+that apply); they blame the value to fix, so `runner.config.errors` words their problems
 like any other, and they run even when an unrelated value is wrong (see `runner.config.strict`).
+The slides a `report:` may name are the report's: validation checks them only against the
+catalogue its caller passes (see `runner.config.catalogue`).
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (AfterValidator, Discriminator, Field, NonNegativeInt, PositiveFloat,
-                      PositiveInt, Tag, ValidationInfo, field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    Discriminator,
+    Field,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
 
+from runner import datasets
+from runner.config.catalogue import SlideCatalogue
 from runner.config.strict import Problem, Strict, raise_problems
 from runner.config.yamlfile import show_value
-from runner.datasets import INFO
-from report import slides
-
-#: Every slide the site can render (report/slides/kinds/ defines each, with when it applies).
-SLIDES = slides.NAMES
+from runner.datasets import images
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
@@ -38,6 +54,26 @@ def _distinct(values: list) -> list:
     return values
 
 
+def _catalogue(context: dict | None) -> SlideCatalogue | None:
+    """The slide catalogue the caller of the validation passed, if any."""
+    return (context or {}).get("slides")
+
+
+def _known_slides(names: list[str], info: ValidationInfo) -> list[str]:
+    """With a catalogue, each entry must be one of its slides (worded as a choice, like any
+    Literal's)."""
+    catalogue = _catalogue(info.context)
+    if catalogue is None:
+        return names
+    expected = ", ".join(f"'{name}'" for name in catalogue.names)
+    unknown = [InitErrorDetails(type="literal_error", loc=(i,), input=name,
+                                ctx={"expected": expected})
+               for i, name in enumerate(names) if name not in catalogue.names]
+    if unknown:
+        raise ValidationError.from_exception_data("report", unknown)
+    return names
+
+
 def _one_or_list_tag(value: Any) -> str:
     return "list" if isinstance(value, list) else "one"
 
@@ -49,7 +85,7 @@ def _one_or_list(one: Any, item: Any = None) -> Any:
     one branch the user meant.
     """
     many = Annotated[list[item or one], Field(min_length=1), AfterValidator(_distinct)]
-    return Annotated[Union[Annotated[one, Tag("one")], Annotated[many, Tag("list")]],
+    return Annotated[Annotated[one, Tag("one")] | Annotated[many, Tag("list")],
                      Discriminator(_one_or_list_tag)]
 
 
@@ -57,14 +93,11 @@ def _batch_size_tag(value: Any) -> str:
     return "full" if isinstance(value, str) else "size"
 
 
-DatasetName = Literal[tuple(INFO)]
-_READERS = " or ".join(name for name, info in INFO.items() if info.takes_path)  # "mnist"
 Activation = Literal["identity", "sigmoid", "tanh", "relu"]
 Init = Literal["uniform", "xavier", "he", "lecun"]
-Slide = Literal[SLIDES]
 Layers = Annotated[list[PositiveInt], Field(min_length=3)]  # input, latent, output at least
 BatchSize = Annotated[
-    Union[Annotated[PositiveInt, Tag("size")], Annotated[Literal["full"], Tag("full")]],
+    Annotated[PositiveInt, Tag("size")] | Annotated[Literal["full"], Tag("full")],
     Discriminator(_batch_size_tag)]
 LearningRates = _one_or_list(PositiveFloat)
 Seeds = _one_or_list(PositiveInt, NonNegativeInt)
@@ -74,14 +107,15 @@ Level = Annotated[float, Field(ge=0, le=1)]  # a probability p, or sigma of pixe
 # ---- the models ---------------------------------------------------------------------------------
 
 
-class Dataset(Strict):
-    name: DatasetName = Field(
-        description="which data to train on")  # mnist-5k: 5,000 digits shipped, no download
+class _Dataset(Strict):
+    """What every form of `dataset:` has; a form's own keys are its options (Source.options)."""
+
+    name: str
     path: Path | None = Field(
-        None, description=f"{_READERS} only: folder with the dataset's files, relative to the "
-        "YAML file")  # None: downloaded once into the cache
+        None, description="the dataset's files, relative to the YAML file")
     limit: PositiveInt | None = Field(
-        None, description="train on the first N training samples only")  # for quick trial runs
+        None, description="train on N training samples only, evenly spaced through the "
+        "set")  # for quick trial runs
 
     @field_validator("path")
     @classmethod
@@ -92,13 +126,139 @@ class Dataset(Strict):
             return path
         return Path(os.path.abspath(Path(folder) / path.expanduser()))
 
-    def _path_only_for_readers(self) -> list[Problem]:
-        if self.path is not None and not INFO[self.name].takes_path:
-            return [(("path",), f"only {_READERS} reads files; {self.name} is built in "
-                     "(remove path)", str(self.path))]
+    @property
+    def source(self) -> datasets.Source:
+        """What runner.datasets reads: the options are the form's keys that the YAML gives."""
+        return datasets.Source(self.name, self.path, self._options(), self.limit)
+
+    @property
+    def whole(self) -> datasets.Source:
+        """The source without the limit: every sample (what the denoising floors are of)."""
+        return datasets.Source(self.name, self.path, self._options())
+
+    def _options(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in type(self).model_fields
+                if key not in ("name", "path", "limit") and getattr(self, key) is not None}
+
+    @functools.cached_property
+    def info(self) -> datasets.DatasetInfo:
+        """The dataset's shape and size, from its files' headers (read once per config)."""
+        return datasets.info(self.whole)
+
+    def _readable(self) -> list[Problem]:
+        """Files that cannot make the dataset are the path's problem, in the loader's words."""
+        try:
+            self.info  # noqa: B018 - reading it reads the headers
+        except datasets.DatasetError as err:
+            blame = "path" if self.path is not None else "name"
+            return [((blame,), str(err).rstrip("."), str(getattr(self, blame)))]
         return []
 
-    checks = (_path_only_for_readers,)
+    checks = (_readable,)
+
+
+def _builtin(name: str) -> type[_Dataset]:
+    """The form of a dataset that has no options of its own: its name, a path if it reads one."""
+    info = datasets.info(name)
+    reads = datasets.takes_path(name)
+    where = ("a folder holding its files; default: downloaded once into the cache" if reads
+             else "none: it is built in")
+    return create_model(
+        f"{name.title().replace('-', '')}Dataset", __base__=_Dataset,
+        name=(Literal[name], Field(description=f"{info.describe()} {info.kind}")),
+        path=(Path | None, Field(None, description=where)))
+
+
+class FontDataset(_Dataset):
+    name: Literal["font"] = Field(
+        description="the course's 5x7 font (embedded), or a font of a font.h")
+    path: Path | None = Field(
+        None, description="a C header of fonts in the course's font.h format; default: the "
+        "embedded font")
+    font: str | None = Field(
+        None, description="the array of the file to read, e.g. Font3 (default: the file's "
+        "only one)")
+
+    def _font_needs_path(self) -> list[Problem]:
+        if self.font is not None and self.path is None:
+            return [(("font",), "names an array of a font.h; give its path too", self.font)]
+        return []
+
+    checks = _Dataset.checks + (_font_needs_path,)
+
+
+Color = Literal["grey", "rgb", "binary"]
+Byte = Annotated[int, Field(ge=0, le=255)]
+
+
+class ImagesDataset(_Dataset):
+    name: Literal["images"] = Field(
+        description="every PNG, JPEG, GIF, BMP or WebP file of a folder, in sorted order; "
+        "subfolders, if any, hold them and name their labels")
+    path: Path = Field(description="the folder, relative to the YAML file")
+    size: tuple[PositiveInt, PositiveInt] | None = Field(
+        None, description="[h, w] to resize every image to (default: the files' own size, "
+        "the same for all)")
+    color: Color | None = Field(
+        None, description="grey, rgb, or binary (grey cut at threshold); default: grey "
+        "when every file is grey, else rgb")
+    threshold: Level | None = Field(
+        None, description=f"binary only: the grey level from which a pixel is 1 (default "
+        f"{images.THRESHOLD})")
+    alpha: Literal["composite", "mask"] | None = Field(
+        None, description="composite: transparent pixels show the background (default); "
+        "mask: the alpha channel is the picture, opaque = 1 (silhouettes)")
+    background: Literal["white", "black"] | tuple[Byte, Byte, Byte] | None = Field(
+        None, description="the colour under transparent pixels: white (default), black or "
+        "[r, g, b] of 0..255")
+
+    def _options_fit(self) -> list[Problem]:
+        found = []
+        if self.threshold is not None and self.color != "binary":
+            found.append((("threshold",), "applies to color: binary only", self.threshold))
+        if self.alpha == "mask" and self.color == "rgb":
+            found.append((("color",), "alpha: mask makes a grey picture, not rgb", self.color))
+        if self.alpha == "mask" and self.background is not None:
+            found.append((("background",), "alpha: mask shows no background; remove it",
+                          self.background))
+        return found
+
+    checks = _Dataset.checks + (_options_fit,)
+
+
+class ArrayDataset(_Dataset):
+    name: Literal["array"] = Field(
+        description="samples from a .npy, .npz or .csv file, one a row, values in [0, 1] "
+        "or whole numbers 0..255")
+    path: Path = Field(description="the file, relative to the YAML file")
+    shape: Annotated[list[PositiveInt], Field(min_length=2, max_length=3)] | None = Field(
+        None, description="[h, w] (grey) or [h, w, 3] (RGB) of one sample (default: the "
+        "array's own, from (N, h, w) or (N, h, w, 3))")
+    key: str | None = Field(
+        None, description=".npz: the array of samples (default: the file's only one)")
+    labels_key: str | None = Field(None, description=".npz: the array of labels, if any")
+    label_column: Literal["first", "last"] | None = Field(
+        None, description=".csv: the column of labels, if any")
+
+    def _options_fit(self) -> list[Problem]:
+        found = []
+        if self.shape is not None and len(self.shape) == 3 and self.shape[2] != 3:
+            found.append((("shape", 2), "must be 3 (RGB) or left out (grey)", self.shape[2]))
+        suffix = self.path.suffix
+        for key, wants in (("key", ".npz"), ("labels_key", ".npz"), ("label_column", ".csv")):
+            if getattr(self, key) is not None and suffix != wants:
+                found.append(((key,), f"applies to {wants} files only", getattr(self, key)))
+        return found
+
+    checks = _Dataset.checks + (_options_fit,)
+
+
+_FORMS = (FontDataset, ImagesDataset, ArrayDataset)
+_OWN = [typing.get_args(form.model_fields["name"].annotation)[0] for form in _FORMS]
+Dataset = Annotated[
+    Union[(FontDataset, *(_builtin(n) for n in datasets.NAMES if n not in _OWN),
+           ImagesDataset, ArrayDataset)],
+    Field(discriminator="name")]
 
 
 class _Network(Strict):
@@ -205,7 +365,7 @@ class Adam(Strict):
         return _as_list(self.learning_rate)
 
 
-Optimizer = Annotated[Union[SGD, Adam], Field(discriminator="name")]
+Optimizer = Annotated[SGD | Adam, Field(discriminator="name")]
 
 
 class Training(Strict):
@@ -219,7 +379,8 @@ class Training(Strict):
         "order")  # true: the usual online/minibatch training
     optimizers: list[Optimizer] = Field(
         default_factory=lambda: [Adam(name="adam")], min_length=1,
-        description="optimizers to compare")  # each one is a sweep point
+        description="optimizers to compare (default: adam with its "
+        "defaults)")  # each one is a sweep point
     init: _one_or_list(Init) = Field(
         "xavier", description="weight initialisation, or a list to sweep")  # suits sigmoid
     normalize: _one_or_list(bool) = Field(
@@ -267,21 +428,6 @@ class ReferenceValue(Strict):
         """The axis values the entry names (those it leaves out match any configuration)."""
         return {name: value for name, value in self if name != "value" and value is not None}
 
-    def matches(self, spec: Any) -> bool:
-        """Whether a run (a runner.spec.RunSpec) belongs to a configuration this entry names."""
-        return all(_SPEC_AXES[name](spec) == value for name, value in self.axes.items())
-
-
-#: Each axis of a reference entry, read off a run spec in the entry's terms.
-_SPEC_AXES = {
-    "architecture": lambda spec: list(spec.architecture),
-    "learning_rate": lambda spec: spec.optimizer.learning_rate,
-    "noise": lambda spec: spec.noise.level if spec.noise else None,
-    "optimizer": lambda spec: spec.optimizer.name,
-    "init": lambda spec: spec.init,
-    "normalize": lambda spec: spec.normalize,
-}
-
 
 class Reference(Strict):
     """Figures published elsewhere for some configurations of the experiment, to set beside
@@ -306,8 +452,8 @@ class Experiment(Strict):
     order: int | None = Field(
         None, description="place of the experiment's card on the site's index (lowest first; "
         "without one, after those that have one, in the order the files were given)")
-    dataset: Dataset = Field(description="what to train on")
-    model: Annotated[Union[AutoencoderModel, VAEModel], Field(discriminator="kind")] = Field(
+    dataset: Dataset = Field(description="what to train on: its name, and its options")
+    model: Annotated[AutoencoderModel | VAEModel, Field(discriminator="kind")] = Field(
         description="the networks to train")
     training: Training = Field(description="how to train")
     noise: Noise | None = Field(
@@ -315,10 +461,12 @@ class Experiment(Strict):
     seeds: Seeds = Field(
         1, description="n (seeds 0..n-1) or a list of seeds")  # 10+ for a mean +- std
     snapshots: Annotated[list[PositiveInt], AfterValidator(_distinct)] = Field(
-        default_factory=list,
-        description="epochs at which to keep the latent codes")  # for vae_progression
-    report: Annotated[list[Slide], AfterValidator(_distinct)] | None = Field(
-        None, description="slides of the page, in order")  # None: all that apply
+        default_factory=list, description="epochs at which to keep the latent codes (those "
+        "after the last epoch are left out, with a note)")  # for vae_progression
+    report: Annotated[list[str], AfterValidator(_distinct),
+                      AfterValidator(_known_slides)] | None = Field(
+        None, description="slides of the page, in order (left out: every slide that "
+        "applies)")  # None: resolved with the report's catalogue
     reference: Reference | None = Field(
         None, description="figures from elsewhere to compare with (the slide 'reference')")
     conclusions: list[str] = Field(
@@ -326,19 +474,41 @@ class Experiment(Strict):
         "slide, under the findings computed from the runs")
 
     @model_validator(mode="after")
-    def _defaults(self) -> Experiment:
-        """The title and report the file leaves out, once the values are known to fit."""
+    def _defaults(self, info: ValidationInfo) -> Experiment:
+        """The title and report the file leaves out, once the values are known to fit (the
+        report only when the caller gave the slide catalogue)."""
         self.title = self.title or self.name
-        if self.report is None:
-            self.report = slides.default_report(slides.Setup.of_experiment(self))
+        catalogue = _catalogue(info.context)
+        if self.report is None and catalogue is not None:
+            self.report = catalogue.default_report(self)
         return self
 
+    @field_validator("snapshots")
+    @classmethod
+    def _within_epochs(cls, snapshots: list[int], info: ValidationInfo) -> list[int]:
+        """A snapshot after the last epoch would never be taken: leave it out, and say so (in
+        the context's notes), so that a shortened run (`training.epochs=5`) of a file needs no
+        other change. Before the checks, so the slide rules see the snapshots kept."""
+        training = info.data.get("training")  # None when wrong on its own
+        late = [e for e in snapshots if training and e > training.epochs]
+        if late and "notes" in (info.context or {}):
+            many = len(late) > 1
+            info.context["notes"].append(
+                f"snapshot{'s' * many} {', '.join(map(str, late))} {'are' if many else 'is'} "
+                f"after the last epoch ({training.epochs}): not kept")
+        return [e for e in snapshots if e not in late]
+
     def _width_problems(self) -> list[Problem]:
-        info = INFO[self.dataset.name]
-        what = f"the {info.name} has" if info.kind == "glyphs" else f"{info.name} images have"
+        """The first and last layers are one sample's values: h * w * c of the dataset."""
+        try:
+            info = self.dataset.info
+        except datasets.DatasetError:  # the dataset's own problem, reported at its path
+            return []
+        subject = {"glyphs": f"the {info.name} is", "images": "the images are"}
+        what = subject.get(info.kind, f"{info.name} images are")
         return [
-            (("model", "architectures", i, j), f"{what} {info.n_features} pixels, got {layers[j]}",
-             layers[j])
+            (("model", "architectures", i, j),
+             f"{what} {info.describe()}: {info.n_features} inputs, got {layers[j]}", layers[j])
             for i, layers in enumerate(self.model.architectures)
             for j in (0, len(layers) - 1) if layers[j] != info.n_features
         ]
@@ -349,16 +519,14 @@ class Experiment(Strict):
         return [(("noise",), "only an autoencoder is trained with noise, but model.kind is "
                  f"'{self.model.kind}' (remove noise)", None)]
 
-    def _snapshot_problems(self) -> list[Problem]:
-        last = self.training.epochs
-        return [(("snapshots", i), f"epoch {e} is after the last epoch ({last})", e)
-                for i, e in enumerate(self.snapshots) if e > last]
-
-    def _slide_problems(self) -> list[Problem]:
-        setup = slides.Setup.of_experiment(self)
+    def _slide_problems(self, context: dict) -> list[Problem]:
+        """Each report entry the catalogue knows must apply to the experiment."""
+        catalogue = _catalogue(context)
+        if catalogue is None:
+            return []
         return [(("report", i), f"'{slide}' {why}", slide)
                 for i, slide in enumerate(self.report or [])
-                if (why := slides.why_not(slide, setup))]
+                if slide in catalogue.names and (why := catalogue.why_not(slide, self))]
 
     def _reference_problems(self) -> list[Problem]:
         """A reference entry that names no configuration of the experiment would compare with
@@ -389,8 +557,8 @@ class Experiment(Strict):
                 "noise": self.noise.levels if self.noise else [],
                 "init": self.training.inits, "normalize": self.training.normalizes}
 
-    checks = (_width_problems, _noise_problems, _snapshot_problems, _slide_problems,
-              _reference_problems)
+    checks = (_width_problems, _noise_problems, _reference_problems)
+    context_checks = (_slide_problems,)
 
     @property
     def seed_list(self) -> list[int]:
@@ -413,6 +581,11 @@ def _as_list(value: Any) -> list:
     return list(value) if isinstance(value, list) else [value]
 
 
-def schema() -> dict:
-    """JSON Schema of the experiment YAML, for editors (`tp5-run --schema`)."""
-    return Experiment.model_json_schema()
+def schema(slides: Sequence[str] = ()) -> dict:
+    """JSON Schema of the experiment YAML, for editors (`tp5-run --schema`); `slides` (the
+    report's kinds) become the choices of a `report:` entry."""
+    found = Experiment.model_json_schema()
+    if slides:
+        listed = next(s for s in found["properties"]["report"]["anyOf"] if s["type"] == "array")
+        listed["items"]["enum"] = list(slides)
+    return found

@@ -6,17 +6,25 @@ the typo is fixed. A `Strict` model lists its checks of how its values fit toget
 `checks`; they run on the validated model or, when some field failed, on a partial model that
 holds only the values that are right on their own. One run thus reports every mistake of a file.
 A check that reads a value that is wrong on its own is skipped: that value has its own error.
+A check that needs more than the values (the slide catalogue) is listed in `context_checks` and
+also gets the validation context.
 """
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Callable
-from functools import cache
 from typing import Annotated, Any, ClassVar
 
-from pydantic import (BaseModel, ConfigDict, TypeAdapter, ValidationError, ValidationInfo,
-                      model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 #: A problem a check found: the loc of the value to blame (relative to the model checked), the
@@ -33,6 +41,9 @@ class Strict(BaseModel):
 
     #: The model's checks of how its values fit together, each returning a list of Problems.
     checks: ClassVar[tuple[Callable[[Any], list[Problem]], ...]] = ()
+    #: Checks that also read the validation context (load_experiment's: the YAML's folder and,
+    #: when the caller has one, the slide catalogue): called with the model and the context.
+    context_checks: ClassVar[tuple[Callable[[Any, dict], list[Problem]], ...]] = ()
 
     @model_validator(mode="wrap")
     @classmethod
@@ -41,14 +52,17 @@ class Strict(BaseModel):
             model = handler(data)
         except ValidationError as exc:
             partial = _partial(cls, data, info.context) if isinstance(data, dict) else None
-            raise _with(exc, partial.problems(partial=True) if partial else []) from None
-        raise_problems(cls.__name__, model.problems())
+            found = partial.problems(info.context, partial=True) if partial else []
+            raise _with(exc, found) from None
+        raise_problems(cls.__name__, model.problems(info.context))
         return model
 
-    def problems(self, partial: bool = False) -> list[Problem]:
+    def problems(self, context: dict | None = None, partial: bool = False) -> list[Problem]:
         """What the checks find; on a partial model, those that read an unset value are skipped."""
         found = []
-        for check in self.checks:
+        checks = [*self.checks, *(functools.partial(check, context=context or {})
+                                  for check in self.context_checks)]
+        for check in checks:
             try:
                 found += check(self)
             except AttributeError:  # an unset value: wrong on its own, and reported as such
@@ -113,7 +127,7 @@ def _valid_or_partial(cls: type[Strict], name: str, value: Any, context: Any) ->
         return _partial(model, value, context) if model else _WRONG
 
 
-@cache
+@functools.cache
 def _adapter(cls: type[Strict], name: str) -> TypeAdapter:
     """Validates one field of cls on its own, with the field's constraints and cls's config."""
     field = cls.model_fields[name]
