@@ -164,6 +164,27 @@ def render_site(args, given: list[str]) -> None:
         print(f"site: {index}")
 
 
+def pages_as_experiments_finish(args, given: list[str]):
+    """The sweep's ``on_progress``: each experiment's page as soon as its runs are all stored,
+    and the index with the others' runs stored so far and the sweep's progress, so that a
+    reader can follow a long study by reloading site/index.html. Figures are drawn in this
+    process (n_jobs=1): a pool of figure workers beside the sweep's would take its cores. A
+    page that fails now does not stop the training; the render after it raises again."""
+    from report import site
+
+    def write(progress: sweep.Progress) -> None:
+        training = {name: {"stored": stored, "runs": runs, "share": progress.share,
+                           "left": progress.left}
+                    for name, (stored, runs) in progress.training.items()}
+        try:
+            site.render(args.results, args.site, list(progress.finished), n_jobs=1,
+                        given=given, training=training)
+        except Exception as exc:  # noqa: BLE001 - the sweep goes on; the last render will say
+            print(f"site: not written while training: {type(exc).__name__}: {exc}",
+                  file=sys.stderr)
+    return write
+
+
 def summarise(outcome: sweep.Outcome, args, skipped: dict[str, str]) -> None:
     """The closing lines: what was trained, and every failure even when quiet."""
     if not args.quiet:
@@ -234,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     stop_on_sigterm()
     try:
         outcome = sweep.run(planned, args.results, n_jobs, args.backend, args.scheduler,
-                            quiet=args.quiet)
+                            quiet=args.quiet, on_progress=None if args.no_site
+                            else pages_as_experiments_finish(args, names))
     except BackendError as exc:
         return fail([f"tp5-run: {exc}"])
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM as Stopped: 128 + the signal
