@@ -78,7 +78,7 @@ BAD = {
         ["x.yaml:2:10: dataset: expected a mapping, got 'font'"]),
     "unknown dataset": (
         FONT.replace("{name: font}", "{name: fnt}"),
-        ["x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
+        ["x.yaml:2:17: dataset.name: expected one of: font, emoji, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
          "did you mean 'font'?"]),
     "unknown model kind": (
         FONT.replace("autoencoder", "autoencodr"),
@@ -395,7 +395,7 @@ def test_bad_override_gets_exact_line(overrides, expected):
 def test_file_problems_come_before_override_problems():
     text = FONT.replace("{name: font}", "{name: fnt}")
     assert problems(text, ["seeds=-1"]) == [
-        "x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
+        "x.yaml:2:17: dataset.name: expected one of: font, emoji, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
         "did you mean 'font'?",
         "x.yaml: override 'seeds=-1': seeds: must be at least 1, got -1",
     ]
@@ -425,12 +425,13 @@ def test_default_report_holds_only_the_slides_that_apply():
     autoencoder = load(FONT)
     assert autoencoder.report == ["summary", "architecture", "error_table", "learning_curves",
                                   "convergence", "latent_scatter", "reconstructions",
-                                  "pixel_errors", "generated_grid", "interpolation", "conclusions"]
+                                  "pixel_errors", "generated_grid", "novelty", "interpolation",
+                                  "conclusions"]
     vae = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n")
     assert vae.model.activation == "relu" and vae.model.beta == 1.0
     assert vae.report == ["summary", "architecture", "error_table", "learning_curves",
                           "latent_scatter", "vae_progression", "reconstructions", "vae_samples",
-                          "generated_grid", "interpolation", "conclusions"]
+                          "generated_grid", "novelty", "interpolation", "conclusions"]
     denoising = load(
         FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]") + "noise: {kind: bitflip, levels: [0.1]}\n")
     assert denoising.report == ["summary", "architecture", "error_table", "learning_curves",
