@@ -21,14 +21,15 @@ def train(pack: Pack, data: datasets.Data, progress=None,
           split: Split | None = None) -> list[RunResult]:
     spec = pack.spec
     x, x_test = data.x_train, data.x_test
-    model = models.build(spec, seeds=pack.seeds)
+    model = models.build(spec, seeds=pack.seeds, beta=pack.betas)
     probes = {} if x_test is None else {"test_neg_elbo": lambda m: m.evaluate(x_test)["neg_elbo"]}
     recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), probes, progress)
 
     start = time.perf_counter()
     history = model.fit(x, epochs=spec.epochs, optimizer=optimizer.of_pack(pack),
                         batch_size=len(x) if spec.batch_size == "full" else spec.batch_size,
-                        shuffle=spec.shuffle, callback=recorder, split=split)
+                        shuffle=spec.shuffle, callback=recorder, split=split,
+                        kl_warmup=pack.kl_warmups)
     seconds = time.perf_counter() - start
 
     train_eval = model.evaluate(x)
