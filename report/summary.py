@@ -1,8 +1,8 @@
 """What an experiment's stored runs say, as plain numbers: configurations, swept axes, tables.
 
 Runs that differ only in their seed form one *configuration*; the axes that take more than one
-value across the experiment (architecture, optimiser, init, normalisation, learning rate, noise
-level) name the configurations and become the rows and columns of its tables. Everything here
+value across the experiment (architecture, optimiser, init, normalisation, learning rate, a VAE's
+beta and KL warm-up, noise level) name the configurations and become the rows and columns of its tables. Everything here
 reads only run.json and metrics.json, so it stays fast for sweeps of thousands of runs; the
 arrays (histories, codes, weights) are read later, by the figure jobs that need them.
 
@@ -66,12 +66,16 @@ _AXIS_VALUES = {
     "learning_rate": lambda s: np.format_float_positional(s.optimizer.learning_rate,
                                                           trim="-"),  # 0.00005, not 5e-05
     "noise": _noise_label,
+    "beta": lambda s: f"β = {s.beta:g}" if s.kind == "vae" else "",
+    "kl_warmup": lambda s: (f"warm-up {s.kl_warmup}" if getattr(s, "kl_warmup", 0)
+                            else "no warm-up"),
 }
 
 #: Row axes first, column axis last: the last axis that varies becomes the table's columns.
 AXES = (Axis("architecture", "architecture"), Axis("optimizer", "optimiser"),
         Axis("init", "init"), Axis("normalize", "inputs"),
-        Axis("learning_rate", "learning rate"), Axis("noise", "noise"))
+        Axis("learning_rate", "learning rate"), Axis("beta", "β"),
+        Axis("kl_warmup", "KL warm-up"), Axis("noise", "noise"))
 
 
 def axis(name: str) -> Axis:

@@ -22,16 +22,21 @@ def build(s: sm.Summary) -> dict:
     elif s.kind == "autoencoder" and not s.denoising:
         panels.append({"title": "worst character", "ylabel": "wrong pixels, worst character",
                        "key": "wrong_max"})
+    return {"lede": "Mean over seeds (line) and the band between the 25th and 75th percentile, "
+                    f"one line per configuration{with_series(s, panels)}.",
+            "figure": figure(".svg", "Loss against epoch", panels=panels)}
+
+
+def with_series(s: sm.Summary, panels: list[dict]) -> str:
+    """Give each panel (a history key) a series per configuration, split into small multiples
+    where one axes would hold too many lines; returns how they are split, for a lede's end."""
     split = _panel_axes(s.configurations, s.varying)
     names = facets(s.configurations, s.varying, split)
     for panel in panels:
         panel["series"] = [{"label": label, "group": group,
                             "paths": [str(r.path) for r in c.runs]}
                            for c, (group, label) in zip(s.configurations, names)]
-    lede = ("Mean over seeds (line) and the band between the 25th and 75th percentile, one "
-            "line per configuration"
-            + (f"; a panel per {' and '.join(a.heading for a in split)}." if split else "."))
-    return {"lede": lede, "figure": figure(".svg", "Loss against epoch", panels=panels)}
+    return f"; a panel per {' and '.join(a.heading for a in split)}" if split else ""
 
 
 def _panel_axes(configs: list[sm.Configuration], varying: list[sm.Axis]) -> tuple[sm.Axis, ...]:
