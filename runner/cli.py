@@ -118,10 +118,10 @@ def unavailable_datasets(planned: list[sweep.Planned]) -> dict[str, str]:
         if not p.todo:
             continue
         dataset = p.experiment.dataset
-        key = (dataset.name, str(dataset.path))
+        key = dataset.source
         if key not in why:
             try:
-                datasets.load(dataset.name, dataset.path)
+                datasets.load(key)
                 why[key] = None
             except datasets.DatasetError as exc:
                 why[key] = str(exc)

@@ -35,7 +35,7 @@ def cost(pack: Pack) -> float:
     and finish together: a study's one MNIST run must start before its many font packs."""
     spec = pack.spec
     weights = sum(a * b for a, b in zip(spec.architecture, spec.architecture[1:]))
-    samples = datasets.INFO[spec.dataset].n_train
+    samples = datasets.info(spec.source).n_train
     if spec.dataset_limit is not None:
         samples = min(samples, spec.dataset_limit)
     return len(pack.runs) * spec.epochs * samples * weights

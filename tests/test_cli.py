@@ -218,7 +218,7 @@ training: {epochs: 5}
      "bad.yaml:1:7: name: expected a short name of lowercase letters, digits and '-' "
      "(e.g. 'vae-mnist'), got 'Bad Name'"),
     (GOOD.replace("[[35, 2, 35]]", "[[36, 2, 35]]"),
-     "bad.yaml:3:45: model.architectures[0][0]: the font has 35 pixels, got 36"),
+     "bad.yaml:3:45: model.architectures[0][0]: the font is 7x5 binary: 35 inputs, got 36"),
     (GOOD + "name: y\n", "bad.yaml:5:1: the key 'name' is written twice (first on line 1)"),
 ])
 def test_bad_input_is_one_line_per_problem_and_exit_2(tmp_path, text, expected):

@@ -75,10 +75,10 @@ BAD = {
         ["x.yaml:4:20: training.epochs: expected a whole number, got 2.5"]),
     "scalar where a mapping belongs": (
         FONT.replace("{name: font}", "font"),
-        ["x.yaml:2:10: dataset: expected a mapping with keys name, path, limit, got 'font'"]),
+        ["x.yaml:2:10: dataset: expected a mapping, got 'font'"]),
     "unknown dataset": (
         FONT.replace("{name: font}", "{name: fnt}"),
-        ["x.yaml:2:17: dataset.name: expected one of: font, mnist, mnist-5k, got 'fnt'; "
+        ["x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
          "did you mean 'font'?"]),
     "unknown model kind": (
         FONT.replace("autoencoder", "autoencodr"),
@@ -108,11 +108,11 @@ BAD = {
     "first layer is not the font's width": (
         "name: t\ndataset: {name: font}\nmodel:\n  kind: autoencoder\n  architectures:\n"
         "    - [35, 2, 35]\n    - [36, 20, 2, 20, 35]\ntraining: {epochs: 10}\n",
-        ["x.yaml:7:8: model.architectures[1][0]: the font has 35 pixels, got 36"]),
+        ["x.yaml:7:8: model.architectures[1][0]: the font is 7x5 binary: 35 inputs, got 36"]),
     "last layer is not MNIST's width": (
         "name: t\ndataset: {name: mnist-5k}\nmodel: {kind: vae, architectures: [[784, 2, 35]]}\n"
         "training: {epochs: 10}\n",
-        ["x.yaml:3:45: model.architectures[0][2]: mnist-5k images have 784 pixels, got 35"]),
+        ["x.yaml:3:45: model.architectures[0][2]: mnist-5k images are 28x28 grey: 784 inputs, got 35"]),
     "two narrowest layers": (
         FONT.replace("[[35, 2, 35]]", "[[35, 2, 10, 2, 35]]"),
         ["x.yaml:3:56: model.architectures[0][3]: 2 is the narrowest size and occurs 2 times; "
@@ -163,8 +163,9 @@ BAD = {
         FONT.replace("autoencoder", "vae") + "report: [summary, convergence]\n",
         ["x.yaml:5:19: report[1]: 'convergence' counts wrong pixels of an autoencoder, not a VAE"]),
     "path for a built-in dataset": (
-        FONT.replace("{name: font}", "{name: font, path: data}"),
-        ["x.yaml:2:29: dataset.path: only mnist reads files; font is built in (remove path)"]),
+        FONT.replace("{name: font}", "{name: mnist-5k, path: data}")
+        .replace("35, 2, 35", "784, 2, 784"),
+        ["x.yaml:2:33: dataset.path: mnist-5k is built in and reads no files; remove dataset.path"]),
     "seed listed twice": (
         FONT + "seeds: [3, 1, 3]\n",
         ["x.yaml:5:15: seeds[2]: 3 is already listed (as entry [0])"]),
@@ -197,7 +198,7 @@ BAD = {
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
         "training:\n  epoch: 10\n",
-        ["x.yaml:3:52: model.architectures[0][2]: the font has 35 pixels, got 36",
+        ["x.yaml:3:52: model.architectures[0][2]: the font is 7x5 binary: 35 inputs, got 36",
          "x.yaml:3:70: model.activation: expected one of: identity, sigmoid, tanh, relu, "
          "got 'sigmod'; did you mean 'sigmoid'?",
          "x.yaml:4:1: training: missing key 'epochs' (passes over the training data)",
@@ -207,17 +208,17 @@ BAD = {
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
         "training: {epochs: 10}\nseeds: [1, 1]\n",
-        ["x.yaml:3:52: model.architectures[0][2]: the font has 35 pixels, got 36",
+        ["x.yaml:3:52: model.architectures[0][2]: the font is 7x5 binary: 35 inputs, got 36",
          "x.yaml:3:70: model.activation: expected one of: identity, sigmoid, tanh, relu, "
          "got 'sigmod'; did you mean 'sigmoid'?",
          "x.yaml:5:12: seeds[1]: 1 is already listed (as entry [0])"]),
     "every mistake in one run: checks inside a model and on slides": (
-        "name: t\ndataset: {name: font, path: x, limit: 0}\n"
+        "name: t\ndataset: {name: mnist-5k, path: x, limit: 0}\n"
         "model: {kind: vae, architectures: [[35, 3, 3, 35]], beta: -1}\n"
         "training: {epochs: 10, optimizers: [{name: sdg}]}\nnoise: {kind: bitflip, levels: [2]}\n"
         "report: [latent_scatter, convergence]\n",
-        ["x.yaml:2:29: dataset.path: only mnist reads files; font is built in (remove path)",
-         "x.yaml:2:39: dataset.limit: must be at least 1, got 0",
+        ["x.yaml:2:33: dataset.path: mnist-5k is built in and reads no files; remove dataset.path",
+         "x.yaml:2:43: dataset.limit: must be at least 1, got 0",
          "x.yaml:3:44: model.architectures[0][2]: 3 is the narrowest size and occurs 2 times; "
          "the latent must be the one narrowest layer",
          "x.yaml:3:59: model.beta: must be greater than 0, got -1",
@@ -373,7 +374,7 @@ OVERRIDE_BAD = {
                      "activation, latent_activation, output_activation, loss, pixels)"]),
     "cross-field": (["model.architectures=[[35,2,36]]"],
                     ["x.yaml: override 'model.architectures=[[35,2,36]]': "
-                     "model.architectures[0][2]: the font has 35 pixels, got 36"]),
+                     "model.architectures[0][2]: the font is 7x5 binary: 35 inputs, got 36"]),
     "bad YAML value": (["seeds=[1, 2"],
                        ["x.yaml: override 'seeds=[1, 2': the value is not valid YAML (YAML syntax: "
                         "expected ',' or ']', but got the end of the file)"]),
@@ -389,7 +390,7 @@ def test_bad_override_gets_exact_line(overrides, expected):
 def test_file_problems_come_before_override_problems():
     text = FONT.replace("{name: font}", "{name: fnt}")
     assert problems(text, ["seeds=-1"]) == [
-        "x.yaml:2:17: dataset.name: expected one of: font, mnist, mnist-5k, got 'fnt'; "
+        "x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
         "did you mean 'font'?",
         "x.yaml: override 'seeds=-1': seeds: must be at least 1, got -1",
     ]
@@ -423,7 +424,7 @@ def test_default_report_holds_only_the_slides_that_apply():
     vae = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n")
     assert vae.model.activation == "relu" and vae.model.beta == 1.0
     assert vae.report == ["summary", "architecture", "error_table", "learning_curves",
-                          "latent_scatter", "vae_progression", "reconstructions", "vae_samples",
+                          "elbo_terms", "latent_scatter", "vae_progression", "reconstructions", "vae_samples",
                           "generated_grid", "interpolation", "conclusions"]
     denoising = load(
         FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]") + "noise: {kind: bitflip, levels: [0.1]}\n")

@@ -10,16 +10,19 @@ terms measured on the whole training set (and test set), mean ± 95 % interval o
 from __future__ import annotations
 
 from report import summary as sm
+from report.formatting import spread_phrase
+from report.metrics import Metric
 from report.slides import SlideKind, figure, needs_vae
 from report.slides.kinds import learning_curves
+from report.stats import describe
 
 TERMS = {
-    "train": (sm.Metric("recon_train", "reconstruction, training set", ("train", "recon"),
-                        "reconstruction"),
-              sm.Metric("kl_train", "KL, training set", ("train", "kl"), "KL")),
-    "test": (sm.Metric("recon_test", "reconstruction, test set", ("test", "recon"),
-                       "reconstruction, test set"),
-             sm.Metric("kl_test", "KL, test set", ("test", "kl"), "KL, test set")),
+    "train": (Metric("recon_train", "reconstruction, training set", ("train", "recon"),
+                     "reconstruction"),
+              Metric("kl_train", "KL, training set", ("train", "kl"), "KL")),
+    "test": (Metric("recon_test", "reconstruction, test set", ("test", "recon"),
+                    "reconstruction, test set"),
+             Metric("kl_test", "KL, test set", ("test", "kl"), "KL, test set")),
 }
 
 
@@ -41,11 +44,11 @@ def build(s: sm.Summary) -> dict:
 def _table(s: sm.Summary) -> dict:
     """A row per configuration, a column per term (test-set terms where there is a test set)."""
     metrics = [*TERMS["train"], *(TERMS["test"] if any(r.metrics.test for r in s.runs) else ())]
-    return {"caption": f"final terms (nats per image): {sm.spread_phrase(s)}",
+    return {"caption": f"final terms (nats per image): {spread_phrase(s)}",
             "row_headings": [a.heading for a in s.varying] or [""], "column_heading": "",
             "columns": [m.short for m in metrics],
             "rows": [{"labels": [c.values[a.name] for a in s.varying] or ["all runs"],
-                      "cells": [sm.stats(c.metric(m)) for m in metrics]}
+                      "cells": [describe(c.metric(m)) for m in metrics]}
                      for c in s.configurations]}
 
 
