@@ -78,8 +78,9 @@ def facets(configs: list[sm.Configuration], varying: list[Axis],
 
 
 def _loss_label(s: sm.Summary) -> str:
-    if s.kind == "vae":
-        return "negative ELBO (nats)"
+    if s.kind == "vae":  # the loss trained on is the ELBO only at full weight 1 on the KL
+        plain = all(r.spec.beta == 1 and not r.spec.kl_warmup for r in s.runs)
+        return "negative ELBO (nats)" if plain else "recon + β · KL (nats)"
     return {"mse": "mean squared error", "bce": "cross-entropy",
             "sse": "half the squared error summed over a character's pixels"}[s.spec.loss]
 
