@@ -27,10 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from runner import datasets, store
-from runner.metrics import Metrics
 from report import metrics, stats
 from report import summary as sm
+from runner import datasets, store
+from runner.metrics import Metrics
 
 BEGIN = "<!-- study results: written by benchmarks/study.py readme -->"
 END = "<!-- end of study results -->"
@@ -356,7 +356,8 @@ def readme(results: Path) -> str:
         ["### Optimisation techniques (`optimizers.yaml`)", "",
          *autoencoder_table(results, "optimizers")],
         ["### Variational autoencoders", "", *vae_section(results)],
-        ["### Wall time", "", f"Each file alone from an empty results folder, on {machine(results)}:",
+        ["### Wall time", "",
+         f"Each file alone from an empty results folder, on {machine(results)}:",
          "", *wall_times(results)],
     ]
     return "\n\n".join("\n".join(p) for p in parts) + "\n"

@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from runner.files import atomic_write
-from runner.spec import RunSpec
 from report.figures.style import ACCENT, DIGIT_COLOURS
 from report.slides import runs
+from runner.files import atomic_write
+from runner.spec import RunSpec
 
 GLOBAL = "tp5Decoders"  # the window property each data file adds its run to
 STEPS = 9  # images in the interpolation strip, both ends included (as on the static slide)

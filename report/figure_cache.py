@@ -17,11 +17,11 @@ from pathlib import Path
 import matplotlib
 from joblib import Parallel, cpu_count, delayed
 
-from runner import store
-from runner.parallel import no_false_leak_warning
 from report import explorer, slides
 from report.figures.style import save
 from report.summary import Summary
+from runner import store
+from runner.parallel import no_false_leak_warning
 
 MANIFEST = "figures.json"  # per experiment folder: figure file -> input key and CSS size
 # Drawing code whose change must redraw every figure (glob patterns, from the repository root).

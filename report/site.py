@@ -25,10 +25,10 @@ from pathlib import Path
 
 import jinja2
 
-from runner import __version__, store
-from runner.files import atomic_write
 from report import downloads, figure_cache, formatting, slides
 from report import summary as sm
+from runner import __version__, store
+from runner.files import atomic_write
 
 TEMPLATES = Path(__file__).parent / "templates"
 PROVENANCE_FIELDS = (("tp5", "tp5"), ("numpy", "NumPy"), ("python", "Python"),

@@ -15,12 +15,25 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from report.axes import AXES, Axis
+from report.metrics import (
+    DENOISED_MAX,
+    DENOISED_MEAN,
+    ELBO_TEST,
+    ELBO_TRAIN,
+    MAE,
+    MAE_PM1,
+    MSE,
+    MSE_PM1,
+    SSE,
+    SSE_PM1,
+    WRONG_MAX,
+    WRONG_MEAN,
+    Metric,
+)
+from report.stats import describe
 from runner import floors, store
 from runner.spec import RunSpec
-from report.axes import AXES, Axis
-from report.metrics import (DENOISED_MAX, DENOISED_MEAN, ELBO_TEST, ELBO_TRAIN, MAE, MAE_PM1, MSE,
-                            MSE_PM1, SSE, SSE_PM1, WRONG_MAX, WRONG_MEAN, Metric)
-from report.stats import describe
 
 
 def is_ok(run: store.StoredRun) -> bool:

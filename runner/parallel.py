@@ -26,6 +26,7 @@ from runner.progress import EpochFile
 from runner.training.pack import run_pack
 from runner.training.result import RunResult
 
+
 class BackendError(Exception):
     """The requested backend cannot be used; the message says what to do."""
 

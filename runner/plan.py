@@ -25,10 +25,9 @@ import hashlib
 import itertools
 import json
 import math
+import os
 from collections import defaultdict
 from dataclasses import dataclass
-
-import os
 
 import numpy as np
 

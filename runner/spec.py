@@ -11,7 +11,7 @@ and its loss, a VAE its beta and KL warm-up. ``spec.model_dump(mode="json")`` is
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
@@ -37,7 +37,7 @@ class Adam(_Frozen):
     eps: float = Field(description="added to the denominator")
 
 
-Optimizer = Annotated[Union[SGD, Adam], Field(discriminator="name")]
+Optimizer = Annotated[SGD | Adam, Field(discriminator="name")]
 
 
 class Noise(_Frozen):
@@ -123,7 +123,7 @@ class VAERun(_Run):
         "throughout (0 in run.json files written before tp5 recorded it)")
 
 
-RunSpec = Annotated[Union[AutoencoderRun, VAERun], Field(discriminator="kind")]
+RunSpec = Annotated[AutoencoderRun | VAERun, Field(discriminator="kind")]
 
 _ADAPTER = TypeAdapter(RunSpec)
 

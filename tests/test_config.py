@@ -90,7 +90,8 @@ BAD = {
         ["x.yaml:3:1: model: missing key 'kind' (one of: autoencoder, vae)"]),
     "unknown optimizer": (
         FONT.replace("training: {epochs: 10}",
-                     "training:\n  epochs: 10\n  optimizers:\n    - {name: sdg, learning_rate: 0.1}"),
+                     "training:\n  epochs: 10\n  optimizers:\n"
+                     "    - {name: sdg, learning_rate: 0.1}"),
         ["x.yaml:7:14: training.optimizers[0].name: expected one of: sgd, adam, got 'sdg'; "
          "did you mean 'sgd'?"]),
     "learning rates not positive": (
@@ -158,7 +159,8 @@ BAD = {
          "but model.architectures[1] has a 3-D one"]),
     "learning-rate analysis of one rate": (
         FONT + "report: [lr_analysis]\n",
-        ["x.yaml:5:10: report[0]: 'lr_analysis' needs at least 2 learning rates to compare, got 1"]),
+        ["x.yaml:5:10: report[0]: 'lr_analysis' needs at least 2 learning rates to compare, "
+         "got 1"]),
     "pixel counts of a VAE": (
         FONT.replace("autoencoder", "vae") + "report: [summary, convergence]\n",
         ["x.yaml:5:19: report[1]: 'convergence' counts wrong pixels of an autoencoder, not a VAE"]),
@@ -276,10 +278,12 @@ BAD = {
          "got 'just some words'"]),
     "empty file": (
         "",
-        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, training"]),
+        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, "
+         "training"]),
     "only comments": (
         "# to do\n\n",
-        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, training"]),
+        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, "
+         "training"]),
     "control character": (
         "name: t\ntitle: a\x07b\n",
         ["x.yaml:2:9: the character U+0007 cannot be in YAML text; remove it"]),
@@ -383,7 +387,8 @@ OVERRIDE_BAD = {
 
 @pytest.mark.parametrize("overrides, expected", OVERRIDE_BAD.values(), ids=OVERRIDE_BAD.keys())
 def test_bad_override_gets_exact_line(overrides, expected):
-    text = FONT.replace("training: {epochs: 10}", "training:\n  epochs: 10\n  optimizers: [{name: adam}]")
+    text = FONT.replace("training: {epochs: 10}",
+                        "training:\n  epochs: 10\n  optimizers: [{name: adam}]")
     assert problems(text, overrides) == expected
 
 
@@ -473,7 +478,8 @@ training:
     - &sgd {name: sgd, learning_rate: 0.1, momentum: 0.9}
     - {<<: *sgd, learning_rate: 0.01}
 """)))
-    assert [(o.learning_rate, o.momentum) for o in exp.training.optimizers] == [(0.1, 0.9), (0.01, 0.9)]
+    assert [(o.learning_rate, o.momentum) for o in exp.training.optimizers] == [(0.1, 0.9),
+                                                                                (0.01, 0.9)]
 
 
 def test_plain_text_values_stay_text():

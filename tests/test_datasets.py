@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
-from idxfiles import NAMES, idx_bytes, mnist_arrays
 
 from runner import datasets
 from runner.datasets import (
@@ -23,6 +22,7 @@ from runner.datasets import (
     load,
     mnist,
 )
+from support import MNIST_FILES, idx_bytes, mnist_arrays
 
 
 @pytest.fixture(autouse=True)
@@ -222,9 +222,9 @@ def cache(tmp_path):
 def test_download_then_reuse_the_cache(monkeypatch, tmp_path, mirror):
     monkeypatch.setenv("TP5_MNIST_URL", mirror.url)
     data = load("mnist")
-    assert sorted(mirror.requests) == sorted(f"/{name}.gz" for name in NAMES)
+    assert sorted(mirror.requests) == sorted(f"/{name}.gz" for name in MNIST_FILES)
     cached = sorted(path.name for path in cache(tmp_path).iterdir())
-    assert cached == sorted(f"{name}.gz" for name in NAMES)
+    assert cached == sorted(f"{name}.gz" for name in MNIST_FILES)
     np.testing.assert_array_equal(data.y_test, mirror.arrays["t10k-labels-idx1-ubyte"])
     # a new process (no arrays in memory) reads the cache and asks the server for nothing
     idxset._read_idx.cache_clear()
@@ -249,7 +249,7 @@ def assert_clean_failure(err, tmp_path, *reasons):
 
 
 def test_checksum_mismatch(monkeypatch, tmp_path, mirror):
-    monkeypatch.setattr(mnist.SET, "checksums", dict.fromkeys(NAMES, "sha256:" + "0" * 64))
+    monkeypatch.setattr(mnist.SET, "checksums", dict.fromkeys(MNIST_FILES, "sha256:" + "0" * 64))
     monkeypatch.setenv("TP5_MNIST_URL", mirror.url)
     with pytest.raises(DatasetError) as err:
         load("mnist")
@@ -326,7 +326,7 @@ def test_an_idx_set_downloads_checked_by_the_md5_of_its_gz_files(monkeypatch, tm
     arrays = mnist_arrays(seed=3)
     served = {f"{n}.gz": gzip.compress(idx_bytes(a)) for n, a in arrays.items()}
     monkeypatch.setattr(module.SET, "checksums", {
-        n: f"md5:{hashlib.md5(served[f'{n}.gz']).hexdigest()}" for n in NAMES})
+        n: f"md5:{hashlib.md5(served[f'{n}.gz']).hexdigest()}" for n in MNIST_FILES})
     server = Server(served)
     variable = f"TP5_{name.upper().replace('-', '_')}_URL"
     monkeypatch.setenv(variable, server.url)
@@ -341,7 +341,7 @@ def test_an_idx_set_downloads_checked_by_the_md5_of_its_gz_files(monkeypatch, tm
         idxset._read_idx.cache_clear()
         for path in (tmp_path / "cache" / name).iterdir():
             path.unlink()
-        monkeypatch.setitem(module.SET.checksums, NAMES[0], "md5:" + "0" * 32)
+        monkeypatch.setitem(module.SET.checksums, MNIST_FILES[0], "md5:" + "0" * 32)
         with pytest.raises(DatasetError, match=f"is not the expected md5:{'0' * 32}"):
             load(name)
     finally:

@@ -237,7 +237,8 @@ def _crowded(name):
             *({"label": f"model: {a}", "mean": rng.random(4) + 0.01, "std": rng.random(4) / 10,
                "style": "model"} for a in ARCHITECTURES),
             *({"label": label, "mean": rng.random(4) * 5, "std": rng.random(4) / 100,
-               "style": "baseline"} for label in ("noisy input", "nearest glyph", "Bayes-optimal"))],
+               "style": "baseline"}
+              for label in ("noisy input", "nearest glyph", "Bayes-optimal"))],
             "bit-flip probability p"),
         "convergence": lambda: curves.convergence(
             [{"label": f"{a} · 0.03", **{f"{k}_{b}": rng.integers(1, 500, 10).astype(float)

@@ -3,9 +3,9 @@ folder is one sentence naming the file, before any pixel is decoded where the he
 
 import numpy as np
 import pytest
-from pictures import write_pngs
 from PIL import Image
 
+from pictures import write_pngs
 from runner import datasets
 from runner.datasets import DatasetError, Source, images
 

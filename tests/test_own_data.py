@@ -9,11 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pictures import write_pngs
-from test_fontfile import embedded_as_header
 
-from runner import datasets, plan, store, train
+from pictures import write_pngs
+from runner import datasets, plan, store
 from runner.config import ConfigError, load_experiment, schema
+from runner.training.pack import run_pack
+from test_fontfile import embedded_as_header
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -123,7 +124,7 @@ def test_the_embedded_font_as_a_header_trains_to_the_same_numbers(tmp_path):
     runs = []
     for dataset in ("{name: font}", "{name: font, path: font.h}"):
         [spec] = plan.expand(experiment(tmp_path, dataset, "[35, 2, 35]"))
-        [result] = train.run_pack(plan.Pack("x", (spec,)))
+        [result] = run_pack(plan.Pack("x", (spec,)))
         assert result.error is None, result.error
         runs.append(result)
     assert runs[0].metrics.model_copy(update={"timing": None}) == \

@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from conftest import TINY, XSS_EXPERIMENT, train
+import support
 from report import formatting, metrics, site, stats, tables
+from report import summary as sm
 from report.slides.runs import data_of, model_of
 from runner import floors, gitinfo, store
 from runner.metrics import AutoencoderMetrics, Denoise, DrawSummary
-from report import summary as sm
-import runspecs
+from support import TINY, XSS_EXPERIMENT, train
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -281,7 +281,7 @@ def test_an_unknown_experiment_is_refused(tiny_results, tmp_path):
 
 def _run(arch, level, seed, value, status="ok"):
     """A stored run with only what the summaries read: its spec, status and denoising mean."""
-    spec = runspecs.autoencoder(id=f"{arch}-{level}-{seed}", architecture=arch, seed=seed,
+    spec = support.autoencoder(id=f"{arch}-{level}-{seed}", architecture=arch, seed=seed,
                                 noise={"kind": "bitflip", "level": level, "eval_draws": 3})
     denoised = DrawSummary.model_construct(mean=value, max=2)
     metrics = AutoencoderMetrics.model_construct(status=status,
@@ -382,6 +382,7 @@ def _study_files(folder: Path) -> tuple[list[Path], list[Path], bool]:
             study[0].parent == folder)
 
 
+@pytest.mark.slow
 def test_the_study_renders_with_every_reference_resolved(tmp_path):
     """The study's experiment files, trained briefly (sweep shapes and run counts kept), then
     rendered from scratch on at most 2 cores."""
@@ -440,6 +441,7 @@ def _slide(page: Path, kind: str) -> str:
     return html[start:html.index("</section>", start)]
 
 
+@pytest.mark.slow
 def test_the_reference_is_set_beside_each_configuration_it_names(referenced):
     """An entry that leaves the learning rate out names a configuration per rate: each row has
     the reference's figure and ours (mean ± t-interval over the seeds) under every measure."""
@@ -475,13 +477,14 @@ def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_si
         row = next(r for r in rows if r[0] == c.label and len(r) == len(header))
         for column, key in zip(header[-3:], ("mse", "mae", "sse")):
             stat = t_interval(_metric_of_runs(
-                tiny_results, "font-tanh", lambda s: s.architecture == c.runs[0].spec.architecture,
+                tiny_results, "font-tanh", lambda s: s.architecture == c.runs[0].spec.architecture,  # noqa: B023
                 ("errors", "plus_minus_one", key)))
             cell = _cell(stat)
             assert row[header.index(column)] == cell
     assert not set(in_pm1) & set(sm.load(tiny_results, "font-ae").measures)
 
 
+@pytest.mark.slow
 def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
     summary = sm.load(referenced / "results", "referenced")
     html = _slide(referenced / "site" / "referenced" / "index.html", "conclusions")
@@ -497,6 +500,7 @@ def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
         assert row[4] == f"{reached} / 3"
 
 
+@pytest.mark.slow
 def test_one_run_is_a_value_and_counts_are_singular(referenced):
     page = referenced / "site" / "one-seed" / "index.html"
     html = page.read_text(encoding="utf-8")
@@ -505,12 +509,14 @@ def test_one_run_is_a_value_and_counts_are_singular(referenced):
     assert "1 run ·" in (referenced / "site" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_every_architecture_is_drawn_with_its_widths(referenced):
     html = _slide(referenced / "site" / "referenced" / "index.html", "architecture")
     assert html.count("<svg") == 2
     assert all(f">{width}</text>" in html for width in (35, 10, 2))
 
 
+@pytest.mark.slow
 def test_downloads_hold_every_run_epoch_config_and_provenance(referenced):
     summary = sm.load(referenced / "results", "referenced")
     folder = referenced / "site" / "referenced" / "downloads"

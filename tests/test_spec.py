@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from runner import plan, spec, store
-from runner.training.pack import run_pack
 from runner.config import load_experiment
+from runner.training.pack import run_pack
 
 #: One experiment per shape of run.json and metrics.json: clean, on noise, a VAE.
 YAMLS = {

@@ -11,8 +11,18 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from report.figures.style import (ACCENT, TEXT, colour, dash, figure, frame, legend_below,
-                                  legend_room, styled, wants_log)
+from report.figures.style import (
+    ACCENT,
+    TEXT,
+    colour,
+    dash,
+    figure,
+    frame,
+    legend_below,
+    legend_room,
+    styled,
+    wants_log,
+)
 from report.figures.text import lines, text_width, wrap
 
 

@@ -10,10 +10,23 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from report import stats
-from report.formatting import plain
-from report.figures.style import (TEXT, TITLE_SIZE, WRONG, class_ticks, colour, dash, figure, frame,
-                                  legend_below, legend_room, styled, title_room, wants_log)
+from report.figures.style import (
+    TEXT,
+    TITLE_SIZE,
+    WRONG,
+    class_ticks,
+    colour,
+    dash,
+    figure,
+    frame,
+    legend_below,
+    legend_room,
+    styled,
+    title_room,
+    wants_log,
+)
 from report.figures.text import wrap
+from report.formatting import plain
 
 
 def _thin(n: int, limit: int = 800) -> np.ndarray:

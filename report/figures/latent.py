@@ -13,8 +13,18 @@ from matplotlib.lines import Line2D
 
 from report.figures.labels import annotate, in_points, plan_labels
 from report.figures.pictures import as_images, draw_picture, tile
-from report.figures.style import (ACCENT, DIGIT_COLOURS, TEXT, TITLE_SIZE, figure, frame,
-                                  grid_shape, panel_axes, styled, title_room)
+from report.figures.style import (
+    ACCENT,
+    DIGIT_COLOURS,
+    TEXT,
+    TITLE_SIZE,
+    figure,
+    frame,
+    grid_shape,
+    panel_axes,
+    styled,
+    title_room,
+)
 from report.figures.text import wrap
 from report.formatting import format_number
 

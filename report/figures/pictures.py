@@ -7,8 +7,17 @@ import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from report.figures.style import (ACCENT, INK, TITLE_SIZE, WRONG, figure, frame, panel_axes, styled,
-                                  title_room)
+from report.figures.style import (
+    ACCENT,
+    INK,
+    TITLE_SIZE,
+    WRONG,
+    figure,
+    frame,
+    panel_axes,
+    styled,
+    title_room,
+)
 from report.figures.text import wrap
 
 PICTURE = {"left": 0.05, "right": 0.05, "bottom": 0.05, "wgap": 0.25}  # pixel pictures: a

@@ -29,9 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from report.slides import kinds as _kinds_package
 from runner import datasets
 from runner.config import SlideCatalogue
-from report.slides import kinds as _kinds_package
 
 if TYPE_CHECKING:
     from report.summary import Summary

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from runner import datasets, models, store
-from runner.training.data import load_data
-from report.slides import figure
 from report import summary as sm
 from report.formatting import seeds_phrase
+from report.slides import figure
+from runner import datasets, models, store
+from runner.training.data import load_data
 
 MAX_PANELS = 6  # per-run pictures: beyond this many configurations a slide shows the first ones
 SNAPSHOT_KEY = "epoch_{}"  # latent.npz codes (and optional model.npz weights) at a snapshot
@@ -129,7 +129,7 @@ def load(ref: dict) -> store.StoredRun:
     return store.load_run(Path(ref["path"]))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def classes_of(dataset: str) -> tuple[str, ...]:
     """Label text per class: the font's characters (embedded, cheap), or the digits."""
     if datasets.kind(dataset) == "glyphs":

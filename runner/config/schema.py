@@ -20,9 +20,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (AfterValidator, Discriminator, Field, NonNegativeInt, PositiveFloat,
-                      PositiveInt, Tag, ValidationError, ValidationInfo, create_model,
-                      field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    Discriminator,
+    Field,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails
 
 from runner import datasets
@@ -74,7 +85,7 @@ def _one_or_list(one: Any, item: Any = None) -> Any:
     one branch the user meant.
     """
     many = Annotated[list[item or one], Field(min_length=1), AfterValidator(_distinct)]
-    return Annotated[Union[Annotated[one, Tag("one")], Annotated[many, Tag("list")]],
+    return Annotated[Annotated[one, Tag("one")] | Annotated[many, Tag("list")],
                      Discriminator(_one_or_list_tag)]
 
 
@@ -86,7 +97,7 @@ Activation = Literal["identity", "sigmoid", "tanh", "relu"]
 Init = Literal["uniform", "xavier", "he", "lecun"]
 Layers = Annotated[list[PositiveInt], Field(min_length=3)]  # input, latent, output at least
 BatchSize = Annotated[
-    Union[Annotated[PositiveInt, Tag("size")], Annotated[Literal["full"], Tag("full")]],
+    Annotated[PositiveInt, Tag("size")] | Annotated[Literal["full"], Tag("full")],
     Discriminator(_batch_size_tag)]
 LearningRates = _one_or_list(PositiveFloat)
 Seeds = _one_or_list(PositiveInt, NonNegativeInt)
@@ -359,7 +370,7 @@ class Adam(Strict):
         return _as_list(self.learning_rate)
 
 
-Optimizer = Annotated[Union[SGD, Adam], Field(discriminator="name")]
+Optimizer = Annotated[SGD | Adam, Field(discriminator="name")]
 
 
 class Training(Strict):
@@ -457,7 +468,7 @@ class Experiment(Strict):
         None, description="place of the experiment's card on the site's index (lowest first; "
         "without one, after those that have one, in the order the files were given)")
     dataset: Dataset = Field(description="what to train on: its name, and its options")
-    model: Annotated[Union[AutoencoderModel, VAEModel], Field(discriminator="kind")] = Field(
+    model: Annotated[AutoencoderModel | VAEModel, Field(discriminator="kind")] = Field(
         description="the networks to train")
     training: Training = Field(description="how to train")
     noise: Noise | None = Field(

@@ -9,8 +9,8 @@ rather than choices, so a denoising sweep is ranked within each level.
 
 from __future__ import annotations
 
-from report import summary as sm
 from report import stats
+from report import summary as sm
 from report.formatting import spread_phrase
 from report.metrics import WRONG_MAX
 from report.slides import SlideKind

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from report import summary as sm
 from report import stats
+from report import summary as sm
 from report.axes import Axis
 from report.formatting import format_number, plain, spread_phrase
 from report.metrics import Metric

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from report import summary as sm
 from report.formatting import spread_phrase
-from report.tables import by_metric, pivot
 from report.slides import SlideKind
+from report.tables import by_metric, pivot
 
 
 def build(s: sm.Summary) -> dict:

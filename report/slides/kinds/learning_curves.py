@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from runner import store
 from report import summary as sm
 from report.axes import Axis
 from report.slides import SlideKind, figure
+from runner import store
 
 MAX_LINES = 6  # lines one axes can hold and still be told apart; beyond, small multiples
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from report import summary as sm
 from report import stats
+from report import summary as sm
 from report.axes import axis
 from report.slides import Setup, SlideKind, figure
 from report.slides.runs import nan_list

@@ -3,8 +3,8 @@ interval over seeds."""
 
 from __future__ import annotations
 
-from report import summary as sm
 from report import stats
+from report import summary as sm
 from report.formatting import seeds_phrase
 from report.metrics import Metric
 from report.slides import Setup, SlideKind, figure

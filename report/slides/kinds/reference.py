@@ -8,8 +8,8 @@ orderings, which do not depend on the units.
 
 from __future__ import annotations
 
-from report import summary as sm
 from report import stats
+from report import summary as sm
 from report.axes import Axis
 from report.formatting import seeds_phrase, spread_phrase
 from report.metrics import Metric

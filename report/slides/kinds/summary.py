@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from report import summary as sm
 from report import stats
+from report import summary as sm
 from report.axes import axis
 from report.formatting import format_number, plural, seeds_phrase, spread_phrase
 from report.metrics import WRONG_MAX, Metric
