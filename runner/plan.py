@@ -7,8 +7,9 @@ Every run is one point of the product of the swept axes; a worked example::
     noise: {kind: bitflip, levels: [0.05, 0.2]}      x 2
     seeds: 10                                        x 10   = 80 runs
 
-Runs that differ only in seed, learning rate, noise level, or a VAE's beta and KL warm-up share one network shape and one
-training loop, so they become members of one ensemble (a *pack*): here 2 packs of 40 members.
+Runs that differ only in seed, learning rate, noise level, or a VAE's beta and KL warm-up share
+one network shape and one training loop, so they become members of one ensemble (a *pack*): here
+2 packs of 40 members.
 A pack is split when that is needed to give every worker something to do.
 
 A run's id is a hash of its spec, which records everything that decides its numbers: the YAML's

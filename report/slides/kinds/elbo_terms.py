@@ -31,8 +31,9 @@ def build(s: sm.Summary) -> dict:
                "key": "recon"},
               {"title": "KL to the prior", "ylabel": "KL (nats per image)", "key": "kl"}]
     split = learning_curves.with_series(s, panels)
-    return {"lede": "The two terms of the loss, recon + β · KL, apart: mean over seeds (line) and "
-                    "the band between the 25th and 75th percentile, one line per configuration"
+    return {"lede": "The two terms of the loss, recon + β · KL, apart: mean over seeds (line) "
+                    "and the band between the 25th and 75th percentile, one line per "
+                    "configuration"
                     f"{split}; below, their final values.",
             "figure": figure(".svg", "Reconstruction and KL against epoch", panels=panels),
             "tables": [_table(s)],
