@@ -90,7 +90,8 @@ class VAE(Ensemble):
         order every epoch, else in the data's. split (nets.split.Split): each step cut into
         fixed parts of its batch, on threads that may change from step to step without changing
         a number. kl_warmup: epochs over which the KL weight rises from 0 to beta (kl_scale),
-        one number or one per member (S,); counted from this call's first epoch."""
+        one number or one per member (S,); a resumed fit goes on with the weight of the epoch
+        it resumes at."""
         x = self._cast(x)
         self._check_members("kl_warmup", kl_warmup)
 
@@ -102,7 +103,7 @@ class VAE(Ensemble):
             if callback is not None:
                 callback(epoch, model)
 
-        weigh(1)
+        weigh(1 if self._resumed is None else self._resumed[0] + 1)
         history = self._train((self._scaled(x), x), epochs, optimizer, batch_size, after, 3,
                               shuffle=shuffle, split=split)
         return dict(zip(("loss", "recon", "kl"), history))
