@@ -425,12 +425,14 @@ def test_default_report_holds_only_the_slides_that_apply():
     autoencoder = load(FONT)
     assert autoencoder.report == ["summary", "architecture", "error_table", "learning_curves",
                                   "convergence", "latent_scatter", "reconstructions",
-                                  "pixel_errors", "generated_grid", "interpolation", "conclusions"]
+                                  "pixel_errors", "generated_grid", "novelty", "interpolation",
+                                  "conclusions"]
     vae = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n")
     assert vae.model.activation == "relu" and vae.model.beta == 1.0
     assert vae.report == ["summary", "architecture", "error_table", "learning_curves",
-                          "elbo_terms", "latent_scatter", "vae_progression", "reconstructions", "vae_samples",
-                          "generated_grid", "interpolation", "conclusions"]
+                          "elbo_terms", "latent_scatter", "vae_progression", "reconstructions",
+                          "vae_samples", "generated_grid", "novelty", "interpolation",
+                          "conclusions"]
     denoising = load(
         FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]") + "noise: {kind: bitflip, levels: [0.1]}\n")
     assert denoising.report == ["summary", "architecture", "error_table", "learning_curves",

@@ -237,3 +237,30 @@ def test_a_sweep_of_betas_and_warmups_names_its_configurations(rendered):
                       shown["elbo_terms"])
     assert [" · ".join(row) for row in rows] == labels
     assert '<th scope="col">β</th><th scope="col">KL warm-up</th>' in shown["elbo_terms"]
+
+
+# ------------------------------------------------------------------------------ novelty
+
+FONT_PLANE = """\
+name: font-plane
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 10, 2, 10, 35]]}
+training: {epochs: 30, optimizers: [{name: adam, learning_rate: 0.01}]}
+report: [novelty]
+"""
+
+
+def test_the_font_planes_new_characters_are_judged(tmp_path):
+    """Binary pictures and a decoded plane without prior samples: the novelty slide's one
+    combination that the pages above leave out (their font autoencoders have a 3-D code or a
+    report of their own)."""
+    (tmp_path / "font-plane.yaml").write_text(FONT_PLANE)
+    train([tmp_path / "font-plane.yaml"], tmp_path / "results")
+    for _ in range(2):  # drawn, then read from the figure cache: the counts stay on the page
+        site.render(tmp_path / "results", tmp_path / "site")
+        html = sections(tmp_path / "site" / "font-plane" / "index.html")["novelty"]
+        assert "<img " in html and "could not be drawn" not in html
+        assert re.search(r"Seed 0: 32 training pictures are \d+ px from their nearest other one",
+                         html)
+        assert re.search(r"New characters: \d+ of 225 points of the plane decode at least 3 "
+                         "pixels from every training picture", html)

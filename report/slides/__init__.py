@@ -162,10 +162,20 @@ class SlideKind:
     position: int  # its place in the default report (kinds are shown in increasing position)
     build: Callable[[Summary], dict]  # the slide's lede, facts, tables, note, figure job
     why_not: Callable[[Setup], str | None] = always  # why it cannot apply (a sentence's end)
-    prepare: Callable[..., Any] | None = None  # the figure job's arguments -> a Figure
+    prepare: Callable[..., Any] | None = None  # the figure job's arguments -> a Figure, or
+    # a Captioned one
     card: int | None = None  # rank of its figure for the index card (1 first; None: never)
     highlights: Callable[[Summary], list[dict]] | None = None  # big numbers: a card shows one
     cost: int = 0  # drawing time rank: costlier figures start first, so workers end together
+
+
+@dataclass(frozen=True)
+class Captioned:
+    """What a ``prepare`` returns when its figure comes with words that only the drawing knows
+    (numbers measured on a run's model in the worker): the page shows them under the figure."""
+
+    figure: Any  # a matplotlib Figure
+    caption: str
 
 
 @functools.cache
