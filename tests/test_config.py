@@ -53,7 +53,7 @@ BAD = {
         "name: t\ndataset: {name: font}\nmodel: {kind: autoencoder, architectures: [[35, 2, 35]]}\n"
         "training:\n  epochs: 10\n  epoch: 5\n",
         ["x.yaml:6:3: training: unknown key 'epoch'; did you mean 'epochs'? (allowed: epochs, "
-         "batch_size, shuffle, optimizers, init, normalize, dtype)"]),
+         "batch_size, shuffle, optimizers, init, normalize, dtype, kl_warmup)"]),
     "unknown key at the top": (
         "name: t\ncolour: red\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 35]]}\ntraining: {epochs: 10}\n",
@@ -205,7 +205,7 @@ BAD = {
          "got 'sigmod'; did you mean 'sigmoid'?",
          "x.yaml:4:1: training: missing key 'epochs' (passes over the training data)",
          "x.yaml:5:3: training: unknown key 'epoch'; did you mean 'epochs'? (allowed: epochs, "
-         "batch_size, shuffle, optimizers, init, normalize, dtype)"]),
+         "batch_size, shuffle, optimizers, init, normalize, dtype, kl_warmup)"]),
     "every mistake in one run: a typo next to values that do not fit together": (
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
@@ -430,8 +430,9 @@ def test_default_report_holds_only_the_slides_that_apply():
     vae = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n")
     assert vae.model.activation == "relu" and vae.model.beta == 1.0
     assert vae.report == ["summary", "architecture", "error_table", "learning_curves",
-                          "latent_scatter", "vae_progression", "reconstructions", "vae_samples",
-                          "generated_grid", "novelty", "interpolation", "conclusions"]
+                          "elbo_terms", "latent_scatter", "vae_progression", "reconstructions",
+                          "vae_samples", "generated_grid", "novelty", "interpolation",
+                          "conclusions"]
     denoising = load(
         FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]") + "noise: {kind: bitflip, levels: [0.1]}\n")
     assert denoising.report == ["summary", "architecture", "error_table", "learning_curves",

@@ -55,6 +55,7 @@ class Setup:
     dataset: str  # "font", "mnist" or "mnist-5k"
     noise: bool  # a denoising experiment
     latent_sizes: tuple[int, ...]  # of each architecture
+    architectures: tuple[tuple[int, ...], ...]  # each one's widths, input to output
     learning_rates: int  # distinct learning rates over every optimiser
     snapshots: bool  # latent codes (and weights) kept at some epochs
     configurations: int  # distinct configurations: the runs of one seed
@@ -83,15 +84,18 @@ class _ExperimentSetup(Setup):
     dataset = property(lambda self: self._exp.dataset.name)
     noise = property(lambda self: self._exp.noise is not None)
     latent_sizes = property(lambda self: tuple(self._exp.model.latent_sizes))
+    architectures = property(lambda self: tuple(map(tuple, self._exp.model.architectures)))
     learning_rates = property(lambda self: len(self._exp.learning_rates))
     snapshots = property(lambda self: bool(self._exp.snapshots))
 
     @property
     def configurations(self) -> int:
         exp, training = self._exp, self._exp.training
+        vae = exp.model.kind == "vae"
         return (len(exp.model.architectures) * len(training.inits) * len(training.normalizes)
                 * sum(len(o.learning_rates) for o in training.optimizers)
-                * (len(exp.noise.levels) if exp.noise else 1))
+                * (len(exp.noise.levels) if exp.noise else 1)
+                * (len(exp.model.betas) * len(training.kl_warmups) if vae else 1))
     reference = property(lambda self: self._exp.reference is not None)
 
 
@@ -105,10 +109,13 @@ class _RunsSetup(Setup):
     noise = property(lambda self: self._specs[0].noise is not None)
     latent_sizes = property(lambda self: tuple(dict.fromkeys(min(s.architecture)
                                                              for s in self._specs)))
+    architectures = property(lambda self: tuple(dict.fromkeys(s.architecture
+                                                              for s in self._specs)))
     learning_rates = property(lambda self: len({s.optimizer.learning_rate for s in self._specs}))
     snapshots = property(lambda self: bool(self._specs[0].snapshots))
     configurations = property(lambda self: len({
-        (s.architecture, s.optimizer, s.init, s.normalize, s.noise) for s in self._specs}))
+        (s.architecture, s.optimizer, s.init, s.normalize, s.noise, getattr(s, "beta", None),
+         getattr(s, "kl_warmup", 0)) for s in self._specs}))
     reference = property(lambda self: bool(self._config.get("reference")))
 
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     Field,
+    NonNegativeInt,
     PositiveFloat,
     PositiveInt,
     ValidationError,
@@ -147,7 +148,12 @@ class VAEModel(_Network):
     kind: Literal["vae"] = Field(description="variational autoencoder")
     activation: Activation = Field(
         "relu", description="activation of the hidden layers")  # relu: the usual VAE choice
-    beta: PositiveFloat = Field(1.0, description="weight of the KL term")  # 1: the plain ELBO
+    beta: one_or_list(PositiveFloat) = Field(
+        1.0, description="weight of the KL term, or a list to sweep")  # 1: the plain ELBO
+
+    @property
+    def betas(self) -> list[float]:
+        return _as_list(self.beta)
 
 
 class SGD(Strict):
@@ -198,10 +204,20 @@ class Training(Strict):
         "sweep")  # the targets stay the raw pixels
     dtype: Literal["float32", "float64"] | None = Field(
         None, description="float precision")  # None: float64 for the font, float32 for mnist
+    kl_warmup: one_or_list(NonNegativeInt) = Field(
+        0, description="VAE only: epochs over which the KL term's weight rises linearly from 0 "
+        "to beta, or a list to sweep. In epoch e (1, 2, ...) the weight is "
+        "beta * min(1, (e - 1) / kl_warmup): 0 in the first epoch, beta from epoch "
+        "kl_warmup + 1 on (with 4: 0, 1/4, 1/2, 3/4, 1, 1, ... of beta); 0: beta "
+        "throughout")  # 0: the plain ELBO from the start
 
     @property
     def inits(self) -> list[str]:
         return _as_list(self.init)
+
+    @property
+    def kl_warmups(self) -> list[int]:
+        return _as_list(self.kl_warmup)
 
     @property
     def normalizes(self) -> list[bool]:
@@ -329,6 +345,14 @@ class Experiment(Strict):
         return [(("noise",), "only an autoencoder is trained with noise, but model.kind is "
                  f"'{self.model.kind}' (remove noise)", None)]
 
+    def _warmup_problems(self) -> list[Problem]:
+        """Only a VAE has a KL term to warm up."""
+        if self.model.kind == "vae" or self.training.kl_warmups == [0]:
+            return []
+        return [(("training", "kl_warmup"), "only a VAE has a KL term to warm up, but "
+                 f"model.kind is '{self.model.kind}' (remove kl_warmup)",
+                 self.training.kl_warmup)]
+
     def _slide_problems(self, context: dict) -> list[Problem]:
         """Each report entry the catalogue knows must apply to the experiment."""
         catalogue = _catalogue(context)
@@ -367,7 +391,7 @@ class Experiment(Strict):
                 "noise": self.noise.levels if self.noise else [],
                 "init": self.training.inits, "normalize": self.training.normalizes}
 
-    checks = (_width_problems, _noise_problems, _reference_problems)
+    checks = (_width_problems, _noise_problems, _warmup_problems, _reference_problems)
     context_checks = (_slide_problems,)
 
     @property
