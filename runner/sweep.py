@@ -214,7 +214,8 @@ def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance |
             for p in planned:
                 exp = p.experiment
                 floors.update(store.experiment_dir(results, exp.name), exp.dataset.name,
-                              exp.noise.kind, exp.noise.levels, exp.noise.floor_draws)
+                              exp.noise.kind, exp.noise.measured_levels,
+                              exp.noise.floor_draws)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
             errors.append(exc)
         finally:
