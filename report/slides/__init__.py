@@ -54,6 +54,7 @@ class Setup:
     model: str  # "autoencoder" or "vae"
     dataset: str  # "font", "mnist" or "mnist-5k"
     noise: bool  # a denoising experiment
+    test_levels: bool  # its denoisers also measured at other noise levels (noise.test_levels)
     latent_sizes: tuple[int, ...]  # of each architecture
     learning_rates: int  # distinct learning rates over every optimiser
     snapshots: bool  # latent codes (and weights) kept at some epochs
@@ -82,6 +83,7 @@ class _ExperimentSetup(Setup):
     model = property(lambda self: self._exp.model.kind)
     dataset = property(lambda self: self._exp.dataset.name)
     noise = property(lambda self: self._exp.noise is not None)
+    test_levels = property(lambda self: bool(self._exp.noise and self._exp.noise.test_levels))
     latent_sizes = property(lambda self: tuple(self._exp.model.latent_sizes))
     learning_rates = property(lambda self: len(self._exp.learning_rates))
     snapshots = property(lambda self: bool(self._exp.snapshots))
@@ -103,6 +105,8 @@ class _RunsSetup(Setup):
     model = property(lambda self: self._specs[0].kind)
     dataset = property(lambda self: self._specs[0].dataset)
     noise = property(lambda self: self._specs[0].noise is not None)
+    test_levels = property(lambda self: bool(self._specs[0].noise
+                                             and self._specs[0].noise.test_levels))
     latent_sizes = property(lambda self: tuple(dict.fromkeys(min(s.architecture)
                                                              for s in self._specs)))
     learning_rates = property(lambda self: len({s.optimizer.learning_rate for s in self._specs}))
