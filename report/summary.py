@@ -43,7 +43,7 @@ def _noise_label(spec: RunSpec) -> str:
     noise = spec.noise
     if not noise:
         return "no noise"
-    symbol = "p" if noise.kind == "bitflip" else "σ"
+    symbol = "σ" if noise.kind == "gaussian" else "p"
     return f"{symbol} = {np.format_float_positional(noise.level, trim='-')}"
 
 

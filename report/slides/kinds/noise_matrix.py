@@ -29,8 +29,12 @@ def _at(run, level: float, decoder: str) -> float:
 
 
 def _label(c: sm.Configuration) -> str:
-    plain = c.runs[0].spec.noise.level == 0
-    return f"{c.label} (plain autoencoder)" if plain else c.label
+    """The configuration by the level it trained at, and its other axes if any vary."""
+    spec = c.runs[0].spec
+    trained = f"trained at {sm.axis('noise').value(spec)}"
+    if spec.noise.level == 0:
+        trained += " (plain)"
+    return " · ".join([v for k, v in c.values.items() if k != "noise"] + [trained])
 
 
 def build(s: sm.Summary) -> dict:
@@ -44,10 +48,8 @@ def build(s: sm.Summary) -> dict:
                    if all(floors) else [_mean_over(s, t, name) for t in levels]}
                   for name, label in DECODERS[1:]]
     symbol = level_symbol(noise.kind)
-    table = {"caption": "wrong pixels per character against the clean character, by the level "
-                        f"the denoiser trained at (rows) and the level it is tested at "
-                        f"(columns): {sm.spread_phrase(s)}",
-             "row_headings": ["trained at"], "column_heading": f"tested at {symbol} =",
+    table = {"caption": f"wrong pixels per character by test level: {sm.spread_phrase(s)}",
+             "row_headings": ["configuration"], "column_heading": f"tested at {symbol} =",
              "columns": [f"{t:g}" for t in levels],
              "rows": [{"labels": [r["label"]], "cells": r["cells"]} for r in rows]}
     tables = [table]
