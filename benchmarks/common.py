@@ -126,7 +126,8 @@ def main(description: str, measure, add_arguments=None) -> None:
     if add_arguments:
         add_arguments(p)
     args = p.parse_args()
-    title = "environment without the OpenBLAS presets" if args.presets_removed else "environment as it is"
+    title = ("environment without the OpenBLAS presets" if args.presets_removed
+             else "environment as it is")
     print(f"== {title}")
     print("\n".join(machine(not args.no_torch)), flush=True)
     measure(args)

@@ -27,9 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
+from report import metrics, stats
+from report import summary as sm
 from runner import datasets, store
 from runner.metrics import Metrics
-from report import summary as sm
 
 BEGIN = "<!-- study results: written by benchmarks/study.py readme -->"
 END = "<!-- end of study results -->"
@@ -52,11 +53,11 @@ STUDY = {
 DENOISE_AIM = {0.05: 0.025, 0.1: 0.15, 0.2: 1.8, 0.3: 6.0}
 VAE_AIM = 145.0  # test negative ELBO on MNIST at epoch 100, nats per image
 
-DENOISED_SHARE = sm.Metric("share", "", ("denoise", "model", "draws_le1"))
-EPOCHS_TO_ZERO = sm.Metric("e0", "", ("convergence", "epochs_to_zero"))
-SECONDS_TO_ZERO = sm.Metric("s0", "", ("convergence", "seconds_to_zero"))
-EPOCHS_TO_LE1 = sm.Metric("e1", "", ("convergence", "epochs_to_le1"))
-SECONDS_TO_LE1 = sm.Metric("s1", "", ("convergence", "seconds_to_le1"))
+DENOISED_SHARE = metrics.Metric("share", "", ("denoise", "model", "draws_le1"))
+EPOCHS_TO_ZERO = metrics.Metric("e0", "", ("convergence", "epochs_to_zero"))
+SECONDS_TO_ZERO = metrics.Metric("s0", "", ("convergence", "seconds_to_zero"))
+EPOCHS_TO_LE1 = metrics.Metric("e1", "", ("convergence", "epochs_to_le1"))
+SECONDS_TO_LE1 = metrics.Metric("s1", "", ("convergence", "seconds_to_le1"))
 
 
 # ------------------------------------------------------------------------------ time
@@ -152,7 +153,7 @@ def config(s: sm.Summary, **values) -> sm.Configuration:
 
 def pm(values, digits: int = 2) -> str:
     """'mean ± std' of the finite values (sample std), or '–' if there are none."""
-    st = sm.stats(values)
+    st = stats.describe(values)
     if st["mean"] is None:
         return "–"
     if st["n"] == 1:
@@ -182,13 +183,13 @@ def study_beside_ours(results: Path) -> list[str]:
             for lr in (0.0005, 0.56):
                 c = config(arch, architecture=name, learning_rate=lr)
                 rows.append([f"architecture {name}, lr {lr:g}, momentum 0.9, 1,000 epochs",
-                             theirs if lr == 0.0005 else "", pm(c.metric(sm.WRONG_MEAN)),
-                             pm(c.metric(sm.MSE), 3)])
+                             theirs if lr == 0.0005 else "", pm(c.metric(metrics.WRONG_MEAN)),
+                             pm(c.metric(metrics.MSE), 3)])
     lr_exp = load(results, "learning-rate")
     if lr_exp:
         for rate, theirs in STUDY["lr_std"].items():
             c = config(lr_exp, learning_rate=rate)
-            wrong, mse = finite(c.metric(sm.WRONG_MEAN)), finite(c.metric(sm.MSE))
+            wrong, mse = finite(c.metric(metrics.WRONG_MEAN)), finite(c.metric(metrics.MSE))
             shown = np.format_float_positional(rate, trim="-")
             rows.append([f"learning rate {shown}: std over 100 seeds, 10,000 epochs", theirs,
                          f"{np.std(wrong, ddof=1):.2f} (mean {np.mean(wrong):.2f})",
@@ -199,7 +200,7 @@ def study_beside_ours(results: Path) -> list[str]:
             for level, theirs in levels.items():
                 c = config(den, architecture=name, level=level)
                 rows.append([f"denoising {name}, bit flip p = {level:g} (our training)", theirs,
-                             pm(c.metric(sm.DENOISED_MEAN)), ""])
+                             pm(c.metric(metrics.DENOISED_MEAN)), ""])
     return table(["slide and setting", "the study's error", "ours: wrong pixels per character",
                   "ours: mean squared error"], rows)
 
@@ -209,7 +210,7 @@ def best_section(results: Path) -> list[str]:
     if not s:
         return []
     c = s.configurations[0]
-    at_zero = int(np.sum(c.metric(sm.WRONG_MAX) == 0))
+    at_zero = int(np.sum(c.metric(metrics.WRONG_MAX) == 0))
     e0, s0 = finite(c.metric(EPOCHS_TO_ZERO)), finite(c.metric(SECONDS_TO_ZERO))
     e1, s1 = finite(c.metric(EPOCHS_TO_LE1)), finite(c.metric(SECONDS_TO_LE1))
     spec = s.spec
@@ -217,7 +218,7 @@ def best_section(results: Path) -> list[str]:
              f"hidden units, {spec.latent_activation} latent, {spec.loss} loss, "
              f"Adam {spec.optimizer.learning_rate:g}, full batch, {spec.epochs} epochs: "
              f"**{at_zero} of {len(c.runs)} seeds end with 0 wrong pixels on all 32 characters** "
-             f"({int(np.sum(c.metric(sm.WRONG_MAX) <= 1))} with at most 1).", ""]
+             f"({int(np.sum(c.metric(metrics.WRONG_MAX) <= 1))} with at most 1).", ""]
     lines += table(["first reached", "runs", "epochs: median", "90th percentile", "max",
                     "seconds: median", "max"],
                    [[bar, f"{len(e)} / {len(c.runs)}", f"{np.median(e):.0f}",
@@ -241,24 +242,24 @@ def denoising_section(results: Path) -> list[str]:
         return []
     levels = list(dict.fromkeys(SPEC["level"](r.spec) for r in s.runs))
     archs = list(dict.fromkeys(SPEC["architecture"](r.spec) for r in s.runs))
-    rows = [[a] + [pm(config(s, architecture=a, level=lv).metric(sm.DENOISED_MEAN), 3)
+    rows = [[a] + [pm(config(s, architecture=a, level=lv).metric(metrics.DENOISED_MEAN), 3)
                    for lv in levels] for a in archs]
     lines = table(["wrong pixels per character"] + [f"p = {lv:g}" for lv in levels], rows)
     rows = []
     for lv in levels:
         configs = [c for c in s.configurations if SPEC["level"](c.runs[0].spec) == lv]
-        best = min(configs, key=lambda c: sm.stats(c.metric(sm.DENOISED_MEAN))["mean"])
-        model = sm.stats(best.metric(sm.DENOISED_MEAN))["mean"]
+        best = min(configs, key=lambda c: stats.describe(c.metric(metrics.DENOISED_MEAN))["mean"])
+        model = stats.describe(best.metric(metrics.DENOISED_MEAN))["mean"]
         floor = s.floors[(best.runs[0].spec.noise.kind, lv)]
         base = {name: floor[name]["mean"] for name in ("bayes", "nearest", "noisy")}
         rows.append([f"{lv:g}", f"{DENOISE_AIM.get(lv, float('nan')):g}",
                      f"{SPEC['architecture'](best.runs[0].spec)}: "
-                     f"{pm(best.metric(sm.DENOISED_MEAN), 3)}",
+                     f"{pm(best.metric(metrics.DENOISED_MEAN), 3)}",
                      f"{base['bayes']:.4f} ± {floor['bayes']['se']:.4f}",
                      f"{model - base['bayes']:+.3f} ({model / base['bayes']:.2f}x)",
                      f"{base['nearest']:.4f} ± {floor['nearest']['se']:.4f}",
                      f"{base['noisy']:.2f}",
-                     f"{sm.stats(best.metric(DENOISED_SHARE))['mean']:.3f}"])
+                     f"{stats.describe(best.metric(DENOISED_SHARE))['mean']:.3f}"])
     draws = next(iter(s.floors.values()))["bayes"]["draws"]
     lines += ["", "The best architecture at each level against our aim and the three reference "
               f"decoders' expected errors (each ± its standard error, from {draws:,} noisy "
@@ -272,9 +273,9 @@ def autoencoder_table(results: Path, name: str) -> list[str]:
     s = load(results, name)
     if not s:
         return []
-    rows = [[c.label, pm(c.metric(sm.WRONG_MEAN)), pm(c.metric(sm.WRONG_MAX), 1),
-             f"{int(np.sum(c.metric(sm.WRONG_MAX) == 0))} / {len(c.runs)}",
-             pm(c.metric(sm.MSE), 4)] for c in s.configurations]
+    rows = [[c.label, pm(c.metric(metrics.WRONG_MEAN)), pm(c.metric(metrics.WRONG_MAX), 1),
+             f"{int(np.sum(c.metric(metrics.WRONG_MAX) == 0))} / {len(c.runs)}",
+             pm(c.metric(metrics.MSE), 4)] for c in s.configurations]
     return table(["configuration", "wrong pixels per character", "worst character",
                   "runs at 0", "mean squared error"], rows)
 
@@ -287,9 +288,9 @@ def vae_section(results: Path) -> list[str]:
             rows.append([f"`{name}.yaml`", "not run here", "", ""])
             continue
         for c in s.configurations:
-            test = c.metric(sm.ELBO_TEST)
+            test = c.metric(metrics.ELBO_TEST)
             rows.append([f"`{name}.yaml` {SPEC['architecture'](c.runs[0].spec)}",
-                         pm(c.metric(sm.ELBO_TRAIN)),
+                         pm(c.metric(metrics.ELBO_TRAIN)),
                          pm(test) if np.isfinite(test).any() else "no test set",
                          f"{len(c.runs)}"])
     lines = table(["experiment", "negative ELBO, training set", f"test set (aim ≤ {VAE_AIM:g})",
@@ -297,7 +298,7 @@ def vae_section(results: Path) -> list[str]:
     small, full = load(results, "vae-mnist-5k"), load(results, "vae-mnist")
     if small and small.runs and not (full and full.runs):
         run = small.runs[0]
-        per_epoch = sm.SECONDS.of(run.metrics) / run.spec.epochs
+        per_epoch = metrics.SECONDS.of(run.metrics) / run.spec.epochs
         lines += ["", f"An epoch of `vae-mnist-5k.yaml` took {per_epoch:.2f} s here, so one of "
                   f"the 60,000 digits takes about {12 * per_epoch:.0f} s and `vae-mnist.yaml`'s "
                   f"100 about {12 * per_epoch * 100 / 60:.0f} min (an estimate, not a run: "
@@ -355,7 +356,8 @@ def readme(results: Path) -> str:
         ["### Optimisation techniques (`optimizers.yaml`)", "",
          *autoencoder_table(results, "optimizers")],
         ["### Variational autoencoders", "", *vae_section(results)],
-        ["### Wall time", "", f"Each file alone from an empty results folder, on {machine(results)}:",
+        ["### Wall time", "",
+         f"Each file alone from an empty results folder, on {machine(results)}:",
          "", *wall_times(results)],
     ]
     return "\n\n".join("\n".join(p) for p in parts) + "\n"

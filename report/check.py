@@ -3,13 +3,15 @@
     python -m report.check site/ --results results/ [--screenshots DIR] [--figures]
 
 Every page of the site is opened at a laptop's and a phone's width (1280 and 390 CSS px), in the
-light and the dark colour scheme, from disk (file://) and from a local HTTP server, in Debian's
-Chromium through Playwright. A page has a problem when it logs a console error, a request fails
-(a missing image, script or figure), a link between pages or to an anchor leads nowhere, the page
-itself scrolls sideways, or, given the result store, a configuration of its experiment is named
-nowhere on it (text, image alt, chooser option, or a table row and column). With ``--figures``,
-each figure is drawn again and any text overlapping another text in it is a problem too
-(``report.figure_text.overlapping_texts``).
+light and the dark colour scheme, from disk (file://) and from a local HTTP server, in a headless
+Chromium driven by Playwright (``pip install 'tp5[browser]'``): the one ``--chromium`` or the
+TP5_CHROMIUM environment variable names, else Playwright's own (``python -m playwright install
+chromium``), else a ``chromium`` on the PATH (Debian's package). A page has a problem when it
+logs a console error, a request fails (a missing image, script or figure), a link between pages
+or to an anchor leads nowhere, the page itself scrolls sideways, or, given the result store, a
+configuration of its experiment is named nowhere on it (text, image alt, chooser option, or a
+table row and column). With ``--figures``, each figure is drawn again and any text overlapping
+another text in it is a problem too (``report.figures.overlapping_texts``).
 
 A full-page screenshot of each page, width and scheme goes to ``--screenshots`` for people to
 look at (from disk only: the HTTP copy is the same page).
@@ -22,12 +24,18 @@ import contextlib
 import functools
 import http.server
 import itertools
+import os
+import shutil
 import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
-CHROMIUM = Path("/usr/bin/chromium")
+#: The environment variable that names the Chromium to drive (as --chromium does).
+BROWSER_SETTING = "TP5_CHROMIUM"
+NOT_FOUND = (f"no Chromium found: name one with --chromium or {BROWSER_SETTING}, or install "
+             "Playwright's own with `python -m playwright install chromium` "
+             "(Playwright itself: pip install 'tp5[browser]')")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
 WIDTHS = (1280, 390)
@@ -68,13 +76,41 @@ _BROKEN_IMAGES = """async () => {
 # ------------------------------------------------------------------------------ browser
 
 
+class BrowserNotFound(RuntimeError):
+    pass
+
+
+def find_chromium(given: str | None = None) -> str | None:
+    """The Chromium to drive: the one given (--chromium, else TP5_CHROMIUM), else Playwright's
+    own install, else one on the PATH; None when there is none, or no Playwright to drive it.
+    A Chromium named but absent is an error, not a reason to look elsewhere."""
+    given = given or os.environ.get(BROWSER_SETTING)
+    if given:
+        if not Path(given).is_file():
+            raise BrowserNotFound(f"no Chromium at {given} (named by --chromium or "
+                                  f"{BROWSER_SETTING})")
+        return given
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    with sync_playwright() as p:
+        own = p.chromium.executable_path
+    if Path(own).exists():
+        return own
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
 @contextlib.contextmanager
-def chromium():
-    """Debian's Chromium, headless, through Playwright."""
+def chromium(executable: str | None = None):
+    """A headless Chromium (``find_chromium``'s) through Playwright."""
+    executable = find_chromium(executable)
+    if executable is None:
+        raise BrowserNotFound(NOT_FOUND)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = p.chromium.launch(executable_path=executable, args=ARGS)
         try:
             yield browser
         finally:
@@ -157,8 +193,8 @@ def page_problems(facts: dict, url: str, base: str, site_dir: Path,
 
 def configuration_labels(results_dir: Path) -> dict[str, list[str]]:
     """Each experiment's page (site-relative) -> the labels of its configurations."""
-    from runner import store
     from report import summary as sm
+    from runner import store
 
     return {f"{name}/index.html": [c.label for c in sm.load(results_dir, name).configurations]
             for name in store.experiments(results_dir)}
@@ -166,10 +202,11 @@ def configuration_labels(results_dir: Path) -> dict[str, list[str]]:
 
 def check(site_dir: Path, labels: dict[str, list[str]] | None = None,
           screenshots: Path | None = None, widths=WIDTHS, schemes=SCHEMES,
-          origins=ORIGINS) -> dict[str, list[str]]:
+          origins=ORIGINS, executable: str | None = None) -> dict[str, list[str]]:
     """Open every page of the site in each width, scheme and origin; returns the problems of
     each ("<page> <width>px <scheme> <origin>" -> [problem]), an empty list where there are none.
-    ``labels``: what each page must name (``configuration_labels``).
+    ``labels``: what each page must name (``configuration_labels``); ``executable``: the
+    Chromium to drive (``find_chromium``).
     """
     site_dir = Path(site_dir).resolve()
     pages = sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*.html"))
@@ -177,7 +214,7 @@ def check(site_dir: Path, labels: dict[str, list[str]] | None = None,
     if screenshots:
         Path(screenshots).mkdir(parents=True, exist_ok=True)
     found = {}
-    with chromium() as browser, serve(site_dir) as http_base:
+    with chromium(executable) as browser, serve(site_dir) as http_base:
         bases = {"disk": site_dir.as_uri() + "/", "http": http_base}
         for origin, page, width, scheme in itertools.product(origins, pages, widths, schemes):
             url = bases[origin] + page
@@ -195,10 +232,10 @@ def _shot_name(page: str) -> str:
 
 def figure_problems(results_dir: Path, names: list[str] | None = None) -> dict[str, list[str]]:
     """Each figure of each experiment drawn again ("<experiment>/<file>" -> overlapping texts)."""
-    from runner import store
     from report import slides
     from report import summary as sm
-    from report.figure_text import overlapping_texts
+    from report.figures.checks import overlapping_texts
+    from runner import store
 
     found = {}
     for name in names or store.experiments(results_dir):
@@ -223,9 +260,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--figures", action="store_true",
                         help="draw each figure again and look for overlapping texts "
                              "(needs --results)")
+    parser.add_argument("--chromium", metavar="PATH",
+                        help=f"the Chromium to drive (default: ${BROWSER_SETTING}, else "
+                             "Playwright's own, else chromium on the PATH)")
     args = parser.parse_args(argv)
     labels = configuration_labels(args.results) if args.results else None
-    found = check(args.site, labels, args.screenshots)
+    try:
+        found = check(args.site, labels, args.screenshots, executable=args.chromium)
+    except BrowserNotFound as exc:
+        print(f"python -m report.check: {exc}", file=sys.stderr)
+        return 2
     if args.figures and args.results:
         found.update(figure_problems(args.results))
     bad = {where: problems for where, problems in found.items() if problems}

@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from report.figures.style import ACCENT, DIGIT_COLOURS
+from report.slides import runs
 from runner.files import atomic_write
 from runner.spec import RunSpec
-from report import figures
-from report.slides import runs
 
 GLOBAL = "tp5Decoders"  # the window property each data file adds its run to
 STEPS = 9  # images in the interpolation strip, both ends included (as on the static slide)
@@ -129,8 +129,8 @@ def export_decoder(ref: dict, path: Path) -> None:
              "ticks": [ticks(*extent[:2]), ticks(*extent[2:])],
              "points": np.round(codes[keep].astype(float), 4).tolist(),
              "labels": labels[keep].astype(int).tolist(), "classes": list(classes),
-             "colours": ([figures.ACCENT] * len(classes) if info.kind == "glyphs"
-                         else figures.DIGIT_COLOURS),
+             "colours": ([ACCENT] * len(classes) if info.kind == "glyphs"
+                         else DIGIT_COLOURS),
              "marks": [[round(float(x), 4), round(float(y), 4), label]
                        for (x, y), label in zip(marks, mark_labels)]}
     save(path, stored.id, payload(runs.model_of(stored), spec, plane))

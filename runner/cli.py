@@ -12,13 +12,15 @@ per problem, nothing trained); 130 interrupted (finished runs are kept).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
 
-from runner import __version__, datasets, sweep
 from report.slides import CATALOGUE
+from runner import __version__, datasets, sweep
 from runner.config import ConfigError, ConfigNote, fields, load_experiment, schema
 from runner.parallel import BackendError
 from runner.plan import cpu_count
@@ -28,7 +30,8 @@ EPILOG = """\
 overrides: KEY=VALUE changes any field of every FILE, e.g. training.epochs=5, seeds=2,
   model.architectures=[[35,2,35]], training.optimizers.0.learning_rate=0.01, noise=null.
 
-exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable, 2 bad input, 130 interrupted.
+exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable,
+  2 bad input, 130 interrupted, 141 stdout closed by its reader.
 """
 
 #: What --schema prints; the experiment's lists the report's slides as a report: entry's choices.
@@ -118,10 +121,10 @@ def unavailable_datasets(planned: list[sweep.Planned]) -> dict[str, str]:
         if not p.todo:
             continue
         dataset = p.experiment.dataset
-        key = (dataset.name, str(dataset.path))
+        key = dataset.source
         if key not in why:
             try:
-                datasets.load(dataset.name, dataset.path)
+                datasets.load(key)
                 why[key] = None
             except datasets.DatasetError as exc:
                 why[key] = str(exc)
@@ -159,6 +162,26 @@ def summarise(outcome: sweep.Outcome, args, skipped: dict[str, str]) -> None:
         print(f"not trained (dataset unavailable): {', '.join(skipped)}", file=sys.stderr)
 
 
+def quiet_on_closed_pipe(main):
+    """End without a traceback when stdout's reader goes away (``tp5-run --schema | head -2``).
+
+    Python raises BrokenPipeError at the write that finds the pipe closed, or at the flush of
+    stdout on the way out; pointing stdout at /dev/null stops the interpreter's own flush at exit
+    from raising it again. The exit code is the one a shell reports for a process ended by SIGPIPE.
+    """
+    @functools.wraps(main)
+    def guarded(argv: list[str] | None = None) -> int:
+        try:
+            code = main(argv)
+            sys.stdout.flush()
+            return code
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 128 + 13  # 13: SIGPIPE
+    return guarded
+
+
+@quiet_on_closed_pipe
 def main(argv: list[str] | None = None) -> int:
     # intermixed: files and overrides may follow options (FILE --results DIR KEY=VALUE), which
     # plain parse_args rejects once an option has ended the positional list

@@ -10,7 +10,7 @@ that went NaN or inf are held as None, as metrics.json stores them: strict JSON 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -20,7 +20,7 @@ def _none_unless_finite(value):
 
 
 #: A loss, or None where it went NaN or inf (training diverged).
-Loss = Annotated[Union[float, None], BeforeValidator(_none_unless_finite)]
+Loss = Annotated[float | None, BeforeValidator(_none_unless_finite)]
 
 
 class _Frozen(BaseModel):
@@ -134,7 +134,7 @@ class VAEMetrics(_Frozen):
     timing: Timing
 
 
-Metrics = Union[AutoencoderMetrics, VAEMetrics]
+Metrics = AutoencoderMetrics | VAEMetrics
 
 _BY_KIND = {"autoencoder": AutoencoderMetrics, "vae": VAEMetrics}
 

@@ -12,7 +12,6 @@ from nets.autoencoder import Autoencoder
 from nets.vae import VAE
 from runner.spec import RunSpec
 
-
 #: Keys of the input standardisation in stored parameters (runs trained with normalize: true).
 INPUT_MEAN, INPUT_STD = "input.mean", "input.std"
 #: Start of the keys of what a run keeps at a snapshot epoch (see snapshot_key).

@@ -26,6 +26,7 @@ from runner.progress import EpochFile
 from runner.training.pack import run_pack
 from runner.training.result import RunResult
 
+
 class BackendError(Exception):
     """The requested backend cannot be used; the message says what to do."""
 
@@ -35,7 +36,7 @@ def cost(pack: Pack) -> float:
     and finish together: a study's one MNIST run must start before its many font packs."""
     spec = pack.spec
     weights = sum(a * b for a, b in zip(spec.architecture, spec.architecture[1:]))
-    samples = datasets.INFO[spec.dataset].n_train
+    samples = datasets.info(spec.source).n_train
     if spec.dataset_limit is not None:
         samples = min(samples, spec.dataset_limit)
     return len(pack.runs) * spec.epochs * samples * weights

@@ -25,10 +25,9 @@ import hashlib
 import itertools
 import json
 import math
+import os
 from collections import defaultdict
 from dataclasses import dataclass
-
-import os
 
 import numpy as np
 
@@ -99,7 +98,7 @@ def parts(exp: Experiment, architecture: list[int]) -> int | None:
     """
     rows = exp.training.batch_size
     if rows == "full":
-        rows = datasets.INFO[exp.dataset.name].n_train
+        rows = exp.dataset.info.n_train
         rows = min(rows, exp.dataset.limit or rows)
     return parts_of(architecture, rows)
 
@@ -154,13 +153,15 @@ def _noise_specs(exp: Experiment) -> list[dict | None]:
 def expand(exp: Experiment) -> list[RunSpec]:
     """Every run of an experiment, in a stable order: the cartesian product of its axes."""
     training = exp.training
-    data = datasets.fingerprint(exp.dataset.name, exp.dataset.path)
+    source = exp.dataset.source
+    data = datasets.fingerprint(source)
     common = {
         "fingerprint": fingerprint.of_run(data),
         "tp5_version": __version__,
         "experiment": exp.name,
         "dataset": exp.dataset.name,
-        "dataset_path": str(exp.dataset.path) if exp.dataset.path else None,
+        "dataset_path": str(source.path) if source.path else None,
+        "dataset_options": source.options or None,
         "dataset_limit": exp.dataset.limit,
         "epochs": training.epochs,
         "batch_size": training.batch_size,

@@ -10,9 +10,12 @@ and its loss, a VAE its beta. ``spec.model_dump(mode="json")`` is run.json, fiel
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from runner import datasets
 
 
 class _Frozen(BaseModel):
@@ -34,7 +37,7 @@ class Adam(_Frozen):
     eps: float = Field(description="added to the denominator")
 
 
-Optimizer = Annotated[Union[SGD, Adam], Field(discriminator="name")]
+Optimizer = Annotated[SGD | Adam, Field(discriminator="name")]
 
 
 class Noise(_Frozen):
@@ -64,9 +67,13 @@ class _Run(_Frozen):
 
     tp5_version: str = Field(description="version of tp5 that planned the run (part of its id)")
     experiment: str = Field(description="the experiment that planned it (not part of its id)")
-    dataset: str = Field(description="font, mnist or mnist-5k")
+    dataset: str = Field(description="the dataset's name: font, mnist, images, ...")
     dataset_path: str | None = Field(
-        description="folder the MNIST files were read from; None: embedded or downloaded")
+        description="file or folder the data was read from; None: embedded or downloaded")
+    dataset_options: dict[str, Any] | None = Field(
+        None, exclude_if=lambda options: options is None,
+        description="the options the YAML gave the dataset (an image folder's size, colour, "
+        "...); None (and absent from run.json): none")
     dataset_limit: int | None = Field(description="training samples kept, None: all")
     epochs: int
     batch_size: int | Literal["full"]
@@ -93,6 +100,12 @@ class _Run(_Frozen):
         "(runner.fingerprint); None: planned before tp5 recorded it")
     id: str = Field(description="hash of the other fields but experiment (runner.plan.run_id)")
 
+    @property
+    def source(self) -> datasets.Source:
+        """The data the run trains on, as runner.datasets reads it."""
+        path = Path(self.dataset_path) if self.dataset_path else None
+        return datasets.Source(self.dataset, path, self.dataset_options or {}, self.dataset_limit)
+
 
 class AutoencoderRun(_Run):
     kind: Literal["autoencoder"]
@@ -108,7 +121,7 @@ class VAERun(_Run):
     beta: float = Field(description="weight of the KL term")
 
 
-RunSpec = Annotated[Union[AutoencoderRun, VAERun], Field(discriminator="kind")]
+RunSpec = Annotated[AutoencoderRun | VAERun, Field(discriminator="kind")]
 
 _ADAPTER = TypeAdapter(RunSpec)
 

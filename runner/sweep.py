@@ -198,7 +198,7 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
 def _has_floors(exp: Experiment) -> bool:
     """Whether the report sets the experiment beside the reference decoders' floors: denoising
     on glyphs (runner.floors)."""
-    return exp.noise is not None and datasets.INFO[exp.dataset.name].kind == "glyphs"
+    return exp.noise is not None and datasets.kind(exp.dataset.name) == "glyphs"
 
 
 def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance | None):
@@ -213,7 +213,7 @@ def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance |
         try:
             for p in planned:
                 exp = p.experiment
-                floors.update(store.experiment_dir(results, exp.name), exp.dataset.name,
+                floors.update(store.experiment_dir(results, exp.name), exp.dataset.whole,
                               exp.noise.kind, exp.noise.measured_levels,
                               exp.noise.floor_draws)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread

@@ -1,110 +1,25 @@
-"""Shared fixtures: results of the real pipeline on tiny experiments, trained once per session.
+"""Shared fixtures: results of the real pipeline on tiny experiments, trained once per session,
+and the browser that drives the site.
 
 The site tests read what ``tp5-run`` stores, never hand-made numbers, so a change in what the
 runner writes shows up as a failing site test.
+
+Markers (registered in pyproject.toml) let the edit-test loop leave out the long tests
+(``pytest -m "not slow and not browser and not cluster"``): a test that uses the trained store
+(``tiny_results`` or anything built on it) is marked ``slow`` here, so a new one is too; a test
+marked ``browser`` is skipped when no Chromium is found (report.check says where it looks).
 """
 
 from __future__ import annotations
 
+import functools
 import os
-import time
 from pathlib import Path
 
 import pytest
 
-#: Tiny experiments covering every slide kind; the first title tests escaping of user text.
-TINY = {
-    "font-ae": """\
-name: font-ae
-title: "Tiny <script>alert(1)</script> autoencoder"
-description: Two architectures & two learning rates, raw and standardised inputs.
-dataset: {name: font}
-model:
-  kind: autoencoder
-  architectures: [[35, 2, 35], [35, 10, 2, 10, 35]]
-training:
-  epochs: 300
-  normalize: [false, true]
-  optimizers: [{name: adam, learning_rate: [0.02, 0.005]}]
-seeds: 2
-report: [summary, error_table, learning_curves, lr_analysis, convergence, latent_scatter,
-         reconstructions, pixel_errors, generated_grid, interpolation]
-""",
-    "font-denoise": """\
-name: font-denoise
-title: Tiny denoising autoencoder
-dataset: {name: font}
-model:
-  kind: autoencoder
-  architectures: [[35, 10, 2, 10, 35]]
-training:
-  epochs: 300
-  optimizers: [{name: adam, learning_rate: 0.01}]
-noise: {kind: bitflip, levels: [0.05, 0.2], eval_draws: 5, floor_draws: 4096}
-seeds: 2
-report: [summary, error_table, denoising_baselines, denoising_examples, learning_curves,
-         pixel_errors]
-""",
-    "vae-digits": """\
-name: vae-digits
-title: Tiny VAE on digits
-dataset: {name: mnist-5k, limit: 500}
-model:
-  kind: vae
-  architectures: [[784, 32, 2, 32, 784]]
-training:
-  epochs: 3
-  batch_size: 100
-  optimizers: [{name: adam, learning_rate: 0.001}]
-seeds: 2
-snapshots: [1, 3]
-report: [summary, error_table, learning_curves, latent_scatter, vae_progression,
-         reconstructions, vae_samples, generated_grid, interpolation]
-""",
-    "font-tanh": """\
-name: font-tanh
-title: Tiny tanh autoencoder on {-1, 1} pixels
-dataset: {name: font}
-model:
-  kind: autoencoder
-  architectures: [[35, 2, 35], [35, 10, 2, 10, 35]]
-  activation: tanh
-  output_activation: tanh
-  pixels: [-1, 1]
-  loss: sse
-training:
-  epochs: 100
-  optimizers: [{name: adam, learning_rate: 0.01}]
-seeds: 2
-report: [summary, reference, error_table, learning_curves, generated_grid]
-reference:
-  source: the study
-  metric: an error it does not define
-  values:
-    - {architecture: [35, 2, 35], value: 0.5}
-    - {architecture: [35, 10, 2, 10, 35], value: 0.25}
-""",
-}
-XSS_EXPERIMENT = "font-ae"
-
-
-def wait_for(condition, seconds: float) -> bool:
-    """Poll ``condition`` until it holds or ``seconds`` pass (a bound, not a measurement)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
-
-
-def train(files: list[Path], results: Path, *overrides: str) -> None:
-    """Run the pipeline as a user would (tp5-run), storing results only."""
-    from runner import cli
-
-    code = cli.main([*map(str, files), *overrides, "--results", str(results), "--no-site",
-                     "-q", "-j", "2"])
-    assert code == 0, f"tp5-run failed with exit code {code}"
+from report import check
+from support import TINY, train
 
 
 @pytest.fixture(scope="session")
@@ -136,3 +51,47 @@ def artifacts() -> Path:
     folder = Path(os.environ.get("TP5_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+#: Fixtures whose tests train through tp5-run (the whole TINY store, once a session).
+TRAINED = {"tiny_results"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if TRAINED.intersection(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("browser") and chromium() is None:
+        pytest.skip(check.NOT_FOUND)
+
+
+@functools.cache
+def chromium() -> str | None:
+    """The Chromium report.check would drive, looked for once a session."""
+    return check.find_chromium()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium (report.check's), shared by a module's tests."""
+    with check.chromium() as driven:
+        yield driven
+
+
+@pytest.fixture(scope="module")
+def server(tiny_site):
+    """A static server on 127.0.0.1, on a free port, serving the site folder."""
+    with check.serve(tiny_site) as url:
+        yield url
+
+
+@pytest.fixture(params=["disk", "http"])
+def base(request, tiny_site):
+    """The site's root URL: a file:// URL, or the local server's."""
+    if request.param == "disk":
+        return tiny_site.resolve().as_uri() + "/"
+    return request.getfixturevalue("server")

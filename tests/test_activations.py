@@ -3,9 +3,9 @@ import warnings
 
 import numpy as np
 import pytest
-from gradcheck import numeric_grad, own_entry
 
 from nets import activations
+from support import numeric_grad, own_entry
 
 
 @pytest.mark.parametrize("name", activations.NAMES)

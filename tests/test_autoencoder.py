@@ -1,23 +1,11 @@
 """The autoencoder: whole-model gradients, ensemble == members alone, divergence, the course bar."""
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from gradcheck import numeric_grads
 from nets import Autoencoder, noise, optimizers
-
-FONT = Path(__file__).resolve().parents[1] / "runner" / "datasets" / "font3.tsv"
-
-
-def load_font():
-    """The 32 characters as (32, 35) pixels in {0, 1}: row-major 7x5, 0x10 the leftmost column."""
-    rows = [line.split("\t") for line in FONT.read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
-    bits = [[(int(byte, 16) >> (4 - col)) & 1 for byte in row[2].split() for col in range(5)]
-            for row in rows]
-    return np.array(bits, dtype=np.float64)
+from support import load_font, numeric_grads
 
 
 def wrong_pixels(model, x):

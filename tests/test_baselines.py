@@ -38,7 +38,9 @@ def test_bayes_decoder_reaches_the_known_floor_and_beats_the_others(p, floor):
 def test_nearest_glyph_is_the_closest_in_hamming_distance():
     _, noisy = _bitflip(0.2, draws=5)
     chosen = baselines.nearest(GLYPHS, noisy)
-    distance = lambda a, b: ((a > 0.5) != (b > 0.5)).sum(-1)
+    def distance(a, b):
+        return ((a > 0.5) != (b > 0.5)).sum(-1)
+
     best = distance(noisy[:, None, :], GLYPHS[None]).min(axis=1)
     np.testing.assert_array_equal(distance(noisy, chosen), best)
 

@@ -9,9 +9,9 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import wait_for
 from runner import cli, datasets, store, sweep
 from runner.training import autoencoder
+from support import wait_for
 
 SWEEP = """\
 name: tiny
@@ -56,6 +56,7 @@ def assert_same_runs(a, b):
             np.testing.assert_array_equal(a[run_id][1][key], b[run_id][1][key], strict=True)
 
 
+@pytest.mark.slow
 def test_a_sweep_stores_every_run_and_a_rerun_trains_nothing(tmp_path, capsys):
     path = write(tmp_path)
     results = tmp_path / "results"
@@ -96,6 +97,8 @@ def busy_machine():
 
 
 @pytest.mark.parametrize("text", [SWEEP, VAE_SWEEP], ids=["font", "vae"])
+@pytest.mark.slow
+@pytest.mark.cluster
 def test_results_do_not_depend_on_workers_backend_or_load(tmp_path, text, busy_machine):
     from distributed import Client, LocalCluster
 
@@ -115,6 +118,7 @@ def test_results_do_not_depend_on_workers_backend_or_load(tmp_path, text, busy_m
     assert_same_runs(by_workers[1], stored(results))
 
 
+@pytest.mark.slow
 def test_a_killed_sweep_finishes_when_run_again(tmp_path):
     # four packs trained one after another: the kill lands after the first is stored
     path = write(tmp_path, SWEEP.replace("epochs: 30", "epochs: 1500").replace(
@@ -141,6 +145,7 @@ def test_a_killed_sweep_finishes_when_run_again(tmp_path):
     assert not [p for p in (results / "tiny").iterdir() if p.name.startswith(store.TEMP_PREFIX)]
 
 
+@pytest.mark.slow
 def test_a_pack_that_raises_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
     real = autoencoder.train
 
@@ -178,6 +183,7 @@ def spy_on_training(monkeypatch) -> tuple[list, list]:
     return packs, loads
 
 
+@pytest.mark.slow
 def test_rerunning_100_stored_runs_trains_nothing(tmp_path, monkeypatch, capsys):
     path = write(tmp_path, SWEEP.replace("seeds: 3", "seeds: 25"))  # 2 x 2 x 25 = 100 runs
     results = tmp_path / "results"
@@ -218,7 +224,7 @@ training: {epochs: 5}
      "bad.yaml:1:7: name: expected a short name of lowercase letters, digits and '-' "
      "(e.g. 'vae-mnist'), got 'Bad Name'"),
     (GOOD.replace("[[35, 2, 35]]", "[[36, 2, 35]]"),
-     "bad.yaml:3:45: model.architectures[0][0]: the font has 35 pixels, got 36"),
+     "bad.yaml:3:45: model.architectures[0][0]: the font is 7x5 binary: 35 inputs, got 36"),
     (GOOD + "name: y\n", "bad.yaml:5:1: the key 'name' is written twice (first on line 1)"),
 ])
 def test_bad_input_is_one_line_per_problem_and_exit_2(tmp_path, text, expected):
@@ -229,6 +235,7 @@ def test_bad_input_is_one_line_per_problem_and_exit_2(tmp_path, text, expected):
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_files_and_overrides_go_anywhere_among_the_options(tmp_path):
     results = tmp_path / "r"
     args = ["-j", "1", write(tmp_path, GOOD), "--results", results, "training.epochs=2",
@@ -247,6 +254,7 @@ def test_a_missing_file_and_a_bad_override_are_plain_errors(tmp_path):
     assert result.returncode == 2 and "training.epochs" in result.stderr
 
 
+@pytest.mark.slow
 def test_an_experiment_without_its_dataset_is_skipped_and_the_others_train(tmp_path):
     empty = tmp_path / "no-mnist"
     empty.mkdir()
@@ -278,3 +286,20 @@ def test_schema_is_json_schema():
 def test_the_run_schema_is_that_of_run_json():
     schema = json.loads(tp5("--schema", "run").stdout)
     assert set(schema["$defs"]) >= {"AutoencoderRun", "VAERun"}
+
+
+@pytest.mark.parametrize("args", [["--schema"], ["tiny.yaml", "--results", "r", "--dry-run"]],
+                         ids=["schema", "dry-run"])
+def test_a_closed_pipe_ends_tp5_run_quietly(tmp_path, args):
+    """tp5-run ... | head -1: the reader is gone before tp5-run writes (its end of the pipe is
+    closed first, so every write finds it closed): no traceback, the shell's SIGPIPE code."""
+    write(tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "runner.cli", *args], cwd=tmp_path,
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 141

@@ -75,10 +75,10 @@ BAD = {
         ["x.yaml:4:20: training.epochs: expected a whole number, got 2.5"]),
     "scalar where a mapping belongs": (
         FONT.replace("{name: font}", "font"),
-        ["x.yaml:2:10: dataset: expected a mapping with keys name, path, limit, got 'font'"]),
+        ["x.yaml:2:10: dataset: expected a mapping, got 'font'"]),
     "unknown dataset": (
         FONT.replace("{name: font}", "{name: fnt}"),
-        ["x.yaml:2:17: dataset.name: expected one of: font, mnist, mnist-5k, got 'fnt'; "
+        ["x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
          "did you mean 'font'?"]),
     "unknown model kind": (
         FONT.replace("autoencoder", "autoencodr"),
@@ -90,7 +90,8 @@ BAD = {
         ["x.yaml:3:1: model: missing key 'kind' (one of: autoencoder, vae)"]),
     "unknown optimizer": (
         FONT.replace("training: {epochs: 10}",
-                     "training:\n  epochs: 10\n  optimizers:\n    - {name: sdg, learning_rate: 0.1}"),
+                     "training:\n  epochs: 10\n  optimizers:\n"
+                     "    - {name: sdg, learning_rate: 0.1}"),
         ["x.yaml:7:14: training.optimizers[0].name: expected one of: sgd, adam, got 'sdg'; "
          "did you mean 'sgd'?"]),
     "learning rates not positive": (
@@ -108,11 +109,11 @@ BAD = {
     "first layer is not the font's width": (
         "name: t\ndataset: {name: font}\nmodel:\n  kind: autoencoder\n  architectures:\n"
         "    - [35, 2, 35]\n    - [36, 20, 2, 20, 35]\ntraining: {epochs: 10}\n",
-        ["x.yaml:7:8: model.architectures[1][0]: the font has 35 pixels, got 36"]),
+        ["x.yaml:7:8: model.architectures[1][0]: the font is 7x5 binary: 35 inputs, got 36"]),
     "last layer is not MNIST's width": (
         "name: t\ndataset: {name: mnist-5k}\nmodel: {kind: vae, architectures: [[784, 2, 35]]}\n"
         "training: {epochs: 10}\n",
-        ["x.yaml:3:45: model.architectures[0][2]: mnist-5k images have 784 pixels, got 35"]),
+        ["x.yaml:3:45: model.architectures[0][2]: mnist-5k images are 28x28 grey: 784 inputs, got 35"]),
     "two narrowest layers": (
         FONT.replace("[[35, 2, 35]]", "[[35, 2, 10, 2, 35]]"),
         ["x.yaml:3:56: model.architectures[0][3]: 2 is the narrowest size and occurs 2 times; "
@@ -158,13 +159,15 @@ BAD = {
          "but model.architectures[1] has a 3-D one"]),
     "learning-rate analysis of one rate": (
         FONT + "report: [lr_analysis]\n",
-        ["x.yaml:5:10: report[0]: 'lr_analysis' needs at least 2 learning rates to compare, got 1"]),
+        ["x.yaml:5:10: report[0]: 'lr_analysis' needs at least 2 learning rates to compare, "
+         "got 1"]),
     "pixel counts of a VAE": (
         FONT.replace("autoencoder", "vae") + "report: [summary, convergence]\n",
         ["x.yaml:5:19: report[1]: 'convergence' counts wrong pixels of an autoencoder, not a VAE"]),
     "path for a built-in dataset": (
-        FONT.replace("{name: font}", "{name: font, path: data}"),
-        ["x.yaml:2:29: dataset.path: only mnist reads files; font is built in (remove path)"]),
+        FONT.replace("{name: font}", "{name: mnist-5k, path: data}")
+        .replace("35, 2, 35", "784, 2, 784"),
+        ["x.yaml:2:33: dataset.path: mnist-5k is built in and reads no files; remove dataset.path"]),
     "seed listed twice": (
         FONT + "seeds: [3, 1, 3]\n",
         ["x.yaml:5:15: seeds[2]: 3 is already listed (as entry [0])"]),
@@ -197,7 +200,7 @@ BAD = {
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
         "training:\n  epoch: 10\n",
-        ["x.yaml:3:52: model.architectures[0][2]: the font has 35 pixels, got 36",
+        ["x.yaml:3:52: model.architectures[0][2]: the font is 7x5 binary: 35 inputs, got 36",
          "x.yaml:3:70: model.activation: expected one of: identity, sigmoid, tanh, relu, "
          "got 'sigmod'; did you mean 'sigmoid'?",
          "x.yaml:4:1: training: missing key 'epochs' (passes over the training data)",
@@ -207,17 +210,17 @@ BAD = {
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
         "training: {epochs: 10}\nseeds: [1, 1]\n",
-        ["x.yaml:3:52: model.architectures[0][2]: the font has 35 pixels, got 36",
+        ["x.yaml:3:52: model.architectures[0][2]: the font is 7x5 binary: 35 inputs, got 36",
          "x.yaml:3:70: model.activation: expected one of: identity, sigmoid, tanh, relu, "
          "got 'sigmod'; did you mean 'sigmoid'?",
          "x.yaml:5:12: seeds[1]: 1 is already listed (as entry [0])"]),
     "every mistake in one run: checks inside a model and on slides": (
-        "name: t\ndataset: {name: font, path: x, limit: 0}\n"
+        "name: t\ndataset: {name: mnist-5k, path: x, limit: 0}\n"
         "model: {kind: vae, architectures: [[35, 3, 3, 35]], beta: -1}\n"
         "training: {epochs: 10, optimizers: [{name: sdg}]}\nnoise: {kind: bitflip, levels: [2]}\n"
         "report: [latent_scatter, convergence]\n",
-        ["x.yaml:2:29: dataset.path: only mnist reads files; font is built in (remove path)",
-         "x.yaml:2:39: dataset.limit: must be at least 1, got 0",
+        ["x.yaml:2:33: dataset.path: mnist-5k is built in and reads no files; remove dataset.path",
+         "x.yaml:2:43: dataset.limit: must be at least 1, got 0",
          "x.yaml:3:44: model.architectures[0][2]: 3 is the narrowest size and occurs 2 times; "
          "the latent must be the one narrowest layer",
          "x.yaml:3:59: model.beta: must be greater than 0, got -1",
@@ -275,10 +278,12 @@ BAD = {
          "got 'just some words'"]),
     "empty file": (
         "",
-        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, training"]),
+        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, "
+         "training"]),
     "only comments": (
         "# to do\n\n",
-        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, training"]),
+        ["x.yaml:1:1: the file is empty; an experiment needs at least name, dataset, model, "
+         "training"]),
     "control character": (
         "name: t\ntitle: a\x07b\n",
         ["x.yaml:2:9: the character U+0007 cannot be in YAML text; remove it"]),
@@ -373,7 +378,7 @@ OVERRIDE_BAD = {
                      "activation, latent_activation, output_activation, loss, pixels)"]),
     "cross-field": (["model.architectures=[[35,2,36]]"],
                     ["x.yaml: override 'model.architectures=[[35,2,36]]': "
-                     "model.architectures[0][2]: the font has 35 pixels, got 36"]),
+                     "model.architectures[0][2]: the font is 7x5 binary: 35 inputs, got 36"]),
     "bad YAML value": (["seeds=[1, 2"],
                        ["x.yaml: override 'seeds=[1, 2': the value is not valid YAML (YAML syntax: "
                         "expected ',' or ']', but got the end of the file)"]),
@@ -382,14 +387,15 @@ OVERRIDE_BAD = {
 
 @pytest.mark.parametrize("overrides, expected", OVERRIDE_BAD.values(), ids=OVERRIDE_BAD.keys())
 def test_bad_override_gets_exact_line(overrides, expected):
-    text = FONT.replace("training: {epochs: 10}", "training:\n  epochs: 10\n  optimizers: [{name: adam}]")
+    text = FONT.replace("training: {epochs: 10}",
+                        "training:\n  epochs: 10\n  optimizers: [{name: adam}]")
     assert problems(text, overrides) == expected
 
 
 def test_file_problems_come_before_override_problems():
     text = FONT.replace("{name: font}", "{name: fnt}")
     assert problems(text, ["seeds=-1"]) == [
-        "x.yaml:2:17: dataset.name: expected one of: font, mnist, mnist-5k, got 'fnt'; "
+        "x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
         "did you mean 'font'?",
         "x.yaml: override 'seeds=-1': seeds: must be at least 1, got -1",
     ]
@@ -472,7 +478,8 @@ training:
     - &sgd {name: sgd, learning_rate: 0.1, momentum: 0.9}
     - {<<: *sgd, learning_rate: 0.01}
 """)))
-    assert [(o.learning_rate, o.momentum) for o in exp.training.optimizers] == [(0.1, 0.9), (0.01, 0.9)]
+    assert [(o.learning_rate, o.momentum) for o in exp.training.optimizers] == [(0.1, 0.9),
+                                                                                (0.01, 0.9)]
 
 
 def test_plain_text_values_stay_text():

@@ -2,7 +2,7 @@
 every epoch; the shares never change a number (tests/test_split.py)."""
 from runner import cores
 from runner.plan import Pack
-from runspecs import vae
+from support import vae
 
 
 def pack(name, parts=None):

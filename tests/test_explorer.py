@@ -11,22 +11,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from runner import models, store
+import support
 from report import explorer
 from report.slides.runs import model_of
-import runspecs
-from test_browser import CHROMIUM, Visit, base, browser, server  # noqa: F401 - fixtures
+from runner import models, store
+from support import Visit
 
 #: The pages of the tiny experiments with explorers, and the slides that carry one.
 PANELS = {"font-ae": ["generated-grid"], "vae-digits": ["vae-progression", "generated-grid"],
           "font-tanh": ["generated-grid"]}
-MNIST_VAE = runspecs.vae(architecture=[784, 512, 256, 2, 256, 512, 784], dtype="float32")
+MNIST_VAE = support.vae(architecture=[784, 512, 256, 2, 256, 512, 784], dtype="float32")
 PLANE = {"kind": "digits", "image": [28, 28], "extent": [-3.0, 3.0, -3.0, 3.0],
          "ticks": [[-2.0, 0.0, 2.0], [-2.0, 0.0, 2.0]], "points": [[0.0, 0.0]], "labels": [0],
          "classes": [str(d) for d in range(10)], "colours": ["#1d5fd1"] * 10,
          "marks": [[0.0, 0.0, "0"]]}
-
-browser_only = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
 
 
 # ------------------------------------------------------------------------------ the export
@@ -60,11 +58,11 @@ def _randomised(model):
 
 @pytest.mark.parametrize("spec", [
     MNIST_VAE,
-    runspecs.autoencoder(architecture=[35, 64, 2, 64, 35], activation="tanh",
+    support.autoencoder(architecture=[35, 64, 2, 64, 35], activation="tanh",
                          latent_activation="identity", loss="bce"),
-    runspecs.autoencoder(architecture=[35, 10, 2, 10, 35], activation="relu",
+    support.autoencoder(architecture=[35, 10, 2, 10, 35], activation="relu",
                          latent_activation="tanh", init="he"),
-    runspecs.autoencoder(architecture=[35, 10, 2, 10, 35], activation="tanh",
+    support.autoencoder(architecture=[35, 10, 2, 10, 35], activation="tanh",
                          latent_activation="tanh", output_activation="tanh", loss="sse",
                          pixels=[-1, 1])],
     ids=["mnist-vae", "bce-tanh", "mse-relu", "sse-tanh-pm1"])
@@ -144,7 +142,7 @@ def _decoded_in_page(page, run_id: str, z: np.ndarray) -> np.ndarray:
         "([id, zs]) => Promise.all(zs.map(z => tp5Explorer.decode(id, z)))", [run_id, z.tolist()]))
 
 
-@browser_only
+@pytest.mark.browser
 def test_the_page_decodes_as_numpy_and_follows_the_pointer(browser, base, tiny_results):
     """From disk and over HTTP, each page with explorers: 20 random points of each explored run's
     plane (and a little beyond) decode in the page as the stored model rebuilt in NumPy decodes
@@ -189,7 +187,7 @@ def _cells(strip: np.ndarray, width: int) -> list[np.ndarray]:
     return [strip[:, k: k + width] for k in range(0, strip.shape[1], width + 1)]
 
 
-@browser_only
+@pytest.mark.browser
 def test_a_click_pins_and_a_second_click_shows_the_path(browser, tiny_site, artifacts):
     for name, slide_id in (("font-ae", "generated-grid"), ("vae-digits", "vae-progression")):
         visit = Visit(browser, (tiny_site / name / "index.html").as_uri())
@@ -217,7 +215,7 @@ def test_a_click_pins_and_a_second_click_shows_the_path(browser, tiny_site, arti
         visit.close()
 
 
-@browser_only
+@pytest.mark.browser
 def test_taps_explore_on_a_touch_screen(browser, tiny_site, artifacts):
     visit = Visit(browser, (tiny_site / "vae-digits" / "index.html").as_uri(), has_touch=True,
                   is_mobile=True)
@@ -237,7 +235,7 @@ def test_taps_explore_on_a_touch_screen(browser, tiny_site, artifacts):
     visit.close()
 
 
-@browser_only
+@pytest.mark.browser
 def test_arrow_keys_still_move_between_slides(browser, tiny_site):
     """On the focused plane, arrows go on to the next slide; Shift + arrows move the point and
     Enter pins it."""
@@ -261,7 +259,7 @@ def test_arrow_keys_still_move_between_slides(browser, tiny_site):
     visit.close()
 
 
-@browser_only
+@pytest.mark.browser
 def test_without_javascript_the_figure_stands_alone(browser, tiny_site):
     visit = Visit(browser, (tiny_site / "vae-digits" / "index.html").as_uri(),
                   java_script_enabled=False)
@@ -272,7 +270,7 @@ def test_without_javascript_the_figure_stands_alone(browser, tiny_site):
     visit.close()
 
 
-@browser_only
+@pytest.mark.browser
 def test_the_explorer_fetches_no_decoder_until_it_is_needed(browser, server):
     """Loading the font page starts the explorer but fetches no decoder weights: they come when
     the panel is scrolled to. (Requests are counted; the page's load time is not a test.)"""
@@ -286,7 +284,7 @@ def test_the_explorer_fetches_no_decoder_until_it_is_needed(browser, server):
     context.close()
 
 
-@browser_only
+@pytest.mark.browser
 def test_an_mnist_sized_decoder_stays_usable(browser, tiny_site, tmp_path):
     """A 2-256-512-784 decoder with random weights loads in the page and decodes as NumPy does."""
     model = _randomised(models.build(MNIST_VAE, seeds=[0]))

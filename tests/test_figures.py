@@ -10,7 +10,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from report import figures
+from report.figures import characters, checks, comparisons, curves, latent, pictures, style
 
 FONT = (7, 5)
 DIGIT = (28, 28)
@@ -22,7 +22,7 @@ def _glyphs(n=32, seed=0):
 
 def _save(fig, tmp_path, name):
     path = tmp_path / name
-    size = figures.save(fig, path)
+    size = style.save(fig, path)
     return path, size
 
 
@@ -30,17 +30,17 @@ def test_figures_are_styled_without_changing_the_callers_matplotlib(tmp_path):
     import matplotlib
     before = dict(matplotlib.rcParams)
     series = [{"label": "a", "values": np.random.default_rng(0).random((5, 40)) + 1}]
-    fig = figures.learning_curves([{"title": "loss", "ylabel": "mse", "series": series}])
+    fig = curves.learning_curves([{"title": "loss", "ylabel": "mse", "series": series}])
     _save(fig, tmp_path, "curves.svg")
     assert dict(matplotlib.rcParams) == before
     ax = fig.axes[0]
     assert not ax.spines["top"].get_visible() and ax.title.get_fontweight() == "bold"
-    assert to_rgb(ax.xaxis.get_ticklabels()[0].get_color()) == to_rgb(figures.TEXT)  # made at draw
+    assert to_rgb(ax.xaxis.get_ticklabels()[0].get_color()) == to_rgb(style.TEXT)  # made at draw
 
 
 def test_svg_is_written_at_its_css_size(tmp_path):
     series = [{"label": "a", "values": np.random.default_rng(0).random((5, 40)) + 1}]
-    fig = figures.learning_curves([{"title": "loss", "ylabel": "mse", "series": series}])
+    fig = curves.learning_curves([{"title": "loss", "ylabel": "mse", "series": series}])
     path, (width, height) = _save(fig, tmp_path, "curves.svg")
     root = ET.parse(path).getroot()
     assert root.tag.endswith("svg")
@@ -49,8 +49,8 @@ def test_svg_is_written_at_its_css_size(tmp_path):
 
 
 def test_png_carries_twice_its_css_pixels(tmp_path):
-    fig = figures.reconstructions([{"title": "t", "originals": _glyphs(), "outputs": _glyphs()}],
-                                  FONT)
+    fig = pictures.reconstructions([{"title": "t", "originals": _glyphs(), "outputs": _glyphs()}],
+                                   FONT)
     path, (width, height) = _save(fig, tmp_path, "recon.png")
     with Image.open(path) as image:
         assert abs(image.size[0] - 2 * width) <= 1 and abs(image.size[1] - 2 * height) <= 1
@@ -60,7 +60,7 @@ def test_saving_twice_gives_the_same_bytes(tmp_path):
     """Reproducible files: no date in the SVG, fixed jitter, fixed ids."""
     def draw(name):
         series = [{"label": "x", "values": [np.arange(5.0), np.arange(3.0) + 1]}]
-        return _save(figures.lr_boxes(["0.1", "0.01"], series, "error"), tmp_path, name)[0]
+        return _save(comparisons.lr_boxes(["0.1", "0.01"], series, "error"), tmp_path, name)[0]
 
     assert draw("a.svg").read_bytes() == draw("b.svg").read_bytes()
 
@@ -68,9 +68,9 @@ def test_saving_twice_gives_the_same_bytes(tmp_path):
 def test_wrong_pixels_are_red_and_right_ones_ink_or_paper():
     target = np.array([[1.0, 0.0, 1.0, 0.0]])
     output = np.array([[0.9, 0.2, 0.1, 0.7]])  # right on, right off, missing, extra
-    rgb = figures.marked(output, target)
-    red = np.array(to_rgb(figures.WRONG))
-    np.testing.assert_allclose(rgb[0, 0], to_rgb(figures.INK))
+    rgb = pictures.marked(output, target)
+    red = np.array(to_rgb(style.WRONG))
+    np.testing.assert_allclose(rgb[0, 0], to_rgb(style.INK))
     np.testing.assert_allclose(rgb[0, 1], [1, 1, 1])
     np.testing.assert_allclose(rgb[0, 2], red)
     np.testing.assert_allclose(rgb[0, 3], red)
@@ -78,19 +78,16 @@ def test_wrong_pixels_are_red_and_right_ones_ink_or_paper():
 
 def test_tile_places_each_image_with_gaps():
     images = np.arange(2 * 3 * 2 * 2, dtype=float).reshape(2, 3, 2, 2)  # (R, C, h, w)
-    out = figures.tile(images, gap=1, fill=-1)
+    out = pictures.tile(images, gap=1, fill=-1)
     assert out.shape == (2 * 2 + 1, 3 * 2 + 2)
     np.testing.assert_array_equal(out[3:5, 6:8], images[1, 2])
     assert (out[2] == -1).all() and (out[:, 2] == -1).all()
 
 
 def test_latent_grid_puts_high_z2_on_top():
-    grid = figures.latent_grid((0.0, 1.0, -1.0, 1.0), 3)  # (9, 2), row-major from the top
+    grid = latent.latent_grid((0.0, 1.0, -1.0, 1.0), 3)  # (9, 2), row-major from the top
     np.testing.assert_allclose(grid[0], [0.0, 1.0])
     np.testing.assert_allclose(grid[-1], [1.0, -1.0])
-    gauss = figures.gaussian_grid(5)
-    assert gauss[0, 1] > 0 > gauss[-1, 1]
-    np.testing.assert_allclose(gauss[0, 0], figures.GAUSSIAN_SPAN[0])
 
 
 def test_every_drawing_function_draws(tmp_path):
@@ -99,24 +96,24 @@ def test_every_drawing_function_draws(tmp_path):
     codes = rng.random((32, 2))
     per_run = [{"title": "p", "codes": codes, "labels": np.arange(32)}]
     drawings = {
-        "scatter.svg": figures.latent_scatter(per_run, classes, text=True),
-        "pixel-map.svg": figures.pixel_errors(classes, [
+        "scatter.svg": latent.latent_scatter(per_run, classes, text=True),
+        "pixel-map.svg": characters.pixel_errors(classes, [
             {"label": f"c{i}", "per_char": rng.poisson(i / 4, (3, 32))}
-            for i in range(figures.MAX_BAR_PANELS + 1)]),
-        "pixels.svg": figures.pixel_errors(classes, [{"label": "a", "per_char": rng.poisson(
+            for i in range(characters.MAX_BAR_PANELS + 1)]),
+        "pixels.svg": characters.pixel_errors(classes, [{"label": "a", "per_char": rng.poisson(
             1, (4, 32))}]),
-        "grid.png": figures.generated_grid([{"title": "g", "images": rng.random((9, 35)),
+        "grid.png": latent.generated_grid([{"title": "g", "images": rng.random((9, 35)),
                                              "extent": (0, 1, 0, 1), "codes": codes,
                                              "labels": classes}], FONT),
-        "strips.png": figures.strips([{"title": "s", "images": rng.random((11, 35))}], FONT),
-        "samples.png": figures.image_grids([{"title": "s", "images": rng.random((20, 784))}],
-                                           DIGIT),
-        "baselines.svg": figures.denoising_baselines(
+        "strips.png": pictures.strips([{"title": "s", "images": rng.random((11, 35))}], FONT),
+        "samples.png": pictures.image_grids([{"title": "s", "images": rng.random((20, 784))}],
+                                            DIGIT),
+        "baselines.svg": curves.denoising_baselines(
             [0.2, 0.05], [{"label": "model", "mean": [1.0, 0.3], "std": [0.1, 0.1],
                            "style": "model"},
                           {"label": "noisy", "mean": [7.0, 1.7], "std": [0, 0],
                            "style": "baseline"}], "p"),
-        "convergence.svg": figures.convergence(
+        "convergence.svg": curves.convergence(
             [{"label": "a", "epochs_le1": np.array([10.0, np.nan]), "epochs_zero": np.array(
                 [np.nan, np.nan]), "seconds_le1": np.array([0.1, np.nan]),
               "seconds_zero": np.array([np.nan, np.nan])}], classes, rng.random(32),
@@ -128,10 +125,14 @@ def test_every_drawing_function_draws(tmp_path):
 
 
 def test_curves_survive_a_diverged_run(tmp_path):
+    """A run whose loss went NaN leaves the curve to the runs that did not diverge."""
     values = np.vstack([np.linspace(1, 0.1, 30), np.full(30, np.nan)])  # second run diverged
-    fig = figures.learning_curves([{"title": "t", "ylabel": "y",
-                                    "series": [{"label": "a", "values": values}]}])
+    fig = curves.learning_curves([{"title": "t", "ylabel": "y",
+                                   "series": [{"label": "a", "values": values}]}])
     _save(fig, tmp_path, "c.svg")
+    (line,) = fig.axes[0].get_lines()
+    np.testing.assert_allclose(line.get_xdata(), np.arange(1, 31))
+    np.testing.assert_allclose(line.get_ydata(), values[0])
 
 
 def test_sixty_thousand_codes_are_one_call_per_panel(tmp_path):
@@ -141,11 +142,11 @@ def test_sixty_thousand_codes_are_one_call_per_panel(tmp_path):
     rng = np.random.default_rng(0)
     codes, labels = rng.normal(size=(60_000, 2)), rng.integers(0, 10, 60_000)
     digits = [str(d) for d in range(10)]
-    scatter = figures.latent_scatter([{"title": "s", "codes": codes, "labels": labels}], digits,
-                                     text=False)
+    scatter = latent.latent_scatter([{"title": "s", "codes": codes, "labels": labels}], digits,
+                                    text=False)
     rows = [{"title": f"epoch {e}", "codes": codes * e / 5, "labels": labels,
              "manifold": rng.random((225, 784)) if e == 5 else None} for e in range(1, 6)]
-    progression = figures.vae_progression(rows, digits, False, DIGIT, (-3, 3, -3, 3))
+    progression = latent.vae_progression(rows, digits, False, DIGIT, (-3, 3, -3, 3))
     panels = [ax for fig in (scatter, progression) for ax in fig.axes if ax.collections]
     assert len(panels) == 6
     for ax in panels:
@@ -161,8 +162,8 @@ def test_many_configurations_all_get_a_row_of_pixel_errors():
     rng = np.random.default_rng(0)
     classes = [str(i) for i in range(32)]
     series = [{"label": f"config {i}", "per_char": rng.poisson(1, (2, 32))}
-              for i in range(figures.MAX_BAR_PANELS * 2)]
-    fig = figures.pixel_errors(classes, series)
+              for i in range(characters.MAX_BAR_PANELS * 2)]
+    fig = characters.pixel_errors(classes, series)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [s["label"] for s in series]
 
 
@@ -196,63 +197,64 @@ def _crowded(name):
     rng = np.random.default_rng(1)
     digits = [str(d) for d in range(10)]
     build = {
-        "curves-18": lambda: figures.learning_curves([
+        "curves-18": lambda: curves.learning_curves([
             {"title": "training loss", "ylabel": "mean squared error",
              "series": _curves(rng, OPTIMISERS, SETTINGS)},
             {"title": "worst character", "ylabel": "wrong pixels, worst character",
              "series": _curves(rng, OPTIMISERS, SETTINGS)}]),
-        "curves-16": lambda: figures.learning_curves([
+        "curves-16": lambda: curves.learning_curves([
             {"title": "training loss", "ylabel": "cross-entropy",
              "series": _curves(rng, ARCHITECTURES, [f"p = {p}" for p in (0.05, 0.1, 0.2, 0.3)],
                                3000)}]),
-        "scatter": lambda: figures.latent_scatter(
+        "scatter": lambda: latent.latent_scatter(
             [{"title": f"{LONG} · seed {35 + i}", "codes": _blob(rng), "labels": np.arange(32)}
              for i in range(6)], CLASSES, text=True),
-        "scatter-digits": lambda: figures.latent_scatter(
+        "scatter-digits": lambda: latent.latent_scatter(
             [{"title": f"{LONG} · seed {i}", "labels": rng.integers(0, 10, 3005),
               "codes": np.r_[rng.normal(size=(3000, 2)), rng.normal(scale=30, size=(5, 2))]}
              for i in range(3)], digits, text=False),
-        "progression": lambda: figures.vae_progression(
+        "progression": lambda: latent.vae_progression(
             [{"title": f"epoch {e}", "codes": _blob(rng) * e, "labels": np.arange(32),
               "manifold": rng.random((225, 35)) if e % 2 else None} for e in range(1, 7)],
             CLASSES, True, FONT, (-2, 2, -2, 2)),
-        "progression-digits": lambda: figures.vae_progression(
+        "progression-digits": lambda: latent.vae_progression(
             [{"title": f"epoch {e}", "codes": rng.normal(size=(3000, 2)) * e,
               "labels": rng.integers(0, 10, 3000), "manifold": rng.random((225, 784))}
              for e in range(1, 6)], digits, False, DIGIT, (-2.5, 2.5, -2.5, 2.5)),
-        "grid": lambda: figures.generated_grid(
+        "grid": lambda: latent.generated_grid(
             [{"title": f"{LONG} · seed {i}", "images": rng.random((225, 35)),
               "extent": (-1, 1, -1, 1), "codes": np.r_[_blob(rng, 30), [[3, 3], [-4, 0]]],
               "labels": CLASSES} for i in range(4)], FONT),
-        "overview": lambda: figures.overview(
+        "overview": lambda: comparisons.overview(
             [{"label": f"{o} · {s}", "mean": m, "low": m - 0.3, "high": m + 0.3, "best": k == 4}
              for k, ((o, s), m) in enumerate(zip([(o, s) for o in OPTIMISERS for s in SETTINGS],
                                                  rng.random(18) * 3 + 0.5))],
             "wrong pixels per character"),
-        "lr": lambda: figures.lr_boxes(["0.05", "0.005", "0.0005", "0.00005"], [
+        "lr": lambda: comparisons.lr_boxes(["0.05", "0.005", "0.0005", "0.00005"], [
             {"label": f"{a} · xavier", "values": [rng.random(10) + k for k in range(4)]}
             for a in ARCHITECTURES], "wrong pixels per character"),
-        "baselines": lambda: figures.denoising_baselines([0.05, 0.1, 0.2, 0.3], [
+        "baselines": lambda: curves.denoising_baselines([0.05, 0.1, 0.2, 0.3], [
             *({"label": f"model: {a}", "mean": rng.random(4) + 0.01, "std": rng.random(4) / 10,
                "style": "model"} for a in ARCHITECTURES),
             *({"label": label, "mean": rng.random(4) * 5, "std": rng.random(4) / 100,
-               "style": "baseline"} for label in ("noisy input", "nearest glyph", "Bayes-optimal"))],
+               "style": "baseline"}
+              for label in ("noisy input", "nearest glyph", "Bayes-optimal"))],
             "bit-flip probability p"),
-        "convergence": lambda: figures.convergence(
+        "convergence": lambda: curves.convergence(
             [{"label": f"{a} · 0.03", **{f"{k}_{b}": rng.integers(1, 500, 10).astype(float)
-                                          for k in ("epochs", "seconds") for b in ("le1", "zero")}}
+                                         for k in ("epochs", "seconds") for b in ("le1", "zero")}}
              for a in ARCHITECTURES], CLASSES, rng.random(32),
             rng.integers(1, 500, (40, 32)).astype(float), 500, 500.0),
-        "pixel-map": lambda: figures.pixel_errors(CLASSES, [
+        "pixel-map": lambda: characters.pixel_errors(CLASSES, [
             {"label": f"{o} · {s}", "per_char": rng.poisson(1, (3, 32))}
             for o in OPTIMISERS for s in SETTINGS]),
-        "pixel-bars": lambda: figures.pixel_errors(CLASSES, [
+        "pixel-bars": lambda: characters.pixel_errors(CLASSES, [
             {"label": f"{a} · 0.03", "per_char": rng.poisson(1, (3, 32))}
             for a in ARCHITECTURES]),
-        "samples": lambda: figures.image_grids(
+        "samples": lambda: pictures.image_grids(
             [{"title": f"{LONG} · seed {i}", "images": rng.random((100, 784))} for i in range(3)],
             DIGIT),
-        "strips": lambda: figures.strips(
+        "strips": lambda: pictures.strips(
             [{"title": f"{LONG} · seed 3: “a” to “b”", "images": rng.random((11, 35))}] * 3, FONT),
     }
     return build[name]()
@@ -266,20 +268,20 @@ KINDS = ["curves-18", "curves-16", "scatter", "scatter-digits", "progression",
 @pytest.mark.parametrize("name", KINDS)
 def test_no_text_overlaps_another_or_leaves_the_figure(name):
     fig = _crowded(name)
-    assert figures.overlapping_texts(fig) == []
-    assert figures.texts_outside(fig) == []
+    assert checks.overlapping_texts(fig) == []
+    assert checks.texts_outside(fig) == []
 
 
 def test_overlapping_texts_are_found():
-    fig = figures.overview([{"label": "a", "mean": 1.0, "low": 0.5, "high": 1.5, "best": True}],
+    fig = comparisons.overview([{"label": "a", "mean": 1.0, "low": 0.5, "high": 1.5, "best": True}],
                            "error")
     ax = fig.axes[0]
     ax.text(1.0, 0.0, "first")
     ax.text(1.0, 0.0, "second")
     ax.annotate("far", (1.0, 0.0), xytext=(0, 200), textcoords="offset points",
                 arrowprops={"arrowstyle": "-"})  # its leader crosses both: not text on text
-    assert ("first", "second") in figures.overlapping_texts(fig)
-    assert not any("far" in pair for pair in figures.overlapping_texts(fig))
+    assert ("first", "second") in checks.overlapping_texts(fig)
+    assert not any("far" in pair for pair in checks.overlapping_texts(fig))
 
 
 def test_curves_split_into_panels_of_distinct_lines():
@@ -288,14 +290,14 @@ def test_curves_split_into_panels_of_distinct_lines():
     assert len(shown) == 6  # 2 metrics x 3 optimisers
     for ax in shown:
         assert len({line.get_color() for line in ax.get_lines()}) == len(ax.get_lines()) == 6
-    assert len({str(figures.dash(i)) for i in range(6)}) == 6  # each colour its own dashes
+    assert len({str(style.dash(i)) for i in range(6)}) == 6  # each colour its own dashes
     legend = fig.legends[0]
     assert [t.get_text() for t in legend.get_texts()] == SETTINGS
 
 
 def test_every_crowded_character_is_labelled_once_inside_its_panel():
     fig = _crowded("scatter")
-    figures.overlapping_texts(fig)  # lays the figure out
+    checks.overlapping_texts(fig)  # lays the figure out
     for ax in fig.axes:
         labels = sorted(t.get_text() for t in ax.texts if t.get_text())
         assert labels == sorted(CLASSES)

@@ -9,7 +9,7 @@ from runner.files import atomic_folder, atomic_write
 def test_atomic_write_replaces_text_and_bytes(tmp_path):
     path = tmp_path / "page.html"
     atomic_write(path, "é\n")
-    assert path.read_bytes() == "é\n".encode("utf-8")
+    assert path.read_bytes() == "é\n".encode()
     atomic_write(path, b"\x00\x01")
     assert path.read_bytes() == b"\x00\x01"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]

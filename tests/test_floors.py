@@ -18,7 +18,8 @@ def _plain_count(kind: str, level: float, draws: int, seed: int) -> dict:
     return {name: ((out > 0.5) != (clean > 0.5)).sum(axis=1) for name, out in decoded.items()}
 
 
-@pytest.mark.parametrize("kind, level", [("bitflip", 0.2), ("bitflip", 0.3), ("gaussian", 0.5),
+@pytest.mark.parametrize("kind, level", [("bitflip", 0.2), ("bitflip", 0.3),
+                                         pytest.param("gaussian", 0.5, marks=pytest.mark.slow),
                                          ("salt_and_pepper", 0.4), ("masking", 0.3)])
 def test_expected_errors_agree_with_counting_on_another_draw(kind, level):
     expected = floors.expected_errors(GLYPHS, kind, level, draws=DRAWS)

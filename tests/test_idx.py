@@ -4,9 +4,9 @@ import gzip
 
 import numpy as np
 import pytest
-from idxfiles import idx_bytes
 
 from runner.datasets import idx
+from support import idx_bytes
 
 IMAGES = np.arange(3 * 4 * 2, dtype=np.uint8).reshape(3, 4, 2)
 LABELS = np.array([7, 0, 9], dtype=np.uint8)

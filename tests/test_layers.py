@@ -1,10 +1,10 @@
 """The dense layer: forward against a per-member loop, backward against finite differences."""
 import numpy as np
 import pytest
-from gradcheck import numeric_grad
 
 from nets import activations, init
 from nets.layers import Dense, apply_stack
+from support import numeric_grad
 
 S, B, N_IN, N_OUT = 3, 5, 4, 6
 

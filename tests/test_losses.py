@@ -1,10 +1,10 @@
 """Losses: values against direct formulas, gradients against finite differences, members apart."""
 import warnings
 
-import gradcheck
 import numpy as np
 import pytest
 
+import support
 from nets.losses import bce_logits, kl_diag, mse, sse
 
 S, B, D = 3, 4, 5
@@ -12,7 +12,7 @@ S, B, D = 3, 4, 5
 
 def per_member_grad(f, a):
     """Every loss here is one value per member."""
-    return gradcheck.numeric_grad(f, a, h=1e-5, of=gradcheck.member)
+    return support.numeric_grad(f, a, h=1e-5, of=support.member)
 
 
 def test_mse():

@@ -6,7 +6,7 @@ import pytest
 from nets import Autoencoder, optimizers
 from nets.batches import Batches
 from nets.seeds import generators
-from test_autoencoder import load_font
+from support import load_font
 
 ARCH = [35, 6, 2, 6, 35]
 

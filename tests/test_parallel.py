@@ -6,8 +6,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 from runner import parallel, plan
 from runner.config import load_experiment
 from runner.plan import Pack
-from runspecs import vae
-
+from support import vae
 
 VAE = [784, 512, 256, 2, 256, 512, 784]
 
@@ -36,7 +35,8 @@ def experiment(tmp_path, architecture, batch_size, dataset="mnist-5k"):
 
 
 @pytest.mark.parametrize("batch_size, parts", [
-    (32, 1), (64, 1), (128, 2), (200, 3), (256, 4), (4096, plan.MAX_PARTS), ("full", plan.MAX_PARTS)])
+    (32, 1), (64, 1), (128, 2), (200, 3), (256, 4), (4096, plan.MAX_PARTS),
+    ("full", plan.MAX_PARTS)])
 def test_large_layers_are_cut_into_parts_of_at_least_64_rows(tmp_path, batch_size, parts):
     exp = experiment(tmp_path, VAE, batch_size)
     assert plan.parts(exp, VAE) == parts

@@ -6,9 +6,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from runner import parallel, plan, progress, store
-from runner.training.pack import run_pack
 from runner.config import load_experiment
+from runner.training.pack import run_pack
 
 YAML = """\
 name: p
@@ -95,6 +97,7 @@ def test_a_terminal_gets_a_bar_and_a_file_gets_lines():
     assert isinstance(progress.progress_bar(10, "0/1 runs", file=io.StringIO()), progress.Lines)
 
 
+@pytest.mark.slow
 def test_in_a_log_file_the_bar_is_a_plain_line_every_few_seconds(tmp_path):
     (tmp_path / "p.yaml").write_text(YAML.replace("epochs: 30", "epochs: 3000"))
     log = tmp_path / "log"

@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from conftest import TINY, XSS_EXPERIMENT, train
-from report import site
+import support
+from report import formatting, metrics, site, stats, tables
+from report import summary as sm
 from report.slides.runs import data_of, model_of
 from runner import floors, gitinfo, store
 from runner.metrics import AutoencoderMetrics, Denoise, DrawSummary
-from report import summary as sm
-import runspecs
+from support import TINY, XSS_EXPERIMENT, train
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -144,6 +144,11 @@ def _metric_of_runs(results: Path, experiment: str, where, path: tuple[str, ...]
     return values
 
 
+def _cell(stat: dict) -> str:
+    """A table cell as the pages write it: mean ± spread."""
+    return f"{formatting.format_mean(stat)} ± {formatting.format_sd(stat)}"
+
+
 def t_interval(values) -> dict:
     """Mean and 95 % half-width of Student's t over the values, recomputed here."""
     n = len(values)
@@ -162,7 +167,7 @@ def test_error_table_shows_mean_and_ci_of_the_stored_runs(tiny_site, tiny_result
         ("wrong_pixels", "mean"))
     assert len(values) == 2
     stat = t_interval(values)
-    expected = f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+    expected = _cell(stat)
     assert "wrong pixels per character: mean ± 95 % CI over 2 seeds" in (
         tiny_site / "font-ae" / "index.html").read_text()
     rows = Page(tiny_site / "font-ae" / "index.html").rows
@@ -185,7 +190,7 @@ def test_denoising_tables_compare_model_and_baselines(tiny_site, tiny_results, s
                                  lambda s: s.noise.level == 0.2,
                                  ("denoise", decoder, statistic))
         stat = t_interval(values)
-        assert row[header.index(label)] == f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+        assert row[header.index(label)] == _cell(stat)
 
 
 def test_denoising_floors_are_shown_as_stored(tiny_site, tiny_results):
@@ -195,7 +200,7 @@ def test_denoising_floors_are_shown_as_stored(tiny_site, tiny_results):
     row = next(r for r in rows if r[:1] == ["0.2"])
     floor = floors.read(tiny_results / "font-denoise")[("bitflip", 0.2)]["bayes"]
     stat = {"mean": floor["mean"], "std": floor["se"]}
-    assert row[header.index("Bayes-optimal")] == f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+    assert row[header.index("Bayes-optimal")] == _cell(stat)
 
 
 def test_the_worst_denoised_character_is_a_mean_over_draws(tiny_results):
@@ -207,7 +212,8 @@ def test_the_worst_denoised_character_is_a_mean_over_draws(tiny_results):
 def test_index_headline_is_the_best_configuration(tiny_site, tiny_results):
     summary = sm.load(tiny_results, "vae-digits")
     values = [r.metrics.train.neg_elbo for r in summary.runs]
-    assert site.format_number(float(np.mean(values))) in (tiny_site / "index.html").read_text()
+    shown = formatting.format_number(float(np.mean(values)))
+    assert shown in (tiny_site / "index.html").read_text()
 
 
 def test_pictures_decode_the_model_as_it_was_trained(tiny_results):
@@ -275,7 +281,7 @@ def test_an_unknown_experiment_is_refused(tiny_results, tmp_path):
 
 def _run(arch, level, seed, value, status="ok"):
     """A stored run with only what the summaries read: its spec, status and denoising mean."""
-    spec = runspecs.autoencoder(id=f"{arch}-{level}-{seed}", architecture=arch, seed=seed,
+    spec = support.autoencoder(id=f"{arch}-{level}-{seed}", architecture=arch, seed=seed,
                                 noise={"kind": "bitflip", "level": level, "eval_draws": 3})
     denoised = DrawSummary.model_construct(mean=value, max=2)
     metrics = AutoencoderMetrics.model_construct(status=status,
@@ -292,7 +298,7 @@ def test_swept_axes_become_rows_and_columns():
     runs = [_run(a, lv, s, 10 * len(a) + lv + s) for a in ([35, 2, 35], [35, 9, 2, 9, 35])
             for lv in (0.2, 0.05) for s in range(3)]
     runs.append(_run([35, 2, 35], 0.2, 3, 1e9, status="diverged"))
-    table = sm.pivot(_summary(runs), sm.DENOISED_MEAN)
+    table = tables.pivot(_summary(runs), metrics.DENOISED_MEAN)
     assert table["row_headings"] == ["architecture"]
     assert table["columns"] == ["p = 0.2", "p = 0.05"]
     assert [r["labels"] for r in table["rows"]] == [["35-2-35"], ["35-9-2-9-35"]]
@@ -306,40 +312,7 @@ def test_swept_axes_become_rows_and_columns():
 def test_the_representative_run_is_the_median_seed():
     runs = [_run([35, 2, 35], 0.2, seed, value) for seed, value in enumerate([5, 1, 3, 9, 4])]
     [config] = _summary(runs).configurations
-    assert config.representative(sm.DENOISED_MEAN).spec.seed == 4  # values 1 3 [4] 5 9
-
-
-@pytest.mark.parametrize("value, shown", [(0.38312, "0.383"), (2.0, "2.00"), (153.27, "153"),
-                                          (12, "12"), (None, "–"), (float("nan"), "–"),
-                                          (0.000123, "0.000123"), (3.8e-05, "3.80e-05")])
-def test_numbers_show_three_significant_digits(value, shown):
-    assert site.format_number(value) == shown
-
-
-@pytest.mark.parametrize("stat, shown", [
-    ({"mean": 0.2044, "ci": 3.8e-05, "spread": "ci"}, "0.204400 ± 3.8e-05"),  # not ± 0.000
-    ({"mean": 0.383, "std": 0.12}, "0.383 ± 0.12"),  # no "spread": a slide's own std
-    ({"mean": 153.2, "ci": 1.26, "std": 9.0, "spread": "ci"}, "153.2 ± 1.3"),
-    ({"mean": 0.0, "ci": 0.0, "spread": "ci"}, "0.00 ± 0"),  # every seed alike
-])
-def test_the_spread_has_two_significant_digits_and_the_mean_reaches_them(stat, shown):
-    assert f"{site.format_mean(stat)} ± {site.format_sd(stat)}" == shown
-
-
-def test_stats_give_the_t_interval_and_none_for_one_seed():
-    values = [1.0, 2.0, 4.0]
-    assert sm.stats(values)["ci"] == pytest.approx(t_interval(values)["ci"])
-    assert sm.stats(values)["ci"] == pytest.approx(4.303 * np.std(values, ddof=1) / np.sqrt(3),
-                                                   rel=1e-3)
-    one = sm.stats([5.0])
-    assert (one["mean"], one["ci"], one["n"]) == (5.0, None, 1)
-
-
-def test_welch_tells_apart_only_what_the_seeds_support():
-    assert sm.welch([1.0, 1.1, 0.9], [5.0, 5.1, 4.9])["clear"]
-    assert not sm.welch([1.0, 2.0, 3.0], [1.5, 2.5, 3.5])["clear"]
-    assert sm.welch([1.0], [2.0, 3.0]) is None  # one seed: no spread to judge by
-    assert sm.welch([0.0, 0.0], [0.0, 0.0]) == {"difference": 0.0, "ci": 0.0, "clear": False}
+    assert config.representative(metrics.DENOISED_MEAN).spec.seed == 4  # values 1 3 [4] 5 9
 
 
 # ------------------------------------------------------------------------------ speed
@@ -409,6 +382,7 @@ def _study_files(folder: Path) -> tuple[list[Path], list[Path], bool]:
             study[0].parent == folder)
 
 
+@pytest.mark.slow
 def test_the_study_renders_with_every_reference_resolved(tmp_path):
     """The study's experiment files, trained briefly (sweep shapes and run counts kept), then
     rendered from scratch on at most 2 cores."""
@@ -467,6 +441,7 @@ def _slide(page: Path, kind: str) -> str:
     return html[start:html.index("</section>", start)]
 
 
+@pytest.mark.slow
 def test_the_reference_is_set_beside_each_configuration_it_names(referenced):
     """An entry that leaves the learning rate out names a configuration per rate: each row has
     the reference's figure and ours (mean ± t-interval over the seeds) under every measure."""
@@ -477,8 +452,8 @@ def test_the_reference_is_set_beside_each_configuration_it_names(referenced):
     for c in summary.configurations:
         row = next(r for r in rows if r[0] == c.label and len(r) == len(header))
         assert row[1] == ("0.5" if c.values["architecture"] == "35-2-35" else "0.25")
-        stat = t_interval(c.metric(sm.WRONG_MEAN))
-        assert row[2] == f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+        stat = t_interval(c.metric(metrics.WRONG_MEAN))
+        assert row[2] == _cell(stat)
     html = _slide(referenced / "site" / "referenced" / "index.html", "reference")
     assert "35-10-2-10-35 &lt; 35-2-35" in html  # the reference's order
     assert html.count("ours, wrong pixels per character (0.02)") == 1  # once per learning rate
@@ -491,8 +466,9 @@ def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_si
     error in {-1, 1}, as the runs stored them, beside those in {0, 1}; runs trained on {0, 1}
     have none."""
     summary = sm.load(tiny_results, "font-tanh")
-    in_pm1 = [sm.MSE_PM1, sm.MAE_PM1, sm.SSE_PM1]
-    assert summary.measures == [sm.WRONG_MEAN, sm.WRONG_MAX, sm.MSE, sm.MAE, sm.SSE, *in_pm1]
+    in_pm1 = [metrics.MSE_PM1, metrics.MAE_PM1, metrics.SSE_PM1]
+    assert summary.measures == [metrics.WRONG_MEAN, metrics.WRONG_MAX, metrics.MSE, metrics.MAE,
+                                metrics.SSE, *in_pm1]
     rows = Page(tiny_site / "font-tanh" / "index.html").rows
     header = next(r for r in rows if r[:2] == ["configuration", "the study"])
     assert header[-3:] == ["MSE in {-1, 1}", "MAE in {-1, 1}",
@@ -501,27 +477,30 @@ def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_si
         row = next(r for r in rows if r[0] == c.label and len(r) == len(header))
         for column, key in zip(header[-3:], ("mse", "mae", "sse")):
             stat = t_interval(_metric_of_runs(
-                tiny_results, "font-tanh", lambda s: s.architecture == c.runs[0].spec.architecture,
+                tiny_results, "font-tanh", lambda s: s.architecture == c.runs[0].spec.architecture,  # noqa: B023
                 ("errors", "plus_minus_one", key)))
-            cell = f"{site.format_mean(stat)} ± {site.format_sd(stat)}"
+            cell = _cell(stat)
             assert row[header.index(column)] == cell
     assert not set(in_pm1) & set(sm.load(tiny_results, "font-ae").measures)
 
 
+@pytest.mark.slow
 def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
     summary = sm.load(referenced / "results", "referenced")
     html = _slide(referenced / "site" / "referenced" / "index.html", "conclusions")
     assert "Deeper &lt;b&gt;is&lt;/b&gt; not better here." in html
-    ranked = sm.ranking([(c, c.metric(summary.headline)) for c in summary.configurations])
+    ranked = stats.ranking([(c, c.metric(summary.headline)) for c in summary.configurations])
     rows = [r for r in Page(referenced / "site" / "referenced" / "index.html").rows
             if r and r[0] in {c.label for c in summary.configurations} and len(r) == 5]
     assert [r[0] for r in rows][-4:] == [e["item"].label for e in ranked]
     for row, entry in zip(rows[-4:], ranked):
         assert row[3] == ("–" if entry["gap"] is None else
                           "yes" if entry["gap"]["clear"] else "no")
-        assert row[4] == f"{sum(sm.WRONG_MAX.of(r.metrics) <= 1 for r in entry['item'].runs)} / 3"
+        reached = sum(metrics.WRONG_MAX.of(r.metrics) <= 1 for r in entry["item"].runs)
+        assert row[4] == f"{reached} / 3"
 
 
+@pytest.mark.slow
 def test_one_run_is_a_value_and_counts_are_singular(referenced):
     page = referenced / "site" / "one-seed" / "index.html"
     html = page.read_text(encoding="utf-8")
@@ -530,12 +509,14 @@ def test_one_run_is_a_value_and_counts_are_singular(referenced):
     assert "1 run ·" in (referenced / "site" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_every_architecture_is_drawn_with_its_widths(referenced):
     html = _slide(referenced / "site" / "referenced" / "index.html", "architecture")
     assert html.count("<svg") == 2
     assert all(f">{width}</text>" in html for width in (35, 10, 2))
 
 
+@pytest.mark.slow
 def test_downloads_hold_every_run_epoch_config_and_provenance(referenced):
     summary = sm.load(referenced / "results", "referenced")
     folder = referenced / "site" / "referenced" / "downloads"

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TINY, train
-from idxfiles import idx_bytes, mnist_arrays
 from report import site, slides
 from report import summary as sm
 from runner.config import ConfigError, load_experiment
+from support import TINY, idx_bytes, mnist_arrays, train
 
 PIXELS = {"font": 35, "mnist-5k": 784, "mnist": 784}
 

@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from runner import plan, spec, store
-from runner.training.pack import run_pack
 from runner.config import load_experiment
+from runner.training.pack import run_pack
 
 #: One experiment per shape of run.json and metrics.json: clean, on noise, a VAE.
 YAMLS = {
@@ -83,7 +83,8 @@ def test_metrics_json_holds_what_the_run_measured(results):
 
 def test_the_schema_names_every_field_of_each_kind():
     schema = spec.schema()
-    shared = {"tp5_version", "experiment", "dataset", "dataset_path", "dataset_limit", "epochs",
+    shared = {"tp5_version", "experiment", "dataset", "dataset_path", "dataset_options",
+              "dataset_limit", "epochs",
               "batch_size", "shuffle", "dtype", "snapshots", "kind", "architecture", "activation",
               "optimizer", "init", "normalize", "noise", "seed", "blas_threads", "parts",
               "fingerprint", "id"}

@@ -46,6 +46,7 @@ def counts(dry_run: str) -> dict[str, int]:
     return dict(zip(names, map(int, row.split()[1:])))
 
 
+@pytest.mark.slow
 def test_a_change_under_nets_makes_stored_runs_stale_and_they_train_again(checkout):
     tp5(checkout)
     assert counts(tp5(checkout, "--dry-run")) == {"runs": 4, "stored": 4, "stale": 0,
@@ -59,6 +60,7 @@ def test_a_change_under_nets_makes_stored_runs_stale_and_they_train_again(checko
                                                  "to_train": 0, "packs": 0}
 
 
+@pytest.mark.slow
 def test_kept_stale_runs_are_the_ones_shown(checkout):
     tp5(checkout)
     before = sorted(p.name for p in (checkout / "r" / "tiny").iterdir() if p.is_dir())

@@ -6,7 +6,7 @@ import numpy as np
 
 from runner import store
 from runner.metrics import Elbo, Timing, VAEMetrics
-from runspecs import VAE, vae
+from support import VAE, vae
 
 
 def _spec(run_id="abc123def456"):

@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
+import support
 from runner import models, plan
+from runner.config import Experiment, load_experiment
+from runner.plan import Pack
 from runner.training import measures
 from runner.training.data import load_data
 from runner.training.pack import run_pack
-from runner.config import Experiment, load_experiment
-from runner.plan import Pack
-import runspecs
 
 YAML = """\
 name: t
@@ -114,7 +114,7 @@ training: {{epochs: 2, batch_size: 1, optimizers: [{{name: sgd, learning_rate: 0
 def test_a_split_pack_follows_its_thread_share_without_a_number_changing():
     """The sweep's share is read after every epoch; a share that changes as packs finish gives
     the numbers of a steady one, bit for bit."""
-    spec = runspecs.vae(architecture=[35, 12, 2, 12, 35], epochs=5, batch_size=16, parts=2,
+    spec = support.vae(architecture=[35, 12, 2, 12, 35], epochs=5, batch_size=16, parts=2,
                         blas_threads=1, snapshots=[2, 5])
     pack = Pack("t", (spec, spec.model_copy(update={"seed": 1, "id": "b"})))
     asked = []

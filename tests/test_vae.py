@@ -4,8 +4,8 @@ import warnings
 import numpy as np
 import pytest
 
-from gradcheck import numeric_grads
 from nets import VAE, optimizers
+from support import numeric_grads
 
 
 def data(n=20, d=7, seed=0):

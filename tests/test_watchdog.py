@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import wait_for
 from runner import store
+from support import wait_for
 
 LONG = """\
 name: long
@@ -53,6 +53,7 @@ def progress_reported(results: Path) -> bool:
                for f in (results / "long").glob(f"{store.TEMP_PREFIX}progress-*/*"))
 
 
+@pytest.mark.slow
 def test_workers_end_when_tp5_run_is_killed(tmp_path):
     (tmp_path / "long.yaml").write_text(LONG)
     results = tmp_path / "results"

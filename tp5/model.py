@@ -17,12 +17,10 @@ from runner import datasets, models
 from runner.store import StoredRun
 
 
-def picture_shape(dataset: str) -> tuple[int, ...]:
-    """(h, w) for grey or binary pictures, (h, w, c) for colour ones."""
-    info = datasets.INFO[dataset]
-    h, w = info.image_shape
-    channels = info.n_features // (h * w)
-    return (h, w) if channels == 1 else (h, w, channels)
+def picture_shape(spec) -> tuple[int, ...]:
+    """(h, w) for grey or binary pictures, (h, w, c) for colour ones (the run's dataset's)."""
+    h, w, c = datasets.info(spec.source).shape
+    return (h, w) if c == 1 else (h, w, c)
 
 
 class Model:
@@ -30,7 +28,7 @@ class Model:
 
     def __init__(self, run: StoredRun):
         self.id, self.spec = run.id, run.spec
-        self.shape = picture_shape(run.spec.dataset)  # one picture's
+        self.shape = picture_shape(run.spec)  # one picture's
         self._net = models.build(run.spec, params=run.params)
         self.latent_size = self._net.latent_size
 

@@ -29,9 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from report.slides import kinds as _kinds_package
 from runner import datasets
 from runner.config import SlideCatalogue
-from report.slides import kinds as _kinds_package
 
 if TYPE_CHECKING:
     from report.summary import Summary
@@ -64,7 +64,7 @@ class Setup:
     @property
     def glyphs(self) -> bool:
         """The font (characters, counted pixel by pixel) rather than digit images."""
-        return datasets.INFO[self.dataset].kind == "glyphs"
+        return datasets.kind(self.dataset) == "glyphs"
 
     @staticmethod
     def of_experiment(exp: Experiment) -> Setup:
@@ -161,6 +161,7 @@ class SlideKind:
     why_not: Callable[[Setup], str | None] = always  # why it cannot apply (a sentence's end)
     prepare: Callable[..., Any] | None = None  # the figure job's arguments -> a Figure
     card: int | None = None  # rank of its figure for the index card (1 first; None: never)
+    highlights: Callable[[Summary], list[dict]] | None = None  # big numbers: a card shows one
     cost: int = 0  # drawing time rank: costlier figures start first, so workers end together
 
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from report import summary as sm
+from report.formatting import seeds_phrase
+from report.slides import figure
 from runner import datasets, models, store
 from runner.training.data import load_data
-from report.slides import figure
-from report import summary as sm
-from report.summary import seeds_phrase  # noqa: F401 - the kinds' shared phrase
 
 MAX_PANELS = 6  # per-run pictures: beyond this many configurations a slide shows the first ones
 SNAPSHOT_KEY = "epoch_{}"  # latent.npz codes (and optional model.npz weights) at a snapshot
@@ -109,7 +109,7 @@ def refs(s: sm.Summary, limit: int = MAX_PANELS) -> list[dict]:
 
 
 def info(spec) -> datasets.DatasetInfo:
-    return datasets.INFO[spec.dataset]
+    return datasets.info(spec.source)
 
 
 def glyphs(spec) -> bool:
@@ -129,10 +129,10 @@ def load(ref: dict) -> store.StoredRun:
     return store.load_run(Path(ref["path"]))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def classes_of(dataset: str) -> tuple[str, ...]:
     """Label text per class: the font's characters (embedded, cheap), or the digits."""
-    if datasets.INFO[dataset].kind == "glyphs":
+    if datasets.kind(dataset) == "glyphs":
         return tuple(datasets.load(dataset).classes)
     return tuple(str(d) for d in range(10))
 
@@ -142,7 +142,7 @@ _loaded: dict[tuple, datasets.Data] = {}
 
 def data_of(spec) -> datasets.Data:
     """The data (and limit, and dtype) the run trained on, read once per worker."""
-    key = (spec.dataset, spec.dataset_path, spec.dataset_limit, spec.dtype)
+    key = (spec.source, spec.dtype)
     if key not in _loaded:
         _loaded[key] = load_data(spec)
     return _loaded[key]
@@ -166,12 +166,12 @@ def model_of(run: store.StoredRun, params: dict | None = None):
 
 def extent(codes: np.ndarray, spec) -> tuple[float, ...]:
     """The box a latent grid covers: the training codes with a margin (Gaussian for a VAE)."""
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import latent  # matplotlib only where figures are drawn
 
     if spec.kind == "vae":  # the prior's bulk, widened to where most codes are
         low, high = np.quantile(codes, [0.01, 0.99], axis=0)  # (2,) each
-        low = np.minimum(low, figures.GAUSSIAN_SPAN[0])
-        high = np.maximum(high, figures.GAUSSIAN_SPAN[1])
+        low = np.minimum(low, latent.GAUSSIAN_SPAN[0])
+        high = np.maximum(high, latent.GAUSSIAN_SPAN[1])
         return (low[0], high[0], low[1], high[1])
     low, high = codes.min(axis=0), codes.max(axis=0)
     pad = np.where(high - low > 0, (high - low) * 0.08, 0.5)

@@ -1,6 +1,6 @@
 """Pydantic's validation errors in plain words, one "file:line:col: path: message" line each.
 
-    experiments/x.yaml:12:7: model.architectures[1][0]: the font has 35 pixels, got 36
+    experiments/x.yaml:12:7: model.architectures[1][0]: the font is 7x5 binary: 35 inputs, got 36
 
 pydantic names a problem by its loc through the models (with the union tags it inserts, such
 as 'autoencoder' or 'list') and words it for programmers; a student needs the line of the YAML

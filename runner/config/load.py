@@ -3,7 +3,7 @@
 `load_experiment` never lets a traceback or pydantic's wording reach the user: it raises
 `ConfigError`, whose `problems` are lines like
 
-    experiments/x.yaml:12:7: model.architectures[1][0]: the font has 35 pixels, got 36
+    experiments/x.yaml:12:7: model.architectures[1][0]: the font is 7x5 binary: 35 inputs, got 36
 
 one per problem, sorted by line, each pointing at the value to fix (or, for a missing key, at the
 mapping that lacks it). Every problem of a file that parses is found in one run: each value on

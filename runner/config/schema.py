@@ -13,20 +13,34 @@ catalogue its caller passes (see `runner.config.catalogue`).
 
 from __future__ import annotations
 
+import functools
 import os
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (AfterValidator, Discriminator, Field, NonNegativeInt, PositiveFloat,
-                      PositiveInt, Tag, ValidationError, ValidationInfo,
-                      field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    Discriminator,
+    Field,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails
 
+from runner import datasets
 from runner.config.catalogue import SlideCatalogue
 from runner.config.strict import Problem, Strict, raise_problems
 from runner.config.yamlfile import show_value
-from runner.datasets import INFO
+from runner.datasets import images
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
@@ -71,7 +85,7 @@ def _one_or_list(one: Any, item: Any = None) -> Any:
     one branch the user meant.
     """
     many = Annotated[list[item or one], Field(min_length=1), AfterValidator(_distinct)]
-    return Annotated[Union[Annotated[one, Tag("one")], Annotated[many, Tag("list")]],
+    return Annotated[Annotated[one, Tag("one")] | Annotated[many, Tag("list")],
                      Discriminator(_one_or_list_tag)]
 
 
@@ -79,13 +93,11 @@ def _batch_size_tag(value: Any) -> str:
     return "full" if isinstance(value, str) else "size"
 
 
-DatasetName = Literal[tuple(INFO)]
-_READERS = " or ".join(name for name, info in INFO.items() if info.takes_path)  # "mnist"
 Activation = Literal["identity", "sigmoid", "tanh", "relu"]
 Init = Literal["uniform", "xavier", "he", "lecun"]
 Layers = Annotated[list[PositiveInt], Field(min_length=3)]  # input, latent, output at least
 BatchSize = Annotated[
-    Union[Annotated[PositiveInt, Tag("size")], Annotated[Literal["full"], Tag("full")]],
+    Annotated[PositiveInt, Tag("size")] | Annotated[Literal["full"], Tag("full")],
     Discriminator(_batch_size_tag)]
 LearningRates = _one_or_list(PositiveFloat)
 Seeds = _one_or_list(PositiveInt, NonNegativeInt)
@@ -95,14 +107,15 @@ Level = Annotated[float, Field(ge=0, le=1)]  # a probability p, or sigma of pixe
 # ---- the models ---------------------------------------------------------------------------------
 
 
-class Dataset(Strict):
-    name: DatasetName = Field(
-        description="which data to train on")  # mnist-5k: 5,000 digits shipped, no download
+class _Dataset(Strict):
+    """What every form of `dataset:` has; a form's own keys are its options (Source.options)."""
+
+    name: str
     path: Path | None = Field(
-        None, description=f"{_READERS} only: folder with the dataset's files, relative to the "
-        "YAML file")  # None: downloaded once into the cache
+        None, description="the dataset's files, relative to the YAML file")
     limit: PositiveInt | None = Field(
-        None, description="train on the first N training samples only")  # for quick trial runs
+        None, description="train on N training samples only, evenly spaced through the "
+        "set")  # for quick trial runs
 
     @field_validator("path")
     @classmethod
@@ -113,13 +126,139 @@ class Dataset(Strict):
             return path
         return Path(os.path.abspath(Path(folder) / path.expanduser()))
 
-    def _path_only_for_readers(self) -> list[Problem]:
-        if self.path is not None and not INFO[self.name].takes_path:
-            return [(("path",), f"only {_READERS} reads files; {self.name} is built in "
-                     "(remove path)", str(self.path))]
+    @property
+    def source(self) -> datasets.Source:
+        """What runner.datasets reads: the options are the form's keys that the YAML gives."""
+        return datasets.Source(self.name, self.path, self._options(), self.limit)
+
+    @property
+    def whole(self) -> datasets.Source:
+        """The source without the limit: every sample (what the denoising floors are of)."""
+        return datasets.Source(self.name, self.path, self._options())
+
+    def _options(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in type(self).model_fields
+                if key not in ("name", "path", "limit") and getattr(self, key) is not None}
+
+    @functools.cached_property
+    def info(self) -> datasets.DatasetInfo:
+        """The dataset's shape and size, from its files' headers (read once per config)."""
+        return datasets.info(self.whole)
+
+    def _readable(self) -> list[Problem]:
+        """Files that cannot make the dataset are the path's problem, in the loader's words."""
+        try:
+            self.info  # noqa: B018 - reading it reads the headers
+        except datasets.DatasetError as err:
+            blame = "path" if self.path is not None else "name"
+            return [((blame,), str(err).rstrip("."), str(getattr(self, blame)))]
         return []
 
-    checks = (_path_only_for_readers,)
+    checks = (_readable,)
+
+
+def _builtin(name: str) -> type[_Dataset]:
+    """The form of a dataset that has no options of its own: its name, a path if it reads one."""
+    info = datasets.info(name)
+    reads = datasets.takes_path(name)
+    where = ("a folder holding its files; default: downloaded once into the cache" if reads
+             else "none: it is built in")
+    return create_model(
+        f"{name.title().replace('-', '')}Dataset", __base__=_Dataset,
+        name=(Literal[name], Field(description=f"{info.describe()} {info.kind}")),
+        path=(Path | None, Field(None, description=where)))
+
+
+class FontDataset(_Dataset):
+    name: Literal["font"] = Field(
+        description="the course's 5x7 font (embedded), or a font of a font.h")
+    path: Path | None = Field(
+        None, description="a C header of fonts in the course's font.h format; default: the "
+        "embedded font")
+    font: str | None = Field(
+        None, description="the array of the file to read, e.g. Font3 (default: the file's "
+        "only one)")
+
+    def _font_needs_path(self) -> list[Problem]:
+        if self.font is not None and self.path is None:
+            return [(("font",), "names an array of a font.h; give its path too", self.font)]
+        return []
+
+    checks = _Dataset.checks + (_font_needs_path,)
+
+
+Color = Literal["grey", "rgb", "binary"]
+Byte = Annotated[int, Field(ge=0, le=255)]
+
+
+class ImagesDataset(_Dataset):
+    name: Literal["images"] = Field(
+        description="every PNG, JPEG, GIF, BMP or WebP file of a folder, in sorted order; "
+        "subfolders, if any, hold them and name their labels")
+    path: Path = Field(description="the folder, relative to the YAML file")
+    size: tuple[PositiveInt, PositiveInt] | None = Field(
+        None, description="[h, w] to resize every image to (default: the files' own size, "
+        "the same for all)")
+    color: Color | None = Field(
+        None, description="grey, rgb, or binary (grey cut at threshold); default: grey "
+        "when every file is grey, else rgb")
+    threshold: Level | None = Field(
+        None, description=f"binary only: the grey level from which a pixel is 1 (default "
+        f"{images.THRESHOLD})")
+    alpha: Literal["composite", "mask"] | None = Field(
+        None, description="composite: transparent pixels show the background (default); "
+        "mask: the alpha channel is the picture, opaque = 1 (silhouettes)")
+    background: Literal["white", "black"] | tuple[Byte, Byte, Byte] | None = Field(
+        None, description="the colour under transparent pixels: white (default), black or "
+        "[r, g, b] of 0..255")
+
+    def _options_fit(self) -> list[Problem]:
+        found = []
+        if self.threshold is not None and self.color != "binary":
+            found.append((("threshold",), "applies to color: binary only", self.threshold))
+        if self.alpha == "mask" and self.color == "rgb":
+            found.append((("color",), "alpha: mask makes a grey picture, not rgb", self.color))
+        if self.alpha == "mask" and self.background is not None:
+            found.append((("background",), "alpha: mask shows no background; remove it",
+                          self.background))
+        return found
+
+    checks = _Dataset.checks + (_options_fit,)
+
+
+class ArrayDataset(_Dataset):
+    name: Literal["array"] = Field(
+        description="samples from a .npy, .npz or .csv file, one a row, values in [0, 1] "
+        "or whole numbers 0..255")
+    path: Path = Field(description="the file, relative to the YAML file")
+    shape: Annotated[list[PositiveInt], Field(min_length=2, max_length=3)] | None = Field(
+        None, description="[h, w] (grey) or [h, w, 3] (RGB) of one sample (default: the "
+        "array's own, from (N, h, w) or (N, h, w, 3))")
+    key: str | None = Field(
+        None, description=".npz: the array of samples (default: the file's only one)")
+    labels_key: str | None = Field(None, description=".npz: the array of labels, if any")
+    label_column: Literal["first", "last"] | None = Field(
+        None, description=".csv: the column of labels, if any")
+
+    def _options_fit(self) -> list[Problem]:
+        found = []
+        if self.shape is not None and len(self.shape) == 3 and self.shape[2] != 3:
+            found.append((("shape", 2), "must be 3 (RGB) or left out (grey)", self.shape[2]))
+        suffix = self.path.suffix
+        for key, wants in (("key", ".npz"), ("labels_key", ".npz"), ("label_column", ".csv")):
+            if getattr(self, key) is not None and suffix != wants:
+                found.append(((key,), f"applies to {wants} files only", getattr(self, key)))
+        return found
+
+    checks = _Dataset.checks + (_options_fit,)
+
+
+_FORMS = (FontDataset, ImagesDataset, ArrayDataset)
+_OWN = [typing.get_args(form.model_fields["name"].annotation)[0] for form in _FORMS]
+Dataset = Annotated[
+    Union[(FontDataset, *(_builtin(n) for n in datasets.NAMES if n not in _OWN),
+           ImagesDataset, ArrayDataset)],
+    Field(discriminator="name")]
 
 
 class _Network(Strict):
@@ -226,7 +365,7 @@ class Adam(Strict):
         return _as_list(self.learning_rate)
 
 
-Optimizer = Annotated[Union[SGD, Adam], Field(discriminator="name")]
+Optimizer = Annotated[SGD | Adam, Field(discriminator="name")]
 
 
 class Training(Strict):
@@ -324,8 +463,8 @@ class Experiment(Strict):
     order: int | None = Field(
         None, description="place of the experiment's card on the site's index (lowest first; "
         "without one, after those that have one, in the order the files were given)")
-    dataset: Dataset = Field(description="what to train on")
-    model: Annotated[Union[AutoencoderModel, VAEModel], Field(discriminator="kind")] = Field(
+    dataset: Dataset = Field(description="what to train on: its name, and its options")
+    model: Annotated[AutoencoderModel | VAEModel, Field(discriminator="kind")] = Field(
         description="the networks to train")
     training: Training = Field(description="how to train")
     noise: Noise | None = Field(
@@ -371,11 +510,16 @@ class Experiment(Strict):
         return [e for e in snapshots if e not in late]
 
     def _width_problems(self) -> list[Problem]:
-        info = INFO[self.dataset.name]
-        what = f"the {info.name} has" if info.kind == "glyphs" else f"{info.name} images have"
+        """The first and last layers are one sample's values: h * w * c of the dataset."""
+        try:
+            info = self.dataset.info
+        except datasets.DatasetError:  # the dataset's own problem, reported at its path
+            return []
+        subject = {"glyphs": f"the {info.name} is", "images": "the images are"}
+        what = subject.get(info.kind, f"{info.name} images are")
         return [
-            (("model", "architectures", i, j), f"{what} {info.n_features} pixels, got {layers[j]}",
-             layers[j])
+            (("model", "architectures", i, j),
+             f"{what} {info.describe()}: {info.n_features} inputs, got {layers[j]}", layers[j])
             for i, layers in enumerate(self.model.architectures)
             for j in (0, len(layers) - 1) if layers[j] != info.n_features
         ]

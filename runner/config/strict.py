@@ -17,8 +17,14 @@ import typing
 from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
-from pydantic import (BaseModel, ConfigDict, TypeAdapter, ValidationError, ValidationInfo,
-                      model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 #: A problem a check found: the loc of the value to blame (relative to the model checked), the

@@ -1,26 +1,28 @@
 """The datasets an experiment can name, as float arrays in [0, 1] with their labels.
 
     data = load("font")  # data.x_train (32, 35), data.y_train (32,), data.classes[1] == "a"
-    data = load("mnist", dtype=np.float32)
-    INFO["mnist-5k"].n_features  # 784, known without loading anything
+    data = load(Source("images", Path("faces"), {"size": (16, 16), "color": "rgb"}), np.float32)
+    info(Source("images", Path("faces"), ...)).n_features  # 768, read from the files' headers
 
-Each dataset is one module of this package that defines its INFO and its load (font.py,
-mnist.py, mnist5k.py; see dataset.py), next to its data file; the package finds them, so adding
-a dataset is adding a module. idx.py reads MNIST's file format and download.py fetches files.
+Each dataset is one module of this package that defines its info and its load (font.py,
+mnist.py, images.py, ...; see dataset.py), next to its data file if it has one; the package
+finds them, so adding a dataset is adding a module. idxset.py is what MNIST, Fashion-MNIST and
+KMNIST share, idx.py reads their file format and download.py fetches files.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
-import os
 import pkgutil
 from types import ModuleType
 
 import numpy as np
 
-from runner.datasets.dataset import Data, DatasetError, DatasetInfo
+from runner.datasets.dataset import Data, DatasetError, DatasetInfo, Source, kept
 
-__all__ = ["INFO", "Data", "DatasetError", "DatasetInfo", "fingerprint", "load"]
+__all__ = ["NAMES", "Data", "DatasetError", "DatasetInfo", "Source", "fingerprint", "info",
+           "kind", "load", "takes_path"]
 
 
 def _dataset_modules() -> dict[str, ModuleType]:
@@ -28,26 +30,72 @@ def _dataset_modules() -> dict[str, ModuleType]:
     found = {}
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         candidate = importlib.import_module(f"{__name__}.{module.name}")
-        if isinstance(getattr(candidate, "INFO", None), DatasetInfo):
-            found[candidate.INFO.name] = candidate
+        info = getattr(candidate, "INFO", None)
+        if isinstance(info, DatasetInfo):
+            found[info.name] = candidate
+        elif callable(getattr(candidate, "info", None)):
+            found[candidate.NAME] = candidate
     return found
 
 
 _MODULES = _dataset_modules()
 
-#: What each dataset is, by the name an experiment gives it.
-INFO: dict[str, DatasetInfo] = {name: module.INFO for name, module in _MODULES.items()}
+#: Every name an experiment's dataset.name can take.
+NAMES: tuple[str, ...] = tuple(_MODULES)
 
 
-def load(name: str, path: str | os.PathLike | None = None, dtype=np.float64) -> Data:
-    """Load dataset name; path is a folder holding its files (only for those that take one)."""
-    if name not in INFO:
-        raise DatasetError(f"There is no dataset {name!r}; choose one of {', '.join(INFO)}.")
-    if path is not None and not INFO[name].takes_path:
-        raise DatasetError(f"Dataset {name} is built in and takes no path; remove dataset.path.")
-    return _MODULES[name].load(path, np.dtype(dtype))
+def _module(name: str) -> ModuleType:
+    if name not in _MODULES:
+        raise DatasetError(f"There is no dataset {name!r}; choose one of {', '.join(NAMES)}.")
+    return _MODULES[name]
 
 
-def fingerprint(name: str, path: str | os.PathLike | None = None) -> str:
+def takes_path(name: str) -> bool:
+    """Whether the dataset reads files from dataset.path (else it is built in)."""
+    module = _module(name)
+    return hasattr(module, "info") or module.INFO.takes_path
+
+
+def info(source: Source | str) -> DatasetInfo:
+    """What the dataset is (shape, colour, samples), from its files' headers at most.
+
+    Raises DatasetError, naming the file, when the files cannot make a dataset.
+    """
+    source = _checked(source)
+    module = _module(source.name)
+    return module.info(source) if hasattr(module, "info") else module.INFO
+
+
+def _checked(source: Source | str) -> Source:
+    """source as a Source, refused when it names no dataset or a path that is not read."""
+    source = Source(source) if isinstance(source, str) else source
+    if source.path is not None and not takes_path(source.name):
+        raise DatasetError(f"{source.name} is built in and reads no files; "
+                           "remove dataset.path.")
+    return source
+
+
+def kind(name: str) -> str:
+    """'glyphs', 'digits' or 'images': what the report calls a sample (glyphs: characters whose
+    wrong pixels it counts). A property of the dataset's name, whatever its files."""
+    module = _module(name)
+    return module.INFO.kind if hasattr(module, "INFO") else module.KIND
+
+
+def load(source: Source | str, dtype=np.float64) -> Data:
+    """Load a dataset (a name alone for the built-in ones), cut to source.limit training samples.
+
+    The samples a limit keeps are evenly spaced through the set (dataset.kept).
+    """
+    source = _checked(source)
+    data = _module(source.name).load(source, np.dtype(dtype))
+    keep = kept(len(data.x_train), source.limit)
+    if len(keep) == len(data.x_train):
+        return data
+    return dataclasses.replace(data, x_train=data.x_train[keep], y_train=data.y_train[keep])
+
+
+def fingerprint(source: Source | str) -> str:
     """A hash of the bytes the dataset is read from, without loading it (runner.fingerprint)."""
-    return _MODULES[name].fingerprint(path)
+    source = _checked(source)
+    return _module(source.name).fingerprint(source)

@@ -12,7 +12,7 @@ pooch's own ``known_hash`` is not used: it is the hash of the file as served, an
 checksum may cover something else (for MNIST, the decompressed content, so that a mirror's own
 gzip settings do not matter). Nor is pooch's cache: the caller decides when a file is missing.
 
-    fetch(["https://a.example/data/", "https://b.example/d/"], Path("cache/f.gz"), sha256, digest)
+    fetch(["https://a.example/data/", "https://b.example/d/"], Path("cache/f.gz"), "md5:...", digest)
 """
 
 from __future__ import annotations
@@ -36,26 +36,28 @@ class DownloadError(Exception):
     """No mirror gave the file; the message lists each mirror with what went wrong."""
 
 
-def fetch(bases: Sequence[str], dest: Path, sha256: str, digest: Callable[[Path], str]) -> None:
+def fetch(bases: Sequence[str], dest: Path, checksum: str,
+          digest: Callable[[Path], str]) -> None:
     """Download dest.name from the first base URL that serves it with the expected checksum.
 
-    digest(path) gives the hex sha256 the file is judged by; the caller chooses what it covers
-    (e.g. the decompressed content) and may raise ValueError for a file it cannot read. The path
-    it is given has dest's name, in another folder.
+    digest(path) gives the checksum the file is judged by, in checksum's form (e.g.
+    "sha256:<hex>"); the caller chooses what it covers (e.g. the decompressed content) and may
+    raise ValueError for a file it cannot read. The path it is given has dest's name, in
+    another folder.
     """
     timeout = TIMEOUT  # read at call time, so that tests can shorten it
     failures = []
     for base in bases:
         url = base.rstrip("/") + "/" + dest.name
         try:
-            _fetch_one(url, dest, sha256, digest, timeout)
+            _fetch_one(url, dest, checksum, digest, timeout)
             return
         except (OSError, ValueError) as err:  # requests' errors are OSErrors
             failures.append(f"{url}: {_describe(err, timeout)}")
     raise DownloadError(f"{dest.name} could not be downloaded ({'; '.join(failures)})")
 
 
-def _fetch_one(url: str, dest: Path, sha256: str, digest: Callable[[Path], str],
+def _fetch_one(url: str, dest: Path, checksum: str, digest: Callable[[Path], str],
                timeout: float) -> None:
     """Download url into a fresh folder beside dest, check it there, rename it to dest."""
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent))
@@ -65,8 +67,8 @@ def _fetch_one(url: str, dest: Path, sha256: str, digest: Callable[[Path], str],
             part = Path(pooch.retrieve(url, known_hash=None, fname=dest.name, path=staging,
                                        downloader=downloader))
         found = digest(part)
-        if found != sha256:
-            raise ValueError(f"sha256 {found} is not the expected {sha256}")
+        if found != checksum:
+            raise ValueError(f"checksum {found} is not the expected {checksum}")
         os.replace(part, dest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

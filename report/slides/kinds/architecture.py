@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from report import summary as sm
+from report.formatting import format_number, plural
 from report.slides import SlideKind
 
 BAR, STEP, PAD = 16, 72, 28  # bar width, distance between bar centres, side margin (px)
@@ -37,7 +38,7 @@ def hourglass(layers: tuple[int, ...], widest: int) -> dict:
         h = max(SHORTEST, TALL * math.sqrt(width / widest))
         x = PAD + i * STEP
         bars.append({"x": x, "y": round(middle - h / 2, 1), "w": BAR, "h": round(h, 1),
-                     "cx": x + BAR / 2, "label": f"{width:,}", "latent": i == latent,
+                     "cx": x + BAR / 2, "label": format_number(width), "latent": i == latent,
                      "role": roles.get(i, "")})
     links = [" ".join(f"{x},{y}" for x, y in ((a["x"] + BAR, a["y"]), (b["x"], b["y"]),
                                                (b["x"], b["y"] + b["h"]),
@@ -48,7 +49,7 @@ def hourglass(layers: tuple[int, ...], widest: int) -> dict:
     return {"bars": bars, "links": links, "width": 2 * PAD + (len(layers) - 1) * STEP + BAR,
             "height": TOP + TALL + BOTTOM, "alt": f"Architecture {name}",
             "caption": f"{name}: a {layers[latent]}-unit code"
-                       + (f" and {sm.plural(others, 'other hidden layer')}" if others
+                       + (f" and {plural(others, 'other hidden layer')}" if others
                           else ", the only hidden layer")}
 
 

@@ -9,7 +9,10 @@ rather than choices, so a denoising sweep is ranked within each level.
 
 from __future__ import annotations
 
+from report import stats
 from report import summary as sm
+from report.formatting import spread_phrase
+from report.metrics import WRONG_MAX
 from report.slides import SlideKind
 
 BAR = 1  # the course's bar: every character at most this many wrong pixels
@@ -47,7 +50,7 @@ def _label(c: sm.Configuration, key: str) -> str:
 
 
 def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
-    ranked = sm.ranking([(c, c.metric(s.headline)) for c in configs])
+    ranked = stats.ranking([(c, c.metric(s.headline)) for c in configs])
     columns = [s.headline.short or s.headline.label, "gap to the next (Welch 95 % CI)",
                "told apart from the next"]
     rows = []
@@ -63,14 +66,14 @@ def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
     if bar:
         columns.append(f"runs with every character ≤ {BAR} wrong pixel")
     where = f" at {key}" if key else ""
-    return {"caption": f"ranking{where}: {sm.spread_phrase(s)}, lower first",
+    return {"caption": f"ranking{where}: {spread_phrase(s)}, lower first",
             "row_headings": ["configuration"], "column_heading": "", "columns": columns,
             "rows": rows}
 
 
 def _best(s: sm.Summary, key: str, configs: list) -> tuple[str, str]:
     """The best configuration of a group, and whether the runs single it out."""
-    ranked = sm.ranking([(c, c.metric(s.headline)) for c in configs])
+    ranked = stats.ranking([(c, c.metric(s.headline)) for c in configs])
     best, where = ranked[0], f" at {key}" if key else ""
     if best["stat"]["mean"] is None:
         return f"best{where}", "none: every run diverged"
@@ -83,7 +86,7 @@ def _best(s: sm.Summary, key: str, configs: list) -> tuple[str, str]:
 
 
 def _reached(c: sm.Configuration) -> int:
-    return sum(1 for r in c.ok if sm.WRONG_MAX.of(r.metrics) <= BAR)
+    return sum(1 for r in c.ok if WRONG_MAX.of(r.metrics) <= BAR)
 
 
 def _bar_count(c: sm.Configuration) -> str:

@@ -57,13 +57,13 @@ def _median(values: list) -> float | None:
 
 def prepare(series: list[dict], failures: list[float], first_zero: list[list], dataset: str,
             epochs: int, seconds: float):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import curves  # matplotlib only where figures are drawn
 
     series = [{k: (np.array(v, dtype=float) if k != "label" else v) for k, v in s.items()}
               for s in series]
     first_zero = np.array(first_zero, dtype=float)  # JSON null -> NaN
-    return figures.convergence(series, list(runs.classes_of(dataset)), np.array(failures),
-                               first_zero, epochs, seconds)
+    return curves.convergence(series, list(runs.classes_of(dataset)), np.array(failures),
+                              first_zero, epochs, seconds)
 
 
 SLIDE = SlideKind(name="convergence", title="Convergence", position=50, build=build,

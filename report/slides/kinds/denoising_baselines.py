@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from report import stats
 from report import summary as sm
+from report.axes import Axis
+from report.formatting import format_number, plain, spread_phrase
+from report.metrics import Metric
 from report.slides import SlideKind, figure, needs_noise
 from report.slides.runs import nan_list
 
@@ -26,7 +30,7 @@ def build(s: sm.Summary) -> dict:
     else:
         series += [_level_series(s.configurations, levels, name, label, "baseline")
                    for name, label in DECODERS[1:]]
-    spread = sm.spread_phrase(s)
+    spread = spread_phrase(s)
     tables = [_decoder_table(s, "mean", "wrong pixels per character against the clean "
                              f"character, on the runs' own evaluation draws: {spread}"),
               _decoder_table(s, "draws_le1", "share of noisy draws denoised to at most 1 "
@@ -36,17 +40,13 @@ def build(s: sm.Summary) -> dict:
     return {"lede": "The model beside three decoders that need no training: the noisy input "
                     "itself, the nearest glyph, and the Bayes-optimal pixel decoder (the floor).",
             "figure": figure(".svg", "Wrong pixels against noise level", levels=levels,
-                             series=series,
-                             xlabel=LEVEL_NAMES[kind]),
+                             series=series, xlabel=LEVEL_NAMES[kind]),
             "tables": tables}
+
 
 #: What a level of each noise kind is, as an axis says it.
 LEVEL_NAMES = {"bitflip": "bit-flip probability p", "salt_and_pepper": "salt-and-pepper p",
                "masking": "masking probability p", "gaussian": "noise σ"}
-
-
-def level_symbol(kind: str) -> str:
-    return "σ" if kind == "gaussian" else "p"
 
 
 def _floor_series(floors: list[dict], decoder: str, label: str) -> dict:
@@ -58,32 +58,32 @@ def _floor_series(floors: list[dict], decoder: str, label: str) -> dict:
 def floor_table(levels: list[float], floors: list[dict]) -> dict:
     """The reference decoders' expected wrong pixels per level, ± their standard error."""
     draws = floors[0]["bayes"]["draws"]
-    rows = [{"labels": [f"{level:g}"],
+    rows = [{"labels": [plain(level)],
              "cells": [{"mean": f[name]["mean"], "se": f[name]["se"], "spread": "se",
                         "n": draws, "dropped": 0} for name, _ in DECODERS[1:]]}
             for level, f in zip(levels, floors)]
     return {"caption": f"expected wrong pixels per character of the reference decoders ± "
-                       f"standard error, each from its own {draws:,} noisy characters",
+                       f"standard error, each from its own {format_number(draws)} noisy characters",
             "row_headings": ["noise level"], "column_heading": "",
             "columns": [label for _, label in DECODERS[1:]], "rows": rows}
 
 
 def _statistic(run, decoder: str, statistic: str) -> float:
     """One number of a decoder's summary (NaN where missing, which the statistics skip)."""
-    return sm.Metric(decoder, "", ("denoise", decoder, statistic)).of(run.metrics)
+    return Metric(decoder, "", ("denoise", decoder, statistic)).of(run.metrics)
 
 
 def _decoder_table(s: sm.Summary, statistic: str, caption: str) -> dict:
     """One row per configuration, one column per decoder, mean ± 95 % CI over seeds."""
     rows = [{"labels": [c.values.get(a.name, "") for a in s.varying] or ["all runs"],
-             "cells": [sm.stats([_statistic(r, name, statistic) for r in c.ok])
+             "cells": [stats.describe([_statistic(r, name, statistic) for r in c.ok])
                        for name, _ in DECODERS]}
             for c in s.configurations]
     return {"caption": caption, "row_headings": [a.heading for a in s.varying] or [""],
             "column_heading": "", "columns": [label for _, label in DECODERS], "rows": rows}
 
 
-def _group_by(configs: list[sm.Configuration], axes: list[sm.Axis]) -> dict[str, list]:
+def _group_by(configs: list[sm.Configuration], axes: list[Axis]) -> dict[str, list]:
     groups: dict[str, list] = {}
     for c in configs:
         groups.setdefault(" · ".join(c.values[a.name] for a in axes), []).append(c)
@@ -94,19 +94,19 @@ def _level_series(configs, levels, decoder, label, style) -> dict:
     """One decoder's mean ± std over the runs of ``configs`` at each noise level."""
     means, stds = [], []
     for level in levels:
-        st = sm.stats([_statistic(r, decoder, "mean") for c in configs for r in c.ok
-                       if r.spec.noise.level == level])
+        st = stats.describe([_statistic(r, decoder, "mean") for c in configs for r in c.ok
+                             if r.spec.noise.level == level])
         means.append(st["mean"])
         stds.append(st["std"])
     return {"label": label, "mean": nan_list(means), "std": nan_list(stds), "style": style}
 
 
 def prepare(levels: list[float], series: list[dict], xlabel: str):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import curves  # matplotlib only where figures are drawn
 
     series = [{**s, "mean": np.array(s["mean"], dtype=float),
                "std": np.array(s["std"], dtype=float)} for s in series]
-    return figures.denoising_baselines(levels, series, xlabel)
+    return curves.denoising_baselines(levels, series, xlabel)
 
 
 SLIDE = SlideKind(name="denoising_baselines", title="Denoising against reference decoders",

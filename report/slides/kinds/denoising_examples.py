@@ -19,7 +19,7 @@ def build(s: sm.Summary) -> dict:
 
 
 def prepare(refs: list[dict]):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import pictures  # matplotlib only where figures are drawn
 
     rows = []
     for ref in refs:
@@ -28,12 +28,12 @@ def prepare(refs: list[dict]):
         noise = noise_models.make(run.spec.noise.kind, run.spec.noise.level)
         noisy = noise.apply(clean, [np.random.default_rng(0)])[0]  # (K, D), one fixed draw
         denoised = runs.model_of(run).reconstruct(noisy)[0]
-        blank = np.ones_like(figures.ink(clean))
-        triplets = np.stack([figures.ink(clean), figures.ink(noisy),
-                             figures.marked(denoised, clean), blank], axis=1)  # (K, 4, D, 3)
+        blank = np.ones_like(pictures.ink(clean))
+        triplets = np.stack([pictures.ink(clean), pictures.ink(noisy),
+                             pictures.marked(denoised, clean), blank], axis=1)  # (K, 4, D, 3)
         rows.append({"title": ref["title"],
                      "images": triplets.reshape(-1, *triplets.shape[2:])[:-1]})
-    return figures.strips(rows, runs.info(run.spec).image_shape)
+    return pictures.strips(rows, runs.info(run.spec).image_shape)
 
 
 SLIDE = SlideKind(name="denoising_examples", title="Denoising examples", position=130,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from report import summary as sm
+from report.formatting import spread_phrase
 from report.slides import SlideKind
+from report.tables import by_metric, pivot
 
 
 def build(s: sm.Summary) -> dict:
-    tables = ([sm.pivot(s, m) for m in s.metrics] if len(s.varying) > 1
-              else [sm.by_metric(s)])  # one axis: all metrics side by side
-    return {"lede": f"The final error of each configuration, {sm.spread_phrase(s)} (Student's t); "
+    tables = ([pivot(s, m) for m in s.metrics] if len(s.varying) > 1
+              else [by_metric(s)])  # one axis: all metrics side by side
+    return {"lede": f"The final error of each configuration, {spread_phrase(s)} (Student's t); "
                     "lower is better.", "tables": tables}
 
 

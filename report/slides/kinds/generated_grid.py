@@ -26,18 +26,18 @@ def build(s: sm.Summary) -> dict:
 
 
 def prepare(refs: list[dict]):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import latent  # matplotlib only where figures are drawn
 
     panels = []
     for ref in refs:
         run = runs.load(ref)
         codes = run.latent["train"][:, :2]  # (N, 2)
         extent = runs.extent(codes, run.spec)
-        images = runs.model_of(run).decode(figures.latent_grid(extent, GRID_STEPS))[0]  # (G*G, D)
+        images = runs.model_of(run).decode(latent.latent_grid(extent, GRID_STEPS))[0]  # (G*G, D)
         marks, labels = runs.marks(codes, run.latent["labels"], runs.classes_of(run.spec.dataset))
         panels.append({"title": ref["title"], "images": images, "extent": extent,
                        "codes": marks, "labels": labels})
-    return figures.generated_grid(panels, runs.info(run.spec).image_shape)
+    return latent.generated_grid(panels, runs.info(run.spec).image_shape)
 
 
 SLIDE = SlideKind(name="generated_grid", title="New characters from the latent plane",

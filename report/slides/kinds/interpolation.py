@@ -32,7 +32,7 @@ def farthest_pair(codes: np.ndarray, labels: np.ndarray) -> tuple[int, int]:
 
 
 def prepare(refs: list[dict]):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import pictures  # matplotlib only where figures are drawn
 
     rows = []
     for ref in refs:
@@ -44,11 +44,11 @@ def prepare(refs: list[dict]):
         decoded = runs.model_of(run).decode(line)[0]  # (steps, D)
         x = runs.data_of(run.spec).x_train
         classes = runs.classes_of(run.spec.dataset)
-        rgb = figures.ink(np.concatenate([x[i][None], decoded, x[j][None]]))
-        rgb[[0, -1]] = figures.tinted(rgb[[0, -1]])  # the originals read as ends, not decodings
+        rgb = pictures.ink(np.concatenate([x[i][None], decoded, x[j][None]]))
+        rgb[[0, -1]] = pictures.tinted(rgb[[0, -1]])  # the originals read as ends, not decodings
         rows.append({"title": f"{ref['title']}: “{classes[int(labels[i])]}” to "
                               f"“{classes[int(labels[j])]}”", "images": rgb})
-    return figures.strips(rows, runs.info(run.spec).image_shape)
+    return pictures.strips(rows, runs.info(run.spec).image_shape)
 
 
 SLIDE = SlideKind(name="interpolation", title="Between two characters", position=120,

@@ -16,14 +16,14 @@ def build(s: sm.Summary) -> dict:
 
 
 def prepare(refs: list[dict]):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import latent  # matplotlib only where figures are drawn
 
     stored = [runs.load(ref) for ref in refs]
     panels = [{"title": ref["title"], "codes": run.latent["train"],
                "labels": run.latent["labels"]} for ref, run in zip(refs, stored)]
     spec = stored[0].spec
-    return figures.latent_scatter(panels, list(runs.classes_of(spec.dataset)),
-                                  text=runs.glyphs(spec))
+    return latent.latent_scatter(panels, list(runs.classes_of(spec.dataset)),
+                                 text=runs.glyphs(spec))
 
 
 SLIDE = SlideKind(name="latent_scatter", title="Latent space", position=60, build=build,

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from runner import store
 from report import summary as sm
+from report.axes import Axis
 from report.slides import SlideKind, figure
+from runner import store
 
 MAX_LINES = 6  # lines one axes can hold and still be told apart; beyond, small multiples
 
@@ -34,7 +35,7 @@ def build(s: sm.Summary) -> dict:
     return {"lede": lede, "figure": figure(".svg", "Loss against epoch", panels=panels)}
 
 
-def _panel_axes(configs: list[sm.Configuration], varying: list[sm.Axis]) -> tuple[sm.Axis, ...]:
+def _panel_axes(configs: list[sm.Configuration], varying: list[Axis]) -> tuple[Axis, ...]:
     """The fewest axes whose values split the configurations into panels of at most MAX_LINES
     lines (none when they fit in one), the fewest panels first, then the axes' order."""
     subsets = (subset for k in range(len(varying) + 1)
@@ -52,8 +53,8 @@ def _counts(configs: list[sm.Configuration], axes) -> dict[tuple, int]:
     return counts
 
 
-def facets(configs: list[sm.Configuration], varying: list[sm.Axis],
-           split: tuple[sm.Axis, ...]) -> list[tuple[str, str]]:
+def facets(configs: list[sm.Configuration], varying: list[Axis],
+           split: tuple[Axis, ...]) -> list[tuple[str, str]]:
     """(panel, line label) of each configuration, the panels split by the axes ``split``: a
     panel is named by the values its lines share ("SGD · 64"), a line by the values that tell
     it apart within its panel."""
@@ -79,7 +80,7 @@ def _loss_label(s: sm.Summary) -> str:
 
 
 def prepare(panels: list[dict]):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import curves  # matplotlib only where figures are drawn
 
     drawn = []
     for panel in panels:
@@ -89,7 +90,7 @@ def prepare(panels: list[dict]):
         series = [x for x in series if x["values"].size]
         if series:
             drawn.append({"title": panel["title"], "ylabel": panel["ylabel"], "series": series})
-    return figures.learning_curves(drawn)
+    return curves.learning_curves(drawn)
 
 
 def _history(path: str, key: str) -> np.ndarray:
@@ -98,7 +99,7 @@ def _history(path: str, key: str) -> np.ndarray:
 
 
 def _stack(rows: list[np.ndarray]) -> np.ndarray:
-    """Ragged histories (a run with fewer epochs) padded with NaN: (R, E)."""
+    """Ragged histories (a run with fewer epochs) padded with NaN: (R, T)."""
     width = max((len(r) for r in rows), default=0)
     out = np.full((len(rows), width), np.nan)
     for i, r in enumerate(rows):

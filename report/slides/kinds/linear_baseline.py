@@ -9,7 +9,10 @@ can count a few fewer wrong pixels than PCA at a larger squared error.
 
 from __future__ import annotations
 
+from report import stats
 from report import summary as sm
+from report.formatting import spread_phrase
+from report.metrics import MSE, WRONG_MAX, WRONG_MEAN
 from report.slides import Setup, SlideKind, counts_font_pixels, figure
 from report.slides.kinds import overview
 from runner import pca
@@ -41,15 +44,15 @@ def build(s: sm.Summary) -> dict:
     widths = sorted({_width(c) for c in s.configurations})
     found = {k: pca.measures(x, k) for k in widths}
     best = s.best()
-    rows = [{**overview.row(c, sm.WRONG_MEAN, c is best), "label": _label(c)}
+    rows = [{**overview.row(c, WRONG_MEAN, c is best), "label": _label(c)}
             for c in s.configurations]
     rows += [{"label": _pca_label(k), "mean": found[k]["errors"].wrong_pixels, "best": False,
               "low": None, "high": None} for k in widths]
-    measures = (sm.WRONG_MEAN, sm.WRONG_MAX, sm.MSE)
-    table = {"caption": f"ours: {sm.spread_phrase(s)}; PCA: exact, one number (no seeds)",
+    measures = (WRONG_MEAN, WRONG_MAX, MSE)
+    table = {"caption": f"ours: {spread_phrase(s)}; PCA: exact, one number (no seeds)",
              "row_headings": ["configuration"], "column_heading": "",
              "columns": [m.short for m in measures],
-             "rows": [{"labels": [_label(c)], "cells": [sm.stats(c.metric(m)) for m in measures]}
+             "rows": [{"labels": [_label(c)], "cells": [stats.describe(c.metric(m)) for m in measures]}
                       for c in s.configurations]
              + [{"labels": [_pca_label(k)], "cells": _pca_cells(found[k])} for k in widths]}
     return {"lede": "Each configuration beside the exact rank-k PCA reconstruction of the same "
@@ -58,7 +61,7 @@ def build(s: sm.Summary) -> dict:
                     "nonlinearity buys.",
             "figure": figure(".svg", "Wrong pixels per character of each configuration and of "
                              "PCA at its code width", rows=rows,
-                             xlabel=sm.WRONG_MEAN.label),
+                             xlabel=WRONG_MEAN.label),
             "tables": [table],
             "note": "PCA minimises squared error, not wrong pixels (outputs on the wrong side of "
                     "0.5): a trained linear autoencoder can count a few fewer wrong pixels at a "

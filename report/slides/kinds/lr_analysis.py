@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from report import stats
 from report import summary as sm
+from report.axes import axis
 from report.slides import Setup, SlideKind, figure
 from report.slides.runs import nan_list
 
@@ -17,7 +19,7 @@ def why_not(setup: Setup) -> str | None:
 
 def build(s: sm.Summary) -> dict:
     others = [a for a in s.varying if a.name != "learning_rate"]
-    rate_of = sm.axis("learning_rate").value
+    rate_of = axis("learning_rate").value
     rates = list(dict.fromkeys(rate_of(r.spec) for r in s.runs))
     groups: dict[str, list] = {}  # other axes' label -> final errors per learning rate
     for c in s.configurations:
@@ -43,7 +45,7 @@ def build(s: sm.Summary) -> dict:
 
 
 def _spread(values: list[float]) -> list:
-    st = {**sm.stats(values), "spread": "std"}  # the seeds' spread is this slide's point
+    st = {**stats.describe(values), "spread": "std"}  # the seeds' spread is this slide's point
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite)]
     return [st, st["median"], float(finite.min()) if finite.size else None,
@@ -51,11 +53,11 @@ def _spread(values: list[float]) -> list:
 
 
 def prepare(rates: list[str], series: list[dict], ylabel: str):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import comparisons  # matplotlib only where figures are drawn
 
     series = [{"label": s["label"], "values": [np.array(v, dtype=float) for v in s["values"]]}
               for s in series]
-    return figures.lr_boxes(rates, series, ylabel)
+    return comparisons.lr_boxes(rates, series, ylabel)
 
 
 SLIDE = SlideKind(name="lr_analysis", title="Learning-rate analysis", position=40, build=build,

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from report import stats
 from report import summary as sm
+from report.axes import axis, level_symbol
+from report.formatting import plain, seeds_phrase, spread_phrase
 from report.slides import Setup, SlideKind, figure
-from report.slides.kinds.denoising_baselines import DECODERS, floor_table, level_symbol
+from report.slides.kinds.denoising_baselines import DECODERS, floor_table
 
 
 def why_not(setup: Setup) -> str | None:
@@ -31,7 +34,7 @@ def _at(run, level: float, decoder: str) -> float:
 def _label(c: sm.Configuration) -> str:
     """The configuration by the level it trained at, and its other axes if any vary."""
     spec = c.runs[0].spec
-    trained = f"trained at {sm.axis('noise').value(spec)}"
+    trained = f"trained at {axis('noise').value(spec)}"
     if spec.noise.level == 0:
         trained += " (plain)"
     return " · ".join([v for k, v in c.values.items() if k != "noise"] + [trained])
@@ -41,16 +44,16 @@ def build(s: sm.Summary) -> dict:
     noise = s.spec.noise
     levels = list(noise.test_levels)
     rows = [{"label": _label(c), "own": c.runs[0].spec.noise.level,
-             "cells": [sm.stats([_at(r, t, "model") for r in c.ok]) for t in levels]}
+             "cells": [stats.describe([_at(r, t, "model") for r in c.ok]) for t in levels]}
             for c in s.configurations]
     floors = [s.floors.get((noise.kind, t)) for t in levels]
     references = [{"label": label, "means": [f[name]["mean"] for f in floors]
                    if all(floors) else [_mean_over(s, t, name) for t in levels]}
                   for name, label in DECODERS[1:]]
     symbol = level_symbol(noise.kind)
-    table = {"caption": f"wrong pixels per character by test level: {sm.spread_phrase(s)}",
+    table = {"caption": f"wrong pixels per character by test level: {spread_phrase(s)}",
              "row_headings": ["configuration"], "column_heading": f"tested at {symbol} =",
-             "columns": [f"{t:g}" for t in levels],
+             "columns": [plain(t) for t in levels],
              "rows": [{"labels": [r["label"]], "cells": r["cells"]} for r in rows]}
     tables = [table]
     if all(floors):
@@ -76,16 +79,16 @@ def _note(s: sm.Summary, floors: bool) -> str:
     where = ("each reference row is its expected wrong pixels from its own large draw "
              "(runner.floors)" if floors else "each reference row is its mean over the runs' "
              "evaluation draws")
-    return (f"One row per configuration ({sm.seeds_phrase(s)} each: the mean is shown); {where}. "
+    return (f"One row per configuration ({seeds_phrase(s)} each: the mean is shown); {where}. "
             "The Bayes-optimal decoder knows the noise kind and level it is tested at, which "
             "the denoisers do not.")
 
 
 def prepare(levels: list[float], labels: list[str], own: list[float], means: list[list],
             references: list[dict], xlabel: str):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import noise_matrix  # matplotlib only where figures are drawn
 
-    return figures.noise_matrix(levels, labels, own,
+    return noise_matrix.noise_matrix(levels, labels, own,
                                 np.array(means, dtype=float),
                                 [{**r, "means": np.array(r["means"], dtype=float)}
                                  for r in references], xlabel)

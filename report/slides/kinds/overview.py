@@ -3,7 +3,10 @@ interval over seeds."""
 
 from __future__ import annotations
 
+from report import stats
 from report import summary as sm
+from report.formatting import seeds_phrase
+from report.metrics import Metric
 from report.slides import Setup, SlideKind, figure
 
 
@@ -17,15 +20,15 @@ def build(s: sm.Summary) -> dict:
     best = s.best()
     rows = [row(c, s.headline, c is best) for c in s.configurations]
     return {"lede": f"Mean final {s.headline.label} of each configuration with its 95 % "
-                    f"confidence interval over {sm.seeds_phrase(s)} (Student's t), in the order "
+                    f"confidence interval over {seeds_phrase(s)} (Student's t), in the order "
                     "of the experiment file; the best (lowest mean) is marked. Lower is better.",
             "figure": figure(".svg", f"Final {s.headline.label} per configuration with 95 % "
                              "confidence intervals", rows=rows, xlabel=s.headline.label)}
 
 
-def row(config: sm.Configuration, metric: sm.Metric, best: bool) -> dict:
+def row(config: sm.Configuration, metric: Metric, best: bool) -> dict:
     """A configuration's mean and interval (None where one seed gives none)."""
-    st = sm.stats(config.metric(metric))
+    st = stats.describe(config.metric(metric))
     ci = st["ci"]
     return {"label": config.label, "mean": st["mean"], "best": best,
             "low": None if ci is None else st["mean"] - ci,
@@ -33,9 +36,9 @@ def row(config: sm.Configuration, metric: sm.Metric, best: bool) -> dict:
 
 
 def prepare(rows: list[dict], xlabel: str):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import comparisons  # matplotlib only where figures are drawn
 
-    return figures.overview(rows, xlabel)
+    return comparisons.overview(rows, xlabel)
 
 
 SLIDE = SlideKind(name="overview", title="Configurations at a glance", position=22,

@@ -9,7 +9,7 @@ from report.slides import SlideKind, counts_font_pixels, figure, runs
 
 
 def build(s: sm.Summary) -> dict:
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import characters  # matplotlib only where figures are drawn
 
     series = [{"label": c.label, "per_char": [list(_per_char(r.metrics, s.denoising))
                                               for r in c.ok]}
@@ -17,7 +17,7 @@ def build(s: sm.Summary) -> dict:
     series = [x for x in series if x["per_char"]]
     lede = ("Wrong pixels of each character after training: bars are the mean over seeds, dots "
             "single runs. The dashed line is the course's bar of 1."
-            if len(series) <= figures.MAX_BAR_PANELS else
+            if len(series) <= characters.MAX_BAR_PANELS else
             "Mean wrong pixels of each character after training, one row per configuration; "
             "squares mark the characters above the course's bar of 1.")
     return {"lede": lede,
@@ -31,11 +31,11 @@ def _per_char(metrics, denoising: bool):
 
 
 def prepare(series: list[dict], dataset: str):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import characters  # matplotlib only where figures are drawn
 
     series = [{"label": s["label"], "per_char": np.array(s["per_char"], dtype=float)}
               for s in series]
-    return figures.pixel_errors(list(runs.classes_of(dataset)), series)
+    return characters.pixel_errors(list(runs.classes_of(dataset)), series)
 
 
 SLIDE = SlideKind(name="pixel_errors", title="Wrong pixels per character", position=100,

@@ -18,7 +18,7 @@ def build(s: sm.Summary) -> dict:
 
 
 def prepare(refs: list[dict]):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import pictures  # matplotlib only where figures are drawn
 
     panels = []
     for ref in refs:
@@ -29,8 +29,8 @@ def prepare(refs: list[dict]):
         panels.append({"title": ref["title"], "originals": x,
                        "outputs": runs.model_of(run).reconstruct(x)[0]})
     glyphs = runs.glyphs(run.spec)
-    return figures.reconstructions(panels, runs.info(run.spec).image_shape,
-                                   per_row=32 if glyphs else 16, mark=glyphs)
+    return pictures.reconstructions(panels, runs.info(run.spec).image_shape,
+                                    per_row=32 if glyphs else 16, mark=glyphs)
 
 
 SLIDE = SlideKind(name="reconstructions", title="Reconstructions", position=80, build=build,

@@ -8,7 +8,11 @@ orderings, which do not depend on the units.
 
 from __future__ import annotations
 
+from report import stats
 from report import summary as sm
+from report.axes import Axis
+from report.formatting import seeds_phrase, spread_phrase
+from report.metrics import Metric
 from report.slides import Setup, SlideKind
 from runner.config.schema import Reference, ReferenceValue
 from runner.spec import RunSpec
@@ -35,8 +39,8 @@ def build(s: sm.Summary) -> dict:
     rows = [{"labels": [c.label], "cells": [f"{entry.value:g}"] + [_ours(c, m, by_std)
                                                                    for m in s.measures]}
             for entry, configs in matched for c in configs]
-    ours = (f"the standard deviation over {sm.seeds_phrase(s)}" if by_std
-            else sm.spread_phrase(s))
+    ours = (f"the standard deviation over {seeds_phrase(s)}" if by_std
+            else spread_phrase(s))
     table = {"caption": f"{reference.source}: {reference.metric} "
                         f"({'its spread over seeds' if by_std else 'a mean over seeds'}); "
                         f"ours: {ours}",
@@ -60,9 +64,9 @@ def _matches(entry: ReferenceValue, spec: RunSpec) -> bool:
     return all(_SPEC_AXES[name](spec) == value for name, value in entry.axes.items())
 
 
-def _ours(c: sm.Configuration, metric: sm.Metric, by_std: bool):
+def _ours(c: sm.Configuration, metric: Metric, by_std: bool):
     """Our figure to set beside the reference's: a mean ± CI cell, or the seeds' std."""
-    st = sm.stats(c.metric(metric))
+    st = stats.describe(c.metric(metric))
     return st["std"] if by_std else st
 
 
@@ -83,18 +87,18 @@ def _orderings(s: sm.Summary, reference: Reference, matched: list) -> list[tuple
     return facts
 
 
-def _our_order(s: sm.Summary, metric: sm.Metric, pairs: list, theirs: list, statistic: str,
+def _our_order(s: sm.Summary, metric: Metric, pairs: list, theirs: list, statistic: str,
                key: str) -> tuple[str, str]:
     """One fact: our order of the entries under ``metric``, and whether it is the reference's."""
     if statistic == "std":
-        spread = {id(e): sm.stats(c.metric(metric))["std"] for e, c in pairs}
+        spread = {id(e): stats.describe(c.metric(metric))["std"] for e, c in pairs}
         order = sorted((e for e, _ in pairs), key=lambda e: (spread[id(e)] is None,
                                                              spread[id(e)] or 0.0))
         text = " < ".join(_label(e, s) for e in order)
     else:
-        ranked = sm.ranking([(e, c.metric(metric)) for e, c in pairs])
+        ranked = stats.ranking([(e, c.metric(metric)) for e, c in pairs])
         order = [r["item"] for r in ranked]
-        text = sm.order_text(ranked, lambda e: _label(e, s))
+        text = stats.order_text(ranked, lambda e: _label(e, s))
         if not any(r["gap"] and r["gap"]["clear"] for r in ranked):
             text += " (≈: not told apart by Welch's 95 % interval)"
     where = f" ({key})" if key else ""
@@ -107,7 +111,7 @@ def _verdict(ours: list, theirs: list) -> str:
     return "the reverse order" if ours == theirs[::-1] else "another order"
 
 
-def _rest_key(c: sm.Configuration, rest: list[sm.Axis]) -> str:
+def _rest_key(c: sm.Configuration, rest: list[Axis]) -> str:
     return " · ".join(c.values[a.name] for a in rest)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from report import stats
 from report import summary as sm
+from report.axes import axis
+from report.formatting import format_number, plural, seeds_phrase, spread_phrase
+from report.metrics import WRONG_MAX, Metric
 from report.slides import SlideKind
-from report.slides.runs import seeds_phrase
 
 
 def build(s: sm.Summary) -> dict:
@@ -17,8 +20,8 @@ def build(s: sm.Summary) -> dict:
              ("architectures", _values(s, "architecture")),
              ("optimisers", "; ".join(_optimisers(s))),
              ("initialisation", _values(s, "init")), ("inputs", _values(s, "normalize")),
-             ("epochs", f"{spec.epochs:,}"), ("batch size", str(spec.batch_size)),
-             ("runs", f"{n:,} in {sm.plural(len(s.configurations), 'configuration')} × "
+             ("epochs", format_number(spec.epochs)), ("batch size", str(spec.batch_size)),
+             ("runs", f"{format_number(n)} in {plural(len(s.configurations), 'configuration')} × "
                       f"{seeds_phrase(s)}"
                       + (f", {diverged} diverged" if diverged else "")),
              ("training time", f"{seconds:,.1f} s in all")]
@@ -28,23 +31,23 @@ def build(s: sm.Summary) -> dict:
             "facts": facts, "highlights": highlights(s)}
 
 
-def _values(s: sm.Summary, axis: str) -> str:
+def _values(s: sm.Summary, name: str) -> str:
     """The distinct values the runs take on one axis, in plan order."""
-    return ", ".join(dict.fromkeys(sm.axis(axis).value(r.spec) for r in s.runs))
+    return ", ".join(dict.fromkeys(axis(name).value(r.spec) for r in s.runs))
 
 
 def _optimisers(s: sm.Summary) -> list[str]:
     """Each optimiser with its learning rates: "SGD, momentum 0.9: lr 0.05, 0.005"."""
     rates: dict[str, list[str]] = {}
     for r in s.runs:
-        rate = sm.axis("learning_rate").value(r.spec)
-        found = rates.setdefault(sm.axis("optimizer").value(r.spec), [])
+        rate = axis("learning_rate").value(r.spec)
+        found = rates.setdefault(axis("optimizer").value(r.spec), [])
         if rate not in found:
             found.append(rate)
     return [f"{name}: lr {', '.join(lrs)}" for name, lrs in rates.items()]
 
 
-NOISY = sm.Metric("noisy", "", ("denoise", "noisy", "mean"))
+NOISY = Metric("noisy", "", ("denoise", "noisy", "mean"))
 
 
 def highlights(s: sm.Summary) -> list[dict]:
@@ -52,19 +55,20 @@ def highlights(s: sm.Summary) -> list[dict]:
     best = s.best()
     if best is None:
         return [{"text": "–", "label": "every run diverged"}]
-    found = [{"stat": sm.stats(best.metric(s.headline)), "label": s.headline.label,
+    found = [{"stat": stats.describe(best.metric(s.headline)), "label": s.headline.label,
               "detail": f"best configuration: {best.label}" if len(s.configurations) > 1
-              else sm.spread_phrase(s)}]
+              else spread_phrase(s)}]
     if s.kind == "autoencoder" and not s.denoising:
-        reached = sum(1 for r in s.runs if sm.WRONG_MAX.of(r.metrics) <= 1)
+        reached = sum(1 for r in s.runs if WRONG_MAX.of(r.metrics) <= 1)
         found.append({"text": f"{reached} / {len(s.runs)}",
                       "label": "runs with every character at ≤ 1 wrong pixel",
                       "detail": "the course's bar"})
     if s.denoising:
-        found.append({"stat": sm.stats([NOISY.of(r.metrics) for r in best.ok]),
+        found.append({"stat": stats.describe([NOISY.of(r.metrics) for r in best.ok]),
                       "label": "wrong pixels per character of the noisy input",
                       "detail": "what doing nothing costs, same configuration"})
     return found
 
 
-SLIDE = SlideKind(name="summary", title="Summary", position=10, build=build)
+SLIDE = SlideKind(name="summary", title="Summary", position=10, build=build,
+                  highlights=highlights)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from report import summary as sm
+from report.formatting import seeds_phrase
 from report.slides import Setup, SlideKind, figure, needs_vae, runs
 from report.slides.kinds.generated_grid import GRID_STEPS
 
@@ -21,7 +22,7 @@ def build(s: sm.Summary) -> dict:
     return {"lede": "The latent codes of the training set at each snapshot epoch, coloured by "
                     "class, above what the decoder draws over the same square of the plane at "
                     "that epoch.",
-            "note": (f"Seed {run.spec.seed}, the median of its {runs.seeds_phrase(s)} by "
+            "note": (f"Seed {run.spec.seed}, the median of its {seeds_phrase(s)} by "
                      f"{s.headline.label}"
                      + (f", of {config.label}: of the {len(s.configurations)} configurations, "
                         "the one with the lowest mean" if len(s.configurations) > 1 else "")
@@ -44,7 +45,7 @@ def final_params(params: dict) -> dict:
 
 
 def prepare(ref: dict):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures.latent import latent_grid, vae_progression  # matplotlib only here
 
     stored = runs.load(ref)
     spec, latent, params = stored.spec, stored.latent, stored.params
@@ -53,7 +54,7 @@ def prepare(ref: dict):
     every_code = np.concatenate([latent[runs.SNAPSHOT_KEY.format(e)][:, :2] for e in epochs]
                                 + [latent["train"][:, :2]])
     extent = runs.extent(every_code, spec)
-    grid = figures.latent_grid(extent, GRID_STEPS)
+    grid = latent_grid(extent, GRID_STEPS)
     rows = []
     for epoch in epochs + ([] if spec.epochs in epochs else [spec.epochs]):
         final = epoch == spec.epochs
@@ -64,8 +65,8 @@ def prepare(ref: dict):
         rows.append({"title": f"epoch {epoch}", "codes": codes, "labels": latent["labels"],
                      "manifold": manifold})
     info = runs.info(spec)
-    return figures.vae_progression(rows, list(runs.classes_of(spec.dataset)),
-                                   info.kind == "glyphs", info.image_shape, extent)
+    return vae_progression(rows, list(runs.classes_of(spec.dataset)),
+                           info.kind == "glyphs", info.image_shape, extent)
 
 
 SLIDE = SlideKind(name="vae_progression", title="Latent space during training", position=70,

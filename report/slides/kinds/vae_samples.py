@@ -18,7 +18,7 @@ def build(s: sm.Summary) -> dict:
 
 
 def prepare(refs: list[dict]):
-    from report import figures  # matplotlib only where figures are drawn
+    from report.figures import pictures  # matplotlib only where figures are drawn
 
     panels = []
     for ref in refs:
@@ -26,7 +26,7 @@ def prepare(refs: list[dict]):
         z = np.random.default_rng(0).standard_normal(  # the same draws each time
             (SAMPLES, min(run.spec.architecture)))
         panels.append({"title": ref["title"], "images": runs.model_of(run).decode(z)[0]})
-    return figures.image_grids(panels, runs.info(run.spec).image_shape)
+    return pictures.image_grids(panels, runs.info(run.spec).image_shape)
 
 
 SLIDE = SlideKind(name="vae_samples", title="Samples from the prior", position=90, build=build,

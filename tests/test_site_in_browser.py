@@ -1,4 +1,4 @@
-"""The site in a real browser (Debian's Chromium through Playwright): report.check passes on
+"""The site in a real browser (Chromium through Playwright): report.check passes on
 every page at laptop and phone width, light and dark, from disk and over HTTP (and finds the
 problems it is for); arrow keys move between slides; a chooser shows one configuration at a time
 and drives the explorer; the page reads without JavaScript."""
@@ -8,73 +8,12 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from conftest import TINY, XSS_EXPERIMENT
 from report import check
 from report import summary as sm
-
-CHROMIUM = check.CHROMIUM
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Chromium is not installed at /usr/bin/chromium "
-                                       "(apt-get install chromium)")
+from support import TINY, XSS_EXPERIMENT, Visit
 
 
-@pytest.fixture(scope="module")
-def browser():
-    pytest.importorskip("playwright.sync_api")
-    with check.chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
-def server(tiny_site):
-    """A static server on 127.0.0.1, on a free port, serving the site folder."""
-    with check.serve(tiny_site) as url:
-        yield url
-
-
-@pytest.fixture(params=["disk", "http"])
-def base(request, tiny_site):
-    """The site's root URL: a file:// URL, or the local server's."""
-    if request.param == "disk":
-        return tiny_site.resolve().as_uri() + "/"
-    return request.getfixturevalue("server")
-
-
-class Visit:
-    """A page that records console errors, failed requests and dialogs while it is open."""
-
-    def __init__(self, browser, url: str, **context):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 800},
-                                           reduced_motion="reduce", **context)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.errors.append(
-            f"{r.status}: {r.url}"))
-        self.page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"),
-                                          d.dismiss()))
-        self.page.goto(url, wait_until="load")
-
-    def broken_images(self) -> list[str]:
-        """Images that fail to load once loaded eagerly (lazy ones below the fold included)."""
-        return self.page.evaluate("""async () => {
-            const images = Array.from(document.images);
-            images.forEach(img => { img.loading = "eager"; });
-            await Promise.all(images.map(img => img.decode().catch(() => null)));
-            return images.filter(img => !img.complete || img.naturalWidth === 0)
-                         .map(img => img.src);
-        }""")
-
-    def links(self) -> list[str]:
-        return self.page.evaluate("() => Array.from(document.links).map(a => a.href)")
-
-    def close(self):
-        self.context.close()
-
-
+@pytest.mark.browser
 def test_every_page_passes_the_checker(tiny_site, tiny_results, artifacts):
     """Every page at 1280 and 390 px, light and dark, from disk and over HTTP: no console error,
     failed request, broken link or image, sideways scroll, or configuration left unnamed. The
@@ -93,6 +32,7 @@ BROKEN_PAGE = """<!doctype html><html><head><meta name="viewport" content="width
 <p>adam · 0.01</p><script>console.error("boom")</script></body></html>"""
 
 
+@pytest.mark.browser
 def test_the_checker_finds_what_it_is_for(tmp_path):
     pytest.importorskip("playwright.sync_api")
     (tmp_path / "index.html").write_text(BROKEN_PAGE)
@@ -111,6 +51,7 @@ def test_no_figure_has_text_over_text(tiny_results):
     assert found and {figure: p for figure, p in found.items() if p} == {}
 
 
+@pytest.mark.browser
 def test_a_chooser_shows_each_configuration_and_drives_the_explorer(browser, tiny_results,
                                                                      tiny_site):
     """Font-ae's generated grid: an option per configuration, the best one chosen at first, one
@@ -142,6 +83,7 @@ def _current_slide(page) -> tuple[str, float]:
     }""")
 
 
+@pytest.mark.browser
 def test_arrow_keys_move_between_slides(browser, base):
     visit = Visit(browser, base + "font-ae/index.html")
     page = visit.page
@@ -160,6 +102,7 @@ def test_arrow_keys_move_between_slides(browser, base):
     visit.close()
 
 
+@pytest.mark.browser
 def test_the_page_reads_without_javascript(browser, tiny_site):
     visit = Visit(browser, (tiny_site / "font-ae" / "index.html").as_uri(),
                   java_script_enabled=False)
@@ -173,6 +116,7 @@ def test_the_page_reads_without_javascript(browser, tiny_site):
 TINY_REPORT = yaml.safe_load(TINY[XSS_EXPERIMENT])["report"]
 
 
+@pytest.mark.browser
 def test_a_typed_title_is_shown_as_text(browser, base):
     visit = Visit(browser, base + f"{XSS_EXPERIMENT}/index.html")
     assert visit.page.locator("h1").inner_text() == "Tiny <script>alert(1)</script> autoencoder"

@@ -1,0 +1,105 @@
+"""Numbers as the site writes them: table cells, counts, seeds, parameters, dates.
+
+A value reads the same wherever it appears, in a table, a slide's text, a configuration's label
+or a figure's ticks: ``format_number`` to 3 significant digits (whole numbers with thousands
+separators), a mean to the digits its spread speaks of (``format_mean``, ``format_sd``), a
+parameter such as a learning rate as 0.00005 rather than 5e-05 (``plain``). The templates reach
+these through their filters (``FILTERS``).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from report.summary import Summary
+
+
+def plain(value: float) -> str:
+    """A number in positional notation, as short as it reads back exactly: 0.00005, 0.1, 3."""
+    return np.format_float_positional(value, trim="-")
+
+
+def format_number(value, digits: int = 3) -> str:
+    """Numbers for tables: ``digits`` significant digits (below 0.0001 in scientific notation,
+    so 3.8e-05 keeps its digits), integers as integers, nothing for missing."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    if value and abs(value) < 1e-4:
+        return f"{value:.{digits - 1}e}"
+    return f"{value:,.{_decimals(value, digits)}f}"
+
+
+def _decimals(value: float, digits: int) -> int:
+    """Decimals that show ``digits`` significant digits of value (none for whole hundreds)."""
+    magnitude = math.floor(math.log10(abs(value))) if value else 0
+    return max(0, digits - 1 - magnitude)
+
+
+def _spread(stat: dict) -> float | None:
+    """The number a cell shows after ±: the one its ``spread`` names (stats.describe: the 95 %
+    confidence half-width), else its ``std`` (a slide's standard error or deviation)."""
+    return stat.get(stat.get("spread", "std"))
+
+
+def format_mean(stat: dict | None) -> str:
+    """The mean of a cell, to 3 significant digits or to the last digit of its spread if finer
+    (0.2044 ± 3.8e-05 shows as 0.204044), so that the ± speaks of digits that are shown."""
+    if not stat or stat.get("mean") is None:
+        return "–"
+    mean, spread = stat["mean"], _spread(stat)
+    if not spread or (mean and abs(mean) < 1e-4):
+        return format_number(mean)
+    decimals = max(_decimals(mean, 3), _decimals(spread, 2))
+    return f"{mean:,.{min(decimals, 8)}f}"
+
+
+def format_sd(stat: dict | None) -> str:
+    """The spread of a mean ± spread cell, to 2 significant digits (0 when every seed agreed)."""
+    if not stat or stat.get("mean") is None:
+        return ""
+    spread = _spread(stat)
+    return "0" if spread == 0 else format_number(spread, 2)
+
+
+def format_when(iso: str | None) -> str:
+    if not iso:
+        return "–"
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return moment.strftime("%d %b %Y, %H:%M") + (" UTC" if moment.utcoffset() is not None
+                                                 and not moment.utcoffset() else "")
+
+
+def seeds_phrase(s: Summary) -> str:
+    """"2 seeds", "1 seed", or "9–10 seeds" where some runs are missing."""
+    counts = sorted({len(c.runs) for c in s.configurations})
+    n = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
+    return f"{n} seed{'s' if counts[-1] > 1 else ''}"
+
+
+def spread_phrase(s: Summary) -> str:
+    """What a table's cells are: "mean ± 95 % CI over 10 seeds", or one seed's value."""
+    if max((len(c.runs) for c in s.configurations), default=0) < 2:
+        return "the value of 1 seed"
+    return f"mean ± 95 % CI over {seeds_phrase(s)}"
+
+
+def plural(n: int, noun: str) -> str:
+    """"1 run", "2 runs", "1,000 runs"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+#: The templates' filters: {{ value | num }}, {{ stat | mean }} ± {{ stat | sd }}, ...
+FILTERS = {"num": format_number, "mean": format_mean, "sd": format_sd, "when": format_when,
+           "counted": plural}

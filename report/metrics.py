@@ -1,0 +1,60 @@
+"""The numbers a run's metrics hold, each named for the pages and read by a path of attributes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runner.metrics import Metrics
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A number per run, read from its metrics by a path of attributes; lower is better.
+
+    NaN where the run has no such number: a VAE has no wrong pixels, a run on clean inputs no
+    denoising, a diverged run no loss.
+    """
+
+    key: str
+    label: str
+    path: tuple[str, ...]
+    short: str = ""  # column heading where several metrics share a table
+
+    def of(self, metrics: Metrics) -> float:
+        value = metrics
+        for part in self.path:
+            value = getattr(value, part, None)
+            if value is None:
+                return float("nan")
+        return float(value)
+
+
+WRONG_MEAN = Metric("wrong_mean", "wrong pixels per character", ("wrong_pixels", "mean"),
+                    "wrong pixels per character")
+WRONG_MAX = Metric("wrong_max", "wrong pixels of the worst character", ("wrong_pixels", "max"),
+                   "worst character")
+MSE = Metric("mse", "mean squared error", ("mse",), "MSE")
+DENOISED_MEAN = Metric("denoised_mean", "wrong pixels per character, denoised vs clean",
+                       ("denoise", "model", "mean"), "wrong pixels per character")
+DENOISED_MAX = Metric("denoised_max", "wrong pixels of the worst character, denoised",
+                      ("denoise", "model", "max"), "worst character")
+ELBO_TRAIN = Metric("neg_elbo_train", "negative ELBO, training set (nats per image)",
+                    ("train", "neg_elbo"), "−ELBO, training set")
+ELBO_TEST = Metric("neg_elbo_test", "negative ELBO, test set (nats per image)",
+                   ("test", "neg_elbo"), "−ELBO, test set")
+SECONDS = Metric("seconds", "training seconds", ("timing", "seconds"))
+MAE = Metric("mae", "mean absolute error", ("errors", "zero_one", "mae"), "MAE")
+SSE = Metric("sse", "squared error summed over a character's pixels",
+             ("errors", "zero_one", "sse"), "squared error per character")
+
+
+def _in_plus_minus_one(metric: Metric) -> Metric:
+    """An error measure taken in {-1, 1} pixels, which runs trained on them store beside the
+    one in {0, 1} (every difference twice as large): the figures a study of such runs
+    reports. NaN for other runs."""
+    name = metric.path[-1]
+    return Metric(f"{name}_pm1", f"{metric.label} in {{-1, 1}}",
+                  ("errors", "plus_minus_one", name), f"{metric.short} in {{-1, 1}}")
+
+
+MSE_PM1, MAE_PM1, SSE_PM1 = map(_in_plus_minus_one, (MSE, MAE, SSE))

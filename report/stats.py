@@ -1,0 +1,86 @@
+"""Statistics over seeds: means, quartiles, Student's t intervals, Welch's comparison, rankings.
+
+A configuration's runs differ only in their seed, so each number here is over seeds: with 10
+seeds a mean is known to about ±0.7 std; one seed gives a value but no interval. Values that are
+not finite (a diverged run's) are left out and counted.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import scipy.stats
+
+
+def describe(values) -> dict:
+    """Mean, sample std and 95 % confidence half-width of the finite values, with ``spread``
+    naming the one a table shows after ±; ``n`` counts the values, ``dropped`` the others.
+
+    The half-width is Student's t over the n - 1 degrees of freedom of n seeds: with 10 seeds
+    the mean is known to about ±0.7 std, and a single seed gives no interval (None).
+    """
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    n = int(finite.size)
+    std = float(finite.std(ddof=1)) if n > 1 else (0.0 if n else None)
+    return {
+        "mean": float(finite.mean()) if n else None, "std": std,
+        "ci": float(t_quantile(n - 1) * std / np.sqrt(n)) if n > 1 else None, "spread": "ci",
+        "median": float(np.median(finite)) if n else None,
+        "n": n, "dropped": int(values.size - n),
+    }
+
+
+def t_quantile(df: float) -> float:
+    """The two-sided 95 % quantile of Student's t (1.96 as df grows; 12.7 at df = 1)."""
+    return float(scipy.stats.t.ppf(0.975, df))
+
+
+def welch(a, b) -> dict | None:
+    """Welch's 95 % interval for mean(b) - mean(a) over the finite values of each.
+
+    ``clear`` says whether the interval leaves out 0, the Welch t-test at 5 %. None when a
+    side has fewer than 2 values: one seed says nothing of its own spread.
+    """
+    a, b = (np.asarray(v, dtype=float) for v in (a, b))
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    if a.size < 2 or b.size < 2:
+        return None
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    difference = float(b.mean() - a.mean())
+    if va + vb == 0:  # every seed alike on both sides: any difference is exact
+        return {"difference": difference, "ci": 0.0, "clear": difference != 0}
+    df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
+    half = t_quantile(df) * float(np.sqrt(va + vb))
+    return {"difference": difference, "ci": half, "clear": abs(difference) > half}
+
+
+def ranking(items: list[tuple]) -> list[dict]:
+    """(item, values over seeds) pairs ranked by their mean, lowest first, those without a
+    finite value last: [{"item", "stat", "gap"}], ``gap`` being ``welch`` to the next one."""
+    ranked = sorted(((item, describe(values), values) for item, values in items),
+                    key=lambda e: (e[1]["mean"] is None, e[1]["mean"] or 0.0))
+    return [{"item": item, "stat": st,
+             "gap": welch(values, ranked[k + 1][2]) if k + 1 < len(ranked) else None}
+            for k, (item, st, values) in enumerate(ranked)]
+
+
+def order_text(ranked: list[dict], label) -> str:
+    """"a < b ≈ c": ``<`` where Welch's interval tells neighbours apart, ``≈`` where not
+    (or where one seed cannot say)."""
+    text = label(ranked[0]["item"])
+    for before, entry in zip(ranked, ranked[1:]):
+        apart = before["gap"] and before["gap"]["clear"]
+        text += f" {'<' if apart else '≈'} {label(entry['item'])}"
+    return text
+
+
+def mean_and_quartiles(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and quartiles over runs, ignoring diverged (non-finite) entries: (R, T) -> 3 x (T,)."""
+    values = np.where(np.isfinite(values), values, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an epoch where all diverged stays NaN
+        mean = np.nanmean(values, axis=0)
+        low, high = np.nanquantile(values, [0.25, 0.75], axis=0)
+    return mean, low, high

@@ -1,0 +1,38 @@
+"""Statistics over seeds: Student's t intervals, Welch's comparison, rankings, quartile bands."""
+
+import numpy as np
+import pytest
+import scipy.stats
+
+from report import stats
+
+
+def test_stats_give_the_t_interval_and_none_for_one_seed():
+    values = [1.0, 2.0, 4.0]
+    half = scipy.stats.t.ppf(0.975, 2) * np.std(values, ddof=1) / np.sqrt(3)
+    assert stats.describe(values)["ci"] == pytest.approx(half)
+    assert half == pytest.approx(4.303 * np.std(values, ddof=1) / np.sqrt(3), rel=1e-3)
+    one = stats.describe([5.0])
+    assert (one["mean"], one["ci"], one["n"]) == (5.0, None, 1)
+
+
+def test_welch_tells_apart_only_what_the_seeds_support():
+    assert stats.welch([1.0, 1.1, 0.9], [5.0, 5.1, 4.9])["clear"]
+    assert not stats.welch([1.0, 2.0, 3.0], [1.5, 2.5, 3.5])["clear"]
+    assert stats.welch([1.0], [2.0, 3.0]) is None  # one seed: no spread to judge by
+    assert stats.welch([0.0, 0.0], [0.0, 0.0]) == {"difference": 0.0, "ci": 0.0, "clear": False}
+
+
+def test_ranking_orders_by_mean_and_says_which_neighbours_differ():
+    ranked = stats.ranking([("b", [5.0, 5.1, 4.9]), ("nan", [np.nan, np.nan]),
+                            ("a", [1.0, 1.1, 0.9]), ("c", [5.2, 4.8, 5.1])])
+    assert [r["item"] for r in ranked] == ["a", "b", "c", "nan"]
+    assert stats.order_text(ranked, str) == "a < b ≈ c ≈ nan"
+
+
+def test_quartile_band_leaves_out_diverged_runs():
+    values = np.array([[1.0, 2.0, np.inf], [3.0, np.nan, np.nan], [5.0, 4.0, np.nan]])  # (R, T)
+    mean, low, high = stats.mean_and_quartiles(values)
+    np.testing.assert_allclose(mean[:2], [3.0, 3.0])
+    np.testing.assert_allclose([low[0], high[0]], [2.0, 4.0])
+    assert np.isnan(mean[2]) and np.isnan(low[2])  # every run diverged by then
