@@ -9,6 +9,11 @@ On a font of G glyphs with known noise, three reference decoders bracket what a 
   uniform prior over the glyphs. No denoiser can have a lower expected number of wrong pixels,
   so it is the floor a model is measured against.
 
+The posterior is exact for every noise kind of nets.noise, the pixels being independent given
+the glyph: bit flips; salt and pepper, which on binary glyphs is bit flips at p/2; masking, one-
+sided (an on pixel where the glyph is off rules the glyph out); and Gaussian noise clipped to
+[0, 1], with the normal's density inside the range and its tail masses at the two bounds.
+
 Shapes: glyphs (G, D) binary; noisy inputs (M, D); every decoder returns (M, D) in {0, 1}.
 """
 
