@@ -81,3 +81,16 @@ def test_a_run_without_test_levels_keeps_its_id(tmp_path):
     with_levels = plan.expand(_experiment(tmp_path, YAML.replace("KIND", "bitflip")))
     assert with_levels[0].noise.test_levels == (0.05, 0.1, 0.3)
     assert with_levels[0].id != without[0].id
+
+
+def test_the_floors_are_stored_at_every_level_a_run_is_measured_at(tmp_path):
+    from runner import floors
+    from support import train
+
+    path = tmp_path / "m.yaml"
+    path.write_text(YAML.replace("KIND", "masking").replace("seeds: 2", "seeds: 1")
+                    .replace("epochs: 30", "epochs: 2"))
+    train([path], tmp_path / "results")
+    stored = floors.read(tmp_path / "results" / "m")
+    assert sorted(level for _, level in stored) == [0, 0.05, 0.1, 0.3]
+    assert {kind for kind, _ in stored} == {"masking"}
