@@ -18,7 +18,7 @@ import numpy as np
 import yaml
 from threadpoolctl import threadpool_info
 
-from runner import __version__, datasets, floors, gitinfo, store, tables
+from runner import __version__, checkpoints, datasets, floors, gitinfo, store, tables
 from runner import spec as run_spec
 from runner.config import Experiment
 from runner.cores import Allowance
@@ -93,13 +93,17 @@ def _stale(results: Path, experiment: str, runs: list[RunSpec],
     return found
 
 
-def packs_of(planned: list[Planned], n_workers: int) -> list[Pack]:
+def packs_of(planned: list[Planned], n_workers: int,
+             checkpointed: Path | None = None) -> list[Pack]:
+    """The packs to train; ``checkpointed``: the results folder whose checkpoints give the packs
+    they hold as they were (runner.checkpoints.packs)."""
     total = sum(len(p.todo) for p in planned)
     packs = []
     for p in planned:
         # each experiment's share of the workers, so a small one is not split needlessly
         share = max(1, round(n_workers * len(p.todo) / total)) if total else 1
-        packs += pack(p.experiment.name, p.todo, share)
+        packs += (checkpoints.packs(checkpointed, p.experiment.name, p.todo, share)
+                  if checkpointed else pack(p.experiment.name, p.todo, share))
     return packs
 
 
@@ -160,23 +164,27 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
     outcome = Outcome()
     n_runs = sum(len(p.todo) for p in planned)
     start = time.perf_counter()
-    packs = packs_of(planned, n_jobs if backend == "local" else cpu_count())
+    local = backend == "local"
+    # checkpoints: local workers only, which share the store's disk (runner.checkpoints)
+    packs = packs_of(planned, n_jobs if local else cpu_count(), results if local else None)
     board = Board(packs, store.experiment_dir(results, planned[0].experiment.name)
                   if planned else results, cost)
     bar = progress_bar(board.total, f"0/{n_runs} runs", disable=quiet or not packs)
     follower = Follower(board, bar)
     if not bar.disable:
         follower.start()
-    local = backend == "local"
     floors_wanted = [p for p in planned if _has_floors(p.experiment)]
     allowance = Allowance(by_cost(packs), n_jobs, board.path,
                           busy=int(bool(floors_wanted))) if local else None
     wait_for_floors = _floors_beside(floors_wanted, results, allowance)
     try:
         progress = board.path if local else None
-        for results_of_pack in execute(packs, n_jobs, backend, scheduler, progress):
+        checkpoint = checkpoints.path_of(results) if local else None
+        for results_of_pack in execute(packs, n_jobs, backend, scheduler, progress, checkpoint):
             for result in results_of_pack:
                 _store(result, results, outcome)
+            checkpoints.remove(results, results_of_pack[0].spec.experiment,
+                               [result.id for result in results_of_pack])
             board.finish(results_of_pack[0].id)
             if allowance:
                 allowance.finish(results_of_pack[0].id)

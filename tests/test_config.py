@@ -78,7 +78,7 @@ BAD = {
         ["x.yaml:2:10: dataset: expected a mapping, got 'font'"]),
     "unknown dataset": (
         FONT.replace("{name: font}", "{name: fnt}"),
-        ["x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
+        ["x.yaml:2:17: dataset.name: expected one of: font, emoji, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
          "did you mean 'font'?"]),
     "unknown model kind": (
         FONT.replace("autoencoder", "autoencodr"),
@@ -395,7 +395,7 @@ def test_bad_override_gets_exact_line(overrides, expected):
 def test_file_problems_come_before_override_problems():
     text = FONT.replace("{name: font}", "{name: fnt}")
     assert problems(text, ["seeds=-1"]) == [
-        "x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
+        "x.yaml:2:17: dataset.name: expected one of: font, emoji, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
         "did you mean 'font'?",
         "x.yaml: override 'seeds=-1': seeds: must be at least 1, got -1",
     ]
