@@ -24,12 +24,16 @@ def _optimizer_label(spec: RunSpec) -> str:
     return ", ".join(["Adam", *extras])
 
 
+def level_symbol(kind: str) -> str:
+    """What a noise level is called: sigma for Gaussian noise, else the probability p."""
+    return "σ" if kind == "gaussian" else "p"
+
+
 def _noise_label(spec: RunSpec) -> str:
     noise = spec.noise
     if not noise:
         return "no noise"
-    symbol = "p" if noise.kind == "bitflip" else "σ"
-    return f"{symbol} = {plain(noise.level)}"
+    return f"{level_symbol(noise.kind)} = {plain(noise.level)}"
 
 
 @dataclass(frozen=True)

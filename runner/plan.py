@@ -158,7 +158,8 @@ def _noise_specs(exp: Experiment) -> list[dict | None]:
     if exp.noise is None:
         return [None]
     return [
-        {"kind": exp.noise.kind, "level": level, "eval_draws": exp.noise.eval_draws}
+        {"kind": exp.noise.kind, "level": level, "eval_draws": exp.noise.eval_draws,
+         "test_levels": exp.noise.test_levels}
         for level in exp.noise.levels
     ]
 

@@ -42,9 +42,13 @@ Optimizer = Annotated[SGD | Adam, Field(discriminator="name")]
 
 
 class Noise(_Frozen):
-    kind: str = Field(description="bitflip or gaussian")
-    level: float = Field(description="this run's p or sigma")
+    kind: str = Field(description="bitflip, salt_and_pepper, masking or gaussian")
+    level: float = Field(description="this run's p or sigma; 0: trained on clean inputs")
     eval_draws: int = Field(description="noisy copies of each sample that denoising is measured on")
+    test_levels: tuple[float, ...] = Field(
+        (), exclude_if=lambda levels: not levels,
+        description="levels it is also measured at; none (left out of run.json, so a run "
+        "that has none keeps its id): only its own level")
 
 
 #: Fields of run.json files written by older versions that no longer describe a run: "engine"

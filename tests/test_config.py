@@ -423,10 +423,10 @@ def test_defaults():
 
 def test_default_report_holds_only_the_slides_that_apply():
     autoencoder = load(FONT)
-    assert autoencoder.report == ["summary", "architecture", "error_table", "learning_curves",
-                                  "convergence", "latent_scatter", "reconstructions",
-                                  "pixel_errors", "generated_grid", "novelty", "interpolation",
-                                  "conclusions"]
+    assert autoencoder.report == ["summary", "architecture", "error_table", "linear_baseline",
+                                  "learning_curves", "convergence", "latent_scatter",
+                                  "reconstructions", "pixel_errors", "generated_grid", "novelty",
+                                  "interpolation", "conclusions"]
     vae = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n")
     assert vae.model.activation == "relu" and vae.model.beta == 1.0
     assert vae.report == ["summary", "architecture", "error_table", "learning_curves",
@@ -438,6 +438,9 @@ def test_default_report_holds_only_the_slides_that_apply():
     assert denoising.report == ["summary", "architecture", "error_table", "learning_curves",
                                 "reconstructions", "pixel_errors", "denoising_examples",
                                 "denoising_baselines", "conclusions"]
+    matrix = load(FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]")
+                  + "noise: {kind: masking, levels: [0, 0.1], test_levels: [0.2]}\n")
+    assert matrix.report[-3:] == ["denoising_baselines", "noise_matrix", "conclusions"]
 
 
 def test_list_or_scalar_helpers():

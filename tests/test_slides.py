@@ -64,7 +64,7 @@ GRID = list(itertools.product(PIXELS, ("autoencoder", "denoising", "vae"), ((2,)
 def test_validation_accepts_exactly_the_kinds_that_apply(tmp_path, dataset, model, latents, rates,
                                                          snapshots):
     facts = Facts(model="vae" if model == "vae" else "autoencoder", dataset=dataset,
-                  noise=model == "denoising", latent_sizes=latents,
+                  noise=model == "denoising", test_levels=False, latent_sizes=latents,
                   architectures=architectures(dataset, latents), learning_rates=rates,
                   snapshots=snapshots, reference=False, configurations=rates * len(latents))
     applies = [k.name for k in slides.kinds() if k.why_not(facts) is None]
@@ -137,6 +137,15 @@ dataset: {name: font}
 model: {kind: autoencoder, architectures: [[35, 10, 3, 10, 35]]}
 training: {epochs: 50, optimizers: [{name: adam, learning_rate: [0.01, 0.003]}]}
 noise: {kind: bitflip, levels: [0.1], eval_draws: 2, floor_draws: 4096}
+seeds: 2
+""",
+    "font-noise-matrix": """\
+name: font-noise-matrix
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 10, 35]]}
+training: {epochs: 50}
+noise: {kind: salt_and_pepper, levels: [0, 0.1], test_levels: [0.05, 0.2], eval_draws: 2,
+        floor_draws: 4096}
 seeds: 2
 """,
     "font-vae": """\

@@ -54,6 +54,7 @@ class Setup:
     model: str  # "autoencoder" or "vae"
     dataset: str  # "font", "mnist" or "mnist-5k"
     noise: bool  # a denoising experiment
+    test_levels: bool  # its denoisers also measured at other noise levels (noise.test_levels)
     latent_sizes: tuple[int, ...]  # of each architecture
     architectures: tuple[tuple[int, ...], ...]  # each one's widths, input to output
     learning_rates: int  # distinct learning rates over every optimiser
@@ -83,6 +84,7 @@ class _ExperimentSetup(Setup):
     model = property(lambda self: self._exp.model.kind)
     dataset = property(lambda self: self._exp.dataset.name)
     noise = property(lambda self: self._exp.noise is not None)
+    test_levels = property(lambda self: bool(self._exp.noise and self._exp.noise.test_levels))
     latent_sizes = property(lambda self: tuple(self._exp.model.latent_sizes))
     architectures = property(lambda self: tuple(map(tuple, self._exp.model.architectures)))
     learning_rates = property(lambda self: len(self._exp.learning_rates))
@@ -107,6 +109,8 @@ class _RunsSetup(Setup):
     model = property(lambda self: self._specs[0].kind)
     dataset = property(lambda self: self._specs[0].dataset)
     noise = property(lambda self: self._specs[0].noise is not None)
+    test_levels = property(lambda self: bool(self._specs[0].noise
+                                             and self._specs[0].noise.test_levels))
     latent_sizes = property(lambda self: tuple(dict.fromkeys(min(s.architecture)
                                                              for s in self._specs)))
     architectures = property(lambda self: tuple(dict.fromkeys(s.architecture

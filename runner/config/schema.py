@@ -225,16 +225,27 @@ class Training(Strict):
 
 
 class Noise(Strict):
-    kind: Literal["bitflip", "gaussian"] = Field(
-        description="bitflip: flip each pixel with probability p; gaussian: add sigma * N(0, 1)")
+    kind: Literal["bitflip", "salt_and_pepper", "masking", "gaussian"] = Field(
+        description="bitflip: flip each pixel with probability p; salt_and_pepper: force each "
+        "pixel with probability p to 0 or 1 (equal chance); masking: set each pixel to 0 with "
+        "probability p; gaussian: add sigma * N(0, 1), clipped to [0, 1]")
     levels: Annotated[list[Level], Field(min_length=1), AfterValidator(distinct)] = Field(
-        description="p or sigma of each sweep point")  # the study: [0.05, 0.2]
+        description="p or sigma of each sweep point; 0 trains a plain autoencoder on clean "
+        "inputs, measured on noisy ones like the denoisers")  # the study: [0.05, 0.2]
+    test_levels: Annotated[list[Level], AfterValidator(distinct)] = Field(
+        default_factory=list, description="levels every run is also measured at, whatever "
+        "level it trained at (the slide 'noise_matrix'); empty: only its own")
     eval_draws: PositiveInt = Field(
         30, description="noisy copies of each sample to measure denoising "
         "on")  # 30 draws x 32 characters: a stable mean
     floor_draws: PositiveInt = Field(
         2**22, description="noisy characters drawn to estimate the reference decoders' "
         "expected errors (the floor)")  # 4 million: standard errors near 0.001 pixel
+
+    @property
+    def measured_levels(self) -> list[float]:
+        """Every level some run is measured at: the training levels, then the test levels."""
+        return list(dict.fromkeys(self.levels + self.test_levels))
 
 
 class ReferenceValue(Strict):
