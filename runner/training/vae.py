@@ -22,7 +22,7 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     from (runner.training.resume)."""
     spec = pack.spec
     x, x_test = data.x_train, data.x_test
-    model = models.build(spec, seeds=pack.seeds)
+    model = models.build(spec, seeds=pack.seeds, beta=pack.betas)
     probes = {} if x_test is None else {"test_neg_elbo": lambda m: m.evaluate(x_test)["neg_elbo"]}
     recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), probes, progress)
     opt = optimizer.of_pack(pack)
@@ -31,7 +31,8 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     with saver:
         history = model.fit(x, epochs=spec.epochs, optimizer=opt,
                             batch_size=len(x) if spec.batch_size == "full" else spec.batch_size,
-                            shuffle=spec.shuffle, callback=chain(recorder, saver), split=split)
+                            shuffle=spec.shuffle, callback=chain(recorder, saver), split=split,
+                            kl_warmup=pack.kl_warmups)
     seconds = saver.elapsed()
 
     train_eval = model.evaluate(x)
