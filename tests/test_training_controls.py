@@ -67,3 +67,58 @@ def test_a_member_with_decay_and_schedule_trains_as_it_would_alone(tmp_path):
         assert together[k].error is None
         np.testing.assert_array_equal(together[k].arrays["history"]["loss"],
                                       alone.arrays["history"]["loss"])
+
+
+# ------------------------------------------------------------ validation and early stopping
+
+def test_held_out_samples_are_evenly_spaced_counts_or_shares():
+    from runner.training.validation import held_out
+    np.testing.assert_array_equal(held_out(32, 0.25), [0, 4, 8, 12, 16, 20, 24, 28])
+    np.testing.assert_array_equal(held_out(10, 3), [0, 3, 6])
+    np.testing.assert_array_equal(held_out(10, 0.01), [0])  # a share keeps at least one
+    with pytest.raises(ValueError, match="none left"):
+        held_out(4, 4)
+
+
+def test_early_stop_keeps_each_members_best_epoch():
+    """Hand-made validation losses: member 0 best at epoch 2 and out of patience at 4; member
+    1 improving to the end. The weights kept are those the model had after the best epoch."""
+    from runner.training.validation import EarlyStop
+
+    class Model:
+        params = {"w": np.zeros((2, 1))}
+
+    losses = iter([[3.0, 5.0], [1.0, 4.0], [2.0, 3.0], [1.5, 2.0], [0.5, 1.0]])
+    watch = EarlyStop(lambda m: np.array(next(losses)), 2, 5, patience=2)
+    model = Model()
+    for epoch in range(1, 6):
+        model.params["w"][:] = epoch  # the weights after each epoch are the epoch's number
+        watch(epoch, model)
+    assert list(watch.best_epoch) == [2, 5] and list(watch.stopped) == [4, 0]
+    watch.keep_best(model)
+    assert list(model.params["w"][:, 0]) == [2, 5]
+    assert watch.record(0).stopped_epoch == 4 and watch.record(1).stopped_epoch is None
+
+
+def test_a_pack_with_early_stop_stores_its_members_best_weights(tmp_path):
+    """Each member's stored numbers are those of its own best epoch, found from the traced
+    validation loss, and are what it gets trained alone."""
+    extra = "  validation: 8\n  early_stop: {patience: 2}\n"
+    text = YAML.replace("epochs: 6", "epochs: 40").replace("0.02", "0.5")
+    path = tmp_path / "controls.yaml"
+    path.write_text(text.replace("training:\n", "training:\n" + extra))
+    runs = plan.expand(load_experiment(path))
+    together = run_pack(plan.Pack("controls", tuple(runs)))
+    alone = run_pack(plan.Pack("controls", (runs[-1],)))[0]
+    for result in together:
+        assert result.error is None, result.error
+        trace = result.arrays["history"]["validation_loss"]
+        stop = result.metrics.early_stop
+        assert stop.best_epoch == int(np.nanargmin(trace[:stop.stopped_epoch or None])) + 1
+        assert stop.validation_loss == trace[stop.best_epoch - 1]
+        assert len(result.arrays["latent"]["labels"]) == 32 - 8
+    assert any(r.metrics.early_stop.stopped_epoch for r in together)  # some ran out of patience
+    assert together[-1].metrics.early_stop == alone.metrics.early_stop
+    assert together[-1].metrics.errors == alone.metrics.errors
+    for name, value in alone.arrays["model"].items():
+        np.testing.assert_array_equal(together[-1].arrays["model"][name], value)

@@ -9,7 +9,7 @@ from nets.split import Split
 from runner import datasets, models
 from runner.metrics import AutoencoderMetrics, PixelSummary
 from runner.plan import Pack
-from runner.training import denoising, measures, optimizer, result
+from runner.training import denoising, measures, optimizer, result, validation
 from runner.training.callbacks import Recorder, WrongMaxTrace, chain
 from runner.training.result import RunResult
 from runner.training.resume import Checkpointed
@@ -22,9 +22,10 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = None,
-          checkpoint: str | None = None) -> list[RunResult]:
+          checkpoint: str | None = None, held_out=None) -> list[RunResult]:
     """The pack's results; ``checkpoint``: the file its fit keeps its state in, and resumes
-    from (runner.training.resume)."""
+    from (runner.training.resume); ``held_out``: the validation samples (runner.training.
+    validation), whose loss is traced and, with early stopping, chooses the weights kept."""
     spec = pack.spec
     x = data.x_train  # (N, D)
     model = models.build(spec, seeds=pack.seeds)
@@ -38,6 +39,7 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     if not noise:
         wrong_max = parts["wrong_max"] = WrongMaxTrace(x, len(pack.runs), spec.epochs)
         recorder.traces["wrong_max"] = wrong_max.trace
+    watch = validation.watch(pack, held_out, lambda m: m.loss_on(held_out), parts, recorder)
     opt = optimizer.of_pack(pack)
     saver = Checkpointed(checkpoint, [run.id for run in pack.runs], opt, parts)
     saver.restore(model)
@@ -49,6 +51,8 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     output = model.reconstruct(x)  # (S, N, D)
     if not noise:
         wrong_max.finish(output)
+    if validation.keep_best(watch, model):  # measured from here on: the best epoch's weights
+        output = model.reconstruct(x)
     seconds = saver.elapsed()
 
     per_char = measures.wrong_pixels(output, x)  # (S, N)
@@ -71,7 +75,8 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
             status=result.status(final_loss), final_loss=final_loss, mse=float(mse[k]),
             wrong_pixels=PixelSummary(**measures.pixel_fields(per_char[k])),
             errors=measures.errors(measured[0][k], measured[1], len(x), spec.pixels),
-            timing=result.timing(seconds, pack), **either)
+            timing=result.timing(seconds, pack), **either,
+            **validation.record(watch, k))
         arrays = {
             "history": {"loss": history["loss"][k], **result.member(recorder.traces, k)},
             "model": result.member(params, k),
