@@ -122,3 +122,22 @@ def test_a_pack_with_early_stop_stores_its_members_best_weights(tmp_path):
     assert together[-1].metrics.errors == alone.metrics.errors
     for name, value in alone.arrays["model"].items():
         np.testing.assert_array_equal(together[-1].arrays["model"][name], value)
+
+
+def test_the_summary_shows_each_control_set_in_one_line_and_none_unset(tmp_path):
+    from report import summary as sm
+    from report.slides.kinds import summary
+    from support import train
+    extra = ("  weight_decay: [0, 0.01]\n  schedule: {kind: step, every: 2, factor: 0.5}\n"
+             "  validation: 0.25\n  early_stop: {patience: 3}\n")
+    (tmp_path / "controls.yaml").write_text(YAML.replace("training:\n", "training:\n" + extra))
+    (tmp_path / "plain.yaml").write_text(YAML.replace("name: controls", "name: plain"))
+    train([tmp_path / "controls.yaml", tmp_path / "plain.yaml"], tmp_path / "results")
+    facts = dict(summary.build(sm.load(tmp_path / "results", "controls"))["facts"])
+    assert facts["weight decay"] == "L2 (coupled), λ 0, 0.01"
+    assert facts["learning-rate schedule"] == "× 0.5 every 2 epochs"
+    assert facts["validation"] == "25 % of the samples held out, evenly spaced"
+    assert facts["early stopping"].startswith("patience 3 epochs")
+    plain = dict(summary.build(sm.load(tmp_path / "results", "plain"))["facts"])
+    assert not {"weight decay", "learning-rate schedule", "validation", "early stopping"} & set(
+        plain)

@@ -44,16 +44,16 @@ def _controls(s: sm.Summary) -> list[tuple[str, str]]:
     decays = dict.fromkeys(r.spec.weight_decay for r in s.runs)
     if decays != {None: None}:
         facts.append(("weight decay", "L2 (coupled), λ " + ", ".join(
-            format_number(d or 0.0) for d in decays)))
+            f"{d or 0:g}" for d in decays)))
     schedule = spec.schedule
     if schedule is not None:
         facts.append(("learning-rate schedule",
-                      f"× {format_number(schedule.factor)} every "
+                      f"× {schedule.factor:g} every "
                       f"{plural(schedule.every, 'epoch')}" if schedule.kind == "step" else
-                      f"cosine, to {format_number(schedule.final)} × the rate at the last epoch"))
+                      f"cosine, to {schedule.final:g} × the rate at the last epoch"))
     if spec.validation is not None:
         held = (f"{format_number(spec.validation)} samples" if isinstance(spec.validation, int)
-                else f"{format_number(100 * spec.validation)} % of the samples")
+                else f"{100 * spec.validation:g} % of the samples")
         facts.append(("validation", f"{held} held out, evenly spaced"))
     if spec.early_stop is not None:
         facts.append(("early stopping", f"patience {plural(spec.early_stop.patience, 'epoch')} "
