@@ -133,7 +133,11 @@ def test_the_summary_shows_each_control_set_in_one_line_and_none_unset(tmp_path)
     (tmp_path / "controls.yaml").write_text(YAML.replace("training:\n", "training:\n" + extra))
     (tmp_path / "plain.yaml").write_text(YAML.replace("name: controls", "name: plain"))
     train([tmp_path / "controls.yaml", tmp_path / "plain.yaml"], tmp_path / "results")
-    facts = dict(summary.build(sm.load(tmp_path / "results", "controls"))["facts"])
+    controls = sm.load(tmp_path / "results", "controls")
+    # runs that differ in decay are other configurations, not other seeds of one
+    assert [c.label for c in controls.configurations] == [
+        f"λ = {decay} · {lr}" for lr in ("0.01", "0.02") for decay in ("0", "0.01")]
+    facts = dict(summary.build(controls)["facts"])
     assert facts["weight decay"] == "L2 (coupled), λ 0, 0.01"
     assert facts["learning-rate schedule"] == "× 0.5 every 2 epochs"
     assert facts["validation"] == "25 % of the samples held out, evenly spaced"
