@@ -116,7 +116,7 @@ def test_a_pack_with_early_stop_stores_its_members_best_weights(tmp_path):
         stop = result.metrics.early_stop
         assert stop.best_epoch == int(np.nanargmin(trace[:stop.stopped_epoch or None])) + 1
         assert stop.validation_loss == trace[stop.best_epoch - 1]
-        assert len(result.arrays["latent"]["labels"]) == 32 - 8
+        assert len(result.arrays["latent"]["train"]) == 32  # measured on every character
     assert any(r.metrics.early_stop.stopped_epoch for r in together)  # some ran out of patience
     assert together[-1].metrics.early_stop == alone.metrics.early_stop
     assert together[-1].metrics.errors == alone.metrics.errors
@@ -145,3 +145,16 @@ def test_the_summary_shows_each_control_set_in_one_line_and_none_unset(tmp_path)
     plain = dict(summary.build(sm.load(tmp_path / "results", "plain"))["facts"])
     assert not {"weight decay", "learning-rate schedule", "validation", "early stopping"} & set(
         plain)
+
+
+def test_a_run_with_held_out_samples_trains_on_the_others(tmp_path):
+    from runner import models
+    from runner.training import validation
+    from support import load_font
+    pack = plan.Pack("controls", tuple(plan.expand(load(tmp_path, "  validation: 8\n"))[:1]))
+    [stored] = run_pack(pack)
+    fitted, held = validation.split(load_font(), 8)
+    model = models.build(pack.spec, seeds=pack.seeds)
+    history = model.fit(fitted, epochs=6, optimizer=optimizer.of_pack(pack))
+    np.testing.assert_array_equal(stored.arrays["history"]["loss"], history["loss"][0])
+    assert stored.arrays["history"]["validation_loss"][-1] == model.loss_on(held)[0]

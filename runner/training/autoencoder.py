@@ -22,29 +22,31 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = None,
-          checkpoint: str | None = None, held_out=None) -> list[RunResult]:
+          checkpoint: str | None = None) -> list[RunResult]:
     """The pack's results; ``checkpoint``: the file its fit keeps its state in, and resumes
-    from (runner.training.resume); ``held_out``: the validation samples (runner.training.
-    validation), whose loss is traced and, with early stopping, chooses the weights kept."""
+    from (runner.training.resume). With held-out samples (runner.training.validation) it
+    trains on the others, traces their loss and, with early stopping, keeps the best weights."""
     spec = pack.spec
-    x = data.x_train  # (N, D)
+    x = data.x_train  # (N, D), what is measured
+    fitted, held_out = validation.split(x, spec.validation)  # what is trained on, held out
     model = models.build(spec, seeds=pack.seeds)
     if spec.normalize:
-        model.set_input_scaling(*_standardise(x))
+        model.set_input_scaling(*_standardise(fitted))
     noise = None
     if spec.noise:
         noise = noise_models.make(spec.noise.kind, pack.noise_levels)
     recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), progress=progress)
     parts = {"recorder": recorder}
     if not noise:
-        wrong_max = parts["wrong_max"] = WrongMaxTrace(x, len(pack.runs), spec.epochs)
+        wrong_max = parts["wrong_max"] = WrongMaxTrace(x, len(pack.runs), spec.epochs,
+                                                            fitted is x)
         recorder.traces["wrong_max"] = wrong_max.trace
     watch = validation.watch(pack, held_out, lambda m: m.loss_on(held_out), parts, recorder)
     opt = optimizer.of_pack(pack)
     saver = Checkpointed(checkpoint, [run.id for run in pack.runs], opt, parts)
     saver.restore(model)
     with saver:
-        history = model.fit(x, epochs=spec.epochs, optimizer=opt,
+        history = model.fit(fitted, epochs=spec.epochs, optimizer=opt,
                             batch_size=None if spec.batch_size == "full" else spec.batch_size,
                             shuffle=spec.shuffle, noise=noise, split=split,
                             callback=chain(*parts.values(), saver))

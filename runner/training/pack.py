@@ -15,7 +15,7 @@ from collections.abc import Callable
 from nets.split import Split
 from runner.plan import Pack
 from runner.spec import RunSpec
-from runner.training import autoencoder, validation, vae
+from runner.training import autoencoder, vae
 from runner.training.data import load_data
 from runner.training.result import RunResult
 
@@ -32,12 +32,11 @@ def run_pack(pack: Pack, progress: Callable[[int], None] | None = None,
     from (runner.checkpoints): the only file a worker writes.
     """
     try:
-        data, held_out = validation.split(load_data(pack.spec), pack.spec.validation)
+        data = load_data(pack.spec)
         train = vae.train if pack.spec.kind == "vae" else autoencoder.train
         threads = threads or (lambda: pack.spec.parts or 1)
         with _split(pack.spec, threads) as split:
-            return train(pack, data, _epoch_hook(progress, split, threads), split, checkpoint,
-                         held_out)
+            return train(pack, data, _epoch_hook(progress, split, threads), split, checkpoint)
     except Exception:  # noqa: BLE001 - one pack's failure must not stop the sweep
         error = traceback.format_exc()
         return [RunResult(run, error=error) for run in pack.runs]

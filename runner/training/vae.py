@@ -17,13 +17,14 @@ def _elbo_terms(evaluation: dict, k: int) -> Elbo:
 
 
 def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = None,
-          checkpoint: str | None = None, held_out=None) -> list[RunResult]:
+          checkpoint: str | None = None) -> list[RunResult]:
     """The pack's results; ``checkpoint``: the file its fit keeps its state in, and resumes
-    from (runner.training.resume); ``held_out``: the validation samples, whose negative ELBO
-    (beta 1, nets.vae.VAE.evaluate) is traced and, with early stopping, chooses the weights
-    kept (runner.training.validation)."""
+    from (runner.training.resume). With held-out samples (runner.training.validation) it
+    trains on the others, traces their negative ELBO (beta 1, nets.vae.VAE.evaluate) and, with
+    early stopping, keeps the best weights."""
     spec = pack.spec
-    x, x_test = data.x_train, data.x_test
+    x, x_test = data.x_train, data.x_test  # x: what is measured
+    fitted, held_out = validation.split(x, spec.validation)  # what is trained on, held out
     model = models.build(spec, seeds=pack.seeds)
     probes = {} if x_test is None else {"test_neg_elbo": lambda m: m.evaluate(x_test)["neg_elbo"]}
     recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), probes, progress)
@@ -34,8 +35,8 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     saver = Checkpointed(checkpoint, [run.id for run in pack.runs], opt, parts)
     saver.restore(model)
     with saver:
-        history = model.fit(x, epochs=spec.epochs, optimizer=opt,
-                            batch_size=len(x) if spec.batch_size == "full" else spec.batch_size,
+        history = model.fit(fitted, epochs=spec.epochs, optimizer=opt,
+                            batch_size=len(fitted) if spec.batch_size == "full" else spec.batch_size,
                             shuffle=spec.shuffle, callback=chain(*parts.values(), saver),
                             split=split)
     validation.keep_best(watch, model)

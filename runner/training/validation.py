@@ -1,5 +1,10 @@
 """Held-out samples and early stopping on their loss.
 
+A run with held-out samples trains on the others, and is measured, as every run, on all the
+dataset's training samples (its per-character errors, latent codes and ELBO cover the held-out
+characters too: every character keeps its place on the pages, and the held-out ones show how
+the run does on samples it never trained on).
+
 The held-out samples are evenly spaced through the training set (sample floor(k N / n) for
 k = 0 .. n-1), not drawn from a run's seed: every member of a pack must train on the same
 samples, and evenly spaced ones are the same for every run, so runs that differ in seed still
@@ -13,11 +18,8 @@ alone a shorter history than the same member in a pack).
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
-from runner import datasets
 from runner.metrics import EarlyStopping
 
 
@@ -30,15 +32,14 @@ def held_out(n: int, validation: int | float) -> np.ndarray:
     return np.arange(count) * n // count
 
 
-def split(data: datasets.Data, validation: int | float | None):
-    """(the data to train on, the held-out inputs (n, D) or None)."""
+def split(x: np.ndarray, validation: int | float | None):
+    """(the samples of x (N, D) to train on, the held-out ones or None)."""
     if validation is None:
-        return data, None
-    index = held_out(len(data.x_train), validation)
-    keep = np.ones(len(data.x_train), bool)
+        return x, None
+    index = held_out(len(x), validation)
+    keep = np.ones(len(x), bool)
     keep[index] = False
-    trained = dataclasses.replace(data, x_train=data.x_train[keep], y_train=data.y_train[keep])
-    return trained, data.x_train[index]
+    return x[keep], x[index]
 
 
 class EarlyStop:
