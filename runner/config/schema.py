@@ -234,10 +234,13 @@ class Training(Strict):
         None, description="training samples held out to measure the validation loss on after "
         "every epoch: a count, or a share (0 < share < 1, rounded to the nearest count, at "
         "least 1); evenly spaced through the data (the same samples for every run, so runs "
-        "still share packs); none: train on all")
+        "still share packs); a run trains on the others and is measured on all; none: train on "
+        "all")
     early_stop: EarlyStop | None = Field(
-        None, description="stop when the validation loss has not improved for `patience` "
-        "epochs and keep the best epoch's weights (needs validation)")
+        None, description="a run stops counting once its validation loss has not improved for "
+        "`patience` epochs: it keeps its best epoch's weights, which are measured and stored, "
+        "and metrics.json records that epoch and the one it stopped at (its pack trains on to "
+        "the last epoch, so a run's numbers never depend on its pack); needs validation")
 
     @property
     def inits(self) -> list[str]:
