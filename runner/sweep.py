@@ -297,7 +297,8 @@ def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance |
             for p in planned:
                 exp = p.experiment
                 floors.update(store.experiment_dir(results, exp.name), exp.dataset.whole,
-                              exp.noise.kind, exp.noise.levels, exp.noise.floor_draws)
+                              exp.noise.kind, exp.noise.measured_levels,
+                              exp.noise.floor_draws)
                 ready.add(exp.name)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
             errors.append(exc)

@@ -53,8 +53,8 @@ BAD = {
         "name: t\ndataset: {name: font}\nmodel: {kind: autoencoder, architectures: [[35, 2, 35]]}\n"
         "training:\n  epochs: 10\n  epoch: 5\n",
         ["x.yaml:6:3: training: unknown key 'epoch'; did you mean 'epochs'? (allowed: epochs, "
-         "batch_size, shuffle, optimizers, init, normalize, dtype, weight_decay, schedule, "
-         "validation, early_stop)"]),
+         "batch_size, shuffle, optimizers, init, normalize, dtype, kl_warmup, weight_decay, "
+         "schedule, validation, early_stop)"]),
     "unknown key at the top": (
         "name: t\ncolour: red\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 35]]}\ntraining: {epochs: 10}\n",
@@ -206,8 +206,8 @@ BAD = {
          "got 'sigmod'; did you mean 'sigmoid'?",
          "x.yaml:4:1: training: missing key 'epochs' (passes over the training data)",
          "x.yaml:5:3: training: unknown key 'epoch'; did you mean 'epochs'? (allowed: epochs, "
-         "batch_size, shuffle, optimizers, init, normalize, dtype, weight_decay, schedule, "
-         "validation, early_stop)"]),
+         "batch_size, shuffle, optimizers, init, normalize, dtype, kl_warmup, weight_decay, "
+         "schedule, validation, early_stop)"]),
     "every mistake in one run: a typo next to values that do not fit together": (
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
@@ -425,20 +425,24 @@ def test_defaults():
 
 def test_default_report_holds_only_the_slides_that_apply():
     autoencoder = load(FONT)
-    assert autoencoder.report == ["summary", "architecture", "error_table", "learning_curves",
-                                  "convergence", "latent_scatter", "reconstructions",
-                                  "pixel_errors", "generated_grid", "novelty", "interpolation",
-                                  "conclusions"]
+    assert autoencoder.report == ["summary", "architecture", "error_table", "linear_baseline",
+                                  "learning_curves", "convergence", "latent_scatter",
+                                  "reconstructions", "pixel_errors", "generated_grid", "novelty",
+                                  "interpolation", "conclusions"]
     vae = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n")
     assert vae.model.activation == "relu" and vae.model.beta == 1.0
     assert vae.report == ["summary", "architecture", "error_table", "learning_curves",
-                          "latent_scatter", "vae_progression", "reconstructions", "vae_samples",
-                          "generated_grid", "novelty", "interpolation", "conclusions"]
+                          "elbo_terms", "latent_scatter", "vae_progression", "reconstructions",
+                          "vae_samples", "generated_grid", "novelty", "interpolation",
+                          "conclusions"]
     denoising = load(
         FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]") + "noise: {kind: bitflip, levels: [0.1]}\n")
     assert denoising.report == ["summary", "architecture", "error_table", "learning_curves",
                                 "reconstructions", "pixel_errors", "denoising_examples",
                                 "denoising_baselines", "conclusions"]
+    matrix = load(FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]")
+                  + "noise: {kind: masking, levels: [0, 0.1], test_levels: [0.2]}\n")
+    assert matrix.report[-3:] == ["denoising_baselines", "noise_matrix", "conclusions"]
 
 
 def test_list_or_scalar_helpers():

@@ -28,12 +28,13 @@ noise: {kind: bitflip, levels: [0.1], eval_draws: 2, floor_draws: 16}
 snapshots: [3, 7]
 seeds: 2
 """
-# a split pack (parts) on batches of 128 in shuffled order, from the embedded digits
+# a split pack (parts) on batches of 128 in shuffled order, from the embedded digits, with two
+# betas and a KL warm-up that a resumed fit takes up at its epoch
 VAE = """\
 name: v
 dataset: {name: mnist-5k, limit: 300}
-model: {kind: vae, architectures: [[784, 300, 2, 300, 784]]}
-training: {epochs: 5, batch_size: 128}
+model: {kind: vae, architectures: [[784, 300, 2, 300, 784]], beta: [1, 4]}
+training: {epochs: 5, batch_size: 128, kl_warmup: 3}
 snapshots: [2]
 seeds: 2
 """

@@ -20,6 +20,7 @@ from pydantic import (
     AfterValidator,
     Field,
     NonNegativeFloat,
+    NonNegativeInt,
     PositiveFloat,
     PositiveInt,
     ValidationError,
@@ -148,7 +149,12 @@ class VAEModel(_Network):
     kind: Literal["vae"] = Field(description="variational autoencoder")
     activation: Activation = Field(
         "relu", description="activation of the hidden layers")  # relu: the usual VAE choice
-    beta: PositiveFloat = Field(1.0, description="weight of the KL term")  # 1: the plain ELBO
+    beta: one_or_list(PositiveFloat) = Field(
+        1.0, description="weight of the KL term, or a list to sweep")  # 1: the plain ELBO
+
+    @property
+    def betas(self) -> list[float]:
+        return _as_list(self.beta)
 
 
 class SGD(Strict):
@@ -221,6 +227,12 @@ class Training(Strict):
         "sweep")  # the targets stay the raw pixels
     dtype: Literal["float32", "float64"] | None = Field(
         None, description="float precision")  # None: float64 for the font, float32 for mnist
+    kl_warmup: one_or_list(NonNegativeInt) = Field(
+        0, description="VAE only: epochs over which the KL term's weight rises linearly from 0 "
+        "to beta, or a list to sweep. In epoch e (1, 2, ...) the weight is "
+        "beta * min(1, (e - 1) / kl_warmup): 0 in the first epoch, beta from epoch "
+        "kl_warmup + 1 on (with 4: 0, 1/4, 1/2, 3/4, 1, 1, ... of beta); 0: beta "
+        "throughout")  # 0: the plain ELBO from the start
     weight_decay: one_or_list(NonNegativeFloat) | None = Field(
         None, description="L2 penalty lambda, coupled: lambda * w is added to every parameter's "
         "gradient (biases too) before the optimizer's update, the gradient of loss + lambda/2 "
@@ -247,6 +259,10 @@ class Training(Strict):
         return _as_list(self.init)
 
     @property
+    def kl_warmups(self) -> list[int]:
+        return _as_list(self.kl_warmup)
+
+    @property
     def weight_decays(self) -> list[float | None]:
         return _as_list(self.weight_decay)
 
@@ -265,16 +281,27 @@ class Training(Strict):
 
 
 class Noise(Strict):
-    kind: Literal["bitflip", "gaussian"] = Field(
-        description="bitflip: flip each pixel with probability p; gaussian: add sigma * N(0, 1)")
+    kind: Literal["bitflip", "salt_and_pepper", "masking", "gaussian"] = Field(
+        description="bitflip: flip each pixel with probability p; salt_and_pepper: force each "
+        "pixel with probability p to 0 or 1 (equal chance); masking: set each pixel to 0 with "
+        "probability p; gaussian: add sigma * N(0, 1), clipped to [0, 1]")
     levels: Annotated[list[Level], Field(min_length=1), AfterValidator(distinct)] = Field(
-        description="p or sigma of each sweep point")  # the study: [0.05, 0.2]
+        description="p or sigma of each sweep point; 0 trains a plain autoencoder on clean "
+        "inputs, measured on noisy ones like the denoisers")  # the study: [0.05, 0.2]
+    test_levels: Annotated[list[Level], AfterValidator(distinct)] = Field(
+        default_factory=list, description="levels every run is also measured at, whatever "
+        "level it trained at (the slide 'noise_matrix'); empty: only its own")
     eval_draws: PositiveInt = Field(
         30, description="noisy copies of each sample to measure denoising "
         "on")  # 30 draws x 32 characters: a stable mean
     floor_draws: PositiveInt = Field(
         2**22, description="noisy characters drawn to estimate the reference decoders' "
         "expected errors (the floor)")  # 4 million: standard errors near 0.001 pixel
+
+    @property
+    def measured_levels(self) -> list[float]:
+        """Every level some run is measured at: the training levels, then the test levels."""
+        return list(dict.fromkeys(self.levels + self.test_levels))
 
 
 class ReferenceValue(Strict):
@@ -385,6 +412,14 @@ class Experiment(Strict):
         return [(("noise",), "only an autoencoder is trained with noise, but model.kind is "
                  f"'{self.model.kind}' (remove noise)", None)]
 
+    def _warmup_problems(self) -> list[Problem]:
+        """Only a VAE has a KL term to warm up."""
+        if self.model.kind == "vae" or self.training.kl_warmups == [0]:
+            return []
+        return [(("training", "kl_warmup"), "only a VAE has a KL term to warm up, but "
+                 f"model.kind is '{self.model.kind}' (remove kl_warmup)",
+                 self.training.kl_warmup)]
+
     def _slide_problems(self, context: dict) -> list[Problem]:
         """Each report entry the catalogue knows must apply to the experiment."""
         catalogue = _catalogue(context)
@@ -423,7 +458,7 @@ class Experiment(Strict):
                 "noise": self.noise.levels if self.noise else [],
                 "init": self.training.inits, "normalize": self.training.normalizes}
 
-    checks = (_width_problems, _noise_problems, _reference_problems)
+    checks = (_width_problems, _noise_problems, _warmup_problems, _reference_problems)
     context_checks = (_slide_problems,)
 
     @property

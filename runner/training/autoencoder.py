@@ -63,13 +63,14 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     if noise:
         draws, noisy, denoised = denoising.noisy_draws(model, pack, x)
         denoise = denoising.denoise_metrics(pack, x, draws, noisy, denoised)
+        tested = denoising.at_test_levels(model, pack, x)
         measured = (denoised, draws)
     latent = {"train": model.encode(x), **recorder.codes}
     params = result.saved_params(model, recorder.weights)
     results = []
     for k, run in enumerate(pack.runs):
         final_loss = float(history["loss"][k, -1])
-        either = ({"denoise": denoise[k]} if noise else
+        either = ({"denoise": denoise[k], "test_levels": tested and tested[k]} if noise else
                   {"convergence": measures.convergence(recorder.traces["wrong_max"][k],
                                                        wrong_max.first_zero[k],
                                                        seconds / len(pack.runs) / spec.epochs)})

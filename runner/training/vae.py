@@ -25,7 +25,7 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     spec = pack.spec
     x, x_test = data.x_train, data.x_test  # x: what is measured
     fitted, held_out = validation.split(x, spec.validation)  # what is trained on, held out
-    model = models.build(spec, seeds=pack.seeds)
+    model = models.build(spec, seeds=pack.seeds, beta=pack.betas)
     probes = {} if x_test is None else {"test_neg_elbo": lambda m: m.evaluate(x_test)["neg_elbo"]}
     recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), probes, progress)
     parts = {"recorder": recorder}
@@ -35,10 +35,10 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     saver = Checkpointed(checkpoint, [run.id for run in pack.runs], opt, parts)
     saver.restore(model)
     with saver:
-        history = model.fit(fitted, epochs=spec.epochs, optimizer=opt,
-                            batch_size=len(fitted) if spec.batch_size == "full" else spec.batch_size,
+        batch_size = len(fitted) if spec.batch_size == "full" else spec.batch_size
+        history = model.fit(fitted, epochs=spec.epochs, optimizer=opt, batch_size=batch_size,
                             shuffle=spec.shuffle, callback=chain(*parts.values(), saver),
-                            split=split)
+                            split=split, kl_warmup=pack.kl_warmups)
     validation.keep_best(watch, model)
     seconds = saver.elapsed()
 

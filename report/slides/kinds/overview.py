@@ -18,7 +18,7 @@ def why_not(setup: Setup) -> str | None:
 
 def build(s: sm.Summary) -> dict:
     best = s.best()
-    rows = [_row(c, s.headline, c is best) for c in s.configurations]
+    rows = [row(c, s.headline, c is best) for c in s.configurations]
     return {"lede": f"Mean final {s.headline.label} of each configuration with its 95 % "
                     f"confidence interval over {seeds_phrase(s)} (Student's t), in the order "
                     "of the experiment file; the best (lowest mean) is marked. Lower is better.",
@@ -26,7 +26,7 @@ def build(s: sm.Summary) -> dict:
                              "confidence intervals", rows=rows, xlabel=s.headline.label)}
 
 
-def _row(config: sm.Configuration, metric: Metric, best: bool) -> dict:
+def row(config: sm.Configuration, metric: Metric, best: bool) -> dict:
     """A configuration's mean and interval (None where one seed gives none)."""
     st = stats.describe(config.metric(metric))
     ci = st["ci"]
