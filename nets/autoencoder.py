@@ -161,6 +161,13 @@ class Autoencoder(Ensemble):
             grad = self.layers[i].backward(grad, need_grad_in=i > 0)
         return (value,)
 
+    def loss_on(self, x):
+        """Each member's training loss on clean x (N, D) in [0, 1], without training: (S,) (the
+        validation loss of early stopping)."""
+        x = self._cast(x)
+        a = apply_stack(self.decoder, apply_stack(self.encoder, self._inputs(x)))
+        return self._loss(a, self._to_pixels(x))[0]
+
     def encode(self, x):
         """Codes (S, N, Z) of x (N, D) or (S, N, D), in [0, 1]."""
         return apply_stack(self.encoder, self._inputs(self._cast(x)))

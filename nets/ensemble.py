@@ -195,13 +195,15 @@ class Ensemble:
         """
         if split is None:
             return self._epochs(arrays, epochs, batch_size, callback, n_series, corrupt, shuffle,
-                                self._numpy_step(optimizer))
+                                optimizer, self._numpy_step(optimizer))
         with split.one_blas_thread():
             return self._epochs(arrays, epochs, batch_size, callback, n_series, corrupt, shuffle,
-                                split.step(self, optimizer))
+                                optimizer, split.step(self, optimizer))
 
-    def _epochs(self, arrays, epochs, batch_size, callback, n_series, corrupt, shuffle, step):
-        """The loop of _train, each batch trained by step(*batch) -> its n_series values (S,)."""
+    def _epochs(self, arrays, epochs, batch_size, callback, n_series, corrupt, shuffle,
+                optimizer, step):
+        """The loop of _train, each batch trained by step(*batch) -> its n_series values (S,);
+        the optimizer is told each epoch's number (its rate's schedule)."""
         n = arrays[0].shape[-2]
         batches = Batches(n, batch_size, self._shuffle_rngs, shuffle)
         history = self._history = np.empty((n_series, self.n_members, epochs))
@@ -211,6 +213,7 @@ class Ensemble:
             self._resumed = None
             history[..., :self._epoch] = done
         for epoch in range(self._epoch, epochs):
+            optimizer.begin_epoch(epoch, epochs)
             # a member whose numbers overflow diverges alone and silently
             with np.errstate(all="ignore"):
                 epoch_arrays = arrays if corrupt is None else corrupt()

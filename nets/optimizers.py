@@ -10,6 +10,17 @@ gradients are dicts of arrays with the same keys; state (velocity, Adam's moment
 key. Every array has the ensemble axis S first and ``learning_rate`` is a scalar or one value per
 member, shape (S,). All updates are elementwise, so members never interact. Use one optimiser per
 model: its state belongs to that model's parameters.
+
+Two controls apply to every optimiser:
+
+* ``weight_decay`` lambda (a scalar or one per member, like the rate) is *coupled* L2: the
+  gradient of the penalised loss L + lambda/2 * sum(p^2) is used, g <- g + lambda * p, before
+  the optimiser's own arithmetic (PyTorch's ``weight_decay`` of SGD and Adam, not AdamW's
+  decoupled decay). It applies to every parameter, biases included (they share one buffer).
+* ``schedule`` (``Step`` or ``Cosine``) scales the rate by a factor of the epoch; the epoch loop
+  says which epoch it is with ``begin_epoch(epoch, epochs)``.
+
+Unset (None), neither changes a number: the arithmetic is the one without them.
 """
 import math
 
@@ -24,19 +35,29 @@ class Optimizer:
 
     KEYS: tuple[str, ...] = ()
 
-    def __init__(self, learning_rate):
+    def __init__(self, learning_rate, weight_decay=None, schedule=None):
         self.learning_rate = learning_rate
+        self.weight_decay, self.schedule = weight_decay, schedule
+        self._factor = None  # the schedule's factor for the current epoch
         self.state = {}  # parameter name -> dict of arrays
 
+    def begin_epoch(self, epoch, epochs):
+        """Set the schedule's factor for ``epoch`` (0-based) of ``epochs``."""
+        if self.schedule is not None:
+            self._factor = self.schedule(epoch, epochs)
+
     def _rate(self, p, scale=1.0):
-        """learning_rate * scale, broadcastable against p (S, ...) and in p's dtype."""
-        lr = self.learning_rate
-        if isinstance(lr, (int, float)):
-            return float(lr) * scale  # a Python float never upcasts a float32 array
-        lr = np.asarray(lr, dtype=np.float64) * scale
-        if lr.ndim == 0:
-            return float(lr)
-        return lr.reshape((-1,) + (1,) * (p.ndim - 1)).astype(p.dtype)
+        """learning_rate * the schedule's factor * scale, broadcastable against p (S, ...) and in
+        p's dtype."""
+        if self._factor is not None:
+            scale = self._factor * scale
+        return _per_member(self.learning_rate, p, scale)
+
+    def _decayed(self, p, g):
+        """The gradient of the penalised loss, g + weight_decay * p (g itself without decay)."""
+        if self.weight_decay is None:
+            return g
+        return g + _per_member(self.weight_decay, p) * p
 
     def step(self, params, grads):
         """Update every array of ``params`` in place from ``grads``."""
@@ -70,11 +91,12 @@ class Optimizer:
             self.state.setdefault(name, {})[key] = np.array(a)
 
     def _check_rate(self, p):
-        """A learning rate per member must have one value per member of p (S, ...)."""
-        shape = np.shape(self.learning_rate)
-        if shape and shape != p.shape[:1]:
-            raise ValueError(f"learning_rate has shape {shape}; expected a scalar or "
-                             f"({p.shape[0]},), one per member")
+        """A learning rate or decay per member must have one value per member of p (S, ...)."""
+        for name in ("learning_rate", "weight_decay"):
+            shape = np.shape(getattr(self, name))
+            if shape and shape != p.shape[:1]:
+                raise ValueError(f"{name} has shape {shape}; expected a scalar or "
+                                 f"({p.shape[0]},), one per member")
 
     def update(self, p, g, state, constants):
         """p <- its updated value, from its gradient g and its ``state``; ``constants`` from
@@ -83,19 +105,65 @@ class Optimizer:
         raise NotImplementedError
 
 
-class SGD(Optimizer):
-    """Gradient descent, optionally with momentum mu (PyTorch's form)::
+def _per_member(value, p, scale=1.0):
+    """value * scale, a scalar or one per member, broadcastable against p (S, ...) and in p's
+    dtype."""
+    if isinstance(value, (int, float)):
+        return float(value) * scale  # a Python float never upcasts a float32 array
+    value = np.asarray(value, dtype=np.float64) * scale
+    if value.ndim == 0:
+        return float(value)
+    return value.reshape((-1,) + (1,) * (p.ndim - 1)).astype(p.dtype)
 
+
+class Step:
+    """The rate times ``factor`` every ``every`` epochs: epoch e (0-based) runs at
+    lr * factor ** (e // every), so epochs 0 .. every-1 run at lr."""
+
+    def __init__(self, every, factor):
+        self.every, self.factor = int(every), float(factor)
+
+    def __call__(self, epoch, epochs):
+        return self.factor ** (epoch // self.every)
+
+
+class Cosine:
+    """The rate on half a cosine from lr to ``final`` * lr: epoch e (0-based) of E runs at
+    lr * (final + (1 - final) * (1 + cos(pi * e / (E - 1))) / 2), so the first epoch runs at lr
+    and the last at final * lr (one epoch: lr)."""
+
+    def __init__(self, final):
+        self.final = float(final)
+
+    def __call__(self, epoch, epochs):
+        t = epoch / (epochs - 1) if epochs > 1 else 0.0
+        return self.final + (1.0 - self.final) * (1.0 + math.cos(math.pi * t)) / 2.0
+
+
+def schedule(kind, **options):
+    """A schedule by kind: "step" (every, factor) or "cosine" (final)."""
+    if kind == "step":
+        return Step(**options)
+    if kind == "cosine":
+        return Cosine(**options)
+    raise ValueError(f"unknown schedule {kind!r} (allowed: step, cosine)")
+
+
+class SGD(Optimizer):
+    """Gradient descent, optionally with momentum mu (PyTorch's form), on the decayed gradient::
+
+        g <- g + lambda * p      (coupled weight decay, when set)
         v <- mu * v + g
-        p <- p - lr * v          (v = g when mu = 0)
+        p <- p - lr_e * v        (v = g when mu = 0; lr_e: the rate times the epoch's factor)
     """
 
-    def __init__(self, learning_rate, momentum=0.0):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate, momentum=0.0, weight_decay=None, schedule=None):
+        super().__init__(learning_rate, weight_decay, schedule)
         self.momentum = float(momentum)
         self.KEYS = ("v", "tmp") if self.momentum else ("tmp",)
 
     def update(self, p, g, state, constants):
+        g = self._decayed(p, g)
         if self.momentum:
             v = state["v"]
             v *= self.momentum
@@ -106,10 +174,11 @@ class SGD(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba 2015)::
+    """Adam (Kingma & Ba 2015), on the decayed gradient (coupled, not AdamW)::
 
+        g <- g + lambda * p      (when weight decay is set)
         m <- b1 m + (1 - b1) g,   v <- b2 v + (1 - b2) g^2,   t <- t + 1
-        p <- p - lr * mhat / (sqrt(vhat) + eps),  mhat = m / (1 - b1^t), vhat = v / (1 - b2^t)
+        p <- p - lr_e * mhat / (sqrt(vhat) + eps),  mhat = m / (1 - b1^t), vhat = v / (1 - b2^t)
 
     Computed, to round-off, as the same update with M = m / (1 - b1) and V = v / (1 - b2)
     (M <- b1 M + g, V <- b2 V + g^2) and the constants folded into lr and eps: two fewer passes
@@ -119,8 +188,9 @@ class Adam(Optimizer):
 
     KEYS = ("M", "V", "tmp")
 
-    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8, compiled=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8, compiled=False,
+                 weight_decay=None, schedule=None):
+        super().__init__(learning_rate, weight_decay, schedule)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.t = 0
         self._compiled = None
@@ -149,6 +219,7 @@ class Adam(Optimizer):
 
     def update(self, p, g, state, constants):
         scale, eps = constants
+        g = self._decayed(p, g)
         M, V, tmp = state["M"], state["V"], state["tmp"]
         if self._compiled is not None:
             return self._update_compiled(p, g, M, V, scale, eps)
@@ -176,7 +247,7 @@ class Adam(Optimizer):
 
 def named(name, **kwargs):
     """An optimiser by name: "sgd" (learning_rate, momentum) or "adam" (learning_rate, beta1,
-    beta2, eps)."""
+    beta2, eps); either also takes weight_decay and schedule."""
     if name == "sgd":
         return SGD(**kwargs)
     if name == "adam":

@@ -52,6 +52,7 @@ _AXIS_VALUES = {
     "optimizer": _optimizer_label,
     "init": lambda s: s.init,
     "normalize": lambda s: "standardised inputs" if s.normalize else "raw inputs",
+    "weight_decay": lambda s: f"λ = {plain(s.weight_decay or 0)}",
     "learning_rate": lambda s: plain(s.optimizer.learning_rate),
     "noise": _noise_label,
     "beta": lambda s: f"β = {plain(s.beta)}" if s.kind == "vae" else "",
@@ -62,8 +63,8 @@ _AXIS_VALUES = {
 #: Row axes first, column axis last: the last axis that varies becomes the table's columns.
 AXES = (Axis("architecture", "architecture"), Axis("optimizer", "optimiser"),
         Axis("init", "init"), Axis("normalize", "inputs"),
-        Axis("learning_rate", "learning rate"), Axis("beta", "β"),
-        Axis("kl_warmup", "KL warm-up"), Axis("noise", "noise"))
+        Axis("weight_decay", "weight decay"), Axis("learning_rate", "learning rate"),
+        Axis("beta", "β"), Axis("kl_warmup", "KL warm-up"), Axis("noise", "noise"))
 
 
 def axis(name: str) -> Axis:

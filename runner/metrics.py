@@ -102,6 +102,17 @@ class Errors(_Frozen):
         None, exclude_if=_absent, description="pixels in {-1, 1}: runs trained on them only")
 
 
+class EarlyStopping(_Frozen):
+    """Early stopping on the validation loss (runner.training.validation): the pack trains every
+    epoch and each run's best weights are the ones measured and stored."""
+
+    best_epoch: int = Field(description="the epoch (from 1) of the lowest validation loss, whose "
+                            "weights the run keeps; 0: never finite")
+    validation_loss: Loss = Field(description="the validation loss at that epoch")
+    stopped_epoch: int | None = Field(
+        description="the epoch after which patience ran out; None: it never did")
+
+
 class AutoencoderMetrics(_Frozen):
     status: Literal["ok", "diverged"]
     final_loss: Loss
@@ -116,6 +127,8 @@ class AutoencoderMetrics(_Frozen):
         None, exclude_if=_absent, description="the denoising measured at each of "
         "noise.test_levels, on the draws a run trained at that level is measured on")
     convergence: Convergence | None = Field(None, exclude_if=_absent)
+    early_stop: EarlyStopping | None = Field(
+        None, exclude_if=_absent, description="runs with training.early_stop only")
 
 
 class Elbo(_Frozen):
@@ -132,6 +145,8 @@ class VAEMetrics(_Frozen):
     train: Elbo
     test: Elbo | None = Field(description="None: the dataset has no test set")
     timing: Timing
+    early_stop: EarlyStopping | None = Field(
+        None, exclude_if=_absent, description="runs with training.early_stop only")
 
 
 Metrics = AutoencoderMetrics | VAEMetrics

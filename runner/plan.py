@@ -7,9 +7,9 @@ Every run is one point of the product of the swept axes; a worked example::
     noise: {kind: bitflip, levels: [0.05, 0.2]}      x 2
     seeds: 10                                        x 10   = 80 runs
 
-Runs that differ only in seed, learning rate, noise level, or a VAE's beta and KL warm-up share
-one network shape and one training loop, so they become members of one ensemble (a *pack*): here
-2 packs of 40 members.
+Runs that differ only in seed, learning rate, weight decay, noise level, or a VAE's beta and KL
+warm-up share one network shape and one training loop, so they become members of one ensemble (a
+*pack*): here 2 packs of 40 members.
 A pack is split when that is needed to give every worker something to do.
 
 A run's id is a hash of its spec, which records everything that decides its numbers: the YAML's
@@ -42,7 +42,8 @@ class Pack:
     """Runs that train together as the members of one ensemble.
 
     The members' own seeds and noise levels come as arrays with the ensemble axis, the form
-    the networks take them in (their learning rates: runner.training.optimizer).
+    the networks take them in (their learning rates and weight decays:
+    runner.training.optimizer).
     """
 
     experiment: str
@@ -182,17 +183,26 @@ def expand(exp: Experiment) -> list[RunSpec]:
         "shuffle": training.shuffle,
         "dtype": training.dtype or default_dtype(exp.dataset.name),
         "snapshots": list(exp.snapshots),
+        **_controls(training),
     }
     models = [(architecture, fields) for architecture in exp.model.architectures
               for fields in _model_specs(exp, architecture)]
     axes = itertools.product(
-        models, _optimizer_specs(exp), training.inits, training.normalizes,
-        _noise_specs(exp), exp.seed_list,
+        models, _optimizer_specs(exp), training.weight_decays, training.inits,
+        training.normalizes, _noise_specs(exp), exp.seed_list,
     )
-    return [_with_id({**common, **model, "optimizer": optimizer,
+    return [_with_id({**common, **model, "optimizer": optimizer, "weight_decay": decay,
                       "init": init, "normalize": normalize, "noise": noise, "seed": seed,
                       "blas_threads": 1, "parts": parts(exp, architecture)})
-            for (architecture, model), optimizer, init, normalize, noise, seed in axes]
+            for (architecture, model), optimizer, decay, init, normalize, noise, seed in axes]
+
+
+def _controls(training) -> dict:
+    """The training controls every run of the experiment shares (each None when unset: run.json
+    leaves it out)."""
+    return {"schedule": training.schedule and training.schedule.model_dump(),
+            "validation": training.validation,
+            "early_stop": training.early_stop and training.early_stop.model_dump()}
 
 
 #: What a spec records besides the question its run answers: two specs equal but for these are
@@ -217,7 +227,7 @@ def _with_id(fields: dict) -> RunSpec:
 def _pack_key(spec: RunSpec) -> str:
     """The spec with the member axes left out: runs with equal keys can share an ensemble."""
     shared = spec.model_dump(mode="json", exclude={"id": True, "seed": True, "beta": True,
-                                                   "kl_warmup": True,
+                                                   "kl_warmup": True, "weight_decay": True,
                                                    "optimizer": {"learning_rate"},
                                                    "noise": {"level"}})
     return json.dumps(shared, sort_keys=True)

@@ -41,6 +41,30 @@ class Adam(_Frozen):
 Optimizer = Annotated[SGD | Adam, Field(discriminator="name")]
 
 
+class StepSchedule(_Frozen):
+    kind: Literal["step"]
+    every: int = Field(description="epochs between two cuts of the rate")
+    factor: float = Field(description="what each cut multiplies the rate by")
+
+
+class CosineSchedule(_Frozen):
+    kind: Literal["cosine"]
+    final: float = Field(description="the last epoch's rate as a share of the first's")
+
+
+Schedule = Annotated[StepSchedule | CosineSchedule, Field(discriminator="kind")]
+
+
+class EarlyStop(_Frozen):
+    patience: int = Field(description="epochs without a lower validation loss before it stops")
+
+
+def _unset(value) -> bool:
+    """A training control left out of run.json when unset, so that the runs planned before it
+    existed keep their ids."""
+    return value is None
+
+
 class Noise(_Frozen):
     kind: str = Field(description="bitflip, salt_and_pepper, masking or gaussian")
     level: float = Field(description="this run's p or sigma; 0: trained on clean inputs")
@@ -89,6 +113,18 @@ class _Run(_Frozen):
     init: str = Field(description="weight initialisation")
     normalize: bool = Field(description="whether each input pixel was standardised")
     noise: Noise | None = Field(description="the noise trained on, None: clean inputs")
+    weight_decay: float | None = Field(
+        None, exclude_if=_unset, description="coupled L2 penalty lambda: lambda * w added to "
+        "every parameter's gradient (nets.optimizers); None (absent): none")
+    schedule: Schedule | None = Field(
+        None, exclude_if=_unset, description="the learning rate's schedule by epoch "
+        "(nets.optimizers.Step, Cosine); None (absent): constant")
+    validation: int | float | None = Field(
+        None, exclude_if=_unset, description="training samples held out, evenly spaced, for the "
+        "validation loss: a count, or a share of the training set; None (absent): none")
+    early_stop: EarlyStop | None = Field(
+        None, exclude_if=_unset, description="patience on the validation loss, the best epoch's "
+        "weights kept; None (absent): every epoch is trained")
     seed: int
     blas_threads: int | None = Field(
         None, description="BLAS threads of its matrix products, fixed by the plan because "

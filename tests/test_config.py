@@ -53,7 +53,8 @@ BAD = {
         "name: t\ndataset: {name: font}\nmodel: {kind: autoencoder, architectures: [[35, 2, 35]]}\n"
         "training:\n  epochs: 10\n  epoch: 5\n",
         ["x.yaml:6:3: training: unknown key 'epoch'; did you mean 'epochs'? (allowed: epochs, "
-         "batch_size, shuffle, optimizers, init, normalize, dtype, kl_warmup)"]),
+         "batch_size, shuffle, optimizers, init, normalize, dtype, kl_warmup, weight_decay, "
+         "schedule, validation, early_stop)"]),
     "unknown key at the top": (
         "name: t\ncolour: red\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 35]]}\ntraining: {epochs: 10}\n",
@@ -205,7 +206,8 @@ BAD = {
          "got 'sigmod'; did you mean 'sigmoid'?",
          "x.yaml:4:1: training: missing key 'epochs' (passes over the training data)",
          "x.yaml:5:3: training: unknown key 'epoch'; did you mean 'epochs'? (allowed: epochs, "
-         "batch_size, shuffle, optimizers, init, normalize, dtype, kl_warmup)"]),
+         "batch_size, shuffle, optimizers, init, normalize, dtype, kl_warmup, weight_decay, "
+         "schedule, validation, early_stop)"]),
     "every mistake in one run: a typo next to values that do not fit together": (
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"

@@ -48,6 +48,19 @@ training: {epochs: 9, batch_size: 1,
 snapshots: [4]
 seeds: 3
 """
+# the training controls: decay per member, a schedule, early stopping with its state to resume
+CONTROLS = """\
+name: c
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 8, 2, 8, 35]]}
+training: {epochs: 12, batch_size: 8, weight_decay: [0.0, 0.01], validation: 0.25,
+           schedule: {kind: step, every: 4, factor: 0.5}, early_stop: {patience: 2},
+           optimizers: [{name: adam, learning_rate: 0.05}]}
+snapshots: [3]
+seeds: 2
+"""
+VAE_EARLY_STOP = VAE.replace("batch_size: 128}", "batch_size: 128, validation: 50, "
+                             "early_stop: {patience: 1}, schedule: {kind: cosine, final: 0.1}}")
 
 
 class Stop(BaseException):
@@ -93,7 +106,8 @@ def stop_after(k):
     return progress
 
 
-@pytest.mark.parametrize("text", [DENOISING, VAE, BATCH1], ids=["denoising", "vae", "batch1"])
+@pytest.mark.parametrize("text", [DENOISING, VAE, BATCH1, CONTROLS, VAE_EARLY_STOP],
+                         ids=["denoising", "vae", "batch1", "controls", "vae early stop"])
 def test_a_pack_stopped_and_resumed_ends_as_an_unbroken_one(tmp_path, text, monkeypatch):
     monkeypatch.setenv("TP5_CHECKPOINT_EVERY", "0")  # a checkpoint after every epoch
     pack = pack_of(tmp_path, text)

@@ -87,7 +87,7 @@ def test_the_schema_names_every_field_of_each_kind():
               "dataset_limit", "epochs",
               "batch_size", "shuffle", "dtype", "snapshots", "kind", "architecture", "activation",
               "optimizer", "init", "normalize", "noise", "seed", "blas_threads", "parts",
-              "fingerprint", "id"}
+              "fingerprint", "id", "weight_decay", "schedule", "validation", "early_stop"}
     kinds = {"AutoencoderRun": {"latent_activation", "output_activation", "loss", "pixels"},
              "VAERun": {"beta", "kl_warmup"}}
     for name, own in kinds.items():

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     Field,
+    NonNegativeFloat,
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
@@ -184,6 +185,28 @@ class Adam(Strict):
 Optimizer = Annotated[SGD | Adam, Field(discriminator="name")]
 
 
+class StepSchedule(Strict):
+    kind: Literal["step"]
+    every: PositiveInt = Field(description="epochs between two cuts of the rate")
+    factor: Annotated[float, Field(gt=0, le=1)] = Field(description="what each cut multiplies "
+                                                                    "the rate by")
+
+
+class CosineSchedule(Strict):
+    kind: Literal["cosine"]
+    final: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="the last epoch's rate as a share of the first's")
+
+
+Schedule = Annotated[StepSchedule | CosineSchedule, Field(discriminator="kind")]
+Share = Annotated[float, Field(gt=0, lt=1)]
+
+
+class EarlyStop(Strict):
+    patience: PositiveInt = Field(description="epochs without a lower validation loss before "
+                                  "a run stops")
+
+
 class Training(Strict):
     epochs: PositiveInt = Field(description="passes over the training data")  # font study: 1000
     batch_size: BatchSize = Field(
@@ -210,6 +233,26 @@ class Training(Strict):
         "beta * min(1, (e - 1) / kl_warmup): 0 in the first epoch, beta from epoch "
         "kl_warmup + 1 on (with 4: 0, 1/4, 1/2, 3/4, 1, 1, ... of beta); 0: beta "
         "throughout")  # 0: the plain ELBO from the start
+    weight_decay: one_or_list(NonNegativeFloat) | None = Field(
+        None, description="L2 penalty lambda, coupled: lambda * w is added to every parameter's "
+        "gradient (biases too) before the optimizer's update, the gradient of loss + lambda/2 "
+        "* sum(w^2) (not AdamW's decoupled decay); a list sweeps it, runs that differ only in "
+        "it training in one pack like the learning rate's; none: no decay")
+    schedule: Schedule | None = Field(
+        None, description="the learning rate by epoch e (0-based) of E: step: rate * factor ** "
+        "(e // every); cosine: rate * (final + (1 - final) * (1 + cos(pi e / (E - 1))) / 2), "
+        "the first epoch at the rate, the last at final * rate; none: constant")
+    validation: PositiveInt | Share | None = Field(
+        None, description="training samples held out to measure the validation loss on after "
+        "every epoch: a count, or a share (0 < share < 1, rounded to the nearest count, at "
+        "least 1); evenly spaced through the data (the same samples for every run, so runs "
+        "still share packs); a run trains on the others and is measured on all; none: train on "
+        "all")
+    early_stop: EarlyStop | None = Field(
+        None, description="a run stops counting once its validation loss has not improved for "
+        "`patience` epochs: it keeps its best epoch's weights, which are measured and stored, "
+        "and metrics.json records that epoch and the one it stopped at (its pack trains on to "
+        "the last epoch, so a run's numbers never depend on its pack); needs validation")
 
     @property
     def inits(self) -> list[str]:
@@ -218,6 +261,19 @@ class Training(Strict):
     @property
     def kl_warmups(self) -> list[int]:
         return _as_list(self.kl_warmup)
+
+    @property
+    def weight_decays(self) -> list[float | None]:
+        return _as_list(self.weight_decay)
+
+    def _early_stop_needs_validation(self) -> list[Problem]:
+        """Early stopping watches the loss on held-out samples."""
+        if self.early_stop is not None and self.validation is None:
+            return [(("early_stop",), "early_stop needs validation: the held-out samples whose "
+                     "loss it watches", self.early_stop.model_dump())]
+        return []
+
+    checks = (_early_stop_needs_validation,)
 
     @property
     def normalizes(self) -> list[bool]:

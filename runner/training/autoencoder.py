@@ -9,7 +9,7 @@ from nets.split import Split
 from runner import datasets, models
 from runner.metrics import AutoencoderMetrics, PixelSummary
 from runner.plan import Pack
-from runner.training import denoising, measures, optimizer, result
+from runner.training import denoising, measures, optimizer, result, validation
 from runner.training.callbacks import Recorder, WrongMaxTrace, chain
 from runner.training.result import RunResult
 from runner.training.resume import Checkpointed
@@ -24,31 +24,37 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = None,
           checkpoint: str | None = None) -> list[RunResult]:
     """The pack's results; ``checkpoint``: the file its fit keeps its state in, and resumes
-    from (runner.training.resume)."""
+    from (runner.training.resume). With held-out samples (runner.training.validation) it
+    trains on the others, traces their loss and, with early stopping, keeps the best weights."""
     spec = pack.spec
-    x = data.x_train  # (N, D)
+    x = data.x_train  # (N, D), what is measured
+    fitted, held_out = validation.split(x, spec.validation)  # what is trained on, held out
     model = models.build(spec, seeds=pack.seeds)
     if spec.normalize:
-        model.set_input_scaling(*_standardise(x))
+        model.set_input_scaling(*_standardise(fitted))
     noise = None
     if spec.noise:
         noise = noise_models.make(spec.noise.kind, pack.noise_levels)
     recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), progress=progress)
     parts = {"recorder": recorder}
     if not noise:
-        wrong_max = parts["wrong_max"] = WrongMaxTrace(x, len(pack.runs), spec.epochs)
+        wrong_max = parts["wrong_max"] = WrongMaxTrace(x, len(pack.runs), spec.epochs,
+                                                            fitted is x)
         recorder.traces["wrong_max"] = wrong_max.trace
+    watch = validation.watch(pack, held_out, lambda m: m.loss_on(held_out), parts, recorder)
     opt = optimizer.of_pack(pack)
     saver = Checkpointed(checkpoint, [run.id for run in pack.runs], opt, parts)
     saver.restore(model)
     with saver:
-        history = model.fit(x, epochs=spec.epochs, optimizer=opt,
+        history = model.fit(fitted, epochs=spec.epochs, optimizer=opt,
                             batch_size=None if spec.batch_size == "full" else spec.batch_size,
                             shuffle=spec.shuffle, noise=noise, split=split,
                             callback=chain(*parts.values(), saver))
     output = model.reconstruct(x)  # (S, N, D)
     if not noise:
         wrong_max.finish(output)
+    if validation.keep_best(watch, model):  # measured from here on: the best epoch's weights
+        output = model.reconstruct(x)
     seconds = saver.elapsed()
 
     per_char = measures.wrong_pixels(output, x)  # (S, N)
@@ -72,7 +78,8 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
             status=result.status(final_loss), final_loss=final_loss, mse=float(mse[k]),
             wrong_pixels=PixelSummary(**measures.pixel_fields(per_char[k])),
             errors=measures.errors(measured[0][k], measured[1], len(x), spec.pixels),
-            timing=result.timing(seconds, pack), **either)
+            timing=result.timing(seconds, pack), **either,
+            **validation.record(watch, k))
         arrays = {
             "history": {"loss": history["loss"][k], **result.member(recorder.traces, k)},
             "model": result.member(params, k),

@@ -72,11 +72,12 @@ class WrongMaxTrace:
     reconstruct(x) after epoch k (``training_outputs``), so the trace is read from it one epoch
     late and only the last epoch needs a pass of its own (``finish``). A forward pass of the
     probe's own every epoch made a font sweep about 1.5x slower (benchmarks/). With minibatches
-    it reconstructs every epoch.
+    it reconstructs every epoch, and so it does when the fit trains on other samples than x
+    (``from_training`` False: some are held out).
     """
 
-    def __init__(self, x: np.ndarray, n_members: int, epochs: int):
-        self.x = x
+    def __init__(self, x: np.ndarray, n_members: int, epochs: int, from_training: bool = True):
+        self.x, self.from_training = x, from_training
         self.trace = np.full((n_members, epochs), np.nan)
         self.first_zero = np.zeros((n_members, len(x)), dtype=int)
 
@@ -87,7 +88,8 @@ class WrongMaxTrace:
         self.first_zero[(self.first_zero == 0) & (per_char == 0)] = index + 1
 
     def __call__(self, epoch: int, model) -> None:
-        output = model.training_outputs()  # (S, N, D) after epoch - 1, or None
+        # (S, N, D) after epoch - 1, or None
+        output = model.training_outputs() if self.from_training else None
         if output is None:
             self._record(epoch - 1, model.reconstruct(self.x))
         elif epoch > 1:

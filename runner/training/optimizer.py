@@ -9,8 +9,8 @@ from runner.plan import Pack
 
 
 def of_pack(pack: Pack) -> optimizers.Optimizer:
-    """The shared optimizer, with each member's learning rate (the rate's last stop in runner/:
-    nets.optimizers applies it).
+    """The shared optimizer, with each member's learning rate and weight decay (their last stop
+    in runner/: nets.optimizers applies them) and the pack's schedule of the rate.
 
     Adam's update is compiled where numba is installed and the step is large enough for it to
     pay (a VAE, or large layers: a spec with parts); it gives NumPy's numbers bit for bit
@@ -21,4 +21,8 @@ def of_pack(pack: Pack) -> optimizers.Optimizer:
     if spec.optimizer.name == "adam":
         options["compiled"] = (spec.kind == "vae" or bool(spec.parts)) and fused.available()
     rates = np.array([run.optimizer.learning_rate for run in pack.runs])  # (S,)
+    if any(run.weight_decay is not None for run in pack.runs):
+        options["weight_decay"] = np.array([run.weight_decay or 0.0 for run in pack.runs])
+    if spec.schedule is not None:
+        options["schedule"] = optimizers.schedule(**spec.schedule.model_dump())
     return optimizers.named(spec.optimizer.name, learning_rate=rates, **options)

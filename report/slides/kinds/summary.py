@@ -21,6 +21,7 @@ def build(s: sm.Summary) -> dict:
              ("optimisers", "; ".join(_optimisers(s))),
              ("initialisation", _values(s, "init")), ("inputs", _values(s, "normalize")),
              ("epochs", format_number(spec.epochs)), ("batch size", str(spec.batch_size)),
+             *_controls(s),
              ("runs", f"{format_number(n)} in {plural(len(s.configurations), 'configuration')} × "
                       f"{seeds_phrase(s)}"
                       + (f", {diverged} diverged" if diverged else "")),
@@ -34,6 +35,30 @@ def build(s: sm.Summary) -> dict:
 def _values(s: sm.Summary, name: str) -> str:
     """The distinct values the runs take on one axis, in plan order."""
     return ", ".join(dict.fromkeys(axis(name).value(r.spec) for r in s.runs))
+
+
+def _controls(s: sm.Summary) -> list[tuple[str, str]]:
+    """One fact for each training control the runs set (runner.spec: weight decay, the rate's
+    schedule, validation, early stopping), none for those they leave unset."""
+    spec, facts = s.spec, []
+    decays = dict.fromkeys(r.spec.weight_decay for r in s.runs)
+    if decays != {None: None}:
+        facts.append(("weight decay", "L2 (coupled), λ " + ", ".join(
+            f"{d or 0:g}" for d in decays)))
+    schedule = spec.schedule
+    if schedule is not None:
+        facts.append(("learning-rate schedule",
+                      f"× {schedule.factor:g} every "
+                      f"{plural(schedule.every, 'epoch')}" if schedule.kind == "step" else
+                      f"cosine, to {schedule.final:g} × the rate at the last epoch"))
+    if spec.validation is not None:
+        held = (f"{format_number(spec.validation)} samples" if isinstance(spec.validation, int)
+                else f"{100 * spec.validation:g} % of the samples")
+        facts.append(("validation", f"{held} held out, evenly spaced"))
+    if spec.early_stop is not None:
+        facts.append(("early stopping", f"patience {plural(spec.early_stop.patience, 'epoch')} "
+                      "on the validation loss; each run's best epoch's weights kept"))
+    return facts
 
 
 def _optimisers(s: sm.Summary) -> list[str]:
