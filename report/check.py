@@ -34,9 +34,9 @@ import functools
 import http.server
 import itertools
 import os
+import re
 import shutil
 import sys
-import re
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
