@@ -79,7 +79,7 @@ _PAGE_FACTS = """() => {
 
 # Run in the page: how wide each table is against its box, the captions that a box cuts (an
 # ancestor that clips, or the caption's own overflow), and each figure shown: the file its width
-# picked and its displayed and CSS widths.
+# picked and its displayed and CSS widths (not the index's cards: previews of a page's figure).
 _LAYOUT = """() => {
     const text = e => e.textContent.trim().replace(/\\s+/g, " ").slice(0, 60);
     const tables = Array.from(document.querySelectorAll("table"), table => ({
@@ -100,7 +100,8 @@ _LAYOUT = """() => {
         if (r.left < left - 1 || r.right > right + 1 || c.scrollWidth > c.clientWidth + 1)
             cut.push(text(c));
     });
-    const figures = Array.from(document.images).filter(img => img.getBoundingClientRect().width)
+    const figures = Array.from(document.images)
+        .filter(img => img.getBoundingClientRect().width && !img.closest(".card"))
         .map(img => ({src: img.currentSrc, shown: img.getBoundingClientRect().width,
                       css: Number(img.getAttribute("width")) || img.naturalWidth}));
     return {tables, cut, figures};

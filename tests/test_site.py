@@ -168,7 +168,7 @@ def test_error_table_shows_mean_and_ci_of_the_stored_runs(tiny_site, tiny_result
     assert len(values) == 2
     stat = t_interval(values)
     expected = _cell(stat)
-    assert "wrong pixels per character: mean ± 95 % CI over 2 seeds" in (
+    assert "wrong pixels per character: mean ± 95 % t-interval over 2 seeds" in (
         tiny_site / "font-ae" / "index.html").read_text()
     rows = Page(tiny_site / "font-ae" / "index.html").rows
     header = next(r for r in rows if r[:2] == ["architecture", "inputs"])

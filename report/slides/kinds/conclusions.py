@@ -19,7 +19,7 @@ BAR = 1  # the course's bar: every character at most this many wrong pixels
 
 
 def build(s: sm.Summary) -> dict:
-    groups = _groups(s)
+    groups = s.levels()
     bar = s.kind == "autoencoder" and not s.denoising and s.spec.dataset == "font"
     tables = [_ranking_table(s, key, configs, bar) for key, configs in groups.items()
               if len(configs) > 1]
@@ -31,17 +31,6 @@ def build(s: sm.Summary) -> dict:
                     "interval of their difference.",
             "facts": facts, "tables": tables,
             "paragraphs": list(s.config.get("conclusions") or [])}
-
-
-def _groups(s: sm.Summary) -> dict[str, list[sm.Configuration]]:
-    """The configurations to rank together: all of them, or those of each noise level when
-    other axes vary too."""
-    if not any(a.name == "noise" for a in s.varying) or len(s.varying) < 2:
-        return {"": s.configurations}
-    groups: dict[str, list] = {}
-    for c in s.configurations:
-        groups.setdefault(c.values["noise"], []).append(c)
-    return groups
 
 
 def _label(c: sm.Configuration, key: str) -> str:
@@ -57,7 +46,7 @@ def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
     for entry in ranked:
         gap = entry["gap"]
         cells = [entry["stat"],
-                 {"mean": gap["difference"], "ci": gap["ci"], "spread": "ci", "n": 2,
+                 {"mean": gap["difference"], "welch": gap["ci"], "spread": "welch",
                   "dropped": 0} if gap else None,
                  ("yes" if gap["clear"] else "no") if gap else "–"]
         if bar:
