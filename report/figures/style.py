@@ -48,7 +48,7 @@ TITLE_SIZE = 11.5
 # The smallest text a figure draws, in points, and so the least a page may shrink a figure for
 # that text to stay at 8 CSS px, what a reader reads (report.check's MIN_TEXT_PX): on a phone a
 # figure scrolls inside its box rather than shrink below MIN_SCALE.
-MIN_TEXT_PT = 9.5
+MIN_TEXT_PT = 9  # the latent scatters' point labels (report.figures.labels)
 MIN_SCALE = 8 / (MIN_TEXT_PT * CSS_DPI / 72)
 
 STYLE = {
