@@ -131,9 +131,9 @@ class Summary:
 
     def levels(self) -> dict[str, list[Configuration]]:
         """The configurations to rank together: noise levels are conditions rather than
-        design choices, so a sweep over them and over a design axis ranks within each level
-        (keyed by it); otherwise all of them, keyed ""."""
-        if not any(a.name == "noise" for a in self.varying) or len(self.varying) < 2:
+        design choices, so a sweep over them ranks within each level (keyed by it), never
+        across; otherwise all of them, keyed ""."""
+        if not any(a.name == "noise" for a in self.varying):
             return {"": self.configurations}
         groups: dict[str, list[Configuration]] = {}
         for c in self.configurations:

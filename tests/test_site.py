@@ -8,6 +8,7 @@ import csv
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -551,3 +552,30 @@ def test_provenance_names_the_commit_of_a_checkout_only(tmp_path):
     assert gitinfo.checkout(tmp_path)["modified"] is True
     (tmp_path / "inner").mkdir()
     assert gitinfo.checkout(tmp_path / "inner") == {}  # another project's commit is not ours
+
+
+def test_headlines_stand_beside_their_baselines(tiny_site, tiny_results):
+    """A font autoencoder's headline beside the mean character's error (drawing the mean
+    training image for every input: 11.3 wrong pixels on the font), and a denoiser's beside
+    the noisy input and the floor at each noise level (never a "best" across levels); the
+    index's cards say the same."""
+    from report import references
+
+    assert references.mean_character("font") == pytest.approx(11.34375)
+    index = (tiny_site / "index.html").read_text()
+    for html in (index, (tiny_site / "font-ae" / "index.html").read_text()):
+        assert "the mean character drawn for every input: 11.3" in html
+    floor = sm.load(tiny_results, "font-denoise").floors[("bitflip", 0.05)]
+    page = (tiny_site / "font-denoise" / "index.html").read_text()
+    for html in (index, page):
+        assert f"the noisy input: {formatting.format_number(floor['noisy']['mean'])}" in html
+        assert "the Bayes-optimal floor" in html
+    assert "at p = 0.05" in page and "at p = 0.2" in page
+
+
+def test_every_spread_is_titled_and_downloads_give_their_size(tiny_site):
+    html = (tiny_site / "font-ae" / "index.html").read_text()
+    assert 'title="± 95 % t-interval of the mean over 2 seeds"> ± ' in html
+    assert "Student's t" not in html
+    sizes = re.findall(r'download>[^<]+</a> <span class="size">\(([^)]+)\)</span>', html)
+    assert len(sizes) == 4 and all(re.fullmatch(r"[\d.,]+ (B|kB|MB)", s) for s in sizes)
