@@ -16,6 +16,7 @@ from report.figures.pictures import as_images, draw_picture, tile
 from report.figures.style import (
     ACCENT,
     DIGIT_COLOURS,
+    MIN_TEXT_PT,
     TEXT,
     TITLE_SIZE,
     figure,
@@ -205,7 +206,7 @@ def vae_progression(rows: list[dict], classes: list[str], text: bool,
         _scatter_panel(scatter_ax, _codes(row, classes, False)[0], row["labels"], plan, classes,
                        size)
         scatter_ax.set_title(plan["title"], fontsize=10)
-        scatter_ax.tick_params(labelsize=8)
+        scatter_ax.tick_params(labelsize=MIN_TEXT_PT)
         _manifold(image_ax, row["manifold"], image_shape)
     for k in range(len(rows), blocks * cols):  # empty slots of the last block
         axes[2 * (k // cols), k % cols].set_visible(False)
@@ -220,7 +221,7 @@ def _manifold(ax, manifold: np.ndarray | None, image_shape: tuple[int, int]) -> 
     if manifold is None:
         ax.set_axis_off()
         ax.text(0.5, 0.5, "weights of this epoch\nnot stored", ha="center", va="center",
-                fontsize=8.5, transform=ax.transAxes)
+                fontsize=MIN_TEXT_PT, transform=ax.transAxes)
         return
     manifold = np.asarray(manifold)
     steps = int(round(np.sqrt(len(manifold))))

@@ -24,7 +24,8 @@ def build(s: sm.Summary) -> dict:
              ("runs", f"{format_number(n)} in {plural(len(s.configurations), 'configuration')} × "
                       f"{seeds_phrase(s)}"
                       + (f", {diverged} diverged" if diverged else "")),
-             ("training time", f"{seconds:,.1f} s in all")]
+             ("training time", f"{format_number(seconds)} s summed over the runs (each pack's "
+                               "wall time shared among its runs)")]
     if s.denoising:
         facts.insert(3, ("noise", f"{spec.noise.kind}: {_values(s, 'noise')}"))
     return {"lede": "What was run, and the numbers that matter.",
