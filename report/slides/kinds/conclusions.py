@@ -25,7 +25,7 @@ def build(s: sm.Summary) -> dict:
               if len(configs) > 1]
     facts = [_best(s, key, configs) for key, configs in groups.items()]
     if bar:
-        facts.append(("the course's bar", _bar_fact(s)))
+        facts.append(("the course's bar, at the last epoch", _bar_fact(s)))
     return {"lede": f"Computed from the stored runs: the configurations ranked by "
                     f"{s.headline.label}, lower first, each against the next by Welch's 95 % "
                     "interval of their difference.",
@@ -53,7 +53,7 @@ def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
             cells.append(_bar_count(entry["item"]))
         rows.append({"labels": [_label(entry["item"], key)], "cells": cells})
     if bar:
-        columns.append(f"runs with every character ≤ {BAR} wrong pixel")
+        columns.append(f"runs that end with every character ≤ {BAR} wrong pixel")
     where = f" at {key}" if key else ""
     return {"caption": f"ranking{where}: {spread_phrase(s)}, lower first",
             "row_headings": ["configuration"], "column_heading": "", "columns": columns,
@@ -71,7 +71,8 @@ def _best(s: sm.Summary, key: str, configs: list) -> tuple[str, str]:
     gap = best["gap"]
     verdict = ("ahead of the next beyond the 95 % interval" if gap and gap["clear"] else
                f"not told apart from {_label(ranked[1]['item'], key)}")
-    return f"best{where}", f"{_label(best['item'], key)}, {verdict}"
+    name = "best" if gap and gap["clear"] else "lowest mean"
+    return f"{name}{where}", f"{_label(best['item'], key)}, {verdict}"
 
 
 def _reached(c: sm.Configuration) -> int:
@@ -88,7 +89,7 @@ def _bar_fact(s: sm.Summary) -> str:
     some = [f"{c.label} ({_bar_count(c)})" for c in s.configurations
             if 0 < _reached(c) < len(c.runs)]
     if not every and not some:
-        return f"no run has every character at ≤ {BAR} wrong pixel"
+        return f"no run ends with every character at ≤ {BAR} wrong pixel"
     parts = [f"every run of {', '.join(every)}" if every else "",
              f"some runs of {', '.join(some)}" if some else ""]
     return "reached by " + "; ".join(p for p in parts if p)
