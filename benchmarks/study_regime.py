@@ -1,8 +1,9 @@
 """Training one character at a time (batch_size 1), as the course's implementations do, in
 microseconds per seed-epoch: a pack of 100 seeds at batch 1 against the same pack at full batch
 (the baseline, measured in the same run), in float32 and float64, and against one seed at a
-time; then the outer product [dW; db] of a batch of one, by matmul and by einsum; then, with
---sweep, the study-regime files end to end.
+time; then the parts of a batch-1 epoch whose arithmetic fixes its numbers, alone, against the
+same baseline; then the outer product [dW; db] of a batch of one, by matmul and by einsum; then,
+with --sweep, the study-regime files end to end.
 
     python benchmarks/study_regime.py [--rounds 5] [--sweep]
 
@@ -10,11 +11,24 @@ The network is the study's learning-rate one: 35-20-2-20-35, tanh units on pixel
 half the summed squared error, SGD with momentum 0.9. An epoch at batch 1 is 32 steps, each
 serving the whole pack with one call per operation, so its cost is the per-call overhead of 32
 steps plus 32 passes of the optimiser over every parameter. Contenders take turns, a chunk of
-epochs each per round; figures are medians. --sweep trains study-regime-architectures*.yaml
+epochs each per round; figures are medians.
+
+The second table is the floor of a faster batch 1 with the same numbers: per step, each member's
+own BLAS products (4 forward, 3 input gradients: the kernel's order of additions is part of the
+numbers, so members cannot share one call), its outer products [dW; db] (einsum: multiply gives
+-0 where einsum gives +0) and SGD's four roundings per parameter (v *= mu, v += g, lr v, p -= lr v:
+four NumPy passes), each timed alone for the 32 steps of an epoch. On a 2-core Xeon (Ice Lake,
+family 6 model 106) under load they came to about 1x, 1.5x and 2.3x the full-batch epoch: 4.9x
+before any activation, loss or step glue, so 3x cannot be reached with these numbers. Faster forms
+give other numbers: one product for the whole pack (einsum, or a broadcast and a sum) adds in
+another order than the per-member BLAS kernels (64 % of a layer's outputs differ in float32), and
+a compiled step's exp is not NumPy's (39 % of float32 values differ); SGD alone compiles to the
+same numbers (nets.fused's rule) but was not faster than NumPy's four passes here. --sweep trains study-regime-architectures*.yaml
 and study-regime-learning-rate.yaml with ``tp5-run -j 2`` into a temporary results folder
 (nothing of the project's is touched) and prints the wall time against the 5-minute target and
 against the time the per-epoch figure predicts.
 """
+import itertools
 import subprocess
 import sys
 import tempfile
@@ -67,6 +81,53 @@ def packs(rounds: int) -> float:
     return us["batch 1, pack of 100, float32"]
 
 
+def floor(rounds: int) -> None:
+    """The parts of a batch-1 epoch (pack of 100, float32) that fix its numbers, each timed alone,
+    against the full-batch epoch."""
+    f, S = np.float32, SEEDS
+    rng = np.random.default_rng(0)
+    Ws = [rng.standard_normal((S, a + 1, b)).astype(f) for a, b in itertools.pairwise(LAYERS)]
+    x1s = [np.ones((S, 1, a + 1), f) for a in LAYERS[:-1]]
+    zs = [np.empty((S, 1, b), f) for b in LAYERS[1:]]
+    dxs = [np.empty((S, 1, a), f) for a in LAYERS[:-1]]
+    grads = [np.empty_like(W) for W in Ws]
+    p = np.zeros((S, sum(W[0].size for W in Ws)), f)
+    v, g, tmp, rate = p.copy(), p.copy(), p.copy(), np.full((S, 1), 0.0005, f)
+
+    def products():
+        for _ in range(32):
+            for x1, W, z in zip(x1s, Ws, zs):
+                np.matmul(x1, W, out=z)  # (S, 1, n_out)
+            for z, W, dx in zip(zs[1:], Ws[1:], dxs[1:]):
+                np.matmul(z, W[:, :-1].mT, out=dx)  # (S, 1, n_in)
+        return S
+
+    def outer():
+        for _ in range(32):
+            for x1, z, out in zip(x1s, zs, grads):
+                np.einsum("...bi,...bj->...ij", x1, z, out=out)  # (S, n_in + 1, n_out)
+        return S
+
+    def sgd():
+        for _ in range(32):
+            np.multiply(v, 0.9, out=v)
+            np.add(v, g, out=v)
+            np.multiply(v, rate, out=tmp)
+            np.subtract(p, tmp, out=p)
+        return S
+
+    x = datasets.load("font").x_train
+    base = "full batch epoch (the baseline)"
+    contenders = {base: trainer(x, list(range(S)), "float32", None, 100),
+                  "batch-1 epoch": trainer(x, list(range(S)), "float32", 1, 5),
+                  "  its per-member products": products, "  its outer products": outer,
+                  "  its SGD passes": sgd}
+    with threadpool_limits(1):
+        us = common.us_per_unit(contenders, rounds)
+    rows = [[label, v, v / us[base]] for label, v in us.items()]
+    print(common.table(rows, ["pack of 100, float32", "us/seed-epoch", "x full batch"]))
+
+
 def outer_products() -> None:
     """[dW; db] of one sample per member, (S, n_in + 1, 1) x (S, 1, n_out), two ways."""
     rows = []
@@ -102,6 +163,8 @@ def sweep(us_per_seed_epoch: float) -> None:
 
 def measure(args):
     us = packs(args.rounds)
+    print()
+    floor(args.rounds)
     print()
     outer_products()
     if args.sweep:

@@ -6,8 +6,13 @@ buffer, so an optimiser updates the whole model in one pass per operation instea
 array (on the font the arrays are tiny and per-call overhead dominates). A layer's W and b lie
 side by side, the block [W; b] its products use (see layers.py). Member k's generators
 come from its seed (see seeds.py), so it trains as it would alone.
+
+A fit can stop after any epoch and go on later to the same numbers: ``training_state()`` is what
+it has changed (parameters, the training streams' positions, the epochs done and their history)
+and ``resume(state)`` puts it back, so that the next fit starts at the next epoch.
 """
 import copy
+import json
 
 import numpy as np
 
@@ -57,6 +62,8 @@ class Ensemble:
         self._shuffle_rngs = streams.generators(self.seeds, "shuffle")
         self._noise_rngs = streams.generators(self.seeds, "noise")
         self.input_scaling = None  # (mean, std), each (D,), or None
+        self._history, self._epoch = None, 0  # the fit's (n_series, S, epochs), epochs done
+        self._resumed = None  # (epochs done, their history) for the next fit to start from
 
     def _index_layers(self):
         """Name the arrays of ``self.dense`` in ``params`` and ``grads``, then let the model
@@ -106,6 +113,27 @@ class Ensemble:
     def member_params(self, k):
         """Member k's parameters, copies without the ensemble axis."""
         return {name: p[k].copy() for name, p in self.params.items()}
+
+    def training_state(self):
+        """What training has changed, as plain arrays: "params" (S, P), "streams" (the shuffle
+        and noise generators' positions, JSON text), "epoch" and "history" (n_series, S, epoch),
+        the epochs the current fit has done. The init stream is spent when the model is built,
+        and the evaluation streams start afresh on every use: neither has a position to keep."""
+        done = self._history[..., :self._epoch] if self._history is not None else np.empty(0)
+        positions = [[g.bit_generator.state for g in rngs]
+                     for rngs in (self._shuffle_rngs, self._noise_rngs)]
+        return {"params": self._flat.copy(), "streams": np.array(json.dumps(positions)),
+                "epoch": np.array(self._epoch), "history": done.copy()}
+
+    def resume(self, state):
+        """Put back a ``training_state()``: the next fit (with the same arguments as the one it
+        came from) starts after its epochs and ends with the numbers of an unbroken fit."""
+        self._flat[...] = state["params"]
+        shuffle, noise = json.loads(str(state["streams"]))
+        for rngs, positions in ((self._shuffle_rngs, shuffle), (self._noise_rngs, noise)):
+            for g, position in zip(rngs, positions, strict=True):
+                g.bit_generator.state = position
+        self._resumed = int(state["epoch"]), np.asarray(state["history"])
 
     def _load(self, params):
         """Copy in parameters given with the ensemble axis, or without it for S = 1."""
@@ -176,8 +204,13 @@ class Ensemble:
         """The loop of _train, each batch trained by step(*batch) -> its n_series values (S,)."""
         n = arrays[0].shape[-2]
         batches = Batches(n, batch_size, self._shuffle_rngs, shuffle)
-        history = np.empty((n_series, self.n_members, epochs))
-        for epoch in range(epochs):
+        history = self._history = np.empty((n_series, self.n_members, epochs))
+        self._epoch = 0
+        if self._resumed is not None:  # a resumed fit: its first epochs are done
+            self._epoch, done = self._resumed
+            self._resumed = None
+            history[..., :self._epoch] = done
+        for epoch in range(self._epoch, epochs):
             # a member whose numbers overflow diverges alone and silently
             with np.errstate(all="ignore"):
                 epoch_arrays = arrays if corrupt is None else corrupt()
@@ -190,6 +223,7 @@ class Ensemble:
                         values = step(*batch)
                         for total, value in zip(totals, values):
                             total += value * (batch[0].shape[-2] / n)
+            self._epoch = epoch + 1
             if callback is not None:
                 callback(epoch + 1, self)
         return history

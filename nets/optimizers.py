@@ -56,6 +56,19 @@ class Optimizer:
             st = self.state[name] = {k: np.zeros_like(p) for k in self.KEYS}
         return st
 
+    def saved(self):
+        """Everything the next step depends on, as arrays "<parameter>.<key>" (a checkpoint
+        keeps them; ``restore`` puts them back)."""
+        return {f"{name}.{key}": a.copy() for name, st in self.state.items()
+                for key, a in st.items()}
+
+    def restore(self, saved):
+        """Put back what ``saved()`` returned."""
+        self.state = {}
+        for label, a in saved.items():
+            name, key = label.rsplit(".", 1)
+            self.state.setdefault(name, {})[key] = np.array(a)
+
     def _check_rate(self, p):
         """A learning rate per member must have one value per member of p (S, ...)."""
         shape = np.shape(self.learning_rate)
@@ -114,6 +127,15 @@ class Adam(Optimizer):
         if compiled:
             from .fused.adam import update_row  # numba is optional: imported only when asked
             self._compiled = update_row
+
+    def saved(self):
+        """The state's arrays and the step count "t", which the bias correction depends on."""
+        return {**super().saved(), "t": np.array(self.t)}
+
+    def restore(self, saved):
+        saved = dict(saved)
+        self.t = int(saved.pop("t"))
+        super().restore(saved)
 
     def advance(self):
         """Count one step; return its folded constants (lr's factor, eps)."""

@@ -6,6 +6,18 @@ from .layers import apply_stack
 from .losses import bce_logits, kl_diag
 
 
+def kl_scale(epoch, warmup):
+    """The share of beta that weighs the KL term during ``epoch`` (1, 2, ...): 0 in epoch 1,
+    rising by 1 / warmup each epoch, beta from epoch warmup + 1 on. warmup 0: always beta.
+
+    With warmup 4: epochs 1, 2, 3, 4, 5, ... train with 0, 1/4, 1/2, 3/4, 1, 1, ... of beta; the
+    first epoch fits the reconstruction alone (the KL term would otherwise pull every code to
+    the prior before the decoder has learnt to use it). warmup may be one per member (S,).
+    """
+    warmup = np.asarray(warmup)
+    return np.where(warmup > 0, np.minimum(1.0, (epoch - 1) / np.maximum(warmup, 1)), 1.0)
+
+
 class VAE(Ensemble):
     """S variational autoencoders of one architecture, one per seed, trained at once::
 
@@ -19,8 +31,11 @@ class VAE(Ensemble):
           |  decoder: Dense + activation, ..., last Dense linear      "decoder.0", ...
         logits (S, B, D)  -> sigmoid -> p(x | z)
 
-        loss = BCE(logits, x) summed over D + beta * KL(N(mu, exp(logvar)) || N(0, I)),
-               mean over the batch (nats per image)
+        loss = BCE(logits, x) summed over D + w * KL(N(mu, exp(logvar)) || N(0, I)),
+               mean over the batch (nats per image); w = beta * kl_scale(epoch, warm-up)
+
+    ``beta`` is one number or one per member (S,), like a learning rate, so a sweep of betas
+    trains as one ensemble.
 
     ``layers`` is the full list of widths, e.g. [784, 512, 256, 2, 256, 512, 784]; its narrowest
     entry is Z. The backward pass is written out below, each gradient named for where it flows.
@@ -32,7 +47,8 @@ class VAE(Ensemble):
         zi = int(np.argmin(layers))  # position of Z in the list
         if zi in (0, len(layers) - 1):
             raise ValueError(f"layers {layers}: the narrowest width (the latent) must be inside")
-        self.architecture, self.beta = layers, float(beta)
+        self.architecture = layers
+        self.beta = np.asarray(beta, dtype=float)
         encoder = [(f"encoder.{i}", layers[i], layers[i + 1], activation) for i in range(zi - 1)]
         heads = [(name, layers[zi - 1], layers[zi], "identity") for name in ("mu", "logvar")]
         widths = layers[zi:]
@@ -40,6 +56,11 @@ class VAE(Ensemble):
                    for j, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:]))]
         self._eps = {}  # batch shape -> (S, B, Z) buffer of the reparameterisation noise
         super().__init__(encoder + heads + decoder, seeds, init, dtype)
+        self._check_members("beta", self.beta)
+        # the KL term's weight in the current epoch, (S,), filled in place so that the twins of
+        # a split step (nets.split: shallow copies) read the same array
+        self._kl_weight = np.empty(self.n_members, self.dtype)
+        self._kl_weight[...] = self.beta
 
     def _bind_layers(self):
         def named(prefix):
@@ -62,14 +83,28 @@ class VAE(Ensemble):
         return self.mu_head.n_out
 
     def fit(self, x, *, epochs, optimizer, batch_size=128, shuffle=True, callback=None,
-            split=None):
+            split=None, kl_warmup=0):
         """Train every member on x (N, D) in [0, 1]; returns {"loss", "recon", "kl"}, each
-        (S, epochs), epoch means over the training samples. batch_size None: full batch.
-        shuffle: minibatches in each member's own random order every epoch, else in the data's.
-        split (nets.split.Split): each step cut into fixed parts of its batch, on threads that
-        may change from step to step without changing a number."""
+        (S, epochs), epoch means over the training samples ("loss" with the KL weight of its
+        epoch). batch_size None: full batch. shuffle: minibatches in each member's own random
+        order every epoch, else in the data's. split (nets.split.Split): each step cut into
+        fixed parts of its batch, on threads that may change from step to step without changing
+        a number. kl_warmup: epochs over which the KL weight rises from 0 to beta (kl_scale),
+        one number or one per member (S,); a resumed fit goes on with the weight of the epoch
+        it resumes at."""
         x = self._cast(x)
-        history = self._train((self._scaled(x), x), epochs, optimizer, batch_size, callback, 3,
+        self._check_members("kl_warmup", kl_warmup)
+
+        def weigh(epoch):
+            self._kl_weight[...] = self.beta * kl_scale(epoch, kl_warmup)
+
+        def after(epoch, model):
+            weigh(epoch + 1)
+            if callback is not None:
+                callback(epoch, model)
+
+        weigh(1 if self._resumed is None else self._resumed[0] + 1)
+        history = self._train((self._scaled(x), x), epochs, optimizer, batch_size, after, 3,
                               shuffle=shuffle, split=split)
         return dict(zip(("loss", "recon", "kl"), history))
 
@@ -96,8 +131,9 @@ class VAE(Ensemble):
         for layer in reversed(self.decoder):
             d_decoder_out = layer.backward(d_decoder_out)
         d_z = d_decoder_out  # (S, B, Z), the gradient at the decoder's input
-        d_mu = d_z + self.beta * d_mu_kl  # dz/dmu = 1
-        d_logvar = d_z * eps * std * 0.5 + self.beta * d_logvar_kl  # dz/dlogvar = eps*std/2
+        w = self._kl_weight[:, None, None]  # (S, 1, 1)
+        d_mu = d_z + w * d_mu_kl  # dz/dmu = 1
+        d_logvar = d_z * eps * std * 0.5 + w * d_logvar_kl  # dz/dlogvar = eps*std/2
         has_encoder = bool(self.encoder)
         d_encoder_out = self.mu_head.backward(d_mu, need_grad_in=has_encoder)  # (S, B, H)
         d_from_logvar = self.logvar_head.backward(d_logvar, need_grad_in=has_encoder)
@@ -105,7 +141,7 @@ class VAE(Ensemble):
             d_encoder_out += d_from_logvar
             for i in range(len(self.encoder) - 1, -1, -1):
                 d_encoder_out = self.encoder[i].backward(d_encoder_out, need_grad_in=i > 0)
-        return recon + self.beta * kl, recon, kl
+        return recon + self._kl_weight * kl, recon, kl
 
     def _draw_eps(self, shape):
         """eps (S, B, Z) ~ N(0, I), member k's rows from its own noise generator."""

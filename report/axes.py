@@ -24,12 +24,16 @@ def _optimizer_label(spec: RunSpec) -> str:
     return ", ".join(["Adam", *extras])
 
 
+def level_symbol(kind: str) -> str:
+    """What a noise level is called: sigma for Gaussian noise, else the probability p."""
+    return "σ" if kind == "gaussian" else "p"
+
+
 def _noise_label(spec: RunSpec) -> str:
     noise = spec.noise
     if not noise:
         return "no noise"
-    symbol = "p" if noise.kind == "bitflip" else "σ"
-    return f"{symbol} = {plain(noise.level)}"
+    return f"{level_symbol(noise.kind)} = {plain(noise.level)}"
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,16 @@ _AXIS_VALUES = {
     "normalize": lambda s: "standardised inputs" if s.normalize else "raw inputs",
     "learning_rate": lambda s: plain(s.optimizer.learning_rate),
     "noise": _noise_label,
+    "beta": lambda s: f"β = {plain(s.beta)}" if s.kind == "vae" else "",
+    "kl_warmup": lambda s: (f"warm-up {s.kl_warmup}" if getattr(s, "kl_warmup", 0)
+                            else "no warm-up"),
 }
 
 #: Row axes first, column axis last: the last axis that varies becomes the table's columns.
 AXES = (Axis("architecture", "architecture"), Axis("optimizer", "optimiser"),
         Axis("init", "init"), Axis("normalize", "inputs"),
-        Axis("learning_rate", "learning rate"), Axis("noise", "noise"))
+        Axis("learning_rate", "learning rate"), Axis("beta", "β"),
+        Axis("kl_warmup", "KL warm-up"), Axis("noise", "noise"))
 
 
 def axis(name: str) -> Axis:

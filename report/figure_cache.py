@@ -61,7 +61,8 @@ def draw(experiments: list[dict], site_dir: Path, n_jobs: int | None) -> None:
             old = manifests[exp["name"]].get(job["file"], {})
             path = site_dir / exp["name"] / job["file"]
             if old.get("key") == job["key"] and path.exists():
-                job.update(width=old["width"], height=old["height"], error=None)
+                job.update(width=old["width"], height=old["height"],
+                           caption=old.get("caption"), error=None)
             else:
                 stale.append((job, path))
     for (job, _), outcome in zip(stale, _run_jobs(stale, n_jobs)):
@@ -90,23 +91,27 @@ def _cost(job: dict) -> int:
     return slides.get(job["slide"]).cost if "slide" in job else 0
 
 
-def _make(job: dict, path: Path) -> tuple[int, int] | tuple[None, None]:
-    """Write one job's file: a slide's figure, or an explorer's data file (which has no size)."""
-    if "slide" in job:
-        return save(slides.get(job["slide"]).prepare(**job["args"]), path)
-    explorer.export_decoder(job["decoder"], path)
-    return None, None
+def _make(job: dict, path: Path) -> tuple:
+    """Write one job's file: a slide's figure, or an explorer's data file (which has no size).
+    Returns its CSS width, height and the caption a Captioned figure comes with."""
+    if "slide" not in job:
+        explorer.export_decoder(job["decoder"], path)
+        return None, None, None
+    drawn = slides.get(job["slide"]).prepare(**job["args"])
+    if isinstance(drawn, slides.Captioned):
+        return (*save(drawn.figure, path), drawn.caption)
+    return (*save(drawn, path), None)
 
 
 def _draw_one(job: dict, path: Path) -> dict:
     """Draw one figure; a failure becomes a note on its slide instead of stopping the site."""
     try:
-        width, height = _make(job, path)
-        return {"width": width, "height": height, "error": None}
+        width, height, caption = _make(job, path)
+        return {"width": width, "height": height, "caption": caption, "error": None}
     except Exception as exc:  # noqa: BLE001 - one broken run must not hide the other slides
         message = f"{type(exc).__name__}: {exc}"
         print(f"tp5 site: {path.name}: {message}", file=sys.stderr)
-        return {"width": None, "height": None, "error": message}
+        return {"width": None, "height": None, "caption": None, "error": message}
 
 
 def read_manifest(folder: Path) -> dict:
@@ -117,7 +122,8 @@ def read_manifest(folder: Path) -> dict:
 def _write_manifest(folder: Path, exp: dict, old: dict) -> None:
     """Record what each figure was drawn from; delete figures no slide uses any more."""
     manifest = {job["file"]: {"key": job["key"], "width": job["width"], "height": job["height"],
-                              "alt": job.get("alt"), "card": job["file"] == exp["card_figure"]}
+                              "alt": job.get("alt"), "caption": job["caption"],
+                              "card": job["file"] == exp["card_figure"]}
                 for job in exp["jobs"] if not job["error"]}
     for file in set(old) - set(manifest):
         (folder / file).unlink(missing_ok=True)

@@ -20,7 +20,9 @@ Layout of the output, all links relative so the folder works from disk and on an
 
 from __future__ import annotations
 
+import math
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -39,23 +41,27 @@ PROVENANCE_FIELDS = (("tp5", "tp5"), ("numpy", "NumPy"), ("python", "Python"),
 
 
 def render(results_dir: Path, site_dir: Path, experiments: list[str] | None = None, *,
-           n_jobs: int | None = None, given: list[str] | None = None) -> Path:
+           n_jobs: int | None = None, given: list[str] | None = None,
+           training: dict[str, dict] | None = None) -> Path:
     """Render the site for ``experiments`` (default: all in the store); returns index.html.
 
     The index and the provenance page always list every experiment found in ``results_dir``,
     in the order of ``index_order`` (``given``: the names as the command line gave them,
     default ``experiments``). A figure whose inputs have not changed since the last render is
-    not drawn again.
+    not drawn again. ``training``, while a sweep runs, holds each experiment still training:
+    {"stored": runs stored, "runs": its runs, "share": of the sweep's work done, "left":
+    seconds, or None}; its card says so in place of a headline from a part of its runs.
     """
     results_dir, site_dir = Path(results_dir), Path(site_dir)
-    context = gather(results_dir, experiments, given or experiments or [])
+    context = gather(results_dir, experiments, given or experiments or [], training or {})
     return output(context, site_dir, n_jobs)
 
 
 # ------------------------------------------------------------------------------ phase 1: gather
 
 
-def gather(results_dir: Path, names: list[str] | None, given: list[str] = ()) -> dict:
+def gather(results_dir: Path, names: list[str] | None, given: list[str] = (),
+           training: dict[str, dict] | None = None) -> dict:
     """Everything the pages show, as plain data; figure jobs are listed, not yet drawn."""
     found = store.experiments(results_dir)
     unknown = sorted(set(names or []) - set(found))
@@ -63,8 +69,22 @@ def gather(results_dir: Path, names: list[str] | None, given: list[str] = ()) ->
         raise ValueError(f"no stored results for {', '.join(unknown)} in {results_dir}")
     to_render = set(found if names is None else names)
     summaries = index_order([sm.load(results_dir, name) for name in found], list(given))
-    return {"experiments": [_experiment(s, s.name in to_render) for s in summaries],
-            "version": __version__, "provenance_fields": PROVENANCE_FIELDS}
+    training = training or {}
+    experiments = [_experiment(s, s.name in to_render) for s in summaries]
+    for exp in experiments:
+        exp["training"] = _training(training[exp["name"]]) if exp["name"] in training else None
+    return {"experiments": experiments, "version": __version__,
+            "provenance_fields": PROVENANCE_FIELDS}
+
+
+def _training(state: dict) -> dict:
+    """An index card's line for an experiment still training, with the sweep's progress as
+    of now (the page is written again as the next experiment finishes)."""
+    left = state["left"]
+    return {"stored": state["stored"], "runs": state["runs"],
+            "share": f"{100 * state['share']:.0f} %",
+            "left": None if left is None else f"{math.ceil(left / 60):,} min",
+            "at": datetime.now().strftime("%H:%M")}
 
 
 def index_order(summaries: list[sm.Summary], given: list[str]) -> list[sm.Summary]:

@@ -9,7 +9,8 @@ The pipeline, one stage a module or package, in the order a run passes them::
 cli.py drives them. Every other module supports a stage: spec.py and metrics.py (the types a run
 is stored as), fingerprint.py (the code and data in a run id), datasets/, models.py (spec to nets
 model) and baselines.py (computed with training, fingerprinted with it), floors.py, cores.py,
-progress.py, watchdog.py, files.py, gitinfo.py.
+progress.py and estimate.py (the bar, and the time left learnt from the packs), watchdog.py,
+files.py, gitinfo.py.
 """
 
 from importlib.metadata import PackageNotFoundError, version

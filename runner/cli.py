@@ -6,7 +6,8 @@
     tp5-run experiments/learning-rate.yaml --dry-run
 
 Exit codes: 0 done; 1 some runs failed (the others are stored); 2 the input is wrong (one line
-per problem, nothing trained); 130 interrupted (finished runs are kept).
+per problem, nothing trained); 130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM
+(finished runs are kept either way).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import functools
 import json
 import os
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -31,7 +33,7 @@ overrides: KEY=VALUE changes any field of every FILE, e.g. training.epochs=5, se
   model.architectures=[[35,2,35]], training.optimizers.0.learning_rate=0.01, noise=null.
 
 exit codes: 0 done, 1 some runs failed or an experiment's dataset was unavailable,
-  2 bad input, 130 interrupted, 141 stdout closed by its reader.
+  2 bad input, 130 interrupted (Ctrl-C), 141 stdout closed by its reader, 143 stopped (SIGTERM).
 """
 
 #: What --schema prints; the experiment's lists the report's slides as a report: entry's choices.
@@ -133,6 +135,20 @@ def unavailable_datasets(planned: list[sweep.Planned]) -> dict[str, str]:
     return out
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (a time limit, a scheduler, kill): raised in the main thread wherever it is, so
+    that the sweep ends as Ctrl-C ends it. Left to its default, SIGTERM killed tp5-run outright:
+    joblib never shut its workers down, and loky's resource tracker warned of leaked folders."""
+
+
+def stop_on_sigterm() -> None:
+    """From now on SIGTERM raises Stopped; a second one, during the cleanup, kills at once."""
+    def stop(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Stopped
+    signal.signal(signal.SIGTERM, stop)
+
+
 def fail(lines: list[str], code: int = 2) -> int:
     for line in lines:
         print(line, file=sys.stderr)
@@ -146,6 +162,27 @@ def render_site(args, given: list[str]) -> None:
     index = site.render(args.results, args.site, given=given)
     if not args.quiet:
         print(f"site: {index}")
+
+
+def pages_as_experiments_finish(args, given: list[str]):
+    """The sweep's ``on_progress``: each experiment's page as soon as its runs are all stored,
+    and the index with the others' runs stored so far and the sweep's progress, so that a
+    reader can follow a long study by reloading site/index.html. Figures are drawn in this
+    process (n_jobs=1): a pool of figure workers beside the sweep's would take its cores. A
+    page that fails now does not stop the training; the render after it raises again."""
+    from report import site
+
+    def write(progress: sweep.Progress) -> None:
+        training = {name: {"stored": stored, "runs": runs, "share": progress.share,
+                           "left": progress.left}
+                    for name, (stored, runs) in progress.training.items()}
+        try:
+            site.render(args.results, args.site, list(progress.finished), n_jobs=1,
+                        given=given, training=training)
+        except Exception as exc:  # noqa: BLE001 - the sweep goes on; the last render will say
+            print(f"site: not written while training: {type(exc).__name__}: {exc}",
+                  file=sys.stderr)
+    return write
 
 
 def summarise(outcome: sweep.Outcome, args, skipped: dict[str, str]) -> None:
@@ -215,13 +252,18 @@ def main(argv: list[str] | None = None) -> int:
         return fail(list(skipped.values()))
     fail([f"skipped {line}" for line in skipped.values()])
     planned = [p for p in planned if p.experiment.name not in skipped]
+    stop_on_sigterm()
     try:
         outcome = sweep.run(planned, args.results, n_jobs, args.backend, args.scheduler,
-                            quiet=args.quiet)
+                            quiet=args.quiet, on_progress=None if args.no_site
+                            else pages_as_experiments_finish(args, names))
     except BackendError as exc:
         return fail([f"tp5-run: {exc}"])
-    except KeyboardInterrupt:
-        return fail(["interrupted: finished runs are stored; run the same command to go on"], 130)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM as Stopped: 128 + the signal
+        stopped = isinstance(exc, Stopped)
+        word = "stopped" if stopped else "interrupted"
+        return fail([f"{word}: finished runs are stored; run the same command to go on"],
+                    143 if stopped else 130)
     summarise(outcome, args, skipped)
     if not args.no_site:
         render_site(args, names)

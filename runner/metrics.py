@@ -60,6 +60,12 @@ class Denoise(_Frozen):
     bayes: DrawSummary
 
 
+class DenoiseAt(Denoise):
+    """The same at another noise level than the run trained at (noise.test_levels)."""
+
+    level: float = Field(description="the noise level of the evaluation draws (p or sigma)")
+
+
 class Convergence(_Frozen):
     """The first epochs (and seconds) at which the worst character reached 0 or at most 1
     wrong pixels; None: never."""
@@ -106,6 +112,9 @@ class AutoencoderMetrics(_Frozen):
         None, exclude_if=_absent, description="None: stored before tp5 measured them")
     # a run measures one of the two, and metrics.json holds only that one
     denoise: Denoise | None = Field(None, exclude_if=_absent)
+    test_levels: tuple[DenoiseAt, ...] | None = Field(
+        None, exclude_if=_absent, description="the denoising measured at each of "
+        "noise.test_levels, on the draws a run trained at that level is measured on")
     convergence: Convergence | None = Field(None, exclude_if=_absent)
 
 

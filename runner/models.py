@@ -25,6 +25,7 @@ def snapshot_key(epoch: int) -> str:
 
 
 def _options(spec: RunSpec) -> dict:
+    """The model's options as the spec gives them (a pack's per-member values: build's)."""
     options = {"activation": spec.activation, "init": spec.init, "dtype": np.dtype(spec.dtype)}
     if spec.kind == "vae":
         return {**options, "beta": spec.beta}
@@ -33,15 +34,17 @@ def _options(spec: RunSpec) -> dict:
             "pixels": spec.pixels}
 
 
-def build(spec: RunSpec, seeds=None, params: dict | None = None) -> Autoencoder | VAE:
+def build(spec: RunSpec, seeds=None, params: dict | None = None,
+          **members) -> Autoencoder | VAE:
     """A model for ``spec``: fresh members for ``seeds``, or one member from stored ``params``.
+    ``members``: options given per member (S,) in place of the spec's (a pack's betas).
 
     Stored parameters may hold snapshot weights (snapshot_key's, ignored here: pass them
     renamed to rebuild a snapshot) and the input standardisation of a normalised run.
     """
     cls = VAE if spec.kind == "vae" else Autoencoder
     if params is None:
-        return cls(spec.architecture, seeds, **_options(spec))
+        return cls(spec.architecture, seeds, **{**_options(spec), **members})
     weights = {k: v[None] for k, v in params.items()
                if not k.startswith((SNAPSHOT_PREFIX, "input."))}
     model = cls.from_params(weights, **_options(spec))

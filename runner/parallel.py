@@ -47,18 +47,20 @@ def by_cost(packs: Iterable[Pack]) -> list[Pack]:
     return sorted(packs, key=cost, reverse=True)
 
 
-def train_pack(pack: Pack, progress: str | None = None) -> list[RunResult]:
+def train_pack(pack: Pack, progress: str | None = None,
+               checkpoint: str | None = None) -> list[RunResult]:
     """run_pack on the BLAS threads the pack's spec records (the library's own setting for a
     spec planned before tp5 recorded them), writing its epochs to the file ``progress``; a
     split pack's threads come from the file the sweep writes beside it (runner.cores), or on a
-    dask worker from the worker's idle threads."""
+    dask worker from the worker's idle threads. ``checkpoint``: the file the pack keeps its state
+    in, and resumes from (runner.checkpoints)."""
     on_epoch = EpochFile(progress) if progress else None
     threads = cores.reader(progress, default=1) if progress else cores.dask_idle
     blas = pack.spec.blas_threads
     if blas is None:
-        return run_pack(pack, on_epoch, threads)
+        return run_pack(pack, on_epoch, threads, checkpoint)
     with threadpool_limits(limits=blas, user_api="blas"):
-        return run_pack(pack, on_epoch, threads)
+        return run_pack(pack, on_epoch, threads, checkpoint)
 
 
 @contextlib.contextmanager
@@ -80,24 +82,27 @@ def _dask_client(scheduler: str | None):
 
 def execute(packs: Iterable[Pack], n_jobs: int = 1, backend: str = "local",
             scheduler: str | None = None,
-            progress: Callable[[Pack], str] | None = None) -> Iterator[list[RunResult]]:
+            progress: Callable[[Pack], str] | None = None,
+            checkpoint: Callable[[Pack], str] | None = None) -> Iterator[list[RunResult]]:
     """Train every pack, yielding each pack's results as soon as it is done.
 
     ``backend`` is "local" (joblib's loky processes; ``n_jobs=1`` runs in this process) or
     "dask" (the cluster at ``scheduler``, as many packs at once as it has worker threads).
-    ``progress(pack)``, for local packs, names the file the pack writes its epochs to.
+    ``progress(pack)``, for local packs, names the file the pack writes its epochs to, and
+    ``checkpoint(pack)`` the file it keeps its state in (runner.checkpoints).
     Local workers end with this process, even when it is killed outright; dask workers are the
     cluster's and live on.
     """
     packs = by_cost(packs)
     if backend == "dask":
         with _dask_client(scheduler), parallel_config(backend="dask"):
-            yield from _parallel(packs, [None] * len(packs), n_jobs=-1)
+            yield from _parallel(packs, [None] * len(packs), [None] * len(packs), n_jobs=-1)
     else:
         files = [progress(p) if progress else None for p in packs]
+        saves = [checkpoint(p) if checkpoint else None for p in packs]
         with parallel_config(backend="loky", initializer=watchdog.end_with_parent,
                              initargs=(os.getpid(),)):
-            yield from _parallel(packs, files, n_jobs=n_jobs)
+            yield from _parallel(packs, files, saves, n_jobs=n_jobs)
 
 
 @contextlib.contextmanager
@@ -115,8 +120,8 @@ def no_false_leak_warning():
         yield
 
 
-def _parallel(packs: list[Pack], files: list[str | None],
+def _parallel(packs: list[Pack], files: list[str | None], saves: list[str | None],
               n_jobs: int) -> Iterator[list[RunResult]]:
-    tasks = (delayed(train_pack)(*task) for task in zip(packs, files))
+    tasks = (delayed(train_pack)(*task) for task in zip(packs, files, saves))
     with no_false_leak_warning():
         yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(tasks)

@@ -7,8 +7,9 @@ Every run is one point of the product of the swept axes; a worked example::
     noise: {kind: bitflip, levels: [0.05, 0.2]}      x 2
     seeds: 10                                        x 10   = 80 runs
 
-Runs that differ only in seed, learning rate or noise level share one network shape and one
-training loop, so they become members of one ensemble (a *pack*): here 2 packs of 40 members.
+Runs that differ only in seed, learning rate, noise level, or a VAE's beta and KL warm-up share
+one network shape and one training loop, so they become members of one ensemble (a *pack*): here
+2 packs of 40 members.
 A pack is split when that is needed to give every worker something to do.
 
 A run's id is a hash of its spec, which records everything that decides its numbers: the YAML's
@@ -55,6 +56,16 @@ class Pack:
     @property
     def seeds(self) -> np.ndarray:
         return np.array([run.seed for run in self.runs])
+
+    @property
+    def betas(self) -> np.ndarray:
+        """(S,); only a VAE pack has them."""
+        return np.array([run.beta for run in self.runs])
+
+    @property
+    def kl_warmups(self) -> np.ndarray:
+        """(S,); only a VAE pack has them."""
+        return np.array([run.kl_warmup for run in self.runs])
 
     @property
     def noise_levels(self) -> np.ndarray:
@@ -120,15 +131,18 @@ def default_dtype(dataset: str) -> str:
     return "float64" if dataset == "font" else "float32"
 
 
-def _model_spec(exp: Experiment, architecture: list[int]) -> dict:
+def _model_specs(exp: Experiment, architecture: list[int]) -> list[dict]:
+    """The model's fields of each run of one architecture: one per beta and KL warm-up of a
+    VAE (each run.json holds one), one for an autoencoder."""
     model = exp.model
     shared = {"kind": model.kind, "architecture": list(architecture),
               "activation": model.activation}
     if model.kind == "vae":
-        return {**shared, "beta": model.beta}
-    return {**shared, "latent_activation": model.latent_activation or model.activation,
-            "output_activation": model.output_activation, "loss": model.loss,
-            "pixels": list(model.pixels)}
+        return [{**shared, "beta": beta, "kl_warmup": warmup}
+                for beta, warmup in itertools.product(model.betas, exp.training.kl_warmups)]
+    return [{**shared, "latent_activation": model.latent_activation or model.activation,
+             "output_activation": model.output_activation, "loss": model.loss,
+             "pixels": list(model.pixels)}]
 
 
 def _optimizer_specs(exp: Experiment) -> list[dict]:
@@ -144,7 +158,8 @@ def _noise_specs(exp: Experiment) -> list[dict | None]:
     if exp.noise is None:
         return [None]
     return [
-        {"kind": exp.noise.kind, "level": level, "eval_draws": exp.noise.eval_draws}
+        {"kind": exp.noise.kind, "level": level, "eval_draws": exp.noise.eval_draws,
+         "test_levels": exp.noise.test_levels}
         for level in exp.noise.levels
     ]
 
@@ -168,14 +183,16 @@ def expand(exp: Experiment) -> list[RunSpec]:
         "dtype": training.dtype or default_dtype(exp.dataset.name),
         "snapshots": list(exp.snapshots),
     }
+    models = [(architecture, fields) for architecture in exp.model.architectures
+              for fields in _model_specs(exp, architecture)]
     axes = itertools.product(
-        exp.model.architectures, _optimizer_specs(exp), training.inits, training.normalizes,
+        models, _optimizer_specs(exp), training.inits, training.normalizes,
         _noise_specs(exp), exp.seed_list,
     )
-    return [_with_id({**common, **_model_spec(exp, architecture), "optimizer": optimizer,
+    return [_with_id({**common, **model, "optimizer": optimizer,
                       "init": init, "normalize": normalize, "noise": noise, "seed": seed,
                       "blas_threads": 1, "parts": parts(exp, architecture)})
-            for architecture, optimizer, init, normalize, noise, seed in axes]
+            for (architecture, model), optimizer, init, normalize, noise, seed in axes]
 
 
 #: What a spec records besides the question its run answers: two specs equal but for these are
@@ -199,7 +216,8 @@ def _with_id(fields: dict) -> RunSpec:
 
 def _pack_key(spec: RunSpec) -> str:
     """The spec with the member axes left out: runs with equal keys can share an ensemble."""
-    shared = spec.model_dump(mode="json", exclude={"id": True, "seed": True,
+    shared = spec.model_dump(mode="json", exclude={"id": True, "seed": True, "beta": True,
+                                                   "kl_warmup": True,
                                                    "optimizer": {"learning_rate"},
                                                    "noise": {"level"}})
     return json.dumps(shared, sort_keys=True)

@@ -5,7 +5,8 @@ A spec holds everything that determines a run's numbers, plus the experiment tha
 its id. It is frozen: its id is a hash of its serialisation (runner.plan.run_id), so a spec that
 changed after planning would be stored under the id of another. The two kinds of run share the
 base fields and differ in their model's: an autoencoder names its latent and output activations
-and its loss, a VAE its beta. ``spec.model_dump(mode="json")`` is run.json, field for field.
+and its loss, a VAE its beta and KL warm-up. ``spec.model_dump(mode="json")`` is run.json, field
+for field (a field left out of it when it takes its neutral value says so).
 """
 
 from __future__ import annotations
@@ -41,9 +42,13 @@ Optimizer = Annotated[SGD | Adam, Field(discriminator="name")]
 
 
 class Noise(_Frozen):
-    kind: str = Field(description="bitflip or gaussian")
-    level: float = Field(description="this run's p or sigma")
+    kind: str = Field(description="bitflip, salt_and_pepper, masking or gaussian")
+    level: float = Field(description="this run's p or sigma; 0: trained on clean inputs")
     eval_draws: int = Field(description="noisy copies of each sample that denoising is measured on")
+    test_levels: tuple[float, ...] = Field(
+        (), exclude_if=lambda levels: not levels,
+        description="levels it is also measured at; none (left out of run.json, so a run "
+        "that has none keeps its id): only its own level")
 
 
 #: Fields of run.json files written by older versions that no longer describe a run: "engine"
@@ -115,6 +120,13 @@ class AutoencoderRun(_Run):
 class VAERun(_Run):
     kind: Literal["vae"]
     beta: float = Field(description="weight of the KL term")
+    # 0 is left out of run.json: a run without warm-up asks the question (runner.plan.question)
+    # it asked before tp5 knew of warm-ups
+    kl_warmup: int = Field(
+        0, ge=0, exclude_if=lambda warmup: warmup == 0,
+        description="epochs over which the KL weight rises linearly from 0 to beta: "
+        "beta * min(1, (e - 1) / kl_warmup) in epoch e = 1, 2, ... (nets.vae.kl_scale); 0: "
+        "beta throughout (0 in run.json files written before tp5 recorded it)")
 
 
 RunSpec = Annotated[AutoencoderRun | VAERun, Field(discriminator="kind")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import platform
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 import yaml
 from threadpoolctl import threadpool_info
 
-from runner import __version__, datasets, floors, gitinfo, store, tables
+from runner import __version__, checkpoints, datasets, floors, gitinfo, store, tables
 from runner import spec as run_spec
 from runner.config import Experiment
 from runner.cores import Allowance
@@ -93,13 +94,17 @@ def _stale(results: Path, experiment: str, runs: list[RunSpec],
     return found
 
 
-def packs_of(planned: list[Planned], n_workers: int) -> list[Pack]:
+def packs_of(planned: list[Planned], n_workers: int,
+             checkpointed: Path | None = None) -> list[Pack]:
+    """The packs to train; ``checkpointed``: the results folder whose checkpoints give the packs
+    they hold as they were (runner.checkpoints.packs)."""
     total = sum(len(p.todo) for p in planned)
     packs = []
     for p in planned:
         # each experiment's share of the workers, so a small one is not split needlessly
         share = max(1, round(n_workers * len(p.todo) / total)) if total else 1
-        packs += pack(p.experiment.name, p.todo, share)
+        packs += (checkpoints.packs(checkpointed, p.experiment.name, p.todo, share)
+                  if checkpointed else pack(p.experiment.name, p.todo, share))
     return packs
 
 
@@ -147,40 +152,111 @@ def save_plan(p: Planned, results: Path) -> None:
     store.write_plan(results, p.experiment.name, p.runs)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a sweep stands when it starts and whenever experiments have all their runs
+    stored: what the pages written as experiments finish show (the CLI writes them; runner
+    never imports report)."""
+
+    finished: tuple[str, ...]  # experiments whose runs have all been stored since the last one
+    training: dict[str, tuple[int, int]]  # each experiment still training: runs stored, runs
+    share: float  # of the sweep's estimated work done
+    left: float | None  # estimated seconds left, None until a pack has measured its speed
+
+
+class Finishing:
+    """Tells ``on_progress`` of each experiment once all its runs are stored (and its floors
+    written, when it has any: its page shows them), with the others' runs stored so far.
+
+    An experiment's provenance.json is written as it finishes, so that its page can show it.
+    """
+
+    def __init__(self, planned: list[Planned], results: Path, board: Board,
+                 on_progress: Callable[[Progress], None], floors_wanted: set[str],
+                 floors_ready: set[str]):
+        self.results, self.board, self.on_progress = results, board, on_progress
+        self.waiting = {p.experiment.name: {r.id for r in p.todo} for p in planned}
+        self.runs = {p.experiment.name: len(p.runs) for p in planned}
+        self.floors_wanted, self.floors_ready = floors_wanted, floors_ready
+        self.told: set[str] = set()
+
+    def start(self) -> None:
+        """The first pages: the experiments with nothing to train, and the others training."""
+        self.tell(force=True)
+
+    def stored(self, run_ids: set[str]) -> None:
+        """Runs came back (stored, or failed: an experiment with failures is done too)."""
+        for ids in self.waiting.values():
+            ids -= run_ids
+        self.tell()
+
+    def tell(self, force: bool = False) -> None:
+        finished = [name for name, ids in self.waiting.items()
+                    if not ids and name not in self.told
+                    and (name not in self.floors_wanted or name in self.floors_ready)]
+        if not finished and not force:
+            return
+        for name in finished:
+            store.write_json(store.experiment_dir(self.results, name) / "provenance.json",
+                             provenance())
+        self.told.update(finished)
+        training = {name: (self.runs[name] - len(ids), self.runs[name])
+                    for name, ids in self.waiting.items() if name not in self.told}
+        forecast = self.board.forecast()
+        self.on_progress(Progress(tuple(finished), training, forecast.share,
+                                  forecast.wall_left))
+
+
 def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "local",
-        scheduler: str | None = None, quiet: bool = False) -> Outcome:
+        scheduler: str | None = None, quiet: bool = False,
+        on_progress: Callable[[Progress], None] | None = None) -> Outcome:
     """Train every run left to train; store each result as its pack comes back.
 
-    The bar shows the share of the planned work done, each pack weighted by its cost and
-    followed epoch by epoch through its progress file, so one long MNIST run moves it as it
-    trains and the ETA holds from the start.
+    The bar shows the share of the estimated work done and the time left, each pack followed
+    epoch by epoch through its progress file and timed by what packs of its shape measured
+    (runner.estimate), so one long MNIST run moves it as it trains and a batch-1 pack's slowness
+    shows in the time left once its first epochs are done. ``on_progress``, if given, hears
+    of the experiments as they finish (see Finishing).
     """
     for p in planned:
         save_plan(p, results)
     outcome = Outcome()
     n_runs = sum(len(p.todo) for p in planned)
     start = time.perf_counter()
-    packs = packs_of(planned, n_jobs if backend == "local" else cpu_count())
+    local = backend == "local"
+    workers = n_jobs if local else cpu_count()
+    # checkpoints: local workers only, which share the store's disk (runner.checkpoints)
+    packs = by_cost(packs_of(planned, workers, results if local else None))
     board = Board(packs, store.experiment_dir(results, planned[0].experiment.name)
-                  if planned else results, cost)
-    bar = progress_bar(board.total, f"0/{n_runs} runs", disable=quiet or not packs)
+                  if planned else results, cost, workers)
+    bar = progress_bar(f"0/{n_runs} runs", disable=quiet or not packs)
     follower = Follower(board, bar)
     if not bar.disable:
         follower.start()
-    local = backend == "local"
     floors_wanted = [p for p in planned if _has_floors(p.experiment)]
-    allowance = Allowance(by_cost(packs), n_jobs, board.path,
+    allowance = Allowance(packs, n_jobs, board.path,
                           busy=int(bool(floors_wanted))) if local else None
-    wait_for_floors = _floors_beside(floors_wanted, results, allowance)
+    floors_ready: set[str] = set()
+    wait_for_floors = _floors_beside(floors_wanted, results, allowance, floors_ready)
+    finishing = Finishing(planned, results, board, on_progress,
+                          {p.experiment.name for p in floors_wanted},
+                          floors_ready) if on_progress else None
     try:
+        if finishing:
+            finishing.start()
         progress = board.path if local else None
-        for results_of_pack in execute(packs, n_jobs, backend, scheduler, progress):
+        checkpoint = checkpoints.path_of(results) if local else None
+        for results_of_pack in execute(packs, n_jobs, backend, scheduler, progress, checkpoint):
             for result in results_of_pack:
                 _store(result, results, outcome)
-            board.finish(results_of_pack[0].id)
+            checkpoints.remove(results, results_of_pack[0].spec.experiment,
+                               [result.id for result in results_of_pack])
+            board.finish(results_of_pack[0].id, _seconds(results_of_pack))
             if allowance:
                 allowance.finish(results_of_pack[0].id)
             bar.set_postfix_str(f"{outcome.trained + len(outcome.failed)}/{n_runs} runs")
+            if finishing:
+                finishing.stored({result.id for result in results_of_pack})
     finally:
         if follower.is_alive():
             follower.stop()
@@ -195,17 +271,24 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
     return outcome
 
 
+def _seconds(results_of_pack) -> float | None:
+    """The seconds a pack trained for (unknown when it raised)."""
+    metrics = results_of_pack[0].metrics
+    return metrics.timing.pack_seconds if metrics else None
+
+
 def _has_floors(exp: Experiment) -> bool:
     """Whether the report sets the experiment beside the reference decoders' floors: denoising
     on glyphs (runner.floors)."""
     return exp.noise is not None and datasets.kind(exp.dataset.name) == "glyphs"
 
 
-def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance | None):
+def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance | None,
+                   ready: set[str]):
     """Compute the floors of ``planned`` in a thread beside the training, which they do not
     need (a study's took some 40 s after its last run before); the thread holds one of the
-    allowance's cores until done. Returns the function that waits for them and raises their
-    error. A daemon thread: an interrupted sweep does not wait for it, and floors.json is
+    allowance's cores until done, and adds each experiment's name to ``ready`` once its
+    floors are written. Returns the function that waits for them and raises their error. A daemon thread: an interrupted sweep does not wait for it, and floors.json is
     written whole or not at all."""
     errors: list[BaseException] = []
 
@@ -214,7 +297,9 @@ def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance |
             for p in planned:
                 exp = p.experiment
                 floors.update(store.experiment_dir(results, exp.name), exp.dataset.whole,
-                              exp.noise.kind, exp.noise.levels, exp.noise.floor_draws)
+                              exp.noise.kind, exp.noise.measured_levels,
+                              exp.noise.floor_draws)
+                ready.add(exp.name)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
             errors.append(exc)
         finally:

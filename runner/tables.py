@@ -67,7 +67,8 @@ def configuration(spec: RunSpec) -> dict:
                "optimizer": optimizer.pop("name"), **optimizer,
                "noise": noise.get("kind"), "noise_level": noise.get("level"),
                "noise_eval_draws": noise.get("eval_draws"),
-               **{name: json.dumps(v) if isinstance(v, list) else v for name, v in fields.items()}}
+               **{name: json.dumps(v) if isinstance(v, list | dict) else v
+                  for name, v in fields.items()}}
     return {"id": spec.id, **{name: columns.pop(name) for name in FIRST}, **columns}
 
 

@@ -51,3 +51,33 @@ def test_gaussian_bayes_decoder_is_no_worse_than_nearest_glyph():
     noisy = np.clip(clean + 0.5 * rng.standard_normal(clean.shape), 0, 1)
     decoded = baselines.decode_all(GLYPHS, noisy, "gaussian", 0.5)
     assert _mean_wrong(decoded["bayes"], clean) < _mean_wrong(decoded["nearest"], clean)
+
+
+def _pixel_table(kind, p):
+    """P(input pixel = 1 | glyph pixel), for glyph pixel 0 and 1: the noise written pixel by
+    pixel, straight from its definition."""
+    return {"bitflip": (p, 1 - p), "salt_and_pepper": (p / 2, 1 - p / 2),
+            "masking": (0.0, 1 - p)}[kind]
+
+
+@pytest.mark.parametrize("kind, p", [("salt_and_pepper", 0.3), ("masking", 0.2),
+                                     ("masking", 0.6), ("bitflip", 0.15)])
+def test_posterior_is_bayes_rule_pixel_by_pixel(kind, p):
+    from nets import noise
+
+    clean = np.repeat(GLYPHS, 4, axis=0)
+    noisy = noise.make(kind, p).apply(clean, [np.random.default_rng(3)])[0]
+    on_if_off, on_if_on = _pixel_table(kind, p)
+    on = np.where(GLYPHS[None] > 0.5, on_if_on, on_if_off)  # (1, G, D)
+    x = noisy[:, None, :]  # (M, 1, D)
+    likelihood = np.where(x > 0.5, on, 1 - on).prod(axis=-1)  # (M, G)
+    expected = likelihood / likelihood.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(baselines.posterior(GLYPHS, noisy, kind, p), expected,
+                               atol=1e-12)
+
+
+def test_masking_posterior_excludes_glyphs_off_where_the_input_is_on():
+    noisy = GLYPHS[:1]  # nothing masked: only glyphs covering every on pixel remain
+    weights = baselines.posterior(GLYPHS, noisy, "masking", 0.1)[0]
+    covers = np.all(GLYPHS >= noisy, axis=1)
+    assert np.all(weights[~covers] < 1e-200) and weights[covers].sum() == pytest.approx(1)

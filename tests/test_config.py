@@ -53,7 +53,7 @@ BAD = {
         "name: t\ndataset: {name: font}\nmodel: {kind: autoencoder, architectures: [[35, 2, 35]]}\n"
         "training:\n  epochs: 10\n  epoch: 5\n",
         ["x.yaml:6:3: training: unknown key 'epoch'; did you mean 'epochs'? (allowed: epochs, "
-         "batch_size, shuffle, optimizers, init, normalize, dtype)"]),
+         "batch_size, shuffle, optimizers, init, normalize, dtype, kl_warmup)"]),
     "unknown key at the top": (
         "name: t\ncolour: red\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 35]]}\ntraining: {epochs: 10}\n",
@@ -78,7 +78,7 @@ BAD = {
         ["x.yaml:2:10: dataset: expected a mapping, got 'font'"]),
     "unknown dataset": (
         FONT.replace("{name: font}", "{name: fnt}"),
-        ["x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
+        ["x.yaml:2:17: dataset.name: expected one of: font, emoji, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
          "did you mean 'font'?"]),
     "unknown model kind": (
         FONT.replace("autoencoder", "autoencodr"),
@@ -205,7 +205,7 @@ BAD = {
          "got 'sigmod'; did you mean 'sigmoid'?",
          "x.yaml:4:1: training: missing key 'epochs' (passes over the training data)",
          "x.yaml:5:3: training: unknown key 'epoch'; did you mean 'epochs'? (allowed: epochs, "
-         "batch_size, shuffle, optimizers, init, normalize, dtype)"]),
+         "batch_size, shuffle, optimizers, init, normalize, dtype, kl_warmup)"]),
     "every mistake in one run: a typo next to values that do not fit together": (
         "name: t\ndataset: {name: font}\n"
         "model: {kind: autoencoder, architectures: [[35, 2, 36]], activation: sigmod}\n"
@@ -395,7 +395,7 @@ def test_bad_override_gets_exact_line(overrides, expected):
 def test_file_problems_come_before_override_problems():
     text = FONT.replace("{name: font}", "{name: fnt}")
     assert problems(text, ["seeds=-1"]) == [
-        "x.yaml:2:17: dataset.name: expected one of: font, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
+        "x.yaml:2:17: dataset.name: expected one of: font, emoji, fashion-mnist, kmnist, mnist, mnist-5k, images, array, got 'fnt'; "
         "did you mean 'font'?",
         "x.yaml: override 'seeds=-1': seeds: must be at least 1, got -1",
     ]
@@ -423,19 +423,24 @@ def test_defaults():
 
 def test_default_report_holds_only_the_slides_that_apply():
     autoencoder = load(FONT)
-    assert autoencoder.report == ["summary", "architecture", "error_table", "learning_curves",
-                                  "convergence", "latent_scatter", "reconstructions",
-                                  "pixel_errors", "generated_grid", "interpolation", "conclusions"]
+    assert autoencoder.report == ["summary", "architecture", "error_table", "linear_baseline",
+                                  "learning_curves", "convergence", "latent_scatter",
+                                  "reconstructions", "pixel_errors", "generated_grid", "novelty",
+                                  "interpolation", "conclusions"]
     vae = load(FONT.replace("autoencoder", "vae") + "snapshots: [1, 5]\n")
     assert vae.model.activation == "relu" and vae.model.beta == 1.0
     assert vae.report == ["summary", "architecture", "error_table", "learning_curves",
-                          "latent_scatter", "vae_progression", "reconstructions", "vae_samples",
-                          "generated_grid", "interpolation", "conclusions"]
+                          "elbo_terms", "latent_scatter", "vae_progression", "reconstructions",
+                          "vae_samples", "generated_grid", "novelty", "interpolation",
+                          "conclusions"]
     denoising = load(
         FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]") + "noise: {kind: bitflip, levels: [0.1]}\n")
     assert denoising.report == ["summary", "architecture", "error_table", "learning_curves",
                                 "reconstructions", "pixel_errors", "denoising_examples",
                                 "denoising_baselines", "conclusions"]
+    matrix = load(FONT.replace("[[35, 2, 35]]", "[[35, 5, 35]]")
+                  + "noise: {kind: masking, levels: [0, 0.1], test_levels: [0.2]}\n")
+    assert matrix.report[-3:] == ["denoising_baselines", "noise_matrix", "conclusions"]
 
 
 def test_list_or_scalar_helpers():

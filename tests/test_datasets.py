@@ -80,7 +80,7 @@ def test_mnist_5k():
 
 
 @pytest.mark.parametrize("name, path, message", [
-    ("cifar", None, ("There is no dataset 'cifar'; choose one of array, fashion-mnist, font, "
+    ("cifar", None, ("There is no dataset 'cifar'; choose one of array, emoji, fashion-mnist, font, "
                      "images, kmnist, mnist, mnist-5k.")),
     ("mnist-5k", "somewhere", "mnist-5k is built in and reads no files; remove dataset.path."),
 ])

@@ -28,7 +28,8 @@ def test_each_kind_of_a_mapping_has_its_own_section():
     sections = {s.split("\n", 1)[0]: s for s in reference().split("\n## ")[1:]}
     vae, autoencoder = sections["`model` with `kind: vae`"], sections[
         "`model` with `kind: autoencoder`"]
-    assert "- `model.beta` (a number > 0; default `1.0`): weight of the KL term" in vae
+    assert ("- `model.beta` (a number > 0 or a list (at least one), each a number > 0; default "
+            "`1.0`): weight of the KL term, or a list to sweep") in vae
     assert "model.beta" not in autoencoder and "model.loss" in autoencoder
     sgd = sections["`training.optimizers[]` with `name: sgd`"]
     assert "- `training.optimizers[].learning_rate` (" in sgd and "*required*" in sgd

@@ -19,7 +19,8 @@ def _plain_count(kind: str, level: float, draws: int, seed: int) -> dict:
 
 
 @pytest.mark.parametrize("kind, level", [("bitflip", 0.2), ("bitflip", 0.3),
-                                         pytest.param("gaussian", 0.5, marks=pytest.mark.slow)])
+                                         pytest.param("gaussian", 0.5, marks=pytest.mark.slow),
+                                         ("salt_and_pepper", 0.4), ("masking", 0.3)])
 def test_expected_errors_agree_with_counting_on_another_draw(kind, level):
     expected = floors.expected_errors(GLYPHS, kind, level, draws=DRAWS)
     counted = _plain_count(kind, level, DRAWS, seed=7)
@@ -49,3 +50,15 @@ def test_bayes_is_the_floor_and_noise_free_inputs_cost_nothing():
 def test_the_same_level_draws_the_same_numbers():
     first = floors.expected_errors(GLYPHS, "bitflip", 0.05, draws=4096)
     assert first == floors.expected_errors(GLYPHS, "bitflip", 0.05, draws=4096)
+
+
+@pytest.mark.parametrize("kind", ["salt_and_pepper", "masking"])
+def test_each_kind_has_its_floor_below_the_others(kind):
+    expected = floors.expected_errors(GLYPHS, kind, 0.5, draws=DRAWS)
+    assert expected["bayes"]["mean"] < expected["nearest"]["mean"] < expected["noisy"]["mean"]
+
+
+def test_salt_and_pepper_at_p_costs_what_bit_flips_at_half_p_cost():
+    both = [floors.expected_errors(GLYPHS, kind, level, draws=DRAWS)["bayes"]
+            for kind, level in (("salt_and_pepper", 0.4), ("bitflip", 0.2))]
+    assert abs(both[0]["mean"] - both[1]["mean"]) < 4 * np.hypot(both[0]["se"], both[1]["se"])

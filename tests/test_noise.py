@@ -21,6 +21,52 @@ def test_bitflip_rate_per_member():
     assert np.all(np.abs(rate - levels) <= 5 * sigma + 1e-12), (rate, levels)
 
 
+def _binary(seed=0, shape=(200, 500)):
+    """A binary image set of 100,000 pixels, about 30 % on."""
+    return (np.random.default_rng(seed).random(shape) < 0.3).astype(float)
+
+
+def _within(rate, expected, n):
+    """Whether an observed share of n Bernoulli trials is within 5 standard errors."""
+    sigma = np.sqrt(expected * (1 - expected) / n)
+    return np.all(np.abs(rate - expected) <= 5 * sigma + 1e-12)
+
+
+def test_salt_and_pepper_forces_half_of_p_the_other_way():
+    x = _binary()
+    levels = np.array([0.0, 0.1, 0.4, 1.0])
+    noisy = noise.make("salt_and_pepper", levels).apply(x, rngs(1, 2, 3, 4))
+    assert set(np.unique(noisy)) <= {0.0, 1.0}
+    on, off = x == 1, x == 0
+    # a hit pixel becomes 0 or 1 with equal chance: P(0 | on) = P(1 | off) = p/2
+    assert _within((noisy[:, on] == 0).mean(axis=1), levels / 2, on.sum())
+    assert _within((noisy[:, off] == 1).mean(axis=1), levels / 2, off.sum())
+    assert _within((noisy != x).mean(axis=(1, 2)), levels / 2, x.size)
+    # at p = 1 every pixel is a fair coin whatever it was
+    assert _within(noisy[3].mean(), 0.5, x.size)
+
+
+def test_salt_and_pepper_hits_the_pixels_bitflip_flips():
+    x = _binary(shape=(50, 40))
+    flipped = noise.make("bitflip", 0.3).apply(x, rngs(5))[0] != x
+    forced = noise.make("salt_and_pepper", 0.3).apply(x, rngs(5))[0] != x
+    assert not np.any(forced & ~flipped)  # a forced pixel was hit, and hits are u < p in both
+
+
+def test_masking_turns_a_share_p_of_the_pixels_off_and_none_on():
+    x = _binary()
+    levels = np.array([0.0, 0.05, 0.3, 1.0])
+    noisy = noise.make("masking", levels).apply(x, rngs(6, 7, 8, 9))
+    on = x == 1
+    assert np.all(noisy[:, ~on] == 0)  # P(1 | off) = 0
+    assert _within((noisy[:, on] == 0).mean(axis=1), levels, on.sum())  # P(0 | on) = p
+    # an input that is not binary is masked the same way: kept or 0
+    grey = np.random.default_rng(10).random((100, 100))
+    masked = noise.make("masking", 0.25).apply(grey, rngs(11))[0]
+    assert np.all((masked == grey) | (masked == 0))
+    assert _within((masked == 0).mean(), 0.25, grey.size)
+
+
 def test_gaussian_clipped_per_member():
     x = np.full((100, 100), 0.5)
     sigmas = np.array([0.01, 0.05, 1.0])
@@ -44,7 +90,7 @@ def test_member_draws_do_not_depend_on_the_ensemble(kind):
 
 def test_float32_kept_and_unknown_kind():
     x = np.zeros((4, 5), np.float32)
-    assert noise.BitFlip(0.5).apply(x, rngs(0)).dtype == np.float32
-    assert noise.Gaussian(0.5).apply(x, rngs(0)).dtype == np.float32
+    for kind in noise.KINDS:
+        assert noise.make(kind, 0.5).apply(x, rngs(0)).dtype == np.float32
     with pytest.raises(ValueError, match="allowed"):
         noise.make("dropout", 0.1)

@@ -60,7 +60,7 @@ def test_the_plan_does_not_depend_on_the_machine(tmp_path, monkeypatch):
 def test_a_pack_trains_on_the_threads_its_spec_records(monkeypatch):
     """Whatever the process was started with: the count decides the numbers."""
     seen = []
-    monkeypatch.setattr(parallel, "run_pack", lambda pack, on_epoch, threads: seen.append(
+    monkeypatch.setattr(parallel, "run_pack", lambda pack, *rest: seen.append(
         [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]))
     for threads in (1, 2):
         spec = pack_of(VAE).spec.model_copy(update={"blas_threads": threads})

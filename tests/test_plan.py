@@ -5,7 +5,7 @@ import json
 import pytest
 
 from runner import __version__, plan, spec
-from runner.config import load_experiment
+from runner.config import ConfigError, load_experiment
 
 YAML = """\
 name: demo
@@ -93,6 +93,33 @@ def test_a_run_id_is_the_question_and_code_wherever_it_is_asked_and_stored(exper
         for change in ({"seed": run.seed + 1}, {"epochs": run.epochs + 1},
                        {"fingerprint": "other-code"}, {"tp5_version": __version__ + ".1"}):
             assert plan.run_id(run.model_copy(update=change)) != run.id, change
+
+
+def test_betas_and_warmups_are_members_of_one_pack(tmp_path):
+    path = tmp_path / "vae.yaml"
+    path.write_text("name: vae\ndataset: {name: font}\n"
+                    "model: {kind: vae, architectures: [[35, 8, 2, 8, 35]], beta: [0.1, 1, 4]}\n"
+                    "training: {epochs: 5, kl_warmup: [0, 3]}\nseeds: 2\n")
+    runs = plan.expand(load_experiment(path))
+    assert [(r.beta, r.kl_warmup) for r in runs[::2]] == [
+        (0.1, 0), (0.1, 3), (1, 0), (1, 3), (4, 0), (4, 3)]
+    [pack] = plan.pack("vae", runs)
+    assert pack.betas.tolist() == [r.beta for r in runs]
+    assert pack.kl_warmups.tolist() == [r.kl_warmup for r in runs]
+    # no warm-up is left out of run.json: such a run asks what it asked before warm-ups existed
+    assert ["kl_warmup" in r.model_dump(mode="json") for r in runs[:4]] == [False] * 2 + [True] * 2
+
+
+def test_only_a_vae_has_a_warmup(tmp_path):
+    path = tmp_path / "ae.yaml"
+    path.write_text("name: ae\ndataset: {name: font}\n"
+                    "model: {kind: autoencoder, architectures: [[35, 2, 35]]}\n"
+                    "training: {epochs: 5, kl_warmup: 3}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_experiment(path)
+    assert caught.value.problems == [
+        f"{path}:4:34: training.kl_warmup: only a VAE has a KL term to warm up, but model.kind "
+        "is 'autoencoder' (remove kl_warmup)"]
 
 
 @pytest.mark.parametrize("workers, sizes", [(1, [100] * 4), (2, [100] * 4), (3, [67] * 5 + [65]),

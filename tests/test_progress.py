@@ -1,5 +1,6 @@
-"""Progress: packs report their epochs while they train, and the sweep's bar adds them up,
-each pack weighted by its cost; in a log file, a plain line every few seconds."""
+"""Progress: packs report their epochs and seconds while they train, the sweep reads them into
+its estimate, and the bar shows the estimate's share and time left, never going back; in a log
+file, a plain line every few seconds."""
 
 import io
 import subprocess
@@ -41,17 +42,18 @@ def test_every_epoch_of_a_pack_is_reported(tmp_path):
         assert seen == list(range(1, epochs + 1))
 
 
-def test_the_board_counts_running_packs_by_their_files_and_finished_ones_in_full(tmp_path):
+def test_the_board_reads_running_packs_reports_and_finished_packs_seconds(tmp_path):
     packs = packs_of(tmp_path, YAML, workers=2)  # two packs of 3 runs, 30 epochs
-    weights = {packs[0].runs[0].id: 300.0, packs[1].runs[0].id: 30.0}
-    board = progress.Board(packs, tmp_path / "results" / "p", lambda p: weights[p.runs[0].id])
+    first, second = (p.runs[0].id for p in packs)
+    board = progress.Board(packs, tmp_path / "results" / "p", lambda p: 1.0, workers=2)
     try:
-        assert board.total == 330 and board.done() == 0
+        assert board.forecast().done == 0 and board.forecast().wall_left is None
         report = progress.EpochFile(board.path(packs[0]), every=0)
         report(12)
-        assert board.done() == 300 * 12 / 30  # an epoch adds the pack's weight / its epochs
-        board.finish(packs[1].runs[0].id)
-        assert board.done() == 300 * 12 / 30 + 30
+        board.finish(second, 4.0)
+        forecast = board.forecast()
+        assert board.seen[first].last[0] == 12 and board.seen[second].finished
+        assert forecast.done == 4.0 + board.seen[first].last[1]
     finally:
         board.close()
     assert not board.folder.exists()
@@ -59,8 +61,8 @@ def test_the_board_counts_running_packs_by_their_files_and_finished_ones_in_full
 
 
 def test_one_mnist_run_moves_the_bar_more_than_a_hundred_font_runs(tmp_path):
-    """The study's case: a pack of 100 font runs beside one MNIST VAE. Half the VAE's epochs
-    is most of the work; all of the font pack is little of it."""
+    """The study's case: a pack of 100 font runs waits beside one MNIST VAE. Half the VAE's
+    epochs is most of the work: the font pack's static cost is small beside it."""
     font = packs_of(tmp_path, YAML.replace("seeds: 3", "seeds: 50"))  # 2 x 50 runs, one pack
     vae = packs_of(tmp_path, """\
 name: v
@@ -69,19 +71,29 @@ model: {kind: vae, architectures: [[784, 512, 256, 2, 256, 512, 784]]}
 training: {epochs: 20, batch_size: 128}
 """)
     assert len(font) == len(vae) == 1 and len(font[0].runs) == 100
-    board = progress.Board(font + vae, tmp_path / "results" / "p", parallel.cost)
+    board = progress.Board(vae + font, tmp_path / "results" / "p", parallel.cost, workers=1)
     try:
-        progress.EpochFile(board.path(vae[0]), every=0)(10)
-        assert board.done() / board.total > 0.45
-        board.finish(font[0].runs[0].id)
-        progress.EpochFile(board.path(vae[0]), every=0)(0)
-        assert board.done() / board.total < 0.05
+        (board.folder / vae[0].runs[0].id).write_text("10 60.0")
+        assert board.forecast().share > 0.45
     finally:
         board.close()
 
 
+def test_the_bar_never_goes_back_and_ends_with_the_estimate():
+    """A slow kind of pack measured late halves the estimate: the bar holds, then moves as the
+    estimate's share of the work left moves, and reaches the end with it."""
+    forward = progress.Forward()
+    shown = [forward(e) for e in (0.2, 0.5, 0.25, 0.25, 0.5, 0.75, 0.9, 1.0)]
+    assert shown[:4] == [0.2, 0.5, 0.5, 0.5]
+    assert all(b > a for a, b in zip(shown[3:], shown[4:]))
+    assert shown[4] == 0.5 + 0.5 * (0.5 - 0.25) / 0.75  # half its room: the estimate's third
+    assert shown[-1] == 1.0
+    assert [forward(e) for e in (0.3, 0.4)] == [1.0, 1.0]
+
+
 def test_a_board_left_by_a_killed_sweep_is_cleared_by_the_next_run(tmp_path):
-    board = progress.Board(packs_of(tmp_path, YAML), tmp_path / "results" / "p", parallel.cost)
+    board = progress.Board(packs_of(tmp_path, YAML), tmp_path / "results" / "p", parallel.cost,
+                           workers=1)
     assert board.folder.parent == tmp_path / "results" / "p"
     assert store.remove_temporaries(tmp_path / "results", "p") == 1
     assert not board.folder.exists()
@@ -93,8 +105,17 @@ class Terminal(io.StringIO):
 
 
 def test_a_terminal_gets_a_bar_and_a_file_gets_lines():
-    assert isinstance(progress.progress_bar(10, "0/1 runs", file=Terminal()), progress.tqdm)
-    assert isinstance(progress.progress_bar(10, "0/1 runs", file=io.StringIO()), progress.Lines)
+    assert isinstance(progress.progress_bar("0/1 runs", file=Terminal()), progress.tqdm)
+    assert isinstance(progress.progress_bar("0/1 runs", file=io.StringIO()), progress.Lines)
+
+
+def test_the_bar_and_the_lines_show_the_estimates_time_left():
+    for file in (Terminal(), io.StringIO()):
+        bar = progress.progress_bar("0/1 runs", file=file)
+        bar.update(40)
+        bar.left = progress.time_left(3725)
+        bar.close()
+        assert "1:02:05" in file.getvalue() and " 40%" in file.getvalue()
 
 
 @pytest.mark.slow

@@ -32,13 +32,19 @@ class Facts(slides.Setup):
         self.__dict__.update(facts)
 
 
-def experiment_yaml(dataset: str, model: str, latent: int, rates: int, snapshots: bool,
-                    report: list[str] | None = None) -> str:
+def architectures(dataset: str, latents: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """One architecture per code width, alike in every other layer."""
     pixels = PIXELS[dataset]
+    return tuple((pixels, 8, latent, 8, pixels) for latent in latents)
+
+
+def experiment_yaml(dataset: str, model: str, latents: tuple[int, ...], rates: int,
+                    snapshots: bool, report: list[str] | None = None) -> str:
+    listed = ", ".join(str(list(a)) for a in architectures(dataset, latents))
     lines = ["name: x",
              f"dataset: {{name: {dataset}}}",
              f"model: {{kind: {'vae' if model == 'vae' else 'autoencoder'}, "
-             f"architectures: [[{pixels}, 8, {latent}, 8, {pixels}]]}}",
+             f"architectures: [{listed}]}}",
              f"training: {{epochs: 5, optimizers: [{{name: adam, learning_rate: "
              f"{[0.01, 0.001][:rates]}}}]}}"]
     if model == "denoising":
@@ -50,24 +56,25 @@ def experiment_yaml(dataset: str, model: str, latent: int, rates: int, snapshots
     return "\n".join(lines) + "\n"
 
 
-GRID = list(itertools.product(PIXELS, ("autoencoder", "denoising", "vae"), (2, 3), (1, 2),
-                              (False, True)))
+GRID = list(itertools.product(PIXELS, ("autoencoder", "denoising", "vae"), ((2,), (3,), (2, 3)),
+                              (1, 2), (False, True)))
 
 
-@pytest.mark.parametrize("dataset, model, latent, rates, snapshots", GRID)
-def test_validation_accepts_exactly_the_kinds_that_apply(tmp_path, dataset, model, latent, rates,
+@pytest.mark.parametrize("dataset, model, latents, rates, snapshots", GRID)
+def test_validation_accepts_exactly_the_kinds_that_apply(tmp_path, dataset, model, latents, rates,
                                                          snapshots):
     facts = Facts(model="vae" if model == "vae" else "autoencoder", dataset=dataset,
-                  noise=model == "denoising", latent_sizes=(latent,), learning_rates=rates,
-                  snapshots=snapshots, reference=False, configurations=rates)
+                  noise=model == "denoising", test_levels=False, latent_sizes=latents,
+                  architectures=architectures(dataset, latents), learning_rates=rates,
+                  snapshots=snapshots, reference=False, configurations=rates * len(latents))
     applies = [k.name for k in slides.kinds() if k.why_not(facts) is None]
     path = tmp_path / "x.yaml"
-    path.write_text(experiment_yaml(dataset, model, latent, rates, snapshots))
+    path.write_text(experiment_yaml(dataset, model, latents, rates, snapshots))
     # the default report: all that apply, in order
     assert load_experiment(path, slides=slides.CATALOGUE).report == applies
 
     every = [k.name for k in slides.kinds()]
-    path.write_text(experiment_yaml(dataset, model, latent, rates, snapshots, every))
+    path.write_text(experiment_yaml(dataset, model, latents, rates, snapshots, every))
     refused = [k for k in every if k not in applies]
     if not refused:
         assert load_experiment(path, slides=slides.CATALOGUE).report == every
@@ -83,7 +90,7 @@ def test_validation_accepts_exactly_the_kinds_that_apply(tmp_path, dataset, mode
 
 def test_an_autoencoder_on_digits_has_no_per_character_slides(tmp_path):
     path = tmp_path / "x.yaml"
-    path.write_text(experiment_yaml("mnist-5k", "autoencoder", 2, 1, False, ["pixel_errors"]))
+    path.write_text(experiment_yaml("mnist-5k", "autoencoder", (2,), 1, False, ["pixel_errors"]))
     with pytest.raises(ConfigError) as caught:
         load_experiment(path, slides=slides.CATALOGUE)
     assert caught.value.problems == [
@@ -95,7 +102,7 @@ def test_validating_a_file_does_not_load_matplotlib(tmp_path):
     """Validation with the catalogue asks the registry about every kind; only drawing needs
     matplotlib."""
     path = tmp_path / "x.yaml"
-    path.write_text(experiment_yaml("font", "autoencoder", 2, 2, False))
+    path.write_text(experiment_yaml("font", "autoencoder", (2,), 2, False))
     code = ("import sys; from runner.config import load_experiment; "
             "from report.slides import CATALOGUE; "
             f"load_experiment({str(path)!r}, slides=CATALOGUE); "
@@ -114,7 +121,8 @@ def test_every_kind_is_one_module_named_after_it():
 # ------------------------------------------------------------------------------ rendered pages
 
 #: Experiments beside TINY, with the default report, so that every dataset, model kind, latent
-#: width, number of learning rates and snapshots or not is rendered.
+#: width, number of learning rates, snapshots or not, swept betas and warm-ups, and
+#: architectures that differ only in their code's width is rendered.
 MORE = {
     "digits-ae": """\
 name: digits-ae
@@ -131,6 +139,15 @@ training: {epochs: 50, optimizers: [{name: adam, learning_rate: [0.01, 0.003]}]}
 noise: {kind: bitflip, levels: [0.1], eval_draws: 2, floor_draws: 4096}
 seeds: 2
 """,
+    "font-noise-matrix": """\
+name: font-noise-matrix
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 10, 35]]}
+training: {epochs: 50}
+noise: {kind: salt_and_pepper, levels: [0, 0.1], test_levels: [0.05, 0.2], eval_draws: 2,
+        floor_draws: 4096}
+seeds: 2
+""",
     "font-vae": """\
 name: font-vae
 dataset: {name: font}
@@ -138,6 +155,21 @@ model: {kind: vae, architectures: [[35, 16, 2, 16, 35]]}
 training: {epochs: 20, batch_size: 8}
 seeds: 2
 snapshots: [1, 10]
+""",
+    "font-vae-betas": """\
+name: font-vae-betas
+dataset: {name: font}
+model: {kind: vae, architectures: [[35, 16, 2, 16, 35]], beta: [0.5, 4]}
+training: {epochs: 20, batch_size: 8, kl_warmup: [0, 5]}
+seeds: 2
+""",
+    "font-code-size": """\
+name: font-code-size
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 10, 1, 10, 35], [35, 10, 2, 10, 35],
+                                           [35, 10, 4, 10, 35]]}
+training: {epochs: 60, optimizers: [{name: adam, learning_rate: [0.02, 0.005]}]}
+seeds: 2
 """,
     "digits-vae-3d": """\
 name: digits-vae-3d
@@ -192,3 +224,52 @@ def test_every_accepted_slide_shows_something(rendered, name):
     for kind, html in shown.items():
         assert "lede empty" not in html and "could not be drawn" not in html, f"{name}: {kind}"
         assert re.search(r"<img |<table|<dl |<svg |highlight-value", html), f"{name}: {kind}"
+
+
+def test_code_size_needs_architectures_that_differ_only_in_the_code():
+    code_size = slides.get("code_size")
+    assert code_size.why_not(Facts(architectures=((35, 8, 1, 8, 35), (35, 8, 5, 8, 35)))) is None
+    assert code_size.why_not(Facts(architectures=((35, 8, 2, 8, 35), (35, 16, 3, 16, 35)))) == (
+        "needs architectures that differ only in the width of the code (the narrowest layer)")
+    assert code_size.why_not(Facts(architectures=((35, 8, 2, 8, 35),))) == (
+        "needs at least 2 architectures that differ only in the width of the code, got 1")
+
+
+def test_a_sweep_of_betas_and_warmups_names_its_configurations(rendered):
+    summary = sm.load(rendered / "results", "font-vae-betas")
+    labels = ["β = 0.5 · no warm-up", "β = 0.5 · warm-up 5", "β = 4 · no warm-up",
+              "β = 4 · warm-up 5"]
+    assert [c.label for c in summary.configurations] == labels
+    shown = sections(rendered / "site" / "font-vae-betas" / "index.html")
+    # the terms' table has a row per beta and warm-up, headed by the axes' names
+    rows = re.findall(r'<tr>\s*<th scope="row">([^<]*)</th><th scope="row">([^<]*)</th>',
+                      shown["elbo_terms"])
+    assert [" · ".join(row) for row in rows] == labels
+    assert '<th scope="col">β</th><th scope="col">KL warm-up</th>' in shown["elbo_terms"]
+
+
+# ------------------------------------------------------------------------------ novelty
+
+FONT_PLANE = """\
+name: font-plane
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 10, 2, 10, 35]]}
+training: {epochs: 30, optimizers: [{name: adam, learning_rate: 0.01}]}
+report: [novelty]
+"""
+
+
+def test_the_font_planes_new_characters_are_judged(tmp_path):
+    """Binary pictures and a decoded plane without prior samples: the novelty slide's one
+    combination that the pages above leave out (their font autoencoders have a 3-D code or a
+    report of their own)."""
+    (tmp_path / "font-plane.yaml").write_text(FONT_PLANE)
+    train([tmp_path / "font-plane.yaml"], tmp_path / "results")
+    for _ in range(2):  # drawn, then read from the figure cache: the counts stay on the page
+        site.render(tmp_path / "results", tmp_path / "site")
+        html = sections(tmp_path / "site" / "font-plane" / "index.html")["novelty"]
+        assert "<img " in html and "could not be drawn" not in html
+        assert re.search(r"Seed 0: 32 training pictures are \d+ px from their nearest other one",
+                         html)
+        assert re.search(r"New characters: \d+ of 225 points of the plane decode at least 3 "
+                         "pixels from every training picture", html)

@@ -89,12 +89,13 @@ def test_the_schema_names_every_field_of_each_kind():
               "optimizer", "init", "normalize", "noise", "seed", "blas_threads", "parts",
               "fingerprint", "id"}
     kinds = {"AutoencoderRun": {"latent_activation", "output_activation", "loss", "pixels"},
-             "VAERun": {"beta"}}
+             "VAERun": {"beta", "kl_warmup"}}
     for name, own in kinds.items():
         assert set(schema["$defs"][name]["properties"]) == shared | own
     assert set(schema["$defs"]["Adam"]["properties"]) == {"name", "learning_rate", "beta1",
                                                           "beta2", "eps"}
-    assert set(schema["$defs"]["Noise"]["properties"]) == {"kind", "level", "eval_draws"}
+    assert set(schema["$defs"]["Noise"]["properties"]) == {"kind", "level", "eval_draws",
+                                                          "test_levels"}
 
 
 def test_a_spec_is_frozen_and_refuses_fields_it_does_not_know(results):

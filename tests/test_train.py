@@ -77,6 +77,28 @@ def test_packing_does_not_change_any_number(runs):
             np.testing.assert_array_equal(value, other.arrays["model"][name])
 
 
+def test_a_pack_of_betas_gives_each_member_the_numbers_of_a_pack_of_one(tmp_path):
+    path = tmp_path / "betas.yaml"
+    path.write_text("""\
+name: betas
+dataset: {name: font}
+model: {kind: vae, architectures: [[35, 8, 2, 8, 35]], beta: [0.5, 1, 4]}
+training: {epochs: 12, batch_size: 8, kl_warmup: [0, 5]}
+snapshots: [6]
+""")
+    runs = plan.expand(load_experiment(path))
+    [pack] = plan.pack("betas", runs)
+    assert len(pack.runs) == 6 and sorted(set(pack.betas)) == [0.5, 1, 4]
+    together = {r.id: r for r in run_pack(pack)}
+    for run in runs:
+        [alone] = run_pack(Pack("betas", (run,)))
+        assert alone.metrics.model_copy(update={"timing": None}) == \
+            together[run.id].metrics.model_copy(update={"timing": None})
+        for name, arrays in alone.arrays.items():
+            for key, value in arrays.items():
+                assert np.array_equal(value, together[run.id].arrays[name][key]), (name, key)
+
+
 def test_error_measures_on_a_known_output():
     target = np.array([[0.0, 1, 1, 0], [1, 1, 0, 0]])
     output = np.array([[0.25, 0.75, 0.25, 0.0], [1.0, 0.5, 0.0, 1.0]])  # 1 and 2 pixels wrong

@@ -1,4 +1,5 @@
-"""Worker processes end with tp5-run, even when it is killed outright (SIGKILL) mid-sweep."""
+"""Worker processes end with tp5-run, even when it is killed outright (SIGKILL) mid-sweep; stopped
+by SIGTERM, it ends as Ctrl-C ends it: its workers, no warnings, exit code 143, whole runs."""
 
 import os
 import signal
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from runner import store
+from runner.files import TEMP_PREFIX
 from support import wait_for
 
 LONG = """\
@@ -47,6 +49,16 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+ONE_LONG = LONG.replace("[[35, 10, 2, 10, 35], [35, 2, 35]]", "[[35, 2, 35]]") + "seeds: 1\n"
+SHORT = """\
+name: short
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 2, 35]]}
+training: {epochs: 20}
+seeds: 3
+"""
+
+
 def progress_reported(results: Path) -> bool:
     """Whether a pack has written an epoch count to its progress file: training is under way."""
     return any(f.is_file() and f.read_text().strip() not in ("", "0")
@@ -73,4 +85,36 @@ def test_workers_end_when_tp5_run_is_killed(tmp_path):
         process.kill()
         process.wait()
         for pid in workers & set(parents()):  # never leave a spinning orphan behind
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_sigterm_stops_the_sweep_as_ctrl_c_does(tmp_path):
+    """A time limit's SIGTERM, with one experiment stored and one training."""
+    (tmp_path / "long.yaml").write_text(ONE_LONG)  # one pack: the other worker trains short
+    (tmp_path / "short.yaml").write_text(SHORT)
+    results = tmp_path / "results"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "runner.cli", "long.yaml", "short.yaml", "--results",
+         str(results), "--no-site", "-j", "2"], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    workers: set[int] = set()
+    try:
+        assert wait_for(lambda: progress_reported(results)
+                        and len(store.stored_ids(results, "short")) == 3, 120), "never trained"
+        workers = descendants(process.pid)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 143
+        assert stderr.splitlines()[-1].startswith("stopped: finished runs are stored")
+        assert "Traceback" not in stderr and "Warning" not in stderr, stderr
+        assert wait_for(lambda: not workers & set(parents()), 10), "workers outlived tp5-run"
+        # the store holds whole runs only: no temporaries, every run with its spec and metrics
+        assert not list(results.rglob(f"{TEMP_PREFIX}*"))
+        assert store.stored_ids(results, "long") == set()
+        for run in (results / "short").iterdir():
+            if run.is_dir():
+                assert {"run.json", "metrics.json"} <= {f.name for f in run.iterdir()}
+    finally:
+        process.kill()
+        process.wait()
+        for pid in workers & set(parents()):
             os.kill(pid, signal.SIGKILL)

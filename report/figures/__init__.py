@@ -12,6 +12,7 @@ Every drawing function takes arrays and labels and returns a ``matplotlib.figure
     characters   wrong pixels per character: bars, or a heat map for many configurations
     latent       the latent plane: scatters, decoded grids, the VAE's progression
     pictures     pictures of pixels: reconstructions, strips, grids of samples
+    noise_matrix denoisers by training and test noise level: a heat map beside the floors
 
 Shapes: R runs (seeds), T epochs, N samples, D pixels, Z = 2 latent dimensions, G grid steps.
 """

@@ -1,5 +1,5 @@
-"""Configurations side by side by their final numbers: every seed per learning rate, and each
-configuration's mean with its confidence interval."""
+"""Configurations side by side by their final numbers: every seed per learning rate, each
+configuration's mean with its confidence interval, and the means against the code's width."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import to_rgb, to_rgba
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
@@ -106,4 +107,45 @@ def overview(rows: list[dict], xlabel: str) -> Figure:
     ax.grid(axis="y", visible=False)
     ax.tick_params(axis="y", length=0)
     ax.set_xlabel(xlabel)
+    return fig
+
+
+@styled
+def by_code_width(widths: list[int], panels: list[dict]) -> Figure:
+    """Each series' mean with its 95 % interval against the width of the code, every seed a
+    dot beside it; a panel per metric, side by side, one legend below. Series are offset a
+    little along x so that their intervals do not hide each other.
+
+    panels: [{"ylabel", "series": [{"label", "seeds": [[float] per width], "mean": [float |
+    None per width], "ci": [float | None per width]}]}]; None where a width has no value or
+    one seed gives no interval.
+    """
+    labels = [s["label"] for s in panels[0]["series"]]
+    columns, legend = legend_room(labels, 10)
+    fig = figure(10, 3.8 + legend)
+    axes = fig.subplots(1, len(panels), squeeze=False).ravel()
+    frame(fig, 1, len(panels), left=0.85, bottom=0.6 + legend, wgap=1.0)
+    x = np.arange(len(widths), dtype=float)
+    step = 0.5 / len(labels)
+    axis_h = 3.8 - 0.4 - 0.6
+    rng = np.random.default_rng(0)  # jitter only, fixed so the file is reproducible
+    for ax, panel in zip(axes, panels):
+        for i, s in enumerate(panel["series"]):
+            at = x + (i - (len(labels) - 1) / 2) * step
+            for xi, seeds in zip(at, s["seeds"]):
+                ax.scatter(xi + rng.uniform(-step / 4, step / 4, len(seeds)), seeds, s=9,
+                           color=colour(i), alpha=0.45, linewidths=0, zorder=2)
+            mean = np.array([np.nan if m is None else m for m in s["mean"]])
+            ci = np.array([0.0 if c is None else c for c in s["ci"]])
+            ax.errorbar(at, mean, yerr=ci, color=colour(i), linestyle=dash(i), marker="o",
+                        markersize=5, capsize=4, linewidth=1.8, zorder=3)
+        ax.set_xticks(x, [str(w) for w in widths])
+        ax.set_xlabel("width of the code (units)")
+        ax.set_ylabel(wrap(panel["ylabel"], axis_h * 72, matplotlib.rcParams["axes.labelsize"],
+                           "normal"))
+        ax.grid(axis="x", visible=False)
+        ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))  # errors and epochs count from 0
+    if legend:
+        legend_below(fig, [Line2D([], [], color=colour(i), linestyle=dash(i), marker="o",
+                                  label=label) for i, label in enumerate(labels)], columns)
     return fig

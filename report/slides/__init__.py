@@ -54,7 +54,9 @@ class Setup:
     model: str  # "autoencoder" or "vae"
     dataset: str  # "font", "mnist" or "mnist-5k"
     noise: bool  # a denoising experiment
+    test_levels: bool  # its denoisers also measured at other noise levels (noise.test_levels)
     latent_sizes: tuple[int, ...]  # of each architecture
+    architectures: tuple[tuple[int, ...], ...]  # each one's widths, input to output
     learning_rates: int  # distinct learning rates over every optimiser
     snapshots: bool  # latent codes (and weights) kept at some epochs
     configurations: int  # distinct configurations: the runs of one seed
@@ -82,16 +84,20 @@ class _ExperimentSetup(Setup):
     model = property(lambda self: self._exp.model.kind)
     dataset = property(lambda self: self._exp.dataset.name)
     noise = property(lambda self: self._exp.noise is not None)
+    test_levels = property(lambda self: bool(self._exp.noise and self._exp.noise.test_levels))
     latent_sizes = property(lambda self: tuple(self._exp.model.latent_sizes))
+    architectures = property(lambda self: tuple(map(tuple, self._exp.model.architectures)))
     learning_rates = property(lambda self: len(self._exp.learning_rates))
     snapshots = property(lambda self: bool(self._exp.snapshots))
 
     @property
     def configurations(self) -> int:
         exp, training = self._exp, self._exp.training
+        vae = exp.model.kind == "vae"
         return (len(exp.model.architectures) * len(training.inits) * len(training.normalizes)
                 * sum(len(o.learning_rates) for o in training.optimizers)
-                * (len(exp.noise.levels) if exp.noise else 1))
+                * (len(exp.noise.levels) if exp.noise else 1)
+                * (len(exp.model.betas) * len(training.kl_warmups) if vae else 1))
     reference = property(lambda self: self._exp.reference is not None)
 
 
@@ -103,12 +109,17 @@ class _RunsSetup(Setup):
     model = property(lambda self: self._specs[0].kind)
     dataset = property(lambda self: self._specs[0].dataset)
     noise = property(lambda self: self._specs[0].noise is not None)
+    test_levels = property(lambda self: bool(self._specs[0].noise
+                                             and self._specs[0].noise.test_levels))
     latent_sizes = property(lambda self: tuple(dict.fromkeys(min(s.architecture)
                                                              for s in self._specs)))
+    architectures = property(lambda self: tuple(dict.fromkeys(s.architecture
+                                                              for s in self._specs)))
     learning_rates = property(lambda self: len({s.optimizer.learning_rate for s in self._specs}))
     snapshots = property(lambda self: bool(self._specs[0].snapshots))
     configurations = property(lambda self: len({
-        (s.architecture, s.optimizer, s.init, s.normalize, s.noise) for s in self._specs}))
+        (s.architecture, s.optimizer, s.init, s.normalize, s.noise, getattr(s, "beta", None),
+         getattr(s, "kl_warmup", 0)) for s in self._specs}))
     reference = property(lambda self: bool(self._config.get("reference")))
 
 
@@ -155,10 +166,20 @@ class SlideKind:
     position: int  # its place in the default report (kinds are shown in increasing position)
     build: Callable[[Summary], dict]  # the slide's lede, facts, tables, note, figure job
     why_not: Callable[[Setup], str | None] = always  # why it cannot apply (a sentence's end)
-    prepare: Callable[..., Any] | None = None  # the figure job's arguments -> a Figure
+    prepare: Callable[..., Any] | None = None  # the figure job's arguments -> a Figure, or
+    # a Captioned one
     card: int | None = None  # rank of its figure for the index card (1 first; None: never)
     highlights: Callable[[Summary], list[dict]] | None = None  # big numbers: a card shows one
     cost: int = 0  # drawing time rank: costlier figures start first, so workers end together
+
+
+@dataclass(frozen=True)
+class Captioned:
+    """What a ``prepare`` returns when its figure comes with words that only the drawing knows
+    (numbers measured on a run's model in the worker): the page shows them under the figure."""
+
+    figure: Any  # a matplotlib Figure
+    caption: str
 
 
 @functools.cache

@@ -13,24 +13,17 @@ catalogue its caller passes (see `runner.config.catalogue`).
 
 from __future__ import annotations
 
-import functools
-import os
-import typing
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    Discriminator,
     Field,
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
-    Tag,
     ValidationError,
     ValidationInfo,
-    create_model,
     field_validator,
     model_validator,
 )
@@ -38,20 +31,22 @@ from pydantic_core import InitErrorDetails
 
 from runner import datasets
 from runner.config.catalogue import SlideCatalogue
-from runner.config.strict import Problem, Strict, raise_problems
+from runner.config.dataset import Dataset
+from runner.config.strict import Problem, Strict
+from runner.config.types import (
+    Activation,
+    BatchSize,
+    Init,
+    Layers,
+    LearningRates,
+    Level,
+    Seeds,
+    distinct,
+    one_or_list,
+)
 from runner.config.yamlfile import show_value
-from runner.datasets import images
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
-
-
-def _distinct(values: list) -> list:
-    """A value listed twice would train (or show) the same thing twice: name the second one."""
-    raise_problems("distinct", [
-        ((i,), f"{show_value(v)} is already listed (as entry [{values.index(v)}])", v)
-        for i, v in enumerate(values) if values.index(v) < i
-    ])
-    return values
 
 
 def _catalogue(context: dict | None) -> SlideCatalogue | None:
@@ -74,191 +69,7 @@ def _known_slides(names: list[str], info: ValidationInfo) -> list[str]:
     return names
 
 
-def _one_or_list_tag(value: Any) -> str:
-    return "list" if isinstance(value, list) else "one"
-
-
-def _one_or_list(one: Any, item: Any = None) -> Any:
-    """A field that takes one value or a non-empty list of distinct ones (`item`, default `one`).
-
-    Dispatching on the input's shape, instead of trying both branches, keeps the errors to the
-    one branch the user meant.
-    """
-    many = Annotated[list[item or one], Field(min_length=1), AfterValidator(_distinct)]
-    return Annotated[Annotated[one, Tag("one")] | Annotated[many, Tag("list")],
-                     Discriminator(_one_or_list_tag)]
-
-
-def _batch_size_tag(value: Any) -> str:
-    return "full" if isinstance(value, str) else "size"
-
-
-Activation = Literal["identity", "sigmoid", "tanh", "relu"]
-Init = Literal["uniform", "xavier", "he", "lecun"]
-Layers = Annotated[list[PositiveInt], Field(min_length=3)]  # input, latent, output at least
-BatchSize = Annotated[
-    Annotated[PositiveInt, Tag("size")] | Annotated[Literal["full"], Tag("full")],
-    Discriminator(_batch_size_tag)]
-LearningRates = _one_or_list(PositiveFloat)
-Seeds = _one_or_list(PositiveInt, NonNegativeInt)
-Level = Annotated[float, Field(ge=0, le=1)]  # a probability p, or sigma of pixels in [0, 1]
-
-
 # ---- the models ---------------------------------------------------------------------------------
-
-
-class _Dataset(Strict):
-    """What every form of `dataset:` has; a form's own keys are its options (Source.options)."""
-
-    name: str
-    path: Path | None = Field(
-        None, description="the dataset's files, relative to the YAML file")
-    limit: PositiveInt | None = Field(
-        None, description="train on N training samples only, evenly spaced through the "
-        "set")  # for quick trial runs
-
-    @field_validator("path")
-    @classmethod
-    def _relative_to_yaml(cls, path: Path | None, info: ValidationInfo) -> Path | None:
-        """Like pelican's settings: a relative path means the same thing from any working folder."""
-        folder = (info.context or {}).get("folder")
-        if path is None or folder is None:
-            return path
-        return Path(os.path.abspath(Path(folder) / path.expanduser()))
-
-    @property
-    def source(self) -> datasets.Source:
-        """What runner.datasets reads: the options are the form's keys that the YAML gives."""
-        return datasets.Source(self.name, self.path, self._options(), self.limit)
-
-    @property
-    def whole(self) -> datasets.Source:
-        """The source without the limit: every sample (what the denoising floors are of)."""
-        return datasets.Source(self.name, self.path, self._options())
-
-    def _options(self) -> dict[str, Any]:
-        return {key: getattr(self, key) for key in type(self).model_fields
-                if key not in ("name", "path", "limit") and getattr(self, key) is not None}
-
-    @functools.cached_property
-    def info(self) -> datasets.DatasetInfo:
-        """The dataset's shape and size, from its files' headers (read once per config)."""
-        return datasets.info(self.whole)
-
-    def _readable(self) -> list[Problem]:
-        """Files that cannot make the dataset are the path's problem, in the loader's words."""
-        try:
-            self.info  # noqa: B018 - reading it reads the headers
-        except datasets.DatasetError as err:
-            blame = "path" if self.path is not None else "name"
-            return [((blame,), str(err).rstrip("."), str(getattr(self, blame)))]
-        return []
-
-    checks = (_readable,)
-
-
-def _builtin(name: str) -> type[_Dataset]:
-    """The form of a dataset that has no options of its own: its name, a path if it reads one."""
-    info = datasets.info(name)
-    reads = datasets.takes_path(name)
-    where = ("a folder holding its files; default: downloaded once into the cache" if reads
-             else "none: it is built in")
-    return create_model(
-        f"{name.title().replace('-', '')}Dataset", __base__=_Dataset,
-        name=(Literal[name], Field(description=f"{info.describe()} {info.kind}")),
-        path=(Path | None, Field(None, description=where)))
-
-
-class FontDataset(_Dataset):
-    name: Literal["font"] = Field(
-        description="the course's 5x7 font (embedded), or a font of a font.h")
-    path: Path | None = Field(
-        None, description="a C header of fonts in the course's font.h format; default: the "
-        "embedded font")
-    font: str | None = Field(
-        None, description="the array of the file to read, e.g. Font3 (default: the file's "
-        "only one)")
-
-    def _font_needs_path(self) -> list[Problem]:
-        if self.font is not None and self.path is None:
-            return [(("font",), "names an array of a font.h; give its path too", self.font)]
-        return []
-
-    checks = _Dataset.checks + (_font_needs_path,)
-
-
-Color = Literal["grey", "rgb", "binary"]
-Byte = Annotated[int, Field(ge=0, le=255)]
-
-
-class ImagesDataset(_Dataset):
-    name: Literal["images"] = Field(
-        description="every PNG, JPEG, GIF, BMP or WebP file of a folder, in sorted order; "
-        "subfolders, if any, hold them and name their labels")
-    path: Path = Field(description="the folder, relative to the YAML file")
-    size: tuple[PositiveInt, PositiveInt] | None = Field(
-        None, description="[h, w] to resize every image to (default: the files' own size, "
-        "the same for all)")
-    color: Color | None = Field(
-        None, description="grey, rgb, or binary (grey cut at threshold); default: grey "
-        "when every file is grey, else rgb")
-    threshold: Level | None = Field(
-        None, description=f"binary only: the grey level from which a pixel is 1 (default "
-        f"{images.THRESHOLD})")
-    alpha: Literal["composite", "mask"] | None = Field(
-        None, description="composite: transparent pixels show the background (default); "
-        "mask: the alpha channel is the picture, opaque = 1 (silhouettes)")
-    background: Literal["white", "black"] | tuple[Byte, Byte, Byte] | None = Field(
-        None, description="the colour under transparent pixels: white (default), black or "
-        "[r, g, b] of 0..255")
-
-    def _options_fit(self) -> list[Problem]:
-        found = []
-        if self.threshold is not None and self.color != "binary":
-            found.append((("threshold",), "applies to color: binary only", self.threshold))
-        if self.alpha == "mask" and self.color == "rgb":
-            found.append((("color",), "alpha: mask makes a grey picture, not rgb", self.color))
-        if self.alpha == "mask" and self.background is not None:
-            found.append((("background",), "alpha: mask shows no background; remove it",
-                          self.background))
-        return found
-
-    checks = _Dataset.checks + (_options_fit,)
-
-
-class ArrayDataset(_Dataset):
-    name: Literal["array"] = Field(
-        description="samples from a .npy, .npz or .csv file, one a row, values in [0, 1] "
-        "or whole numbers 0..255")
-    path: Path = Field(description="the file, relative to the YAML file")
-    shape: Annotated[list[PositiveInt], Field(min_length=2, max_length=3)] | None = Field(
-        None, description="[h, w] (grey) or [h, w, 3] (RGB) of one sample (default: the "
-        "array's own, from (N, h, w) or (N, h, w, 3))")
-    key: str | None = Field(
-        None, description=".npz: the array of samples (default: the file's only one)")
-    labels_key: str | None = Field(None, description=".npz: the array of labels, if any")
-    label_column: Literal["first", "last"] | None = Field(
-        None, description=".csv: the column of labels, if any")
-
-    def _options_fit(self) -> list[Problem]:
-        found = []
-        if self.shape is not None and len(self.shape) == 3 and self.shape[2] != 3:
-            found.append((("shape", 2), "must be 3 (RGB) or left out (grey)", self.shape[2]))
-        suffix = self.path.suffix
-        for key, wants in (("key", ".npz"), ("labels_key", ".npz"), ("label_column", ".csv")):
-            if getattr(self, key) is not None and suffix != wants:
-                found.append(((key,), f"applies to {wants} files only", getattr(self, key)))
-        return found
-
-    checks = _Dataset.checks + (_options_fit,)
-
-
-_FORMS = (FontDataset, ImagesDataset, ArrayDataset)
-_OWN = [typing.get_args(form.model_fields["name"].annotation)[0] for form in _FORMS]
-Dataset = Annotated[
-    Union[(FontDataset, *(_builtin(n) for n in datasets.NAMES if n not in _OWN),
-           ImagesDataset, ArrayDataset)],
-    Field(discriminator="name")]
 
 
 class _Network(Strict):
@@ -337,7 +148,12 @@ class VAEModel(_Network):
     kind: Literal["vae"] = Field(description="variational autoencoder")
     activation: Activation = Field(
         "relu", description="activation of the hidden layers")  # relu: the usual VAE choice
-    beta: PositiveFloat = Field(1.0, description="weight of the KL term")  # 1: the plain ELBO
+    beta: one_or_list(PositiveFloat) = Field(
+        1.0, description="weight of the KL term, or a list to sweep")  # 1: the plain ELBO
+
+    @property
+    def betas(self) -> list[float]:
+        return _as_list(self.beta)
 
 
 class SGD(Strict):
@@ -381,17 +197,27 @@ class Training(Strict):
         default_factory=lambda: [Adam(name="adam")], min_length=1,
         description="optimizers to compare (default: adam with its "
         "defaults)")  # each one is a sweep point
-    init: _one_or_list(Init) = Field(
+    init: one_or_list(Init) = Field(
         "xavier", description="weight initialisation, or a list to sweep")  # suits sigmoid
-    normalize: _one_or_list(bool) = Field(
+    normalize: one_or_list(bool) = Field(
         False, description="standardise each input pixel, or a list to "
         "sweep")  # the targets stay the raw pixels
     dtype: Literal["float32", "float64"] | None = Field(
         None, description="float precision")  # None: float64 for the font, float32 for mnist
+    kl_warmup: one_or_list(NonNegativeInt) = Field(
+        0, description="VAE only: epochs over which the KL term's weight rises linearly from 0 "
+        "to beta, or a list to sweep. In epoch e (1, 2, ...) the weight is "
+        "beta * min(1, (e - 1) / kl_warmup): 0 in the first epoch, beta from epoch "
+        "kl_warmup + 1 on (with 4: 0, 1/4, 1/2, 3/4, 1, 1, ... of beta); 0: beta "
+        "throughout")  # 0: the plain ELBO from the start
 
     @property
     def inits(self) -> list[str]:
         return _as_list(self.init)
+
+    @property
+    def kl_warmups(self) -> list[int]:
+        return _as_list(self.kl_warmup)
 
     @property
     def normalizes(self) -> list[bool]:
@@ -399,16 +225,27 @@ class Training(Strict):
 
 
 class Noise(Strict):
-    kind: Literal["bitflip", "gaussian"] = Field(
-        description="bitflip: flip each pixel with probability p; gaussian: add sigma * N(0, 1)")
-    levels: Annotated[list[Level], Field(min_length=1), AfterValidator(_distinct)] = Field(
-        description="p or sigma of each sweep point")  # the study: [0.05, 0.2]
+    kind: Literal["bitflip", "salt_and_pepper", "masking", "gaussian"] = Field(
+        description="bitflip: flip each pixel with probability p; salt_and_pepper: force each "
+        "pixel with probability p to 0 or 1 (equal chance); masking: set each pixel to 0 with "
+        "probability p; gaussian: add sigma * N(0, 1), clipped to [0, 1]")
+    levels: Annotated[list[Level], Field(min_length=1), AfterValidator(distinct)] = Field(
+        description="p or sigma of each sweep point; 0 trains a plain autoencoder on clean "
+        "inputs, measured on noisy ones like the denoisers")  # the study: [0.05, 0.2]
+    test_levels: Annotated[list[Level], AfterValidator(distinct)] = Field(
+        default_factory=list, description="levels every run is also measured at, whatever "
+        "level it trained at (the slide 'noise_matrix'); empty: only its own")
     eval_draws: PositiveInt = Field(
         30, description="noisy copies of each sample to measure denoising "
         "on")  # 30 draws x 32 characters: a stable mean
     floor_draws: PositiveInt = Field(
         2**22, description="noisy characters drawn to estimate the reference decoders' "
         "expected errors (the floor)")  # 4 million: standard errors near 0.001 pixel
+
+    @property
+    def measured_levels(self) -> list[float]:
+        """Every level some run is measured at: the training levels, then the test levels."""
+        return list(dict.fromkeys(self.levels + self.test_levels))
 
 
 class ReferenceValue(Strict):
@@ -460,10 +297,10 @@ class Experiment(Strict):
         None, description="noise on the inputs: present means a denoising autoencoder")
     seeds: Seeds = Field(
         1, description="n (seeds 0..n-1) or a list of seeds")  # 10+ for a mean +- std
-    snapshots: Annotated[list[PositiveInt], AfterValidator(_distinct)] = Field(
+    snapshots: Annotated[list[PositiveInt], AfterValidator(distinct)] = Field(
         default_factory=list, description="epochs at which to keep the latent codes (those "
         "after the last epoch are left out, with a note)")  # for vae_progression
-    report: Annotated[list[str], AfterValidator(_distinct),
+    report: Annotated[list[str], AfterValidator(distinct),
                       AfterValidator(_known_slides)] | None = Field(
         None, description="slides of the page, in order (left out: every slide that "
         "applies)")  # None: resolved with the report's catalogue
@@ -519,6 +356,14 @@ class Experiment(Strict):
         return [(("noise",), "only an autoencoder is trained with noise, but model.kind is "
                  f"'{self.model.kind}' (remove noise)", None)]
 
+    def _warmup_problems(self) -> list[Problem]:
+        """Only a VAE has a KL term to warm up."""
+        if self.model.kind == "vae" or self.training.kl_warmups == [0]:
+            return []
+        return [(("training", "kl_warmup"), "only a VAE has a KL term to warm up, but "
+                 f"model.kind is '{self.model.kind}' (remove kl_warmup)",
+                 self.training.kl_warmup)]
+
     def _slide_problems(self, context: dict) -> list[Problem]:
         """Each report entry the catalogue knows must apply to the experiment."""
         catalogue = _catalogue(context)
@@ -557,7 +402,7 @@ class Experiment(Strict):
                 "noise": self.noise.levels if self.noise else [],
                 "init": self.training.inits, "normalize": self.training.normalizes}
 
-    checks = (_width_problems, _noise_problems, _reference_problems)
+    checks = (_width_problems, _noise_problems, _warmup_problems, _reference_problems)
     context_checks = (_slide_problems,)
 
     @property

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from nets import noise as noise_models
@@ -12,8 +10,9 @@ from runner import datasets, models
 from runner.metrics import AutoencoderMetrics, PixelSummary
 from runner.plan import Pack
 from runner.training import denoising, measures, optimizer, result
-from runner.training.callbacks import Recorder, WrongMaxTrace
+from runner.training.callbacks import Recorder, WrongMaxTrace, chain
 from runner.training.result import RunResult
+from runner.training.resume import Checkpointed
 
 
 def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -22,8 +21,10 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x.mean(axis=0), np.where(std > 0, std, 1.0)
 
 
-def train(pack: Pack, data: datasets.Data, progress=None,
-          split: Split | None = None) -> list[RunResult]:
+def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = None,
+          checkpoint: str | None = None) -> list[RunResult]:
+    """The pack's results; ``checkpoint``: the file its fit keeps its state in, and resumes
+    from (runner.training.resume)."""
     spec = pack.spec
     x = data.x_train  # (N, D)
     model = models.build(spec, seeds=pack.seeds)
@@ -33,23 +34,22 @@ def train(pack: Pack, data: datasets.Data, progress=None,
     if spec.noise:
         noise = noise_models.make(spec.noise.kind, pack.noise_levels)
     recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), progress=progress)
-    callback = recorder
+    parts = {"recorder": recorder}
     if not noise:
-        wrong_max = WrongMaxTrace(x, len(pack.runs), spec.epochs)
+        wrong_max = parts["wrong_max"] = WrongMaxTrace(x, len(pack.runs), spec.epochs)
         recorder.traces["wrong_max"] = wrong_max.trace
-
-        def callback(epoch, model):
-            recorder(epoch, model)
-            wrong_max(epoch, model)
-
-    start = time.perf_counter()
-    history = model.fit(x, epochs=spec.epochs, optimizer=optimizer.of_pack(pack),
-                        batch_size=None if spec.batch_size == "full" else spec.batch_size,
-                        shuffle=spec.shuffle, noise=noise, callback=callback, split=split)
+    opt = optimizer.of_pack(pack)
+    saver = Checkpointed(checkpoint, [run.id for run in pack.runs], opt, parts)
+    saver.restore(model)
+    with saver:
+        history = model.fit(x, epochs=spec.epochs, optimizer=opt,
+                            batch_size=None if spec.batch_size == "full" else spec.batch_size,
+                            shuffle=spec.shuffle, noise=noise, split=split,
+                            callback=chain(*parts.values(), saver))
     output = model.reconstruct(x)  # (S, N, D)
     if not noise:
         wrong_max.finish(output)
-    seconds = time.perf_counter() - start
+    seconds = saver.elapsed()
 
     per_char = measures.wrong_pixels(output, x)  # (S, N)
     mse = ((output - x) ** 2).mean(axis=(1, 2))
@@ -57,13 +57,14 @@ def train(pack: Pack, data: datasets.Data, progress=None,
     if noise:
         draws, noisy, denoised = denoising.noisy_draws(model, pack, x)
         denoise = denoising.denoise_metrics(pack, x, draws, noisy, denoised)
+        tested = denoising.at_test_levels(model, pack, x)
         measured = (denoised, draws)
     latent = {"train": model.encode(x), **recorder.codes}
     params = result.saved_params(model, recorder.weights)
     results = []
     for k, run in enumerate(pack.runs):
         final_loss = float(history["loss"][k, -1])
-        either = ({"denoise": denoise[k]} if noise else
+        either = ({"denoise": denoise[k], "test_levels": tested and tested[k]} if noise else
                   {"convergence": measures.convergence(recorder.traces["wrong_max"][k],
                                                        wrong_max.first_zero[k],
                                                        seconds / len(pack.runs) / spec.epochs)})

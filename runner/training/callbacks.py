@@ -8,6 +8,14 @@ from runner import models
 from runner.training.measures import wrong_pixels
 
 
+def chain(*callbacks):
+    """One epoch callback that calls ``callbacks`` in order."""
+    def callback(epoch: int, model) -> None:
+        for each in callbacks:
+            each(epoch, model)
+    return callback
+
+
 class Recorder:
     """Keeps latent codes and weights at the snapshot epochs, and per-epoch probes.
 
@@ -39,6 +47,22 @@ class Recorder:
         if self.progress is not None:
             self.progress(epoch)
 
+    def saved(self) -> dict[str, np.ndarray]:
+        """What it has recorded so far, for a checkpoint (runner.training.resume)."""
+        return {**{f"codes.{k}": v for k, v in self.codes.items()},
+                **{f"weights.{k}": v for k, v in self.weights.items()},
+                **{f"traces.{k}": v for k, v in self.traces.items()}}
+
+    def restore(self, saved: dict[str, np.ndarray]) -> None:
+        """Put back what ``saved()`` returned; traces in place (another callback may hold
+        one)."""
+        for label, value in saved.items():
+            kind, name = label.split(".", 1)
+            if kind == "traces":
+                self.traces[name][...] = value
+            else:
+                getattr(self, kind)[name] = value
+
 
 class WrongMaxTrace:
     """The most wrong pixels of any character, per member, after every epoch, and the first
@@ -68,6 +92,13 @@ class WrongMaxTrace:
             self._record(epoch - 1, model.reconstruct(self.x))
         elif epoch > 1:
             self._record(epoch - 2, output)
+
+    def saved(self) -> dict[str, np.ndarray]:
+        return {"trace": self.trace, "first_zero": self.first_zero}
+
+    def restore(self, saved: dict[str, np.ndarray]) -> None:
+        self.trace[...] = saved["trace"]
+        self.first_zero[...] = saved["first_zero"]
 
     def finish(self, output: np.ndarray) -> None:
         """Record the last epoch from the final outputs (S, N, D)."""

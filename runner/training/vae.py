@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
-import time
-
 from nets.split import Split
 from runner import datasets, models
 from runner.metrics import Elbo, VAEMetrics
 from runner.plan import Pack
 from runner.training import optimizer, result
-from runner.training.callbacks import Recorder
+from runner.training.callbacks import Recorder, chain
 from runner.training.result import RunResult
+from runner.training.resume import Checkpointed
 
 
 def _elbo_terms(evaluation: dict, k: int) -> Elbo:
     return Elbo(**{name: float(evaluation[name][k]) for name in ("recon", "kl", "neg_elbo")})
 
 
-def train(pack: Pack, data: datasets.Data, progress=None,
-          split: Split | None = None) -> list[RunResult]:
+def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = None,
+          checkpoint: str | None = None) -> list[RunResult]:
+    """The pack's results; ``checkpoint``: the file its fit keeps its state in, and resumes
+    from (runner.training.resume)."""
     spec = pack.spec
     x, x_test = data.x_train, data.x_test
-    model = models.build(spec, seeds=pack.seeds)
+    model = models.build(spec, seeds=pack.seeds, beta=pack.betas)
     probes = {} if x_test is None else {"test_neg_elbo": lambda m: m.evaluate(x_test)["neg_elbo"]}
     recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), probes, progress)
-
-    start = time.perf_counter()
-    history = model.fit(x, epochs=spec.epochs, optimizer=optimizer.of_pack(pack),
-                        batch_size=len(x) if spec.batch_size == "full" else spec.batch_size,
-                        shuffle=spec.shuffle, callback=recorder, split=split)
-    seconds = time.perf_counter() - start
+    opt = optimizer.of_pack(pack)
+    saver = Checkpointed(checkpoint, [run.id for run in pack.runs], opt, {"recorder": recorder})
+    saver.restore(model)
+    with saver:
+        history = model.fit(x, epochs=spec.epochs, optimizer=opt,
+                            batch_size=len(x) if spec.batch_size == "full" else spec.batch_size,
+                            shuffle=spec.shuffle, callback=chain(recorder, saver), split=split,
+                            kl_warmup=pack.kl_warmups)
+    seconds = saver.elapsed()
 
     train_eval = model.evaluate(x)
     test_eval = model.evaluate(x_test) if x_test is not None else None

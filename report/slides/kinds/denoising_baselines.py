@@ -36,13 +36,17 @@ def build(s: sm.Summary) -> dict:
               _decoder_table(s, "draws_le1", "share of noisy draws denoised to at most 1 "
                              f"wrong pixel: {spread}")]
     if all(floors):
-        tables.insert(0, _floor_table(levels, floors))
+        tables.insert(0, floor_table(levels, floors))
     return {"lede": "The model beside three decoders that need no training: the noisy input "
                     "itself, the nearest glyph, and the Bayes-optimal pixel decoder (the floor).",
             "figure": figure(".svg", "Wrong pixels against noise level", levels=levels,
-                             series=series,
-                             xlabel="bit-flip probability p" if kind == "bitflip" else "noise σ"),
+                             series=series, xlabel=LEVEL_NAMES[kind]),
             "tables": tables}
+
+
+#: What a level of each noise kind is, as an axis says it.
+LEVEL_NAMES = {"bitflip": "bit-flip probability p", "salt_and_pepper": "salt-and-pepper p",
+               "masking": "masking probability p", "gaussian": "noise σ"}
 
 
 def _floor_series(floors: list[dict], decoder: str, label: str) -> dict:
@@ -51,7 +55,7 @@ def _floor_series(floors: list[dict], decoder: str, label: str) -> dict:
             "std": [f[decoder]["se"] for f in floors], "style": "baseline"}
 
 
-def _floor_table(levels: list[float], floors: list[dict]) -> dict:
+def floor_table(levels: list[float], floors: list[dict]) -> dict:
     """The reference decoders' expected wrong pixels per level, ± their standard error."""
     draws = floors[0]["bayes"]["draws"]
     rows = [{"labels": [plain(level)],

@@ -23,16 +23,21 @@ def build(s: sm.Summary) -> dict:
     elif s.kind == "autoencoder" and not s.denoising:
         panels.append({"title": "worst character", "ylabel": "wrong pixels, worst character",
                        "key": "wrong_max"})
+    return {"lede": "Mean over seeds (line) and the band between the 25th and 75th percentile, "
+                    f"one line per configuration{with_series(s, panels)}.",
+            "figure": figure(".svg", "Loss against epoch", panels=panels)}
+
+
+def with_series(s: sm.Summary, panels: list[dict]) -> str:
+    """Give each panel (a history key) a series per configuration, split into small multiples
+    where one axes would hold too many lines; returns how they are split, for a lede's end."""
     split = _panel_axes(s.configurations, s.varying)
     names = facets(s.configurations, s.varying, split)
     for panel in panels:
         panel["series"] = [{"label": label, "group": group,
                             "paths": [str(r.path) for r in c.runs]}
                            for c, (group, label) in zip(s.configurations, names)]
-    lede = ("Mean over seeds (line) and the band between the 25th and 75th percentile, one "
-            "line per configuration"
-            + (f"; a panel per {' and '.join(a.heading for a in split)}." if split else "."))
-    return {"lede": lede, "figure": figure(".svg", "Loss against epoch", panels=panels)}
+    return f"; a panel per {' and '.join(a.heading for a in split)}" if split else ""
 
 
 def _panel_axes(configs: list[sm.Configuration], varying: list[Axis]) -> tuple[Axis, ...]:
@@ -73,8 +78,9 @@ def facets(configs: list[sm.Configuration], varying: list[Axis],
 
 
 def _loss_label(s: sm.Summary) -> str:
-    if s.kind == "vae":
-        return "negative ELBO (nats)"
+    if s.kind == "vae":  # the loss trained on is the ELBO only at full weight 1 on the KL
+        plain = all(r.spec.beta == 1 and not r.spec.kl_warmup for r in s.runs)
+        return "negative ELBO (nats)" if plain else "recon + β · KL (nats)"
     return {"mse": "mean squared error", "bce": "cross-entropy",
             "sse": "half the squared error summed over a character's pixels"}[s.spec.loss]
 

@@ -18,7 +18,7 @@ def why_not(setup: Setup) -> str | None:
 
 def build(s: sm.Summary) -> dict:
     best = _clear_best(s)
-    rows = [_row(c, s.headline, c in best) for c in s.configurations]
+    rows = [row(c, s.headline, c in best) for c in s.configurations]
     several = max(len(c.runs) for c in s.configurations) > 1
     marked = ("the best design is marked where its interval leaves it ahead of the next"
               + (" (per noise level)" if len(s.levels()) > 1 else ""))
@@ -42,7 +42,7 @@ def _clear_best(s: sm.Summary) -> list[sm.Configuration]:
     return found
 
 
-def _row(config: sm.Configuration, metric: Metric, best: bool) -> dict:
+def row(config: sm.Configuration, metric: Metric, best: bool) -> dict:
     """A configuration's mean and interval (None where one seed gives none)."""
     st = stats.describe(config.metric(metric))
     ci = st["ci"]
