@@ -559,15 +559,19 @@ def test_provenance_names_the_commit_of_a_checkout_only(tmp_path):
 
 def test_headlines_stand_beside_their_baselines(tiny_site, tiny_results):
     """A font autoencoder's headline beside the mean character's error (drawing the mean
-    training image for every input: 11.3 wrong pixels on the font), and a denoiser's beside
+    training image for every input: 11.3 wrong pixels on the font) and the exact PCA code of
+    its width, and a denoiser's beside
     the noisy input and the floor at each noise level (never a "best" across levels); the
     index's cards say the same."""
     from report import references
 
-    assert references.mean_character("font") == pytest.approx(11.34375)
+    x = data_of(sm.load(tiny_results, "font-ae").runs[0].spec).x_train
+    assert references.mean_character(x) == pytest.approx(11.34375)
+    pca = formatting.format_number(references.linear_code(x, 2))
     index = (tiny_site / "index.html").read_text()
     for html in (index, (tiny_site / "font-ae" / "index.html").read_text()):
         assert "the mean character drawn for every input: 11.3" in html
+        assert f"the best linear 2-number code (PCA): {pca}" in html
     floor = sm.load(tiny_results, "font-denoise").floors[("bitflip", 0.05)]
     page = (tiny_site / "font-denoise" / "index.html").read_text()
     for html in (index, page):

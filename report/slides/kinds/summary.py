@@ -72,7 +72,7 @@ def _headline(s: sm.Summary, level: str, configs: list[sm.Configuration]) -> dic
     which = ("best design" if gap and gap["clear"] else
              "lowest mean, not told apart from the next") if len(configs) > 1 else ""
     parts = [f"{which}: {design}" if which else spread_phrase(s)]
-    parts += [f"{label}: {format_number(value)}" for label, value in references.of(s)]
+    parts += [f"{label}: {format_number(value)}" for label, value in references.of(s, best)]
     if s.denoising:
         parts += _noise_baselines(s, best)
     return {"stat": ranked[0]["stat"],
