@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from report.figures.style import ACCENT, DIGIT_COLOURS
+from report.figures.latent import class_colours, labelled
+from report.figures.style import ACCENT
 from report.slides import runs
 from runner.files import atomic_write
 from runner.spec import RunSpec
@@ -67,7 +68,8 @@ def ticks(low: float, high: float, n: int = 5) -> list[float]:
 
 def payload(model, spec: RunSpec, plane: dict) -> dict:
     """What the page needs to decode and draw one run: the decoder, then ``plane`` as given
-    (extent, ticks, training points and labels, marks, classes and colours, image shape)."""
+    (extent, ticks, training points and labels, marks, classes and colours, whether the data
+    has labels, the picture's shape (h, w, c))."""
     layers = decoder_layers(model)
     return {"layers": [{"n_in": int(W.shape[0]), "n_out": int(W.shape[1]), "activation": act}
                        for W, _, act in layers],
@@ -108,29 +110,30 @@ def section(pairs: list, many: bool, heading: str, selected=None) -> dict | None
     ids = [r["id"] for r in shown]
     return {"heading": heading, "runs": shown, "image": list(info.image_shape),
             "selected": ids.index(selected.id) if selected and selected.id in ids else 0,
-            "what": "character" if info.kind == "glyphs" else "digit"}
+            "what": runs.WORDS[info.kind]}
 
 
 def export_decoder(ref: dict, path: Path) -> None:
     """The data file of one run: its final decoder, and its plane as the generated grid shows
-    it (the same box, the training codes, the same marks)."""
+    it (the same box, the training codes, the same marks; a colour per class where the data
+    has classes, one colour where it has none)."""
     stored = runs.load(ref)
     spec, latent = stored.spec, stored.latent
     codes, labels = latent["train"][:, :2], latent["labels"]  # (N, 2), (N,)
-    classes = runs.classes_of(spec.dataset)
+    classes = runs.classes_of(spec)
     extent = runs.extent(codes, spec)
     marks, mark_labels = runs.marks(codes, labels, classes)
     keep = np.arange(len(codes))
     if len(codes) > POINTS:  # a fixed sample: enough to show the classes' shapes
         keep = np.sort(np.random.default_rng(0).choice(len(codes), POINTS, replace=False))
     info = runs.info(spec)
-    plane = {"kind": info.kind, "image": list(info.image_shape),
+    coloured = labelled(classes) and info.kind != "glyphs"
+    plane = {"kind": info.kind, "image": list(info.shape), "labelled": labelled(classes),
              "extent": [float(v) for v in extent],
              "ticks": [ticks(*extent[:2]), ticks(*extent[2:])],
              "points": np.round(codes[keep].astype(float), 4).tolist(),
              "labels": labels[keep].astype(int).tolist(), "classes": list(classes),
-             "colours": ([ACCENT] * len(classes) if info.kind == "glyphs"
-                         else DIGIT_COLOURS),
+             "colours": class_colours(len(classes)) if coloured else [ACCENT],
              "marks": [[round(float(x), 4), round(float(y), 4), label]
                        for (x, y), label in zip(marks, mark_labels)]}
     save(path, stored.id, payload(runs.model_of(stored), spec, plane))

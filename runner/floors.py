@@ -29,8 +29,25 @@ from nets import seeds
 from runner import baselines, datasets, files, fingerprint
 
 DRAWS = 2**22  # noisy characters per (noise kind, level): about 4 million
+#: Samples x pixels the floors are computed over: each noisy draw's posterior is over every
+#: sample, so the time grows with both (the font's 32 x 35 is 1,120; at the limit a level
+#: takes some 30 times the font's few seconds).
+MAX_SIZE = 2**15
 CHUNK = 2**15  # characters decoded at once: (CHUNK, glyphs) posteriors stay small
 SEED = 20_240_917  # the floors' own stream: no run draws from it
+
+
+def why_not(info: datasets.DatasetInfo) -> str | None:
+    """Why a denoising experiment on this data has no floors, as a sentence's end ("the 28x28
+    grey images are not binary"), or None where they apply: on binary data (the reference
+    decoders threshold pixels and know every sample), of at most MAX_SIZE samples x pixels."""
+    words = {"glyphs": "characters", "digits": "digits", "images": "images"}
+    if info.color != "binary":
+        return f"the {info.describe()} {words[info.kind]} are not binary"
+    if info.n_train * info.n_features > MAX_SIZE:
+        return (f"{info.n_train:,} samples of {info.n_features:,} pixels are more than the "
+                f"{MAX_SIZE:,} samples x pixels they are computed over")
+    return None
 
 
 def _chunk_values(glyphs: np.ndarray, noisy: np.ndarray, kind: str, level: float) -> dict:

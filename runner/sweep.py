@@ -19,7 +19,7 @@ import numpy as np
 import yaml
 from threadpoolctl import threadpool_info
 
-from runner import __version__, checkpoints, datasets, floors, gitinfo, store, tables
+from runner import __version__, checkpoints, floors, gitinfo, store, tables
 from runner import spec as run_spec
 from runner.config import Experiment
 from runner.cores import Allowance
@@ -279,8 +279,8 @@ def _seconds(results_of_pack) -> float | None:
 
 def _has_floors(exp: Experiment) -> bool:
     """Whether the report sets the experiment beside the reference decoders' floors: denoising
-    on glyphs (runner.floors)."""
-    return exp.noise is not None and datasets.kind(exp.dataset.name) == "glyphs"
+    on binary data small enough (runner.floors.why_not)."""
+    return exp.noise is not None and floors.why_not(exp.dataset.info) is None
 
 
 def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance | None,

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from report import check
-from support import TINY, train
+from support import FORMS, TINY, train, write_forms
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +32,17 @@ def tiny_results(tmp_path_factory) -> Path:
         path.write_text(text)
         files.append(path)
     train(files, root / "results")
+    return root / "results"
+
+
+@pytest.fixture(scope="session")
+def forms_results(tmp_path_factory) -> Path:
+    """A result store holding the FORMS experiments, trained by the real pipeline."""
+    root = tmp_path_factory.mktemp("forms")
+    write_forms(root)
+    for name, text in FORMS.items():
+        (root / f"{name}.yaml").write_text(text)
+    train([root / f"{name}.yaml" for name in FORMS], root / "results")
     return root / "results"
 
 
@@ -53,8 +64,8 @@ def artifacts() -> Path:
     return folder
 
 
-#: Fixtures whose tests train through tp5-run (the whole TINY store, once a session).
-TRAINED = {"tiny_results"}
+#: Fixtures whose tests train through tp5-run (the TINY and FORMS stores, once a session).
+TRAINED = {"tiny_results", "forms_results"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pictures import write_pngs
 from runner import spec
 
 # ---------------------------------------------------------------------------------- the pipeline
@@ -90,6 +91,64 @@ reference:
 """,
 }
 XSS_EXPERIMENT = "font-ae"
+
+#: The dataset forms beside the built-in sets, trained on files written by ``write_forms``:
+#: binary, grey and RGB pictures, square and not, with labels and without, autoencoders,
+#: denoisers and VAEs. Default reports: every slide that applies.
+FORMS = {
+    "rgb-vae": """\
+name: rgb-vae
+dataset: {name: images, path: rgb}
+model: {kind: vae, architectures: [[576, 16, 2, 16, 576]]}
+training: {epochs: 4, batch_size: 8}
+seeds: 2
+snapshots: [1, 4]
+""",
+    "grey-ae": """\
+name: grey-ae
+dataset: {name: images, path: grey}
+model: {kind: autoencoder, architectures: [[100, 16, 2, 16, 100]]}
+training: {epochs: 10, batch_size: 8, optimizers: [{name: adam, learning_rate: [0.01, 0.003]}]}
+seeds: 2
+""",
+    "binary-denoise": """\
+name: binary-denoise
+dataset: {name: images, path: binary, color: binary}
+model: {kind: autoencoder, architectures: [[48, 16, 2, 16, 48]]}
+training: {epochs: 10, batch_size: 8}
+noise: {kind: bitflip, levels: [0.1], eval_draws: 2, floor_draws: 4096}
+seeds: 2
+""",
+    "rgb-denoise": """\
+name: rgb-denoise
+dataset: {name: array, path: rgb.npz, key: x, labels_key: y}
+model: {kind: autoencoder, architectures: [[192, 16, 2, 16, 192]]}
+training: {epochs: 5, batch_size: 10}
+noise: {kind: gaussian, levels: [0.2], eval_draws: 2, floor_draws: 4096}
+seeds: 2
+""",
+    "grey-vae": """\
+name: grey-vae
+dataset: {name: array, path: grey.npy}
+model: {kind: vae, architectures: [[35, 16, 2, 16, 35]]}
+training: {epochs: 5, batch_size: 10}
+seeds: 2
+""",
+}
+
+
+def write_forms(root: Path) -> None:
+    """The files FORMS read: RGB 12x16 PNGs without labels, grey 10x10 PNGs in three labelled
+    folders, 8x6 PNGs cut to binary in two, an RGB 8x8 .npz with labels, a grey 5x7 .npy."""
+    write_pngs(root / "rgb", n=24, size=(12, 16), mode="RGB")
+    for k, label in enumerate(("a", "b", "c")):
+        write_pngs(root / "grey" / label, n=8, size=(10, 10), seed=k)
+    for k, label in enumerate(("ring", "bar")):
+        write_pngs(root / "binary" / label, n=10, size=(8, 6), seed=10 + k)
+    rng = np.random.default_rng(0)
+    np.savez(root / "rgb.npz", x=rng.random((30, 8, 8, 3)),
+             y=np.repeat(["red", "green", "blue"], 10))
+    np.save(root / "grey.npy", rng.random((30, 5, 7)))
 
 
 def wait_for(condition, seconds: float) -> bool:

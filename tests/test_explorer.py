@@ -1,19 +1,21 @@
 """The latent explorer: decoders exported beside the page decode in the browser as NumPy does,
-the panel answers the mouse, clicks and taps, works from disk and over HTTP, keeps the arrow keys
-for the slides, stays hidden without JavaScript, and fetches no weights until it is used."""
+and paint pictures of any h x w, grey or RGB, pixel for pixel as NumPy decodes them; the panel
+answers the mouse, clicks and taps, works from disk and over HTTP, keeps the arrow keys for the
+slides, stays hidden without JavaScript, and fetches no weights until it is used."""
 
 from __future__ import annotations
 
 import base64
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import support
-from report import explorer
-from report.slides.runs import model_of
+from report import explorer, site
+from report.slides.runs import info, model_of
 from runner import models, store
 from support import Visit
 
@@ -21,8 +23,9 @@ from support import Visit
 PANELS = {"font-ae": ["generated-grid"], "vae-digits": ["vae-progression", "generated-grid"],
           "font-tanh": ["generated-grid"]}
 MNIST_VAE = support.vae(architecture=[784, 512, 256, 2, 256, 512, 784], dtype="float32")
-PLANE = {"kind": "digits", "image": [28, 28], "extent": [-3.0, 3.0, -3.0, 3.0],
-         "ticks": [[-2.0, 0.0, 2.0], [-2.0, 0.0, 2.0]], "points": [[0.0, 0.0]], "labels": [0],
+PLANE = {"kind": "digits", "image": [28, 28, 1], "labelled": True,
+         "extent": [-3.0, 3.0, -3.0, 3.0], "ticks": [[-2.0, 0.0, 2.0], [-2.0, 0.0, 2.0]],
+         "points": [[0.0, 0.0]], "labels": [0],
          "classes": [str(d) for d in range(10)], "colours": ["#1d5fd1"] * 10,
          "marks": [[0.0, 0.0, "0"]]}
 
@@ -295,5 +298,65 @@ def test_an_mnist_sized_decoder_stays_usable(browser, tiny_site, tmp_path):
     z = np.random.default_rng(3).uniform(-3, 3, (20, 2))
     visit.page.evaluate("() => tp5Explorer.load('mnist')")
     assert np.abs(_decoded_in_page(visit.page, "mnist", z) - model.decode(z)[0]).max() < 1e-5
+    assert visit.errors == []
+    visit.close()
+
+
+# ------------------------------------------------------------------------------ any shape
+
+#: Pages of the dataset forms (tests/conftest.py FORMS): pictures not square, RGB and grey.
+SHAPED = ("rgb-vae", "grey-vae")
+
+
+@pytest.fixture(scope="module")
+def shaped_site(tmp_path_factory, forms_results) -> Path:
+    """The site of the SHAPED experiments."""
+    root = tmp_path_factory.mktemp("shaped")
+    for name in SHAPED:
+        shutil.copytree(forms_results / name, root / "results" / name)
+    site.render(root / "results", root / "site")
+    return root / "site"
+
+
+def _expected_rgb(page, decoded: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+    """What the explorer paints for decoded values (D,): an RGB sample's own colours, a grey
+    one as the stylesheet's ink on white paper (1 darkest), as (h, w, 3) in 0..255."""
+    h, w, c = shape
+    values = np.clip(decoded, 0, 1).reshape(h, w, c)
+    if c == 3:
+        return 255 * values
+    ink = page.evaluate("""() => getComputedStyle(document.documentElement)
+                           .getPropertyValue('--figure-ink').trim()""")
+    ink = np.array([int(ink[k: k + 2], 16) for k in (1, 3, 5)], dtype=float)
+    return 255 + values * (ink - 255)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", SHAPED)
+def test_the_picture_is_painted_as_numpy_decodes_it(browser, shaped_site, forms_results, name,
+                                                     artifacts):
+    """The explorer opens at the plane's centre: its picture there, and after Shift + arrow
+    keys, is h rows of w pixels, each the stored model's decoding in NumPy (within a unit of
+    rounding): RGB in its own colours, grey as ink on paper."""
+    visit = Visit(browser, (shaped_site / name / "index.html").as_uri())
+    page, slide_id = visit.page, "generated-grid"
+    _ready(page, slide_id)
+    run_id = page.locator(f"#{slide_id} .explorer").get_attribute("data-run")
+    run = {r.id: r for r in store.load_runs(forms_results, name)}[run_id]
+    shape = info(run.spec).shape
+    x0, x1, y0, y1 = page.evaluate("(id) => tp5Decoders[id].extent", run_id)
+    z = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    page.locator(f"#{slide_id} .explorer-plane").focus()
+    for move in (None, "Shift+ArrowLeft", "Shift+ArrowUp"):
+        if move:
+            page.keyboard.press(move)
+            z += {"Shift+ArrowLeft": [-(x1 - x0) / 40, 0], "Shift+ArrowUp": [0, (y1 - y0) / 40]}[
+                move]
+            _frame(page)
+        painted = _pixels(page, f"#{slide_id} .explorer-image")
+        assert painted.shape == (*shape[:2], 4)
+        expected = _expected_rgb(page, model_of(run).decode(z[None])[0][0], shape)
+        assert np.abs(painted[..., :3] - expected).max() <= 1, move
+    _screenshot(page.locator(f"#{slide_id} .explorer"), artifacts, f"explorer-{name}")
     assert visit.errors == []
     visit.close()

@@ -12,8 +12,10 @@ from PIL import Image
 
 from report.figures import characters, checks, comparisons, curves, latent, pictures, style
 
-FONT = (7, 5)
-DIGIT = (28, 28)
+FONT = (7, 5, 1)
+DIGIT = (28, 28, 1)
+FLAT = (6, 10, 3)  # RGB pictures wider than high
+TALL = (10, 6, 1)  # grey pictures higher than wide
 
 
 def _glyphs(n=32, seed=0):
@@ -68,12 +70,24 @@ def test_saving_twice_gives_the_same_bytes(tmp_path):
 def test_wrong_pixels_are_red_and_right_ones_ink_or_paper():
     target = np.array([[1.0, 0.0, 1.0, 0.0]])
     output = np.array([[0.9, 0.2, 0.1, 0.7]])  # right on, right off, missing, extra
-    rgb = pictures.marked(output, target)
+    rgb = pictures.marked(output, target, (1, 4, 1))[0, 0]  # (4, 3): one row of four pixels
     red = np.array(to_rgb(style.WRONG))
-    np.testing.assert_allclose(rgb[0, 0], to_rgb(style.INK))
-    np.testing.assert_allclose(rgb[0, 1], [1, 1, 1])
-    np.testing.assert_allclose(rgb[0, 2], red)
-    np.testing.assert_allclose(rgb[0, 3], red)
+    np.testing.assert_allclose(rgb[0], to_rgb(style.INK))
+    np.testing.assert_allclose(rgb[1], [1, 1, 1])
+    np.testing.assert_allclose(rgb[2], red)
+    np.testing.assert_allclose(rgb[3], red)
+
+
+def test_rgb_samples_keep_their_colours_and_grey_ones_are_ink_on_paper():
+    """A sample is its pixels row by row, each pixel's channels in turn (runner.datasets.Data)."""
+    pixels = np.random.default_rng(0).random((2, 3, 3))  # (h, w, 3)
+    picture = pictures.rgb(pixels.reshape(1, -1), (2, 3, 3))
+    assert picture.shape == (1, 2, 3, 3)
+    np.testing.assert_allclose(picture[0], pixels)
+    grey = pictures.rgb(np.array([[0.0, 1.0, 0.5, 1.0, 0.0, 0.0]]), (2, 3, 1))[0]  # (2, 3, 3)
+    np.testing.assert_allclose(grey[0, 0], [1, 1, 1])  # 0 is paper
+    np.testing.assert_allclose(grey[0, 1], to_rgb(style.INK))  # 1 is ink
+    np.testing.assert_allclose(grey[0, 2], (1 + np.array(to_rgb(style.INK))) / 2)
 
 
 def test_tile_places_each_image_with_gaps():
@@ -105,7 +119,8 @@ def test_every_drawing_function_draws(tmp_path):
         "grid.png": latent.generated_grid([{"title": "g", "images": rng.random((9, 35)),
                                              "extent": (0, 1, 0, 1), "codes": codes,
                                              "labels": classes}], FONT),
-        "strips.png": pictures.strips([{"title": "s", "images": rng.random((11, 35))}], FONT),
+        "strips.png": pictures.strips([{"title": "s", "images": pictures.rgb(
+            rng.random((11, 35)), FONT)}]),
         "samples.png": pictures.image_grids([{"title": "s", "images": rng.random((20, 784))}],
                                             DIGIT),
         "baselines.svg": curves.denoising_baselines(
@@ -171,6 +186,8 @@ def test_many_configurations_all_get_a_row_of_pixel_errors():
 
 
 CLASSES = ["`"] + [chr(ord("a") + i) for i in range(26)] + list("{|}~") + ["DEL"]  # the font's
+FASHION = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+           "Bag", "Ankle boot"]  # class names longer than a digit
 LONG = "SGD, momentum 0.9 · 0.0005 · xavier · standardised inputs"
 OPTIMISERS = ["SGD · 64", "SGD, momentum 0.9 · 10", "Adam · 0.03"]
 SETTINGS = [f"{i} · {n}" for i in ("uniform", "xavier", "he")
@@ -251,18 +268,34 @@ def _crowded(name):
         "pixel-bars": lambda: characters.pixel_errors(CLASSES, [
             {"label": f"{a} · 0.03", "per_char": rng.poisson(1, (3, 32))}
             for a in ARCHITECTURES]),
+        "scatter-images": lambda: latent.latent_scatter(
+            [{"title": f"{LONG} · seed {i}", "labels": rng.integers(0, 10, 500),
+              "codes": rng.normal(size=(500, 2))} for i in range(2)], FASHION, text=False),
+        "scatter-unlabelled": lambda: latent.latent_scatter(
+            [{"title": "seed 1", "labels": np.zeros(40, int), "codes": rng.normal(size=(40, 2))}],
+            ["pictures"], text=False),
+        "progression-images": lambda: latent.vae_progression(
+            [{"title": f"epoch {e}", "codes": rng.normal(size=(300, 2)) * e,
+              "labels": rng.integers(0, 10, 300), "manifold": rng.random((225, 180))}
+             for e in range(1, 4)], FASHION, False, FLAT, (-2.5, 2.5, -2.5, 2.5)),
+        "grid-rgb": lambda: latent.generated_grid(
+            [{"title": f"{LONG} · seed {i}", "images": rng.random((225, 180)),
+              "extent": (-1, 1, -1, 1), "codes": rng.normal(size=(10, 2)), "labels": FASHION}
+             for i in range(2)], FLAT),
         "samples": lambda: pictures.image_grids(
             [{"title": f"{LONG} · seed {i}", "images": rng.random((100, 784))} for i in range(3)],
             DIGIT),
         "strips": lambda: pictures.strips(
-            [{"title": f"{LONG} · seed 3: “a” to “b”", "images": rng.random((11, 35))}] * 3, FONT),
+            [{"title": f"{LONG} · seed 3: “a” to “b”",
+              "images": pictures.rgb(rng.random((11, 35)), FONT)}] * 3),
     }
     return build[name]()
 
 
-KINDS = ["curves-18", "curves-16", "scatter", "scatter-digits", "progression",
-         "progression-digits", "grid", "overview", "lr", "baselines", "convergence", "pixel-map",
-         "pixel-bars", "samples", "strips"]
+KINDS = ["curves-18", "curves-16", "scatter", "scatter-digits", "scatter-images",
+         "scatter-unlabelled", "progression", "progression-digits", "progression-images", "grid",
+         "grid-rgb", "overview", "lr", "baselines", "convergence", "pixel-map", "pixel-bars",
+         "samples", "strips"]
 
 
 @pytest.mark.parametrize("name", KINDS)
@@ -321,3 +354,65 @@ def test_figures_have_no_background(tmp_path):
     path, _ = _save(_crowded("overview"), tmp_path, "overview.png")
     with Image.open(path) as image:
         assert image.mode == "RGBA" and image.getpixel((2, 2))[3] == 0
+
+
+def _pictures_drawn(fig) -> list[tuple[float, float]]:
+    """(picture's height / width, its axes' drawn height / width) of every image of a figure."""
+    fig.canvas.draw()  # applies each axes' aspect
+    found = []
+    for ax in fig.axes:
+        for image in ax.images:
+            box = ax.get_position(original=False)  # in figure fractions
+            height, width = image.get_array().shape[:2]
+            found.append((height / width, box.height * fig.get_figheight()
+                          / (box.width * fig.get_figwidth())))
+    return found
+
+
+@pytest.mark.parametrize("shape", [FLAT, TALL, FONT], ids=["flat-rgb", "tall-grey", "font"])
+def test_every_picture_keeps_its_aspect_ratio(shape):
+    """Reconstructions, strips, sample grids, decoded latent grids and the progression's
+    manifolds: each picture's pixels are square on the page, whatever h x w."""
+    rng = np.random.default_rng(0)
+    d = int(np.prod(shape))
+    x = rng.random((12, d))
+    figures = [
+        pictures.reconstructions([{"title": "r", "originals": x, "outputs": x}], shape,
+                                 per_row=5, mark=shape[2] == 1),
+        pictures.strips([{"title": "s", "images": pictures.rgb(x[:7], shape)},
+                         {"title": "t", "images": pictures.rgb(x[:4], shape)}]),
+        pictures.image_grids([{"title": "g", "images": x}] * 2, shape, cols=4),
+        latent.generated_grid([{"title": "p", "images": rng.random((225, d)),
+                                "extent": (-1, 1, -2, 2), "codes": rng.normal(size=(5, 2)),
+                                "labels": list("abcde")}], shape),
+        latent.vae_progression([{"title": "e", "codes": rng.normal(size=(5, 2)),
+                                 "labels": np.arange(5), "manifold": rng.random((225, d))}],
+                               list("abcde"), False, shape, (-2, 2, -2, 2))]
+    drawn = [pair for fig in figures for pair in _pictures_drawn(fig)]
+    assert len(drawn) == 7
+    for picture, box in drawn:
+        assert box == pytest.approx(picture, rel=0.02)
+
+
+def test_unlabelled_codes_are_one_colour_without_a_legend():
+    rng = np.random.default_rng(0)
+    fig = latent.latent_scatter([{"title": "s", "codes": rng.normal(size=(40, 2)),
+                                  "labels": np.zeros(40, int)}], ["pictures"], text=False)
+    [dots] = fig.axes[0].collections
+    assert len({tuple(c) for c in dots.get_facecolors()}) == 1 and not fig.legends
+
+
+def test_labelled_codes_are_coloured_by_class_and_named_in_a_legend():
+    """Ten classes in the site's colours; thirty told apart by hues of their own."""
+    rng = np.random.default_rng(0)
+    for n in (10, 30):
+        classes = [f"class {k}" for k in range(n)]
+        labels = np.arange(3 * n) % n
+        fig = latent.latent_scatter([{"title": "s", "codes": rng.normal(size=(3 * n, 2)),
+                                      "labels": labels}], classes, text=False)
+        [dots] = fig.axes[0].collections
+        colours = [tuple(c) for c in dots.to_rgba(dots.get_array())]
+        assert len(set(colours)) == n
+        assert all(colours[k] == colours[k % n] for k in range(3 * n))
+        legend = [t.get_text() for fig_legend in fig.legends for t in fig_legend.get_texts()]
+        assert legend == (classes if n <= latent.MAX_LEGEND else [])

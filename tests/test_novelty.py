@@ -138,14 +138,6 @@ def test_the_figure_shows_each_pair_with_its_distance_and_no_text_over_another(t
     assert save(fig, tmp_path / "novelty.png")[0] == 960  # a slide wide
 
 
-def test_rgb_pictures_keep_their_colours():
-    from report.figures import novelty as drawn
-
-    red = np.zeros((1, 2, 3, 3))
-    red[..., 0] = 1.0  # a 2x3 all-red picture
-    np.testing.assert_array_equal(drawn.rgb_pictures(red.reshape(1, -1), (2, 3, 3)), red)
-
-
 # ------------------------------------------------------------------------------ the slide
 
 

@@ -3,7 +3,9 @@
 Every kind is walked against every dataset and kind of model: validation accepts exactly the
 kinds whose rule lets them apply (refusing the others at their file, line and column), the default
 report is those kinds in order, and a page rendered from stored runs shows each accepted kind
-with something on it, never an empty slide.
+with something on it, never an empty slide: on the built-in sets and on the dataset forms
+(binary, grey and RGB pictures, square and not, with labels and without), whose pages also say
+what their data is.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from report import site, slides
 from report import summary as sm
 from runner.config import ConfigError, load_experiment
-from support import TINY, idx_bytes, mnist_arrays, train
+from support import FORMS, TINY, idx_bytes, mnist_arrays, train
 
 PIXELS = {"font": 35, "mnist-5k": 784, "mnist": 784}
 
@@ -190,8 +194,9 @@ seeds: 2
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory, tiny_results) -> Path:
-    """A store holding the TINY and MORE experiments, trained by the pipeline, and its site."""
+def rendered(tmp_path_factory, tiny_results, forms_results) -> Path:
+    """A store holding the TINY, MORE and FORMS experiments, trained by the pipeline, and its
+    site."""
     root = tmp_path_factory.mktemp("kinds")
     (root / "mnist").mkdir()
     for name, array in mnist_arrays(n_train=40, n_test=10).items():
@@ -199,8 +204,9 @@ def rendered(tmp_path_factory, tiny_results) -> Path:
     for name, text in MORE.items():
         (root / f"{name}.yaml").write_text(text)
     train([root / f"{name}.yaml" for name in MORE], root / "results")
-    for name in TINY:  # trained once per session already
-        shutil.copytree(tiny_results / name, root / "results" / name)
+    for results, names in ((tiny_results, TINY), (forms_results, FORMS)):  # trained already
+        for name in names:
+            shutil.copytree(results / name, root / "results" / name)
     site.render(root / "results", root / "site")
     return root
 
@@ -213,17 +219,89 @@ def sections(page: Path) -> dict[str, str]:
             if m and m.group(1) != "title"}
 
 
-@pytest.mark.parametrize("name", [*TINY, *MORE])
+@pytest.mark.parametrize("name", [*TINY, *MORE, *FORMS])
 def test_every_accepted_slide_shows_something(rendered, name):
     summary = sm.load(rendered / "results", name)
     shown = sections(rendered / "site" / name / "index.html")
     assert list(shown) == summary.report
-    if name in MORE:  # the default report: what the stored runs' setup lets apply, in order
+    if name not in TINY:  # the default report: what the stored runs' setup lets apply, in order
         setup = slides.Setup.of_runs([r.spec for r in summary.runs])
         assert summary.report == [k.name for k in slides.kinds() if k.why_not(setup) is None]
     for kind, html in shown.items():
         assert "lede empty" not in html and "could not be drawn" not in html, f"{name}: {kind}"
         assert re.search(r"<img |<table|<dl |<svg |highlight-value", html), f"{name}: {kind}"
+
+
+#: The slides that draw the data's pictures, and name its samples in their titles and ledes.
+PICTURE_KINDS = ("latent_scatter", "vae_progression", "reconstructions", "vae_samples",
+                 "generated_grid", "interpolation", "denoising_examples")
+#: Each form's data: (h, w, c) of a picture, and whether its samples have labels.
+SHAPES = {"rgb-vae": ((12, 16, 3), False), "grey-ae": ((10, 10, 1), True),
+          "binary-denoise": ((8, 6, 1), True), "rgb-denoise": ((8, 8, 3), True),
+          "grey-vae": ((5, 7, 1), False)}
+
+
+def _named(section: str) -> str:
+    """A slide's title and lede: where it names what the data's samples are."""
+    title = re.search(r"<h2[^>]*>(.*?)</h2>", section, re.DOTALL).group(1)
+    lede = re.search(r'<p class="lede">(.*?)</p>', section, re.DOTALL)
+    return f"{title} {lede.group(1) if lede else ''}"
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_a_forms_page_says_what_its_data_is(rendered, name):
+    """The latent plane says whether it is coloured by label; the explorer decodes pictures of
+    the data's shape; the slides call a sample an image; floors only on binary data."""
+    shape, labelled = SHAPES[name]
+    html = sections(rendered / "site" / name / "index.html")
+    shown = {kind: _text(section) for kind, section in html.items()}
+    pictures = {kind: section for kind, section in html.items() if kind in PICTURE_KINDS}
+    scatter = shown["latent_scatter"]
+    assert ("coloured by its class" in scatter) == labelled
+    assert ("the images have no labels" in scatter) == (not labelled)
+    assert "New images from the latent plane" in shown["generated_grid"]
+    words = " ".join(_named(section) for section in pictures.values())
+    assert "image" in words and "digit" not in words and "character" not in words
+    data_files = list((rendered / "site" / name).glob("decoder-*.js"))
+    assert data_files
+    for data_file in data_files:
+        assert f'"image":{list(shape)}'.replace(" ", "") in data_file.read_text()
+        assert f'"labelled":{str(labelled).lower()}' in data_file.read_text()
+    floors = (rendered / "results" / name / "floors.json").exists()
+    assert floors == (name == "binary-denoise")
+    if "denoising_baselines" in shown:
+        assert ("not binary" in shown["denoising_baselines"]) == (not floors)
+
+
+def _saturated(path: Path) -> float:
+    """The share of a picture's opaque pixels that are strongly coloured (not grey)."""
+    with Image.open(path) as image:
+        rgba = np.asarray(image.convert("RGBA"), dtype=int)
+    opaque = rgba[..., 3] > 0
+    spread = rgba[..., :3].max(axis=-1) - rgba[..., :3].min(axis=-1)
+    return float((spread[opaque] > 60).mean())
+
+
+@pytest.mark.parametrize("name", ["rgb-vae", "grey-ae", "rgb-denoise", "grey-vae"])
+def test_rgb_pictures_are_drawn_in_colour_and_grey_ones_in_ink(rendered, name):
+    """The originals of the reconstructions slide: the random RGB samples' colours show, grey
+    samples are ink on paper."""
+    share = _saturated(rendered / "site" / name / "reconstructions.png")
+    assert share > 0.1 if SHAPES[name][0][2] == 3 else share < 0.001
+
+
+def test_the_ends_of_an_unlabelled_interpolation_are_two_codes_far_apart():
+    """Thousands of codes without labels (one class): the farthest pair of 200 codes spread over
+    the set, not one code twice as the class means would give."""
+    from report.slides.kinds.interpolation import farthest_pair
+
+    codes = np.random.default_rng(0).normal(size=(5000, 2))
+    i, j = farthest_pair(codes, np.zeros(5000, dtype=int))
+    assert np.linalg.norm(codes[i] - codes[j]) > 0.5 * np.ptp(codes, axis=0).max()
 
 
 def test_code_size_needs_architectures_that_differ_only_in_the_code():

@@ -1,18 +1,22 @@
 """The latent plane: where the codes lie, what a grid over the plane decodes to, and how both
-change over a VAE's training."""
+change over a VAE's training.
+
+Codes are marked by what the data says of its samples: glyphs by their character, labelled
+data by a colour per class (with a legend), unlabelled data in one colour. Decoded pictures are
+of the data's shape (h, w, c), drawn by report.figures.pictures at their aspect ratio."""
 
 from __future__ import annotations
 
 from statistics import NormalDist
 
 import numpy as np
-from matplotlib import patheffects
-from matplotlib.colors import ListedColormap
+from matplotlib import colormaps, patheffects
+from matplotlib.colors import ListedColormap, to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from report.figures.labels import annotate, in_points, plan_labels
-from report.figures.pictures import as_images, draw_picture, tile
+from report.figures.pictures import draw_picture, mosaic
 from report.figures.style import (
     ACCENT,
     DIGIT_COLOURS,
@@ -26,13 +30,28 @@ from report.figures.style import (
     styled,
     title_room,
 )
-from report.figures.text import wrap
+from report.figures.text import text_width, wrap
 from report.formatting import format_number
 
 LABEL_SIZE = 9.0  # a character beside its code
 HALO = [patheffects.withStroke(linewidth=2.6, foreground="white")]  # labels readable over pixels
 #: The box of the N(0, 1) prior's 5-95 % quantiles on each axis.
 GAUSSIAN_SPAN = (NormalDist().inv_cdf(0.05), NormalDist().inv_cdf(0.95))
+LEGEND_SIZE = 9.5  # the class legend's text (rcParams' legend.fontsize)
+MAX_LEGEND = 20  # classes a legend lists; more are told apart by colour alone
+
+
+def labelled(classes: list[str]) -> bool:
+    """Whether the data tells its samples apart: more than one class (a folder of pictures
+    without subfolders is one class, named after the folder)."""
+    return len(classes) > 1
+
+
+def class_colours(n: int) -> list[str]:
+    """A colour per class: the site's palette for up to 10 classes, else hues spread evenly."""
+    if n <= len(DIGIT_COLOURS):
+        return DIGIT_COLOURS[:n]
+    return [to_hex(c) for c in colormaps["turbo"](np.linspace(0.05, 0.95, n))]
 
 
 def latent_grid(extent: tuple[float, float, float, float], steps: int) -> np.ndarray:
@@ -88,7 +107,8 @@ def _plan(title: str, codes: np.ndarray, texts: list[str], view: tuple[float, ..
 
 def _scatter_panel(ax, codes: np.ndarray, labels: np.ndarray, plan: dict, classes: list[str],
                    size: float) -> None:
-    """Glyphs: each point labelled with its character. Digits: one colour per class, one call."""
+    """Glyphs: each point labelled with its character. Labelled data: one colour per class,
+    one call. Unlabelled data: one colour."""
     ax.set(xlim=plan["view"][:2], ylim=plan["view"][2:])
     ax.set_box_aspect(1)
     if plan["texts"]:
@@ -96,11 +116,13 @@ def _scatter_panel(ax, codes: np.ndarray, labels: np.ndarray, plan: dict, classe
         annotate(ax, codes, plan["texts"], plan["plans"], size, leader=TEXT,
                  color=TEXT, fontweight="bold")
         return
-    cmap = ListedColormap(DIGIT_COLOURS[: len(classes)])
-    dot = 4 if len(codes) < 10_000 else 1.2
-    ax.scatter(codes[:, 0], codes[:, 1], c=np.asarray(labels) % len(classes), cmap=cmap,
-               vmin=-0.5, vmax=len(classes) - 0.5, s=dot, alpha=0.6, linewidths=0,
-               rasterized=True)
+    dot = {"s": 10 if len(codes) < 300 else 4 if len(codes) < 10_000 else 1.2, "alpha": 0.6,
+           "linewidths": 0, "rasterized": True}
+    if not labelled(classes):
+        ax.scatter(codes[:, 0], codes[:, 1], color=ACCENT, **dot)
+        return
+    ax.scatter(codes[:, 0], codes[:, 1], c=np.asarray(labels), vmin=-0.5,
+               vmax=len(classes) - 0.5, cmap=ListedColormap(class_colours(len(classes))), **dot)
 
 
 def _codes(panel: dict, classes: list[str], text: bool) -> tuple[np.ndarray, list[str]]:
@@ -109,21 +131,34 @@ def _codes(panel: dict, classes: list[str], text: bool) -> tuple[np.ndarray, lis
     return codes, [classes[int(k)] for k in panel["labels"]] if text else []
 
 
-def _class_legend(fig: Figure, classes: list[str]) -> None:
+def _legend_room(classes: list[str], text: bool) -> float:
+    """Inches the class legend takes in the right margin: none for glyphs (labelled in place),
+    for unlabelled data, or for more classes than a legend lists."""
+    if text or not labelled(classes) or len(classes) > MAX_LEGEND:
+        return 0.0
+    widest = max(text_width(c, LEGEND_SIZE) for c in [*classes, "class"])
+    return (widest + 3.2 * LEGEND_SIZE) / 72
+
+
+def _class_legend(fig: Figure, classes: list[str], text: bool) -> None:
     """One legend for all panels, in the right margin that the layout left for it."""
-    handles = [Line2D([], [], marker="o", linestyle="", color=DIGIT_COLOURS[i], label=c)
-               for i, c in enumerate(classes)]
-    fig.legend(handles=handles, loc="center right", title="class", markerscale=1.2)
+    if not _legend_room(classes, text):
+        return
+    handles = [Line2D([], [], marker="o", linestyle="", color=colour, label=c)
+               for c, colour in zip(classes, class_colours(len(classes)))]
+    fig.legend(handles=handles, loc="center right", title="class", markerscale=1.2,
+               fontsize=LEGEND_SIZE, title_fontsize=LEGEND_SIZE)
 
 
 @styled
 def latent_scatter(panels: list[dict], classes: list[str], text: bool) -> Figure:
     """The training set in the latent plane of each configuration's representative run.
 
-    panels: [{"title", "codes": (N, Z), "labels": (N,)}]; text labels glyphs, colours digits.
+    panels: [{"title", "codes": (N, Z), "labels": (N,)}]; ``text`` labels glyphs by their
+    character; other labelled data is coloured by class, unlabelled data (one class) is not.
     """
     rows, cols = grid_shape(len(panels), 3)
-    legend = 0 if text else 0.9
+    legend = _legend_room(classes, text)
     side = 4.4 if cols == 1 else (10 - 0.95 - legend - (cols - 1) * 0.85) / cols
     codes = [_codes(p, classes, text) for p in panels]
     plans = [_plan(p["title"], xy, texts, _view(xy, robust=len(xy) > 1000), (side, side),
@@ -137,37 +172,44 @@ def latent_scatter(panels: list[dict], classes: list[str], text: bool) -> Figure
         _scatter_panel(ax, xy, panel["labels"], plan, classes, LABEL_SIZE)
         ax.set_title(plan["title"])
         ax.set(xlabel="z₁", ylabel="z₂")
-    if not text:
-        _class_legend(fig, classes)
+    _class_legend(fig, classes, text)
     return fig
 
 
+def _box(picture: np.ndarray, side: float) -> tuple[float, float]:
+    """(width, height) in inches of the largest box within side x side with the picture's
+    aspect ratio: its pixels stay square."""
+    height, width = picture.shape[:2]
+    return (side, side * height / width) if width >= height else (side * width / height, side)
+
+
 @styled
-def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
-    """Characters decoded from a grid over the latent plane, training codes marked on top.
+def generated_grid(panels: list[dict], shape: tuple[int, int, int]) -> Figure:
+    """Pictures decoded from a grid over the latent plane, training codes marked on top.
 
     panels: [{"title", "images": (G*G, D), "extent": (x0, x1, y0, y1), "codes": (N, 2),
-    "labels": [str]}]; the grid spans ``extent``, so a code sits over the glyph it decodes near.
-    The decoded grid is the view: codes beyond it are counted in the panel's title.
+    "labels": [str] (one per code, or none)}]; shape: the data's (h, w, c). The grid spans
+    ``extent``, so a code sits over the picture it decodes near; each panel has the grid's
+    aspect ratio. The decoded grid is the view: codes beyond it are counted in the panel's title.
     """
     rows, cols = grid_shape(len(panels), 2)
-    side = 4.1 if cols > 1 else 4.8
     steps = int(round(np.sqrt(len(panels[0]["images"]))))
+    pictures = [mosaic(np.asarray(p["images"], dtype=float), shape, steps) for p in panels]
+    box = _box(pictures[0], 4.1 if cols > 1 else 4.8)
     views = [_cell_view(p["extent"], steps) for p in panels]
     plans = [_plan(p["title"], np.asarray(p["codes"], dtype=float)[:, :2], list(p["labels"]),
-                   view, (side, side), LABEL_SIZE) for p, view in zip(panels, views)]
+                   view, box, LABEL_SIZE) for p, view in zip(panels, views)]
     top = title_room([p["title"] for p in plans])
-    fig = figure(side * cols + (cols - 1) * 0.8 + 1.05,
-                 top + rows * side + (rows - 1) * (0.65 + top) + 0.6)
+    fig = figure(box[0] * cols + (cols - 1) * 0.8 + 1.05,
+                 top + rows * box[1] + (rows - 1) * (0.65 + top) + 0.6)
     axes = panel_axes(fig, len(panels), cols, left=0.8, top=top, wgap=0.8, hgap=0.65 + top)
-    for ax, panel, plan in zip(axes, panels, plans):
-        picture = tile(as_images(np.asarray(panel["images"]), image_shape).reshape(
-            steps, steps, *image_shape), gap=1, fill=0.0)  # 0 is paper under gray_r
-        ax.imshow(0.7 * picture, interpolation="nearest", cmap="gray_r", vmin=0, vmax=1,
-                  extent=plan["view"], aspect="auto")  # faded, so the marks stand out
+    for ax, panel, plan, picture in zip(axes, panels, plans, pictures):
+        ax.imshow(0.3 + 0.7 * picture, interpolation="nearest", extent=plan["view"],
+                  aspect="auto")  # faded towards the paper, so the marks stand out
         codes = np.asarray(panel["codes"], dtype=float)[:, :2]
-        ax.scatter(codes[:, 0], codes[:, 1], s=26, color=ACCENT, edgecolors="white",
-                   linewidths=0.8, zorder=3)
+        ax.scatter(codes[:, 0], codes[:, 1], s=26 if plan["texts"] else 9, color=ACCENT,
+                   edgecolors="white", linewidths=0.8 if plan["texts"] else 0.5,
+                   zorder=3)  # unnamed codes: small, the decoded pictures stay in view
         annotate(ax, codes, plan["texts"], plan["plans"], LABEL_SIZE, leader=ACCENT,
                  zorder=4, color=ACCENT, fontweight="bold", path_effects=HALO)
         ax.set(xlim=plan["view"][:2], ylim=plan["view"][2:], title=plan["title"], xlabel="z₁",
@@ -178,7 +220,7 @@ def generated_grid(panels: list[dict], image_shape: tuple[int, int]) -> Figure:
 
 @styled
 def vae_progression(rows: list[dict], classes: list[str], text: bool,
-                    image_shape: tuple[int, int], extent: tuple[float, ...],
+                    shape: tuple[int, int, int], extent: tuple[float, ...],
                     max_cols: int = 6) -> Figure:
     """Snapshot epochs side by side: the latent scatter above the decoded latent manifold.
 
@@ -186,12 +228,12 @@ def vae_progression(rows: list[dict], classes: list[str], text: bool,
     snapshot epoch; every scatter shows the box ``extent`` (x0, x1, y0, y1) that the manifolds
     decode, so the spreading of the codes reads left to right and each picture sits under its
     plane; the codes beyond it are counted in the title. A manifold is None where the run kept
-    no weights for that epoch.
+    no weights for that epoch. shape: the data's (h, w, c).
     """
     cols = min(len(rows), max_cols)
     blocks = -(-len(rows) // cols)
     side = min(9.2 / cols, 2.8)
-    legend = 0 if text else 0.8
+    legend = _legend_room(classes, text)
     size = 7.5 if side < 2 else LABEL_SIZE
     plans = [_plan(row["title"], *_codes(row, classes, text), tuple(extent), (side, side), size,
                    title_size=10) for row in rows]
@@ -207,23 +249,20 @@ def vae_progression(rows: list[dict], classes: list[str], text: bool,
                        size)
         scatter_ax.set_title(plan["title"], fontsize=10)
         scatter_ax.tick_params(labelsize=MIN_TEXT_PT)
-        _manifold(image_ax, row["manifold"], image_shape)
+        _manifold(image_ax, row["manifold"], shape)
     for k in range(len(rows), blocks * cols):  # empty slots of the last block
         axes[2 * (k // cols), k % cols].set_visible(False)
         axes[2 * (k // cols) + 1, k % cols].set_visible(False)
-    if not text:
-        _class_legend(fig, classes)
+    _class_legend(fig, classes, text)
     return fig
 
 
-def _manifold(ax, manifold: np.ndarray | None, image_shape: tuple[int, int]) -> None:
+def _manifold(ax, manifold: np.ndarray | None, shape: tuple[int, int, int]) -> None:
     """The decoded grid of one epoch, or a word that the run kept no weights for it."""
     if manifold is None:
         ax.set_axis_off()
         ax.text(0.5, 0.5, "weights of this epoch\nnot stored", ha="center", va="center",
                 fontsize=MIN_TEXT_PT, transform=ax.transAxes)
         return
-    manifold = np.asarray(manifold)
     steps = int(round(np.sqrt(len(manifold))))
-    grid = as_images(manifold, image_shape).reshape(steps, steps, *image_shape)
-    draw_picture(ax, tile(grid, gap=0, fill=0.0))
+    draw_picture(ax, mosaic(np.asarray(manifold, dtype=float), shape, steps, gap=0))

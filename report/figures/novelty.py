@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.transforms import offset_copy
 
-from report.figures.pictures import as_images, draw_picture, ink, tile
+from report.figures.pictures import draw_picture, rgb, tile
 from report.figures.style import ACCENT, TEXT, TITLE_SIZE, colour, dash, figure, styled
 from report.figures.text import LINE, lines, wrap
 
@@ -29,15 +29,6 @@ LABEL = 9.5  # points: a distance under its pair
 FADED = 0.3  # the share of ink left in a picture set back
 HIST_HEIGHT = 1.7  # inches: the histogram's axes
 MAP_SIDE = 3.6  # inches: the decoded grid of binary data
-
-
-def rgb_pictures(x: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
-    """(N, D) values -> (N, h, w, 3) RGB on white paper: colour as it is, one channel as ink."""
-    x = np.asarray(x, dtype=float)
-    h, w, c = shape
-    if c == 3:
-        return as_images(x.reshape(len(x), h * w, 3), (h, w))
-    return as_images(ink(x), (h, w))
 
 
 def _text_height(text: str, size: float) -> float:
@@ -78,8 +69,8 @@ def _text(text: str, size: float, weight: str = "normal"):
 def _pair_row(row: dict, shape, scale: float, first: int, whole: bool):
     """A row of pairs: pair k is samples[k] beside neighbours[k], its distance below."""
     h, w = shape[:2]
-    samples = rgb_pictures(row["samples"], shape)[first:first + PAIRS_PER_ROW]
-    neighbours = rgb_pictures(row["neighbours"], shape)[first:first + PAIRS_PER_ROW]
+    samples = rgb(row["samples"], shape)[first:first + PAIRS_PER_ROW]
+    neighbours = rgb(row["neighbours"], shape)[first:first + PAIRS_PER_ROW]
     pairs = np.stack([tile(np.stack([a, b])[None], gap=1)
                       for a, b in zip(samples, neighbours)])
     gap = _pair_gap(w)
@@ -115,7 +106,7 @@ def _scale(shape) -> float:
 def _grid_map(images: np.ndarray, marked: np.ndarray, shape):
     """The decoded grid, the marked cells in full ink and the others faded."""
     steps = math.isqrt(len(images))
-    pictures = rgb_pictures(images, shape)
+    pictures = rgb(images, shape)
     pictures[~marked] = 1 - FADED * (1 - pictures[~marked])  # towards the white paper
     picture = tile(pictures.reshape(steps, steps, *pictures.shape[1:]), gap=1)
     return lambda ax: draw_picture(ax, picture)

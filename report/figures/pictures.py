@@ -1,5 +1,10 @@
 """Pictures made of pixels, on their own white paper: originals above reconstructions with the
-wrong pixels in red, rows of images (interpolations, denoising triplets), grids of samples."""
+wrong pixels in red, rows of images (interpolations, denoising triplets), grids of samples.
+
+Samples of any shape: a sample is D = h * w * c values, and the drawing functions take the
+data's shape (h, w, c) beside them. ``rgb`` makes every sample an RGB picture (grey and binary
+as ink on paper, RGB in its own colours), so that everything drawn here, and by the latent
+figures, is an (h, w, 3) picture at its own aspect ratio, with square pixels."""
 
 from __future__ import annotations
 
@@ -36,33 +41,46 @@ def tile(images: np.ndarray, gap: int = 1, fill: float = 1.0) -> np.ndarray:
     return out
 
 
-def ink(x: np.ndarray) -> np.ndarray:
-    """Pixel values in [0, 1] -> RGB with 1 drawn dark: (..., D) keeps shape, adds a last 3."""
-    v = 1.0 - np.clip(np.asarray(x, dtype=float), 0, 1)
+def rgb(x: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+    """Samples (..., D) with values in [0, 1] -> their pictures (..., h, w, 3) in RGB.
+
+    ``shape`` is the data's (h, w, c): one channel (grey or binary) is drawn as ink on white
+    paper, 1 darkest, as every picture of the site; three channels are the sample's own colours
+    (a sample holds its pixels row by row, and a pixel's channels in turn).
+    """
+    h, w, c = shape
+    x = np.clip(np.asarray(x, dtype=float), 0, 1)
+    images = x.reshape(*x.shape[:-1], h, w, c)
+    if c == 3:
+        return images
     base = np.array(to_rgb(INK))
-    return v[..., None] + (1 - v[..., None]) * base  # white background, ink foreground
+    return 1.0 - images * (1.0 - base)  # (..., h, w, 1) broadcast to the ink's 3 channels
 
 
-def tinted(rgb: np.ndarray, amount: float = 0.18) -> np.ndarray:
-    """RGB images washed with the accent colour, to set some apart (originals among decodings)."""
-    return (1 - amount) * rgb + amount * np.array(to_rgb(ACCENT))
+def tinted(pictures: np.ndarray, amount: float = 0.18) -> np.ndarray:
+    """RGB pictures washed with the accent colour, to set some apart (originals among
+    decodings)."""
+    return (1 - amount) * pictures + amount * np.array(to_rgb(ACCENT))
 
 
-def marked(output: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Thresholded output as RGB, with the pixels that differ from the target in red."""
+def marked(output: np.ndarray, target: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+    """Binary samples' outputs thresholded at 0.5, as pictures (..., h, w, 3) with the pixels
+    that differ from the target in red."""
     on = np.asarray(output) > 0.5
-    rgb = ink(on.astype(float))
-    wrong = on != (np.asarray(target) > 0.5)
-    rgb[wrong] = to_rgb(WRONG)
-    return rgb
+    pictures = rgb(on.astype(float), shape)
+    wrong = (on != (np.asarray(target) > 0.5)).reshape(pictures.shape[:-1])
+    pictures[wrong] = to_rgb(WRONG)
+    return pictures
 
 
-def as_images(x: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """(..., D[, 3]) -> (..., h, w[, 3])."""
-    x = np.asarray(x)
-    if x.ndim >= 2 and x.shape[-1] == 3 and x.shape[-2] == shape[0] * shape[1]:
-        return x.reshape(*x.shape[:-2], *shape, 3)
-    return x.reshape(*x.shape[:-1], *shape)
+def mosaic(x: np.ndarray, shape: tuple[int, int, int], cols: int, gap: int = 1) -> np.ndarray:
+    """Samples (K, D) as one RGB picture of rows of ``cols`` pictures, white between them and
+    after the last."""
+    pictures = rgb(x, shape)
+    rows = -(-len(pictures) // cols)
+    padded = np.ones((rows * cols, *pictures.shape[1:]))
+    padded[: len(pictures)] = pictures
+    return tile(padded.reshape(rows, cols, *pictures.shape[1:]), gap=gap)
 
 
 def _picture_layout(titles: list[str], width: float, rows: int, picture_height: float,
@@ -79,8 +97,8 @@ def _picture_layout(titles: list[str], width: float, rows: int, picture_height: 
 
 
 def draw_picture(ax, picture: np.ndarray, **kwargs) -> None:
-    ax.imshow(picture, interpolation="nearest", cmap="gray_r" if picture.ndim == 2 else None,
-              vmin=0, vmax=1, **kwargs)
+    """An RGB picture (H, W, 3) with square pixels, no axes."""
+    ax.imshow(picture, interpolation="nearest", vmin=0, vmax=1, **kwargs)
     ax.set_axis_off()
 
 
@@ -91,28 +109,26 @@ def _stack_rows(pictures: list[np.ndarray], gap: int) -> np.ndarray:
     return np.concatenate(parts, axis=0)
 
 
-def _pair_rows(originals: np.ndarray, outputs: np.ndarray, image_shape, per_row: int,
-               mark: bool):
-    """Rows of originals above their reconstructions (thresholded and marked, or grey)."""
+def _pair_rows(originals: np.ndarray, outputs: np.ndarray, shape, per_row: int, mark: bool):
+    """Rows of originals above their reconstructions (thresholded and marked, or as decoded)."""
     n = len(originals)
     cols = min(per_row, n)
-    shown = marked(outputs, originals) if mark else ink(outputs)
-    pairs = np.stack([ink(originals), shown])  # (2, N, D, 3)
+    shown = marked(outputs, originals, shape) if mark else rgb(outputs, shape)
+    pairs = np.stack([rgb(originals, shape), shown])  # (2, N, h, w, 3)
     pad = np.ones((2, -n % cols, *pairs.shape[2:]))
-    pairs = np.concatenate([pairs, pad], axis=1)
-    grid = as_images(pairs, image_shape).reshape(2, -1, cols, *image_shape, 3)  # (2, R, C, h, w, 3)
+    grid = np.concatenate([pairs, pad], axis=1).reshape(2, -1, cols, *pairs.shape[2:])
     return _stack_rows([tile(grid[:, r], gap=2) for r in range(grid.shape[1])], gap=8)
 
 
 @styled
-def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: int = 32,
+def reconstructions(panels: list[dict], shape: tuple[int, int, int], per_row: int = 32,
                     mark: bool = True):
-    """Originals above their reconstructions. ``mark``: binary glyphs, where the output is
-    thresholded at 0.5 and wrong pixels are red; otherwise grey levels, as decoded.
+    """Originals above their reconstructions. ``mark``: binary data, where the output is
+    thresholded at 0.5 and wrong pixels are red; otherwise grey levels or colours, as decoded.
 
-    panels: [{"title", "originals": (N, D), "outputs": (N, D)}]
+    panels: [{"title", "originals": (N, D), "outputs": (N, D)}]; shape: the data's (h, w, c).
     """
-    pictures = [_pair_rows(np.asarray(p["originals"]), p["outputs"], image_shape, per_row, mark)
+    pictures = [_pair_rows(np.asarray(p["originals"]), p["outputs"], shape, per_row, mark)
                 for p in panels]
     height, width = pictures[0].shape[:2]
     fig, titles, margins = _picture_layout([p["title"] for p in panels], 10, len(panels),
@@ -126,48 +142,46 @@ def reconstructions(panels: list[dict], image_shape: tuple[int, int], per_row: i
 
 
 @styled
-def strips(rows: list[dict], image_shape: tuple[int, int], gap: int = 2) -> Figure:
-    """Rows of images, one row per entry: interpolations, samples, triplets.
+def strips(rows: list[dict], gap: int = 2) -> Figure:
+    """Rows of pictures, one row per entry: interpolations, samples, triplets.
 
-    rows: [{"title", "images": (K, D) or (K, D, 3)}]
+    rows: [{"title", "images": (K, h, w, 3)}], RGB pictures (``rgb``, ``marked``, ``tinted``).
     """
-    h, w = image_shape
+    h, w = np.shape(rows[0]["images"])[1:3]
     k = max(len(r["images"]) for r in rows)
-    inches_per_pixel = min(10 / (k * (w + gap)), 0.65 / h)  # a glyph at most 0.65 in
-    fig, titles, margins = _picture_layout([r["title"] for r in rows], 10, len(rows),
+    inches_per_pixel = min(10 / (k * (w + gap)), 0.65 / h)  # a picture at most 0.65 in high
+    width = k * (w + gap) * inches_per_pixel + PICTURE["left"] + PICTURE["right"]  # no wider
+    fig, titles, margins = _picture_layout([r["title"] for r in rows], width, len(rows),
                                            h * inches_per_pixel, size=10.5)
     axes = fig.subplots(len(rows), 1, squeeze=False).ravel()
     frame(fig, len(rows), 1, **margins)
     for ax, row, title in zip(axes, rows, titles):
         images = np.asarray(row["images"], dtype=float)
-        rgb = images if images.ndim == 3 else ink(images)
-        padded = np.ones((k, *rgb.shape[1:]))
-        padded[: len(rgb)] = rgb
-        draw_picture(ax, tile(as_images(padded, image_shape)[None], gap=gap))
+        padded = np.ones((k, *images.shape[1:]))
+        padded[: len(images)] = images
+        draw_picture(ax, tile(padded[None], gap=gap))  # as wide as the longest row
         ax.set_title(title, fontsize=10.5)
     return fig
 
 
 @styled
-def image_grids(panels: list[dict], image_shape: tuple[int, int], cols: int = 10) -> Figure:
-    """Square-ish grids of images side by side (VAE samples, decoded manifolds).
+def image_grids(panels: list[dict], shape: tuple[int, int, int], cols: int = 10) -> Figure:
+    """Grids of pictures side by side (VAE samples, decoded manifolds), each grid in a panel
+    of its own aspect ratio.
 
-    panels: [{"title", "images": (K, D)}]
+    panels: [{"title", "images": (K, D)}]; shape: the data's (h, w, c).
     """
     n = len(panels)
     per_row = min(n, 3)
     width = 10 if n > 1 else 5.5  # one grid of 100 digits reads well at half a slide
     side = (width - 0.1 - (per_row - 1) * PICTURE["wgap"]) / per_row
+    pictures = [mosaic(np.asarray(p["images"], dtype=float), shape,
+                       min(cols, len(p["images"]))) for p in panels]
+    height, breadth = pictures[0].shape[:2]
     fig, titles, margins = _picture_layout([p["title"] for p in panels], width, -(-n // per_row),
-                                           side, title_width=side)
+                                           side * height / breadth, title_width=side)
     axes = panel_axes(fig, n, per_row, **margins)
-    for ax, panel, title in zip(axes, panels, titles):
-        images = np.asarray(panel["images"], dtype=float)
-        k = len(images)
-        c = min(cols, k)
-        padded = np.zeros((-(-k // c) * c, images.shape[1]))
-        padded[:k] = images
-        grid = as_images(padded, image_shape).reshape(-1, c, *image_shape)
-        draw_picture(ax, tile(grid, gap=1, fill=0.0))
+    for ax, picture, title in zip(axes, pictures, titles):
+        draw_picture(ax, picture)
         ax.set_title(title)
     return fig

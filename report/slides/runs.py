@@ -11,7 +11,6 @@ model.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +21,9 @@ from report.slides import figure
 from runner import datasets, models, store
 from runner.training.data import load_data
 
+#: What a page calls one sample of each kind of dataset (runner.datasets.kind).
+WORDS = {"glyphs": "character", "digits": "digit", "images": "image"}
+MAX_MARKS = 100  # codes marked one by one on a plane; beyond, a mark per class (or a sample)
 MAX_PANELS = 6  # per-run pictures: beyond this many configurations a slide shows the first ones
 SNAPSHOT_KEY = "epoch_{}"  # latent.npz codes (and optional model.npz weights) at a snapshot
 
@@ -117,6 +119,23 @@ def glyphs(spec) -> bool:
     return info(spec).kind == "glyphs"
 
 
+def n_train(spec) -> int:
+    """Training samples the run had: the dataset's, cut to its limit."""
+    return min(info(spec).n_train, spec.source.limit or info(spec).n_train)
+
+
+def noun(spec) -> str:
+    """What the page calls one sample of the run's data: character, digit or image."""
+    return WORDS[datasets.kind(spec.dataset)]
+
+
+def labelled(s: sm.Summary) -> bool:
+    """Whether the training samples are of more than one class, read from the stored labels of
+    the first configuration's representative run: the main process words a slide's captions
+    without loading the data."""
+    return any(len(np.unique(run.latent["labels"])) > 1 for _, run in representatives(s, 1))
+
+
 def nan_list(values) -> list[float | None]:
     """Numbers for JSON: a missing or non-finite value as null."""
     return [None if v is None or not np.isfinite(v) else float(v) for v in values]
@@ -129,14 +148,6 @@ def load(ref: dict) -> store.StoredRun:
     return store.load_run(Path(ref["path"]))
 
 
-@functools.cache
-def classes_of(dataset: str) -> tuple[str, ...]:
-    """Label text per class: the font's characters (embedded, cheap), or the digits."""
-    if datasets.kind(dataset) == "glyphs":
-        return tuple(datasets.load(dataset).classes)
-    return tuple(str(d) for d in range(10))
-
-
 _loaded: dict[tuple, datasets.Data] = {}
 
 
@@ -146,6 +157,12 @@ def data_of(spec) -> datasets.Data:
     if key not in _loaded:
         _loaded[key] = load_data(spec)
     return _loaded[key]
+
+
+def classes_of(spec) -> list[str]:
+    """Label text per class of the data the run trained on (a font's characters, the digits,
+    the names of an image folder's subfolders; one class for unlabelled data)."""
+    return list(data_of(spec).classes)
 
 
 def spread(x: np.ndarray, n: int) -> np.ndarray:
@@ -179,9 +196,13 @@ def extent(codes: np.ndarray, spec) -> tuple[float, ...]:
 
 
 def marks(codes: np.ndarray, labels: np.ndarray, classes) -> tuple[np.ndarray, list[str]]:
-    """Training codes to mark on a plane: each character, or each digit class's mean code."""
-    if len(codes) <= 100:
-        return codes, [classes[int(k)] for k in labels]
+    """Training codes to mark on a plane, and their labels: each code with its class when
+    there are few, else each class's mean code; unlabelled codes (one class) unnamed, at most
+    MAX_MARKS of them spread over the set."""
     present = np.unique(labels)
+    if len(present) < 2:
+        return spread(codes, min(len(codes), MAX_MARKS)), []
+    if len(codes) <= MAX_MARKS:
+        return codes, [classes[int(k)] for k in labels]
     means = np.stack([codes[labels == k].mean(axis=0) for k in present])  # (C, 2)
     return means, [classes[int(k)] for k in present]

@@ -46,7 +46,8 @@ def build(s: sm.Summary) -> dict:
                     "characters hold them back.",
             "figure": figure(".svg", "Runs reaching the bar over epochs and time",
                              series=series, failures=failures, first_zero=first_zero,
-                             dataset=s.spec.dataset, epochs=max(r.spec.epochs for r in s.runs),
+                             classes=runs.classes_of(s.spec),
+                             epochs=max(r.spec.epochs for r in s.runs),
                              seconds=max(r.metrics.timing.seconds for r in s.runs)),
             "tables": [table]}
 
@@ -56,14 +57,14 @@ def _median(values: list) -> float | None:
     return float(np.median(finite)) if finite else None
 
 
-def prepare(series: list[dict], failures: list[float], first_zero: list[list], dataset: str,
+def prepare(series: list[dict], failures: list[float], first_zero: list[list], classes: list[str],
             epochs: int, seconds: float):
     from report.figures import curves  # matplotlib only where figures are drawn
 
     series = [{k: (np.array(v, dtype=float) if k != "label" else v) for k, v in s.items()}
               for s in series]
     first_zero = np.array(first_zero, dtype=float)  # JSON null -> NaN
-    return curves.convergence(series, list(runs.classes_of(dataset)), np.array(failures),
+    return curves.convergence(series, classes, np.array(failures),
                               first_zero, epochs, seconds)
 
 

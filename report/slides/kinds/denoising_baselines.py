@@ -10,7 +10,8 @@ from report.axes import Axis
 from report.formatting import format_number, plain, spread_phrase
 from report.metrics import Metric
 from report.slides import SlideKind, figure, needs_noise
-from report.slides.runs import nan_list
+from report.slides.runs import info, nan_list
+from runner import floors as floor_rule
 
 #: The decoders of a run's metrics.denoise, and their names on the slide.
 DECODERS = (("model", "model"), ("noisy", "noisy input"), ("nearest", "nearest glyph"),
@@ -41,7 +42,14 @@ def build(s: sm.Summary) -> dict:
                     "itself, the nearest glyph, and the Bayes-optimal pixel decoder (the floor).",
             "figure": figure(".svg", "Wrong pixels against noise level", levels=levels,
                              series=series, xlabel=LEVEL_NAMES[kind]),
-            "tables": tables}
+            "tables": tables, "note": _no_floors(s)}
+
+
+def _no_floors(s: sm.Summary) -> str | None:
+    """Why the references have no floors of their own, where runner.floors does not apply."""
+    why = floor_rule.why_not(info(s.spec))
+    return (None if why is None else "The reference decoders are measured on the runs' own "
+            f"draws only, without floors from a large draw of their own: {why}.")
 
 
 #: What a level of each noise kind is, as an axis says it.

@@ -12,11 +12,16 @@ def build(s: sm.Summary) -> dict:
     """One grid per configuration, chosen on the page; the explorer follows the choice."""
     from report import explorer  # it loads matplotlib: not when a YAML is validated
 
-    glyphs = runs.glyphs(s.spec)
-    what = "characters" if glyphs else "digits"
-    marked = "the training codes" if glyphs else "the mean code of each digit"
-    return {"lede": f"{what.capitalize()} decoded from a regular {GRID_STEPS} × {GRID_STEPS} grid "
-                    f"over the latent plane, {marked} marked. Between the known {what}, the "
+    noun = runs.noun(s.spec)
+    if runs.glyphs(s.spec):
+        marked = "the training codes marked"
+    elif runs.labelled(s):
+        marked = f"the mean code of each class of {noun}s marked"
+    else:
+        marked = f"training codes marked (the {noun}s have no labels)"
+    return {"title": f"New {noun}s from the latent plane",
+            "lede": f"{noun.capitalize()}s decoded from a regular {GRID_STEPS} × {GRID_STEPS} "
+                    f"grid over the latent plane, {marked}. Between the known {noun}s, the "
                     "decoder draws new ones.",
             "note": runs.chooser_note(s),
             **runs.choices(s, "Decoded latent grid"),
@@ -34,10 +39,10 @@ def prepare(refs: list[dict]):
         codes = run.latent["train"][:, :2]  # (N, 2)
         extent = runs.extent(codes, run.spec)
         images = runs.model_of(run).decode(latent.latent_grid(extent, GRID_STEPS))[0]  # (G*G, D)
-        marks, labels = runs.marks(codes, run.latent["labels"], runs.classes_of(run.spec.dataset))
+        marks, labels = runs.marks(codes, run.latent["labels"], runs.classes_of(run.spec))
         panels.append({"title": ref["title"], "images": images, "extent": extent,
                        "codes": marks, "labels": labels})
-    return latent.generated_grid(panels, runs.info(run.spec).image_shape)
+    return latent.generated_grid(panels, runs.info(run.spec).shape)
 
 
 SLIDE = SlideKind(name="generated_grid", title="New characters from the latent plane",

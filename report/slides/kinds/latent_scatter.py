@@ -7,11 +7,17 @@ from report.slides import SlideKind, figure, needs_plane, runs
 
 
 def build(s: sm.Summary) -> dict:
-    big = not runs.glyphs(s.spec)  # thousands of digits: a PNG, not an SVG of every dot
-    what = "each point coloured by its digit" if big else "each point labelled with its character"
+    glyphs = runs.glyphs(s.spec)  # else perhaps thousands of points: a PNG, not an SVG of each
+    noun = runs.noun(s.spec)
+    if glyphs:
+        what = "each point labelled with its character"
+    elif runs.labelled(s):
+        what = "each point coloured by its class (the legend names them)"
+    else:
+        what = f"all in one colour: the {noun}s have no labels"
     return {"lede": f"The training set encoded into the 2-D latent plane, {what}.",
             "note": runs.representative_note(s),
-            "figure": figure(".png" if big else ".svg", "Latent codes of the training set",
+            "figure": figure(".svg" if glyphs else ".png", "Latent codes of the training set",
                              refs=runs.refs(s))}
 
 
@@ -22,8 +28,7 @@ def prepare(refs: list[dict]):
     panels = [{"title": ref["title"], "codes": run.latent["train"],
                "labels": run.latent["labels"]} for ref, run in zip(refs, stored)]
     spec = stored[0].spec
-    return latent.latent_scatter(panels, list(runs.classes_of(spec.dataset)),
-                                 text=runs.glyphs(spec))
+    return latent.latent_scatter(panels, runs.classes_of(spec), text=runs.glyphs(spec))
 
 
 SLIDE = SlideKind(name="latent_scatter", title="Latent space", position=60, build=build,

@@ -22,7 +22,7 @@ def build(s: sm.Summary) -> dict:
             "squares mark the characters above the course's bar of 1.")
     return {"lede": lede,
             "figure": figure(".svg", "Wrong pixels per character", series=series,
-                             dataset=s.spec.dataset)}
+                             classes=runs.classes_of(s.spec))}
 
 
 def _per_char(metrics, denoising: bool):
@@ -30,12 +30,12 @@ def _per_char(metrics, denoising: bool):
     return metrics.denoise.model.per_char if denoising else metrics.wrong_pixels.per_char
 
 
-def prepare(series: list[dict], dataset: str):
+def prepare(series: list[dict], classes: list[str]):
     from report.figures import characters  # matplotlib only where figures are drawn
 
     series = [{"label": s["label"], "per_char": np.array(s["per_char"], dtype=float)}
               for s in series]
-    return characters.pixel_errors(list(runs.classes_of(dataset)), series)
+    return characters.pixel_errors(classes, series)
 
 
 SLIDE = SlideKind(name="pixel_errors", title="Wrong pixels per character", position=100,

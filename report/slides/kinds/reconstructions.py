@@ -5,14 +5,15 @@ from __future__ import annotations
 from report import summary as sm
 from report.slides import SlideKind, figure, runs
 
-DIGIT_EXAMPLES = 32  # reconstructions of digits: 32 training images spread over the set
+EXAMPLES = 32  # reconstructions of a large set: 32 training samples spread over it
 
 
 def build(s: sm.Summary) -> dict:
-    lede = ("Each original above its reconstruction, thresholded at 0.5; wrong pixels in red."
-            if runs.glyphs(s.spec) else
-            f"{DIGIT_EXAMPLES} training images, spread over the set, above their "
-            "reconstructions.")
+    marked = "thresholded at 0.5; wrong pixels in red" if _marked(s.spec) else "as decoded"
+    lede = (f"Each original above its reconstruction, {marked}."
+            if runs.glyphs(s.spec) or runs.n_train(s.spec) <= EXAMPLES else
+            f"{EXAMPLES} training {runs.noun(s.spec)}s, spread over the set, above their "
+            f"reconstructions, {marked}.")
     return {"lede": lede, "note": runs.representative_note(s),
             "figure": figure(".png", "Originals and reconstructions", refs=runs.refs(s))}
 
@@ -24,13 +25,18 @@ def prepare(refs: list[dict]):
     for ref in refs:
         run = runs.load(ref)
         x = runs.data_of(run.spec).x_train
-        if not runs.glyphs(run.spec):
-            x = runs.spread(x, DIGIT_EXAMPLES)
+        if not runs.glyphs(run.spec) and len(x) > EXAMPLES:
+            x = runs.spread(x, EXAMPLES)
         panels.append({"title": ref["title"], "originals": x,
                        "outputs": runs.model_of(run).reconstruct(x)[0]})
-    glyphs = runs.glyphs(run.spec)
-    return pictures.reconstructions(panels, runs.info(run.spec).image_shape,
-                                    per_row=32 if glyphs else 16, mark=glyphs)
+    return pictures.reconstructions(panels, runs.info(run.spec).shape,
+                                    per_row=32 if runs.glyphs(run.spec) else 16,
+                                    mark=_marked(run.spec))
+
+
+def _marked(spec) -> bool:
+    """Binary data: outputs thresholded, wrong pixels marked; others are shown as decoded."""
+    return runs.info(spec).color == "binary"
 
 
 SLIDE = SlideKind(name="reconstructions", title="Reconstructions", position=80, build=build,

@@ -19,9 +19,12 @@ def build(s: sm.Summary) -> dict:
     from report import explorer  # it loads matplotlib: not when a YAML is validated
 
     config, run = runs.best_pair(s)
-    return {"lede": "The latent codes of the training set at each snapshot epoch, coloured by "
-                    "class, above what the decoder draws over the same square of the plane at "
-                    "that epoch.",
+    marked = ("each labelled with its character" if runs.glyphs(s.spec) else
+              "coloured by class" if runs.labelled(s) else
+              f"in one colour (the {runs.noun(s.spec)}s have no labels)")
+    return {"lede": f"The latent codes of the training set at each snapshot epoch, {marked}, "
+                    "above what the decoder draws over the same square of the plane at that "
+                    "epoch.",
             "note": (f"Seed {run.spec.seed}"
                      + (f", the median of its {seeds_phrase(s)} by {s.headline.label}"
                         if len(config.runs) > 1 else ", its configuration's one run")
@@ -65,9 +68,8 @@ def prepare(ref: dict):
         manifold = None if weights is None else runs.model_of(stored, weights).decode(grid)[0]
         rows.append({"title": f"epoch {epoch}", "codes": codes, "labels": latent["labels"],
                      "manifold": manifold})
-    info = runs.info(spec)
-    return vae_progression(rows, list(runs.classes_of(spec.dataset)),
-                           info.kind == "glyphs", info.image_shape, extent)
+    return vae_progression(rows, runs.classes_of(spec), runs.glyphs(spec), runs.info(spec).shape,
+                           extent)
 
 
 SLIDE = SlideKind(name="vae_progression", title="Latent space during training", position=70,

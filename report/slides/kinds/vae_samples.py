@@ -12,7 +12,7 @@ PANELS = 3  # configurations shown
 
 
 def build(s: sm.Summary) -> dict:
-    return {"lede": f"{SAMPLES} new images decoded from z drawn from N(0, I).",
+    return {"lede": f"{SAMPLES} new {runs.noun(s.spec)}s decoded from z drawn from N(0, I).",
             "note": runs.representative_note(s),
             "figure": figure(".png", "Samples decoded from the prior", refs=runs.refs(s, PANELS))}
 
@@ -26,7 +26,7 @@ def prepare(refs: list[dict]):
         z = np.random.default_rng(0).standard_normal(  # the same draws each time
             (SAMPLES, min(run.spec.architecture)))
         panels.append({"title": ref["title"], "images": runs.model_of(run).decode(z)[0]})
-    return pictures.image_grids(panels, runs.info(run.spec).image_shape)
+    return pictures.image_grids(panels, runs.info(run.spec).shape)
 
 
 SLIDE = SlideKind(name="vae_samples", title="Samples from the prior", position=90, build=build,

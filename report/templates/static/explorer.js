@@ -98,10 +98,13 @@
     return found;
   }
 
-  // Images of pixel values in [0, 1] side by side, ink on paper as on the static slides, with
-  // a line's width of the stylesheet's --line between them.
+  // Decoded samples (values in [0, 1]) side by side as h x w pictures, with a line's width of
+  // the stylesheet's --line between them. shape is the data's [h, w, c]: a sample holds its
+  // pixels row by row and a pixel's c channels in turn. One channel (grey, binary) is ink on
+  // paper as on the static slides, 1 darkest; three are the picture's own colours.
   function paint(canvas, images, shape) {
-    var h = shape[0], w = shape[1], width = images.length * (w + GAP) - GAP;
+    var h = shape[0], w = shape[1], channels = shape[2] || 1;
+    var width = images.length * (w + GAP) - GAP;
     if (canvas.width !== width || canvas.height !== h) { canvas.width = width; canvas.height = h; }
     var context = canvas.getContext("2d"), picture = context.createImageData(width, h);
     var px = picture.data, ink = colours.inkRGB, line = colours.lineRGB;
@@ -111,10 +114,11 @@
     images.forEach(function (x, k) {
       for (var r = 0; r < h; r++) {
         for (var c = 0; c < w; c++) {
-          var v = clamp(x[r * w + c], 0, 1), at = 4 * (r * width + k * (w + GAP) + c);
-          px[at] = 255 + v * (ink[0] - 255);
-          px[at + 1] = 255 + v * (ink[1] - 255);
-          px[at + 2] = 255 + v * (ink[2] - 255);
+          var from = (r * w + c) * channels, at = 4 * (r * width + k * (w + GAP) + c);
+          for (var q = 0; q < 3; q++) {
+            var v = clamp(x[from + (channels === 3 ? q : 0)], 0, 1);
+            px[at + q] = channels === 3 ? 255 * v : 255 + v * (ink[q] - 255);
+          }
         }
       }
     });
@@ -144,13 +148,14 @@
       g.fillText(tick(v), 4, y - 4);
     });
     g.globalAlpha = glyphs ? 1 : 0.5;
+    var radius = glyphs ? 3 : d.points.length < 300 ? 2.5 : 1.6; // a few points: larger dots
     d.points.forEach(function (q, i) {
       var c = toPlane(p, q);
       g.fillStyle = d.colours[d.labels[i] % d.colours.length];
-      g.beginPath(); g.arc(c[0], c[1], glyphs ? 3 : 1.6, 0, 2 * Math.PI); g.fill();
+      g.beginPath(); g.arc(c[0], c[1], radius, 0, 2 * Math.PI); g.fill();
     });
     g.globalAlpha = 1;
-    // each character beside its code; each digit at its class's mean code
+    // each character beside its code; each other class at its mean code; none unlabelled
     g.font = "bold " + (glyphs ? 12 : 15) + "px system-ui, sans-serif";
     g.textAlign = glyphs ? "left" : "center";
     g.textBaseline = glyphs ? "bottom" : "middle";
@@ -220,7 +225,8 @@
     drawOverlay(p, g);
     paint(p.image, [window.tp5Decoder.decode(p.model.decoder, p.z)], p.model.data.image);
     p.readout.textContent = "z\u2081 " + number(p.z[0]) + " \u00b7 z\u2082 " + number(p.z[1]) +
-      " \u00b7 nearest training code: \u201c" + nearest(p, p.z) + "\u201d";
+      (p.model.data.labelled === false ? "" :
+        " \u00b7 nearest training code: \u201c" + nearest(p, p.z) + "\u201d");
   }
 
   function schedule(p) {
