@@ -10,8 +10,17 @@ chromium``), else a ``chromium`` on the PATH (Debian's package). A page has a pr
 logs a console error, a request fails (a missing image, script or figure), a link between pages
 or to an anchor leads nowhere, the page itself scrolls sideways, or, given the result store, a
 configuration of its experiment is named nowhere on it (text, image alt, chooser option, or a
-table row and column). With ``--figures``, each figure is drawn again and any text overlapping
-another text in it is a problem too (``report.figures.overlapping_texts``).
+table row and column).
+
+What a reader meets is measured too. At 1280 px a table wider than its box is a problem (its
+last columns and its caption hide behind a scroll nobody sees); at any width a caption cut by a
+box is. Every text of a figure must be at least MIN_TEXT_PX as displayed: an SVG text's font size
+times the SVG's displayed scale (its width on the page over its viewBox's), at 1280 px and at
+390 px alike, measured on the file the page shows at that width (so a page that serves a
+phone-sized figure is measured on it). PNG figures hold no text to read back: with ``--figures``
+each figure is drawn again, which gives their texts' sizes in points (then to CSS px at the
+figure's own size, times its displayed scale), and any text overlapping another text in a figure
+is a problem too (``report.figures.overlapping_texts``).
 
 A full-page screenshot of each page, width and scheme goes to ``--screenshots`` for people to
 look at (from disk only: the HTTP copy is the same page).
@@ -25,9 +34,11 @@ import functools
 import http.server
 import itertools
 import os
+import re
 import shutil
 import sys
 import threading
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
@@ -39,6 +50,8 @@ NOT_FOUND = (f"no Chromium found: name one with --chromium or {BROWSER_SETTING},
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
 WIDTHS = (1280, 390)
+DESKTOP = 1280  # the width at which no table may be wider than its box
+MIN_TEXT_PX = 8  # the smallest figure text, as displayed, that a reader reads
 SCHEMES = ("light", "dark")
 ORIGINS = ("disk", "http")
 
@@ -62,6 +75,36 @@ _PAGE_FACTS = """() => {
     return {names: names.join("\\n"), links: Array.from(document.links, a => a.href),
             anchors: Array.from(document.querySelectorAll("[id]"), e => e.id),
             overflow: document.documentElement.scrollWidth - window.innerWidth};
+}"""
+
+# Run in the page: how wide each table is against its box, the captions that a box cuts (an
+# ancestor that clips, or the caption's own overflow), and each figure shown: the file its width
+# picked and its displayed and CSS widths (not the index's cards: previews of a page's figure).
+_LAYOUT = """() => {
+    const text = e => e.textContent.trim().replace(/\\s+/g, " ").slice(0, 60);
+    const tables = Array.from(document.querySelectorAll("table"), table => ({
+        caption: table.caption ? text(table.caption) : text(table).slice(0, 30),
+        width: Math.round(table.getBoundingClientRect().width),
+        box: table.parentElement.clientWidth}));
+    const cut = [];
+    document.querySelectorAll("caption, figcaption").forEach(c => {
+        const r = c.getBoundingClientRect();
+        if (!r.width || !r.height) return;
+        let left = 0, right = document.documentElement.clientWidth;
+        for (let e = c.parentElement; e; e = e.parentElement) {
+            if (getComputedStyle(e).overflowX === "visible") continue;
+            const b = e.getBoundingClientRect();
+            left = Math.max(left, b.left + e.clientLeft);
+            right = Math.min(right, b.left + e.clientLeft + e.clientWidth);
+        }
+        if (r.left < left - 1 || r.right > right + 1 || c.scrollWidth > c.clientWidth + 1)
+            cut.push(text(c));
+    });
+    const figures = Array.from(document.images)
+        .filter(img => img.getBoundingClientRect().width && !img.closest(".card"))
+        .map(img => ({src: img.currentSrc, shown: img.getBoundingClientRect().width,
+                      css: Number(img.getAttribute("width")) || img.naturalWidth}));
+    return {tables, cut, figures};
 }"""
 
 # Run in the page: images that fail once every lazy one is asked to load.
@@ -152,7 +195,7 @@ def visit(browser, url: str, width: int, scheme: str, screenshot: Path | None = 
     try:
         page.goto(url, wait_until="load")
         errors += [f"image: {src}" for src in page.evaluate(_BROKEN_IMAGES)]
-        facts = page.evaluate(_PAGE_FACTS)
+        facts = {**page.evaluate(_PAGE_FACTS), **page.evaluate(_LAYOUT), "width": width}
         if screenshot:
             page.screenshot(path=screenshot, full_page=True)
     finally:
@@ -180,12 +223,95 @@ def link_problems(facts: dict, url: str, base: str, site_dir: Path) -> list[str]
     return problems
 
 
+def layout_problems(facts: dict) -> list[str]:
+    """Tables wider than their box at DESKTOP width, and captions a box cuts, at any width."""
+    problems = []
+    if facts["width"] >= DESKTOP:
+        problems += [f"table wider than its box ({t['width']} px in {t['box']} px): "
+                     f"{t['caption']}" for t in facts["tables"] if t["width"] > t["box"] + 1]
+    return problems + [f"caption cut: {c}" for c in facts["cut"]]
+
+
+_SCALE = re.compile(r"scale\(\s*([-\d.e]+)")
+_FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)(px|pt)?|font\s*:[^;]*?([\d.]+)(px|pt)")
+
+
+@functools.lru_cache(maxsize=512)
+def svg_texts(path: Path) -> tuple[float, list[tuple[str, float]]]:
+    """An SVG's viewBox width and its texts with their font sizes in viewBox units: <text>
+    elements (font-size attribute or style), and matplotlib's texts drawn as paths (a group
+    "text_N" whose comment is the text and whose glyphs are scaled by font size / 100)."""
+    root = ET.parse(path, ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))).getroot()
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    width = float(box[2]) if len(box) == 4 else _length(root.get("width") or "0")
+    texts = []
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if tag == "text":
+            size = _font_size(element)
+            if size is not None:
+                texts.append(("".join(element.itertext()).strip(), size))
+        elif tag == "g" and (element.get("id") or "").startswith("text_"):
+            words = [c.text.strip() for c in element if c.tag is ET.Comment]
+            scales = [float(m.group(1)) for g in element.iter()
+                      for m in [_SCALE.search(g.get("transform") or "")] if m]
+            if scales:
+                texts.append((" ".join(words), 100 * abs(scales[0])))
+    return width, texts
+
+
+def _length(value: str) -> float:
+    """An SVG length in px ("720pt" is 960 px)."""
+    number = float(re.match(r"[\d.]+", value).group())
+    return number * 96 / 72 if value.endswith("pt") else number
+
+
+def _font_size(element) -> float | None:
+    """A <text>'s font size in user units, from its attribute or its style (pt as 4/3 px)."""
+    if element.get("font-size"):
+        return _length(element.get("font-size"))
+    m = _FONT_SIZE.search(element.get("style") or "")
+    if not m:
+        return None
+    number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return float(number) * (96 / 72 if unit == "pt" else 1)
+
+
+def text_problems(facts: dict, base: str, site_dir: Path,
+                  figure_texts: dict[str, list[tuple[str, float]]]) -> list[str]:
+    """Figure texts under MIN_TEXT_PX as displayed. An SVG's are read from its file; a PNG's
+    come from ``figure_texts`` (site-relative file -> [(text, CSS px at the figure's size)],
+    ``figure_problems``), and a PNG not in it is not measured."""
+    problems = []
+    for f in facts["figures"]:
+        target = urldefrag(f["src"])[0]
+        if not target.startswith(base):
+            continue
+        file = unquote(target.removeprefix(base))
+        path = site_dir / file
+        if path.suffix == ".svg" and path.is_file():
+            view_width, texts = svg_texts(path)
+            scale = f["shown"] / view_width if view_width else 1.0
+        elif file in figure_texts and f["css"]:
+            texts, scale = figure_texts[file], f["shown"] / f["css"]
+        else:
+            continue
+        small = [(text, size * scale) for text, size in texts if size * scale < MIN_TEXT_PX]
+        if small:
+            text, px = min(small, key=lambda t: t[1])
+            problems.append(f"{len(small)} text(s) under {MIN_TEXT_PX} px in {file} "
+                            f"(smallest {px:.1f} px: {text!r})")
+    return problems
+
+
 def page_problems(facts: dict, url: str, base: str, site_dir: Path,
-                  labels: list[str]) -> list[str]:
+                  labels: list[str], figure_texts: dict | None = None) -> list[str]:
     """Everything wrong with one page as one browser showed it."""
     problems = facts["errors"] + link_problems(facts, url, base, site_dir)
     if facts["overflow"] > 1:
         problems.append(f"scrolls sideways by {facts['overflow']} px")
+    problems += layout_problems(facts)
+    problems += text_problems(facts, base, site_dir, figure_texts or {})
     problems += [f"configuration not named: {label}" for label in labels
                  if label not in facts["names"]]
     return problems
@@ -202,11 +328,13 @@ def configuration_labels(results_dir: Path) -> dict[str, list[str]]:
 
 def check(site_dir: Path, labels: dict[str, list[str]] | None = None,
           screenshots: Path | None = None, widths=WIDTHS, schemes=SCHEMES,
-          origins=ORIGINS, executable: str | None = None) -> dict[str, list[str]]:
+          origins=ORIGINS, executable: str | None = None,
+          figure_texts: dict | None = None) -> dict[str, list[str]]:
     """Open every page of the site in each width, scheme and origin; returns the problems of
     each ("<page> <width>px <scheme> <origin>" -> [problem]), an empty list where there are none.
     ``labels``: what each page must name (``configuration_labels``); ``executable``: the
-    Chromium to drive (``find_chromium``).
+    Chromium to drive (``find_chromium``); ``figure_texts``: the PNG figures' texts and their
+    sizes (``figure_problems``), to measure them as displayed.
     """
     site_dir = Path(site_dir).resolve()
     pages = sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*.html"))
@@ -222,7 +350,7 @@ def check(site_dir: Path, labels: dict[str, list[str]] | None = None,
                     if screenshots and origin == origins[0] else None)
             facts = visit(browser, url, width, scheme, shot)
             found[f"{page} {width}px {scheme} {origin}"] = page_problems(
-                facts, url, bases[origin], site_dir, labels.get(page, []))
+                facts, url, bases[origin], site_dir, labels.get(page, []), figure_texts)
     return found
 
 
@@ -230,11 +358,15 @@ def _shot_name(page: str) -> str:
     return page.replace("/", "_").removesuffix(".html")
 
 
-def figure_problems(results_dir: Path, names: list[str] | None = None) -> dict[str, list[str]]:
-    """Each figure of each experiment drawn again ("<experiment>/<file>" -> overlapping texts)."""
+def figure_problems(results_dir: Path, names: list[str] | None = None,
+                    texts: dict | None = None) -> dict[str, list[str]]:
+    """Each figure of each experiment drawn again ("<experiment>/<file>" -> overlapping texts).
+    ``texts``, when given, receives each figure's texts and their sizes in CSS px at the
+    figure's own size ("<experiment>/<file>" -> [(text, px)]), for ``text_problems``."""
     from report import slides
     from report import summary as sm
-    from report.figures.checks import overlapping_texts
+    from report.figures.checks import overlapping_texts, shown_texts
+    from report.figures.style import CSS_DPI
     from runner import store
 
     found = {}
@@ -244,6 +376,9 @@ def figure_problems(results_dir: Path, names: list[str] | None = None) -> dict[s
             for file, job in slides.figures_of(slides.build(kind, s)):
                 fig = slides.get(job["slide"]).prepare(**job["args"])
                 found[f"{name}/{file}"] = [f"text overlaps: {o}" for o in overlapping_texts(fig)]
+                if texts is not None:
+                    texts[f"{name}/{file}"] = [(t.get_text(), t.get_fontsize() * CSS_DPI / 72)
+                                               for t in shown_texts(fig)]
     return found
 
 
@@ -265,13 +400,15 @@ def main(argv: list[str] | None = None) -> int:
                              "Playwright's own, else chromium on the PATH)")
     args = parser.parse_args(argv)
     labels = configuration_labels(args.results) if args.results else None
+    texts: dict = {}
+    drawn = figure_problems(args.results, texts=texts) if args.figures and args.results else {}
     try:
-        found = check(args.site, labels, args.screenshots, executable=args.chromium)
+        found = check(args.site, labels, args.screenshots, executable=args.chromium,
+                      figure_texts=texts)
     except BrowserNotFound as exc:
         print(f"python -m report.check: {exc}", file=sys.stderr)
         return 2
-    if args.figures and args.results:
-        found.update(figure_problems(args.results))
+    found.update(drawn)
     bad = {where: problems for where, problems in found.items() if problems}
     for where, problems in bad.items():
         print(where, *(f"  {p}" for p in problems), sep="\n")

@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 from report import summary as sm
+from report.formatting import format_bytes
 from runner import store, tables
 from runner.files import TEMP_PREFIX, atomic_write
 
@@ -38,6 +39,13 @@ def write(s: sm.Summary, site_folder: Path) -> None:
         _mirror(path, folder / path.name)
     atomic_write(folder / "experiment.yaml", s.config_text)
     store.write_json(folder / "provenance.json", s.provenance)
+
+
+def sized(site_folder: Path) -> list[dict]:
+    """``LINKS`` with each file's size, so a reader knows what a click costs (histories of a
+    large sweep run to tens of MB)."""
+    return [{**link, "size": format_bytes((site_folder / link["href"]).stat().st_size)}
+            for link in LINKS]
 
 
 def _mirror(source: Path, target: Path) -> None:

@@ -2,7 +2,8 @@
 
 A value reads the same wherever it appears, in a table, a slide's text, a configuration's label
 or a figure's ticks: ``format_number`` to 3 significant digits (whole numbers with thousands
-separators), a mean to the digits its spread speaks of (``format_mean``, ``format_sd``), a
+separators), a mean to no finer digits than its spread's (``format_mean``, ``format_sd``), every
+± named (``spread_name``: a 95 % t-interval, a standard deviation or a standard error), a
 parameter such as a learning rate as 0.00005 rather than 5e-05 (``plain``). The templates reach
 these through their filters (``FILTERS``).
 """
@@ -44,22 +45,28 @@ def _decimals(value: float, digits: int) -> int:
     return max(0, digits - 1 - magnitude)
 
 
+#: What the number after a ± is, by the ``spread`` a cell names (stats.describe gives "ci").
+SPREADS = {"ci": "95 % t-interval of the mean", "std": "standard deviation",
+           "se": "standard error of the mean", "welch": "Welch's 95 % interval of the difference"}
+
+
 def _spread(stat: dict) -> float | None:
     """The number a cell shows after ±: the one its ``spread`` names (stats.describe: the 95 %
-    confidence half-width), else its ``std`` (a slide's standard error or deviation)."""
+    confidence half-width), else its ``std`` (a slide's standard deviation)."""
     return stat.get(stat.get("spread", "std"))
 
 
 def format_mean(stat: dict | None) -> str:
-    """The mean of a cell, to 3 significant digits or to the last digit of its spread if finer
-    (0.2044 ± 3.8e-05 shows as 0.204044), so that the ± speaks of digits that are shown."""
+    """The mean of a cell to 3 significant digits, or fewer where its spread is coarser (but
+    one at least): the digits a reader can trust, "0.204 ± 3.8e-05", "1.10 ± 0.070",
+    "0.003 ± 0.29", never "0.2044331 ± 2.7e-06" nor "0.00313 ± 0.29"."""
     if not stat or stat.get("mean") is None:
         return "–"
     mean, spread = stat["mean"], _spread(stat)
-    if not spread or (mean and abs(mean) < 1e-4):
+    if not spread or not mean or abs(mean) < 1e-4:
         return format_number(mean)
-    decimals = max(_decimals(mean, 3), _decimals(spread, 2))
-    return f"{mean:,.{min(decimals, 8)}f}"
+    decimals = max(min(_decimals(mean, 3), _decimals(spread, 2)), _decimals(mean, 1))
+    return f"{mean:,.{decimals}f}"
 
 
 def format_sd(stat: dict | None) -> str:
@@ -68,6 +75,15 @@ def format_sd(stat: dict | None) -> str:
         return ""
     spread = _spread(stat)
     return "0" if spread == 0 else format_number(spread, 2)
+
+
+def spread_name(stat: dict | None) -> str:
+    """What a cell's ± is, for its title: "± 95 % t-interval of the mean over 3 seeds" (a
+    cell's ``unit`` names what ``n`` counts where it is not seeds)."""
+    if not stat:
+        return ""
+    over = f" over {plural(stat['n'], stat.get('unit', 'seed'))}" if stat.get("n") else ""
+    return f"± {SPREADS[stat.get('spread', 'std')]}{over}"
 
 
 def format_when(iso: str | None) -> str:
@@ -89,10 +105,18 @@ def seeds_phrase(s: Summary) -> str:
 
 
 def spread_phrase(s: Summary) -> str:
-    """What a table's cells are: "mean ± 95 % CI over 10 seeds", or one seed's value."""
+    """What a table's cells are: "mean ± 95 % t-interval over 10 seeds", or one seed's value."""
     if max((len(c.runs) for c in s.configurations), default=0) < 2:
         return "the value of 1 seed"
-    return f"mean ± 95 % CI over {seeds_phrase(s)}"
+    return f"mean ± 95 % t-interval over {seeds_phrase(s)}"
+
+
+def format_bytes(n: int) -> str:
+    """A file's size as a download link gives it: "840 B", "12 kB", "42 MB" (2-3 digits)."""
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= size:
+            return f"{format_number(n / size, 2 if n / size < 10 else 3)} {unit}"
+    return f"{n} B"
 
 
 def plural(n: int, noun: str) -> str:
@@ -102,4 +126,4 @@ def plural(n: int, noun: str) -> str:
 
 #: The templates' filters: {{ value | num }}, {{ stat | mean }} ± {{ stat | sd }}, ...
 FILTERS = {"num": format_number, "mean": format_mean, "sd": format_sd, "when": format_when,
-           "counted": plural}
+           "counted": plural, "spread_name": spread_name}

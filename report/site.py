@@ -29,6 +29,7 @@ import jinja2
 
 from report import downloads, figure_cache, formatting, slides
 from report import summary as sm
+from report.figures.style import MIN_SCALE
 from runner import __version__, store
 from runner.files import atomic_write
 
@@ -157,6 +158,7 @@ def output(context: dict, site_dir: Path, n_jobs: int | None = None) -> Path:
     writer = Writer(site_dir, environment())
     for exp in rendered:
         downloads.write(exp["summary"], site_dir / exp["name"])
+        exp["downloads"] = downloads.sized(site_dir / exp["name"])
         writer.write_file(f"{exp['name']}/index.html", "experiment.html",
                           {**context, "experiment": exp, "root": "../"})
     writer.write_file("provenance.html", "provenance.html", {**context, "root": ""})
@@ -199,6 +201,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
         lstrip_blocks=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters.update(formatting.FILTERS)
+    env.globals["min_scale"] = MIN_SCALE  # a figure shrinks no further on a phone
     return env
 
 

@@ -129,10 +129,21 @@ class Summary:
     def report(self) -> list[str]:
         return list(self.config.get("report") or ["summary", "error_table", "learning_curves"])
 
-    def best(self) -> Configuration | None:
-        """The configuration with the lowest mean headline metric."""
+    def levels(self) -> dict[str, list[Configuration]]:
+        """The configurations to rank together: noise levels are conditions rather than
+        design choices, so a sweep over them ranks within each level (keyed by it), never
+        across; otherwise all of them, keyed ""."""
+        if not any(a.name == "noise" for a in self.varying):
+            return {"": self.configurations}
+        groups: dict[str, list[Configuration]] = {}
+        for c in self.configurations:
+            groups.setdefault(c.values["noise"], []).append(c)
+        return groups
+
+    def best(self, configurations: list[Configuration] | None = None) -> Configuration | None:
+        """The configuration with the lowest mean headline metric (of those given)."""
         scored = [(describe(c.metric(self.headline))["mean"], i, c)
-                  for i, c in enumerate(self.configurations)]
+                  for i, c in enumerate(configurations or self.configurations)]
         scored = [s for s in scored if s[0] is not None]
         return min(scored)[2] if scored else None
 

@@ -8,6 +8,7 @@ import csv
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -168,7 +169,7 @@ def test_error_table_shows_mean_and_ci_of_the_stored_runs(tiny_site, tiny_result
     assert len(values) == 2
     stat = t_interval(values)
     expected = _cell(stat)
-    assert "wrong pixels per character: mean ± 95 % CI over 2 seeds" in (
+    assert "wrong pixels per character: mean ± 95 % t-interval over 2 seeds" in (
         tiny_site / "font-ae" / "index.html").read_text()
     rows = Page(tiny_site / "font-ae" / "index.html").rows
     header = next(r for r in rows if r[:2] == ["architecture", "inputs"])
@@ -444,11 +445,14 @@ def _slide(page: Path, kind: str) -> str:
 @pytest.mark.slow
 def test_the_reference_is_set_beside_each_configuration_it_names(referenced):
     """An entry that leaves the learning rate out names a configuration per rate: each row has
-    the reference's figure and ours (mean ± t-interval over the seeds) under every measure."""
+    the reference's figure and ours (mean ± t-interval over the seeds) under the experiment's
+    measures, and a second table ours under the others (one table of all would not fit)."""
     summary = sm.load(referenced / "results", "referenced")
     rows = Page(referenced / "site" / "referenced" / "index.html").rows
     header = next(r for r in rows if r[:2] == ["configuration", "the slides"])
-    assert header[2:] == [m.short for m in summary.measures]
+    assert header[2:] == [m.short for m in summary.metrics]
+    others = [m.short for m in summary.measures if m not in summary.metrics]  # split by measure
+    assert ["configuration", *others] in rows
     for c in summary.configurations:
         row = next(r for r in rows if r[0] == c.label and len(r) == len(header))
         assert row[1] == ("0.5" if c.values["architecture"] == "35-2-35" else "0.25")
@@ -462,15 +466,15 @@ def test_the_reference_is_set_beside_each_configuration_it_names(referenced):
 
 def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_site,
                                                                         tiny_results):
-    """Runs trained on {-1, 1} pixels: the reference table sets the MSE, MAE and summed squared
-    error in {-1, 1}, as the runs stored them, beside those in {0, 1}; runs trained on {0, 1}
-    have none."""
+    """Runs trained on {-1, 1} pixels: the reference slide's table of the other measures sets the
+    MSE, MAE and summed squared error in {-1, 1}, as the runs stored them, beside those in
+    {0, 1}; runs trained on {0, 1} have none."""
     summary = sm.load(tiny_results, "font-tanh")
     in_pm1 = [metrics.MSE_PM1, metrics.MAE_PM1, metrics.SSE_PM1]
     assert summary.measures == [metrics.WRONG_MEAN, metrics.WRONG_MAX, metrics.MSE, metrics.MAE,
                                 metrics.SSE, *in_pm1]
     rows = Page(tiny_site / "font-tanh" / "index.html").rows
-    header = next(r for r in rows if r[:2] == ["configuration", "the study"])
+    header = next(r for r in rows if r[:1] == ["configuration"] and "MSE in {-1, 1}" in r)
     assert header[-3:] == ["MSE in {-1, 1}", "MAE in {-1, 1}",
                            "squared error per character in {-1, 1}"]
     for c in summary.configurations:
@@ -551,3 +555,34 @@ def test_provenance_names_the_commit_of_a_checkout_only(tmp_path):
     assert gitinfo.checkout(tmp_path)["modified"] is True
     (tmp_path / "inner").mkdir()
     assert gitinfo.checkout(tmp_path / "inner") == {}  # another project's commit is not ours
+
+
+def test_headlines_stand_beside_their_baselines(tiny_site, tiny_results):
+    """A font autoencoder's headline beside the mean character's error (drawing the mean
+    training image for every input: 11.3 wrong pixels on the font) and the exact PCA code of
+    its width, and a denoiser's beside
+    the noisy input and the floor at each noise level (never a "best" across levels); the
+    index's cards say the same."""
+    from report import references
+
+    x = data_of(sm.load(tiny_results, "font-ae").runs[0].spec).x_train
+    assert references.mean_character(x) == pytest.approx(11.34375)
+    pca = formatting.format_number(references.linear_code(x, 2))
+    index = (tiny_site / "index.html").read_text()
+    for html in (index, (tiny_site / "font-ae" / "index.html").read_text()):
+        assert "the mean character drawn for every input: 11.3" in html
+        assert f"the best linear 2-number code (PCA): {pca}" in html
+    floor = sm.load(tiny_results, "font-denoise").floors[("bitflip", 0.05)]
+    page = (tiny_site / "font-denoise" / "index.html").read_text()
+    for html in (index, page):
+        assert f"the noisy input: {formatting.format_number(floor['noisy']['mean'])}" in html
+        assert "the Bayes-optimal floor" in html
+    assert "at p = 0.05" in page and "at p = 0.2" in page
+
+
+def test_every_spread_is_titled_and_downloads_give_their_size(tiny_site):
+    html = (tiny_site / "font-ae" / "index.html").read_text()
+    assert 'title="± 95 % t-interval of the mean over 2 seeds"> ± ' in html
+    assert "Student's t" not in html
+    sizes = re.findall(r'download>[^<]+</a> <span class="size">\(([^)]+)\)</span>', html)
+    assert len(sizes) == 4 and all(re.fullmatch(r"[\d.,]+ (B|kB|MB)", s) for s in sizes)

@@ -16,11 +16,15 @@ from support import TINY, XSS_EXPERIMENT, Visit
 @pytest.mark.browser
 def test_every_page_passes_the_checker(tiny_site, tiny_results, artifacts):
     """Every page at 1280 and 390 px, light and dark, from disk and over HTTP: no console error,
-    failed request, broken link or image, sideways scroll, or configuration left unnamed. The
+    failed request, broken link or image, sideways scroll, configuration left unnamed, table
+    wider than its box, cut caption, or figure text under 8 px as displayed. The
     screenshots (from disk) are left in the artifacts for people to look at."""
     pytest.importorskip("playwright.sync_api")
     labels = check.configuration_labels(tiny_results)
-    problems = check.check(tiny_site, labels, screenshots=artifacts / "screenshots")
+    texts: dict = {}
+    check.figure_problems(tiny_results, texts=texts)  # the PNG figures' texts, to measure
+    problems = check.check(tiny_site, labels, screenshots=artifacts / "screenshots",
+                           figure_texts=texts)
     pages = {where.split()[0] for where in problems}
     assert pages == {"index.html", "provenance.html", *(f"{name}/index.html" for name in TINY)}
     assert {where: p for where, p in problems.items() if p} == {}

@@ -6,7 +6,17 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from report.figures.style import INK, TEXT, WRONG, class_ticks, colour, figure, frame, styled
+from report.figures.style import (
+    INK,
+    MIN_TEXT_PT,
+    TEXT,
+    WRONG,
+    class_ticks,
+    colour,
+    figure,
+    frame,
+    styled,
+)
 from report.figures.text import text_width
 
 #: Beyond this many configurations, wrong pixels per character are one table of colours
@@ -24,9 +34,9 @@ def pixel_errors(classes: list[str], series: list[dict], bar: float = 1.0) -> Fi
     """
     if len(series) > MAX_BAR_PANELS:
         return _pixel_error_map(classes, series, bar)
-    fig = figure(10, 0.9 + 1.75 * len(series))
+    fig = figure(10, 1.2 + 1.75 * len(series))
     axes = fig.subplots(len(series), 1, sharex=True, sharey=True, squeeze=False).ravel()
-    frame(fig, len(series), 1, top=0.35, bottom=0.45, hgap=0.45)
+    frame(fig, len(series), 1, top=0.35, bottom=0.75, hgap=0.45)  # room for 3 rows of labels
     x = np.arange(len(classes))
     rng = np.random.default_rng(0)
     for i, (ax, s) in enumerate(zip(axes, series)):
@@ -49,15 +59,15 @@ def _pixel_error_map(classes: list[str], series: list[dict], bar: float) -> Figu
     """One row per configuration, one column per character, coloured by the mean over seeds;
     cells above the bar are outlined."""
     means = np.array([np.asarray(s["per_char"], dtype=float).mean(axis=0) for s in series])
-    fig = figure(10, 1.2 + 0.3 * len(series))
+    fig = figure(10, 1.5 + 0.3 * len(series))
     ax = fig.subplots()
-    frame(fig, left=0.3 + max(text_width(s["label"], 9) for s in series) / 72,
-          right=1.1, bottom=0.45)
+    frame(fig, left=0.3 + max(text_width(s["label"], MIN_TEXT_PT) for s in series) / 72,
+          right=1.1, bottom=0.75)
     image = ax.imshow(means, cmap="Reds", vmin=0, vmax=max(float(means.max()), 2 * bar),
                       aspect="auto", interpolation="nearest")
     rows, cols = np.nonzero(means > bar)
     ax.scatter(cols, rows, s=14, marker="s", facecolors="none", edgecolors=INK, linewidths=0.6)
-    ax.set_yticks(np.arange(len(series)), [s["label"] for s in series], fontsize=9)
+    ax.set_yticks(np.arange(len(series)), [s["label"] for s in series], fontsize=MIN_TEXT_PT)
     ax.grid(False)
     colorbar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
     colorbar.set_label("mean wrong pixels (squares: above the bar of 1)")

@@ -53,6 +53,12 @@ def _boxes(fig: Figure) -> tuple[list[Text], np.ndarray]:
 
 
 @styled
+def shown_texts(fig: Figure) -> list[Text]:
+    """The texts a draw of the figure shows, laid out (their sizes as drawn)."""
+    return _boxes(fig)[0]
+
+
+@styled
 def overlapping_texts(fig: Figure, tolerance: float = 0.5) -> list[tuple[str, str]]:
     """Pairs of texts whose boxes overlap by more than ``tolerance`` pixels both ways: tick
     labels, titles, axis labels, legend entries and annotations, as a draw lays them out."""

@@ -13,6 +13,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from report.figures.style import (
     ACCENT,
+    MIN_TEXT_PT,
     TEXT,
     colour,
     dash,
@@ -89,7 +90,7 @@ def overview(rows: list[dict], xlabel: str) -> Figure:
                         xytext=(8, 0), textcoords="offset points", va="center", color=ACCENT,
                         fontweight="bold", fontsize=9.5)
         if row["mean"] is None:
-            ax.text(0.01, k, "every run diverged", va="center", fontsize=9,
+            ax.text(0.01, k, "every run diverged", va="center", fontsize=MIN_TEXT_PT,
                     transform=blended_transform_factory(ax.transAxes, ax.transData))
         else:
             ax.plot(row["mean"], k, marker="D" if row["best"] else "o", color=c,

@@ -8,9 +8,11 @@ import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from report import stats
 from report.figures.style import (
+    MIN_TEXT_PT,
     TEXT,
     TITLE_SIZE,
     WRONG,
@@ -98,6 +100,7 @@ def learning_curves(panels: list[dict]) -> Figure:
         _curves(ax, [s for s in panel["series"] if s.get("group", "") == group], labels)
         ax.set_title(title)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
         ax.xaxis.set_tick_params(labelbottom=True)
         if k % cols == 0 or len(groups) == 1:  # a long name (sse's) wraps to the axes' height
             ax.set_ylabel(wrap(panel["ylabel"], height * 72,
@@ -168,6 +171,8 @@ def _ecdf_panel(ax, series: list[dict], key: str, xlabel: str, end: float) -> No
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, end)  # the whole training: runs that never reach the bar show as a gap to 1
     ax.set_xlabel(xlabel)
+    if key == "epochs":
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("share of runs")
 
 
@@ -220,11 +225,11 @@ def _hard_characters(ax, classes: list[str], failures: np.ndarray, first_zero: n
                    medianprops={"color": TEXT}, whiskerprops={"color": colour(0)},
                    capprops={"color": colour(0)})
     top = max(col.max() for col in columns if col.size) if kept else epochs
-    ax.set_ylim(0, top * 1.12)
+    ax.set_ylim(0, top * 1.2)  # room for the shares, upright
     for i, share in enumerate(failures):
         if share > 0:
-            ax.text(i, top * 1.04, f"{share:.0%}", ha="center", va="bottom", fontsize=7,
-                    color=WRONG)
+            ax.text(i, top * 1.04, f"{share:.0%}", ha="center", va="bottom", rotation=90,
+                    fontsize=MIN_TEXT_PT, color=WRONG)
     class_ticks(ax, classes)
     ax.set_xlim(-0.7, len(classes) - 0.3)
     ax.set_ylabel("epoch")

@@ -20,6 +20,7 @@ from report.figures.pictures import draw_picture, mosaic
 from report.figures.style import (
     ACCENT,
     DIGIT_COLOURS,
+    MIN_TEXT_PT,
     TEXT,
     TITLE_SIZE,
     figure,
@@ -247,7 +248,7 @@ def vae_progression(rows: list[dict], classes: list[str], text: bool,
         _scatter_panel(scatter_ax, _codes(row, classes, False)[0], row["labels"], plan, classes,
                        size)
         scatter_ax.set_title(plan["title"], fontsize=10)
-        scatter_ax.tick_params(labelsize=8)
+        scatter_ax.tick_params(labelsize=MIN_TEXT_PT)
         _manifold(image_ax, row["manifold"], shape)
     for k in range(len(rows), blocks * cols):  # empty slots of the last block
         axes[2 * (k // cols), k % cols].set_visible(False)
@@ -261,7 +262,7 @@ def _manifold(ax, manifold: np.ndarray | None, shape: tuple[int, int, int]) -> N
     if manifold is None:
         ax.set_axis_off()
         ax.text(0.5, 0.5, "weights of this epoch\nnot stored", ha="center", va="center",
-                fontsize=8.5, transform=ax.transAxes)
+                fontsize=MIN_TEXT_PT, transform=ax.transAxes)
         return
     steps = int(round(np.sqrt(len(manifold))))
     draw_picture(ax, mosaic(np.asarray(manifold, dtype=float), shape, steps, gap=0))

@@ -20,6 +20,7 @@ wrapped to their panel (report.figures.text); point labels are placed clear of e
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 
 import matplotlib
@@ -44,6 +45,11 @@ DASHES = ["-", (0, (5, 2)), (0, (1, 1.6)), (0, (7, 2, 1.5, 2)), (0, (3, 1.5, 1, 
           (0, (10, 3))]
 DIGIT_COLOURS = PALETTE + [TEXT, "#dd4b39"]
 TITLE_SIZE = 11.5
+# The smallest text a figure draws, in points, and so the least a page may shrink a figure for
+# that text to stay at 8 CSS px, what a reader reads (report.check's MIN_TEXT_PX): on a phone a
+# figure scrolls inside its box rather than shrink below MIN_SCALE.
+MIN_TEXT_PT = 9  # the latent scatters' point labels (report.figures.labels)
+MIN_SCALE = 8 / (MIN_TEXT_PT * CSS_DPI / 72)
 
 STYLE = {
     "font.size": 10.5, "axes.titlesize": TITLE_SIZE, "axes.labelsize": 10.5,
@@ -147,13 +153,20 @@ def legend_room(labels: list[str], width: float) -> tuple[int, float]:
     return legend_rows(labels, width - 0.3, matplotlib.rcParams["legend.fontsize"])
 
 
-def class_ticks(ax, classes: list[str]) -> None:
-    """One tick label per class along the x axis of a placed axes, in a size at which the
-    widest ("DEL" among single characters) fits its slot."""
+def class_ticks(ax, classes: list[str]) -> int:
+    """One tick label per class along the x axis of a placed axes, never smaller than
+    MIN_TEXT_PT: where the labels do not fit side by side at that size ("DEL" is the widest of
+    single characters) they alternate between rows, as many as they need. Returns the rows,
+    each a line of MIN_TEXT_PT or more below the axes."""
     width = ax.get_position().width * ax.figure.get_figwidth()
+    slot = 0.85 * width * 72 / len(classes)  # points a label may take
     widest = max(text_width(c, 1.0) for c in classes)
-    size = min(matplotlib.rcParams["font.size"], 0.85 * width * 72 / len(classes) / widest)
+    size = max(MIN_TEXT_PT, min(matplotlib.rcParams["font.size"], slot / widest))
+    rows = math.ceil(size * widest / slot - 1e-9)
     ax.set_xticks(np.arange(len(classes)), classes, fontsize=size)
+    for i, tick in enumerate(ax.xaxis.get_major_ticks()):
+        tick.set_pad(3.5 + (i % rows) * LINE * size)
+    return rows
 
 
 def wants_log(values: list[np.ndarray]) -> bool:

@@ -19,29 +19,18 @@ BAR = 1  # the course's bar: every character at most this many wrong pixels
 
 
 def build(s: sm.Summary) -> dict:
-    groups = _groups(s)
+    groups = s.levels()
     bar = s.kind == "autoencoder" and not s.denoising and s.spec.dataset == "font"
     tables = [_ranking_table(s, key, configs, bar) for key, configs in groups.items()
               if len(configs) > 1]
     facts = [_best(s, key, configs) for key, configs in groups.items()]
     if bar:
-        facts.append(("the course's bar", _bar_fact(s)))
+        facts.append(("the course's bar, at the last epoch", _bar_fact(s)))
     return {"lede": f"Computed from the stored runs: the configurations ranked by "
                     f"{s.headline.label}, lower first, each against the next by Welch's 95 % "
                     "interval of their difference.",
             "facts": facts, "tables": tables,
             "paragraphs": list(s.config.get("conclusions") or [])}
-
-
-def _groups(s: sm.Summary) -> dict[str, list[sm.Configuration]]:
-    """The configurations to rank together: all of them, or those of each noise level when
-    other axes vary too."""
-    if not any(a.name == "noise" for a in s.varying) or len(s.varying) < 2:
-        return {"": s.configurations}
-    groups: dict[str, list] = {}
-    for c in s.configurations:
-        groups.setdefault(c.values["noise"], []).append(c)
-    return groups
 
 
 def _label(c: sm.Configuration, key: str) -> str:
@@ -57,14 +46,14 @@ def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
     for entry in ranked:
         gap = entry["gap"]
         cells = [entry["stat"],
-                 {"mean": gap["difference"], "ci": gap["ci"], "spread": "ci", "n": 2,
+                 {"mean": gap["difference"], "welch": gap["ci"], "spread": "welch",
                   "dropped": 0} if gap else None,
                  ("yes" if gap["clear"] else "no") if gap else "–"]
         if bar:
             cells.append(_bar_count(entry["item"]))
         rows.append({"labels": [_label(entry["item"], key)], "cells": cells})
     if bar:
-        columns.append(f"runs with every character ≤ {BAR} wrong pixel")
+        columns.append(f"runs that end with every character ≤ {BAR} wrong pixel")
     where = f" at {key}" if key else ""
     return {"caption": f"ranking{where}: {spread_phrase(s)}, lower first",
             "row_headings": ["configuration"], "column_heading": "", "columns": columns,
@@ -82,7 +71,8 @@ def _best(s: sm.Summary, key: str, configs: list) -> tuple[str, str]:
     gap = best["gap"]
     verdict = ("ahead of the next beyond the 95 % interval" if gap and gap["clear"] else
                f"not told apart from {_label(ranked[1]['item'], key)}")
-    return f"best{where}", f"{_label(best['item'], key)}, {verdict}"
+    name = "best" if gap and gap["clear"] else "lowest mean"
+    return f"{name}{where}", f"{_label(best['item'], key)}, {verdict}"
 
 
 def _reached(c: sm.Configuration) -> int:
@@ -99,7 +89,7 @@ def _bar_fact(s: sm.Summary) -> str:
     some = [f"{c.label} ({_bar_count(c)})" for c in s.configurations
             if 0 < _reached(c) < len(c.runs)]
     if not every and not some:
-        return f"no run has every character at ≤ {BAR} wrong pixel"
+        return f"no run ends with every character at ≤ {BAR} wrong pixel"
     parts = [f"every run of {', '.join(every)}" if every else "",
              f"some runs of {', '.join(some)}" if some else ""]
     return "reached by " + "; ".join(p for p in parts if p)

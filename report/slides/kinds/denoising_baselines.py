@@ -68,7 +68,7 @@ def floor_table(levels: list[float], floors: list[dict]) -> dict:
     draws = floors[0]["bayes"]["draws"]
     rows = [{"labels": [plain(level)],
              "cells": [{"mean": f[name]["mean"], "se": f[name]["se"], "spread": "se",
-                        "n": draws, "dropped": 0} for name, _ in DECODERS[1:]]}
+                        "n": draws, "unit": "draw", "dropped": 0} for name, _ in DECODERS[1:]]}
             for level, f in zip(levels, floors)]
     return {"caption": f"expected wrong pixels per character of the reference decoders ± "
                        f"standard error, each from its own {format_number(draws)} noisy characters",

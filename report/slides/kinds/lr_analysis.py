@@ -32,7 +32,8 @@ def build(s: sm.Summary) -> dict:
             for label, values in groups.items() for i, rate in enumerate(rates)]
     table = {"caption": f"{s.headline.label}, final", "row_headings": ["", "learning rate"],
              "column_heading": "", "rows": rows,
-             "columns": ["mean ± std", "median", "min", "max", "runs", "diverged"]}
+             "columns": ["mean ± standard deviation", "median", "min", "max", "runs",
+                         "diverged"]}
     if not others:
         table["row_headings"] = ["learning rate"]
         for row in rows:

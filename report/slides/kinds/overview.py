@@ -1,11 +1,11 @@
-"""The final headline error of every configuration at a glance, with its 95 % confidence
-interval over seeds."""
+"""The final headline error of every configuration at a glance, with its 95 % t-interval over
+seeds; the best marked only where the intervals tell it apart."""
 
 from __future__ import annotations
 
 from report import stats
 from report import summary as sm
-from report.formatting import seeds_phrase
+from report.formatting import spread_phrase
 from report.metrics import Metric
 from report.slides import Setup, SlideKind, figure
 
@@ -17,13 +17,29 @@ def why_not(setup: Setup) -> str | None:
 
 
 def build(s: sm.Summary) -> dict:
-    best = s.best()
-    rows = [row(c, s.headline, c is best) for c in s.configurations]
-    return {"lede": f"Mean final {s.headline.label} of each configuration with its 95 % "
-                    f"confidence interval over {seeds_phrase(s)} (Student's t), in the order "
-                    "of the experiment file; the best (lowest mean) is marked. Lower is better.",
-            "figure": figure(".svg", f"Final {s.headline.label} per configuration with 95 % "
-                             "confidence intervals", rows=rows, xlabel=s.headline.label)}
+    best = _clear_best(s)
+    rows = [row(c, s.headline, c in best) for c in s.configurations]
+    several = max(len(c.runs) for c in s.configurations) > 1
+    marked = ("the best design is marked where its interval leaves it ahead of the next"
+              + (" (per noise level)" if len(s.levels()) > 1 else ""))
+    return {"lede": f"Final {s.headline.label} of each configuration, "
+                    + (f"{spread_phrase(s)}, in the order of the experiment file; {marked}. "
+                       if several else f"{spread_phrase(s)} (one seed: no interval). ")
+                    + "Lower is better.",
+            "figure": figure(".svg", f"Final {s.headline.label} per configuration"
+                             + (" with 95 % t-intervals" if several else ""),
+                             rows=rows, xlabel=s.headline.label)}
+
+
+def _clear_best(s: sm.Summary) -> list[sm.Configuration]:
+    """Per noise level (or over all), the lowest-mean configuration where Welch's 95 %
+    interval tells it apart from the next; none where the seeds cannot."""
+    found = []
+    for configs in s.levels().values():
+        ranked = stats.ranking([(c, c.metric(s.headline)) for c in configs])
+        if len(ranked) > 1 and ranked[0]["gap"] and ranked[0]["gap"]["clear"]:
+            found.append(ranked[0]["item"])
+    return found
 
 
 def row(config: sm.Configuration, metric: Metric, best: bool) -> dict:

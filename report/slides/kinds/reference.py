@@ -36,21 +36,32 @@ def build(s: sm.Summary) -> dict:
     reference = Reference.model_validate(s.config["reference"])
     matched = [(entry, _configurations(s, entry)) for entry in reference.values]
     by_std = reference.statistic == "std"
-    rows = [{"labels": [c.label], "cells": [f"{entry.value:g}"] + [_ours(c, m, by_std)
-                                                                   for m in s.measures]}
-            for entry, configs in matched for c in configs]
     ours = (f"the standard deviation over {seeds_phrase(s)}" if by_std
             else spread_phrase(s))
-    table = {"caption": f"{reference.source}: {reference.metric} "
-                        f"({'its spread over seeds' if by_std else 'a mean over seeds'}); "
-                        f"ours: {ours}",
-             "row_headings": ["configuration"], "column_heading": "",
-             "columns": [reference.source, *(m.short or m.label for m in s.measures)],
-             "rows": rows}
+    theirs = (f"{reference.source}: {reference.metric} "
+              f"({'its spread over seeds' if by_std else 'a mean over seeds'})")
+    others = [m for m in s.measures if m not in s.metrics]
+    tables = [_table(f"{theirs}; ours: {ours}", matched, s.metrics, by_std, reference.source)]
+    if others:  # split by measure: one table of every measure would not fit a page's width
+        tables.append(_table(f"ours under the other error measures the runs store: {ours}",
+                             matched, others, by_std))
     return {"lede": f"The figures of {reference.source} beside ours for the same "
-                    "configurations. They measure something else, so compare orderings, not "
-                    "values.",
-            "tables": [table], "facts": _orderings(s, reference, matched)}
+                    "configurations. They measure something else, so only orderings compare, "
+                    "and only where our intervals tell the configurations apart.",
+            "tables": tables, "facts": _orderings(s, reference, matched)}
+
+
+def _table(caption: str, matched: list, measures: list[Metric], by_std: bool,
+           source: str | None = None) -> dict:
+    """A row per configuration: the reference's figure (where ``source`` names it), then ours
+    under each measure."""
+    rows = [{"labels": [c.label],
+             "cells": ([f"{entry.value:g}"] if source else [])
+             + [_ours(c, m, by_std) for m in measures]}
+            for entry, configs in matched for c in configs]
+    return {"caption": caption, "row_headings": ["configuration"], "column_heading": "",
+            "columns": [*([source] if source else []), *(m.short or m.label for m in measures)],
+            "rows": rows}
 
 
 def _configurations(s: sm.Summary, entry: ReferenceValue) -> list[sm.Configuration]:
@@ -94,15 +105,17 @@ def _our_order(s: sm.Summary, metric: Metric, pairs: list, theirs: list, statist
         spread = {id(e): stats.describe(c.metric(metric))["std"] for e, c in pairs}
         order = sorted((e for e, _ in pairs), key=lambda e: (spread[id(e)] is None,
                                                              spread[id(e)] or 0.0))
-        text = " < ".join(_label(e, s) for e in order)
+        text, verdict = " < ".join(_label(e, s) for e in order), _verdict(order, theirs)
     else:
         ranked = stats.ranking([(e, c.metric(metric)) for e, c in pairs])
-        order = [r["item"] for r in ranked]
         text = stats.order_text(ranked, lambda e: _label(e, s))
-        if not any(r["gap"] and r["gap"]["clear"] for r in ranked):
-            text += " (≈: not told apart by Welch's 95 % interval)"
+        apart = [bool(r["gap"] and r["gap"]["clear"]) for r in ranked[:-1]]
+        # an order the runs do not make is no order to set beside theirs
+        verdict = (_verdict([r["item"] for r in ranked], theirs) if all(apart) else
+                   "only partly told apart (≈): no full order to compare" if any(apart) else
+                   "not told apart by Welch's 95 % interval: no order to compare")
     where = f" ({key})" if key else ""
-    return f"ours, {metric.short or metric.label}{where}", f"{text}: {_verdict(order, theirs)}"
+    return f"ours, {metric.short or metric.label}{where}", f"{text}: {verdict}"
 
 
 def _verdict(ours: list, theirs: list) -> str:

@@ -25,8 +25,9 @@ def build(s: sm.Summary) -> dict:
     return {"lede": f"The latent codes of the training set at each snapshot epoch, {marked}, "
                     "above what the decoder draws over the same square of the plane at that "
                     "epoch.",
-            "note": (f"Seed {run.spec.seed}, the median of its {seeds_phrase(s)} by "
-                     f"{s.headline.label}"
+            "note": (f"Seed {run.spec.seed}"
+                     + (f", the median of its {seeds_phrase(s)} by {s.headline.label}"
+                        if len(config.runs) > 1 else ", its configuration's one run")
                      + (f", of {config.label}: of the {len(s.configurations)} configurations, "
                         "the one with the lowest mean" if len(s.configurations) > 1 else "")
                      + "."),
