@@ -47,8 +47,9 @@ def mismatches(floors: dict[str, Version | None], pins: dict[str, Version]) -> l
             found.append(f"{name}: not pinned in .ci/floors.txt")
         elif pins[name] != floor:
             found.append(f"{name}: pyproject.toml says >={floor}, .ci/floors.txt pins {pins[name]}")
-    found += [f"{name}: pinned in .ci/floors.txt, not a dependency" for name in pins
-              if name not in floors]
+    found += [
+        f"{name}: pinned in .ci/floors.txt, not a dependency" for name in pins if name not in floors
+    ]
     return found
 
 

@@ -5,6 +5,7 @@ Every benchmark measures tp5 and its baseline in the same run and prints ratios:
 other work loads, absolute times move from one minute to the next, ratios much less. Times are
 medians over repeated chunks of work.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,10 @@ def blas() -> str:
     if not info:
         return "no BLAS found by threadpoolctl"
     i = info[0]
-    return (f"{i['internal_api']} {i['version']}, kernel {i.get('architecture', '?')}, "
-            f"{i['num_threads']} threads")
+    return (
+        f"{i['internal_api']} {i['version']}, kernel {i.get('architecture', '?')}, "
+        f"{i['num_threads']} threads"
+    )
 
 
 def machine(with_torch: bool = True) -> list[str]:
@@ -73,14 +76,18 @@ def machine(with_torch: bool = True) -> list[str]:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     presets = ", ".join(f"{k}={os.environ[k]}" for k in PRESETS if k in os.environ) or "none"
-    lines = [f"machine: {platform.processor() or platform.machine()}, {cores} cores, "
-             f"load average {load} (1, 5, 15 min)",
-             f"numpy {np.__version__}: {blas()}",
-             f"OpenBLAS presets in the environment: {presets}"]
+    lines = [
+        f"machine: {platform.processor() or platform.machine()}, {cores} cores, "
+        f"load average {load} (1, 5, 15 min)",
+        f"numpy {np.__version__}: {blas()}",
+        f"OpenBLAS presets in the environment: {presets}",
+    ]
     torch = torch_or_none() if with_torch else None
     if torch is not None:
-        lines.append(f"torch {torch.__version__}: {torch.get_num_threads()} threads, "
-                     f"CPU capability {torch.backends.cpu.get_cpu_capability()}")
+        lines.append(
+            f"torch {torch.__version__}: {torch.get_num_threads()} threads, "
+            f"CPU capability {torch.backends.cpu.get_cpu_capability()}"
+        )
     else:
         lines.append("torch: not used (not installed, or --no-torch): tp5's figures only")
     return lines
@@ -94,11 +101,12 @@ def matmul_peak(dtype=np.float32, n=2048, repeats=7, threads=None) -> float:
     with threadpool_limits(threads):
         np.matmul(a, b, out=out)  # warm up: threads started, pages touched
         best = min(timed(np.matmul, a, b, out=out) for _ in range(repeats))
-    return 2 * n ** 3 / best / 1e9
+    return 2 * n**3 / best / 1e9
 
 
 def table(rows: list[list], header: list[str]) -> str:
     """A plain text table; floats printed with 3 significant digits."""
+
     def cell(v):
         if isinstance(v, float):
             return f"{v:.3g}" if abs(v) < 1e4 else f"{v:,.0f}"
@@ -106,8 +114,10 @@ def table(rows: list[list], header: list[str]) -> str:
 
     cells = [header] + [[cell(v) for v in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
-             for r in cells]
+    lines = [
+        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        for r in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -126,8 +136,11 @@ def main(description: str, measure, add_arguments=None) -> None:
     if add_arguments:
         add_arguments(p)
     args = p.parse_args()
-    title = ("environment without the OpenBLAS presets" if args.presets_removed
-             else "environment as it is")
+    title = (
+        "environment without the OpenBLAS presets"
+        if args.presets_removed
+        else "environment as it is"
+    )
     print(f"== {title}")
     print("\n".join(machine(not args.no_torch)), flush=True)
     measure(args)

@@ -33,20 +33,53 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 STUDY = ["architectures-best.yaml", "optimizers.yaml", "best.yaml", "vae-font.yaml"]
 #: Headline numbers of a run: name -> path of keys into metrics.json.
-METRICS = {"wrong pixels per character": ("wrong_pixels", "mean"), "mse": ("mse",),
-           "denoised wrong pixels": ("denoise", "model", "mean"),
-           "negative ELBO": ("train", "neg_elbo")}
+METRICS = {
+    "wrong pixels per character": ("wrong_pixels", "mean"),
+    "mse": ("mse",),
+    "denoised wrong pixels": ("denoise", "model", "mean"),
+    "negative ELBO": ("train", "neg_elbo"),
+}
 #: t quantiles 0.975 by degrees of freedom (Welch's df is rounded down; 1.96 beyond 30).
-T975 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26,
-        10: 2.23, 12: 2.18, 15: 2.13, 20: 2.09, 25: 2.06, 30: 2.04}
+T975 = {
+    1: 12.71,
+    2: 4.30,
+    3: 3.18,
+    4: 2.78,
+    5: 2.57,
+    6: 2.45,
+    7: 2.36,
+    8: 2.31,
+    9: 2.26,
+    10: 2.23,
+    12: 2.18,
+    15: 2.13,
+    20: 2.09,
+    25: 2.06,
+    30: 2.04,
+}
 
 
 def train(files: list[str], results: Path, coretype: str | None, jobs: int) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}
     if coretype:
         env["OPENBLAS_CORETYPE"] = coretype
-    subprocess.run([sys.executable, "-m", "runner.cli", *files, "--results", str(results),
-                    "-j", str(jobs), "--no-site", "--quiet"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "runner.cli",
+            *files,
+            "--results",
+            str(results),
+            "-j",
+            str(jobs),
+            "--no-site",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
 
 
 def kernel(coretype: str | None) -> str:
@@ -54,10 +87,13 @@ def kernel(coretype: str | None) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}
     if coretype:
         env["OPENBLAS_CORETYPE"] = coretype
-    code = ("import numpy, threadpoolctl; print(', '.join(str(i.get('architecture')) "
-            "for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'))")
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, check=True).stdout.strip()
+    code = (
+        "import numpy, threadpoolctl; print(', '.join(str(i.get('architecture')) "
+        "for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def dig(metrics: dict, path: tuple[str, ...]) -> float | None:
@@ -106,17 +142,26 @@ def compare(first: Path, second: Path) -> list[dict]:
             if np.isnan(a).any() or np.isnan(b).any():
                 continue
             difference, half = agree(a, b)
-            rows.append({"experiment": key[0], "metric": name, "runs": len(seeds),
-                         "identical": int((a == b).sum()), "mean": (a.mean(), b.mean()),
-                         "difference": difference, "half_width": half,
-                         "within": abs(difference) <= half})
+            rows.append(
+                {
+                    "experiment": key[0],
+                    "metric": name,
+                    "runs": len(seeds),
+                    "identical": int((a == b).sum()),
+                    "mean": (a.mean(), b.mean()),
+                    "difference": difference,
+                    "half_width": half,
+                    "within": abs(difference) <= half,
+                }
+            )
     return rows
 
 
 def report(rows: list[dict], kernels: tuple[str, str]) -> None:
     print(f"kernels: {kernels[0]} against {kernels[1]}")
-    print(f"{'experiment':<20} {'metric':<28} {'configs':>7} {'within CI':>9} "
-          f"{'runs identical':>15}")
+    print(
+        f"{'experiment':<20} {'metric':<28} {'configs':>7} {'within CI':>9} {'runs identical':>15}"
+    )
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in rows:
         groups[(row["experiment"], row["metric"])].append(row)
@@ -124,16 +169,22 @@ def report(rows: list[dict], kernels: tuple[str, str]) -> None:
         within = sum(r["within"] for r in found)
         identical = sum(r["identical"] for r in found)
         runs = sum(r["runs"] for r in found)
-        print(f"{experiment:<20} {metric:<28} {len(found):>7} {within:>4} / {len(found):<3}"
-              f" {identical:>6} / {runs:<6}")
+        print(
+            f"{experiment:<20} {metric:<28} {len(found):>7} {within:>4} / {len(found):<3}"
+            f" {identical:>6} / {runs:<6}"
+        )
     outside = [r for r in rows if not r["within"]]
-    print(f"\n{len(rows) - len(outside)} of {len(rows)} comparisons agree within their 95 % "
-          f"interval; {sum(r['identical'] for r in rows)} of {sum(r['runs'] for r in rows)} "
-          "run-metrics are identical bit for bit.")
+    print(
+        f"\n{len(rows) - len(outside)} of {len(rows)} comparisons agree within their 95 % "
+        f"interval; {sum(r['identical'] for r in rows)} of {sum(r['runs'] for r in rows)} "
+        "run-metrics are identical bit for bit."
+    )
     for r in outside:
-        print(f"  outside: {r['experiment']} {r['metric']}: {r['mean'][0]:.4g} vs "
-              f"{r['mean'][1]:.4g} (difference {r['difference']:.3g}, interval "
-              f"+-{r['half_width']:.3g}, {r['runs']} seeds)")
+        print(
+            f"  outside: {r['experiment']} {r['metric']}: {r['mean'][0]:.4g} vs "
+            f"{r['mean'][1]:.4g} (difference {r['difference']:.3g}, interval "
+            f"+-{r['half_width']:.3g}, {r['runs']} seeds)"
+        )
 
 
 def main() -> None:

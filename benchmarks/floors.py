@@ -39,14 +39,18 @@ def plain_count(glyphs: np.ndarray, level: float, draws: int, seed: int = 1) -> 
             sums.setdefault(name, np.zeros(2))
             sums[name] += (wrong.sum(), (wrong.astype(float) ** 2).sum())
         n += len(clean)
-    return {name: {"mean": s[0] / n, "se": np.sqrt((s[1] / n - (s[0] / n) ** 2) / n)}
-            for name, s in sums.items()}
+    return {
+        name: {"mean": s[0] / n, "se": np.sqrt((s[1] / n - (s[0] / n) ** 2) / n)}
+        for name, s in sums.items()
+    }
 
 
 def main() -> None:
     glyphs = datasets.load("font").x_train
-    print(f"{'p':>5} {'decoder':<8} {'tp5 floor':>10} {'+-se':>8} {'plain 1e6':>10} {'+-se':>8} "
-          f"{'difference':>11} {'z':>6} {'within 0.002':>13} {'seconds':>8}")
+    print(
+        f"{'p':>5} {'decoder':<8} {'tp5 floor':>10} {'+-se':>8} {'plain 1e6':>10} {'+-se':>8} "
+        f"{'difference':>11} {'z':>6} {'within 0.002':>13} {'seconds':>8}"
+    )
     for level in LEVELS:
         start = time.perf_counter()
         ours = floors.expected_errors(glyphs, "bitflip", level)
@@ -56,9 +60,11 @@ def main() -> None:
             a, b = ours[name], plain[name]
             difference = a["mean"] - b["mean"]
             z = difference / np.hypot(a["se"], b["se"])
-            print(f"{level:>5} {name:<8} {a['mean']:>10.4f} {a['se']:>8.4f} {b['mean']:>10.4f} "
-                  f"{b['se']:>8.4f} {difference:>+11.4f} {z:>+6.2f} "
-                  f"{str(abs(difference) < 0.002):>13} {seconds:>8.1f}")
+            print(
+                f"{level:>5} {name:<8} {a['mean']:>10.4f} {a['se']:>8.4f} {b['mean']:>10.4f} "
+                f"{b['se']:>8.4f} {difference:>+11.4f} {z:>+6.2f} "
+                f"{str(abs(difference) < 0.002):>13} {seconds:>8.1f}"
+            )
 
 
 if __name__ == "__main__":

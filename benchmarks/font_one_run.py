@@ -12,6 +12,7 @@ initial weights move by one unit in the last place. Times are medians over chunk
 tp5 runs as the runner runs a font pack: one BLAS thread. PyTorch runs with its default threads
 (what a user gets) and with one thread; the ratio is taken against the faster of the two.
 """
+
 import common
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -36,6 +37,7 @@ def tp5_trainer(x, nudge=False):
     def train(n):
         with threadpool_limits(1):
             losses.extend(model.fit(x, epochs=n, optimizer=optimizer)["loss"][0])
+
     return train, losses, model.member_params(0)
 
 
@@ -69,6 +71,7 @@ def torch_trainer(torch, x, initial, threads):
             optimizer.step()
             losses.append(loss.item())
         torch.set_num_threads(default)
+
     return train, losses
 
 
@@ -87,15 +90,17 @@ def agreement(a, b, digits=5):
     """How many leading epochs agree to ``digits`` significant digits (relative difference below
     10**-digits), the largest relative difference among them, and the one at the last epoch."""
     rel = np.abs(a - b) / np.abs(b)
-    off = np.flatnonzero(rel >= 10.0 ** -digits)
+    off = np.flatnonzero(rel >= 10.0**-digits)
     n = int(off[0]) if off.size else len(rel)
     return n, float(rel[:n].max()) if n else float("nan"), float(rel[-1])
 
 
 def print_agreement(label, a, b):
     n, worst, last = agreement(a, b)
-    print(f"  {label}: the first {n:,} of {len(a):,} epochs agree to 5 digits (largest "
-          f"difference among them {worst:.0e}); last epoch differs by {last:.0e}")
+    print(
+        f"  {label}: the first {n:,} of {len(a):,} epochs agree to 5 digits (largest "
+        f"difference among them {worst:.0e}); last epoch differs by {last:.0e}"
+    )
 
 
 def measure(args):
@@ -106,7 +111,8 @@ def measure(args):
     if torch is not None:
         for threads in (torch.get_num_threads(), 1):
             label = f"PyTorch ({threads} thread{'s' * (threads > 1)}" + (
-                ", default)" if threads == torch.get_num_threads() else ")")
+                ", default)" if threads == torch.get_num_threads() else ")"
+            )
             trainers[label], losses[label] = torch_trainer(torch, x, initial, threads)
     times = per_epoch(trainers, args.epochs)
     tp5 = times["tp5 (1 BLAS thread)"]
@@ -116,18 +122,24 @@ def measure(args):
         return
     best = min(t for label, t in times.items() if label in losses)
     print(f"\ntp5 / fastest PyTorch, time per epoch: {tp5 / best:.3f}  (target <= 0.15)")
-    print(f"final loss: tp5 {tp5_loss[-1]:.6g}, " + ", ".join(
-        f"{label} {v[-1]:.6g}" for label, v in losses.items()))
+    print(
+        f"final loss: tp5 {tp5_loss[-1]:.6g}, "
+        + ", ".join(f"{label} {v[-1]:.6g}" for label, v in losses.items())
+    )
     print("losses, relative differences epoch by epoch:")
     tp5_loss = np.array(tp5_loss)
     for label, values in losses.items():
         print_agreement(f"tp5 vs {label}", tp5_loss, np.array(values))
     control, control_loss, _ = tp5_trainer(x, nudge=True)
     control(args.epochs)
-    print_agreement("control, tp5 vs tp5 from weights 1 ulp away", np.array(control_loss),
-                    tp5_loss)
+    print_agreement("control, tp5 vs tp5 from weights 1 ulp away", np.array(control_loss), tp5_loss)
 
 
 if __name__ == "__main__":
-    common.main(__doc__.splitlines()[0], measure, lambda p: p.add_argument(
-        "--epochs", type=int, default=10_000, help="epochs (a multiple of 10)"))
+    common.main(
+        __doc__.splitlines()[0],
+        measure,
+        lambda p: p.add_argument(
+            "--epochs", type=int, default=10_000, help="epochs (a multiple of 10)"
+        ),
+    )

@@ -11,6 +11,7 @@ the epoch count). The two-worker figure is wall time for two processes of 50 mem
 measured on its own after the rounds. float64 is the font's default; float32 is the speed option
 (``training.dtype: float32``).
 """
+
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -35,6 +36,7 @@ def packed(x, seeds, dtype, epochs):
         with threadpool_limits(1):
             model.fit(x, epochs=epochs, optimizer=optimizer)
         return len(seeds) * epochs
+
     return train
 
 
@@ -46,6 +48,7 @@ def one_at_a_time(x, epochs):
         with threadpool_limits(1):
             nets.Autoencoder(LAYERS, [next(seeds)]).fit(x, epochs=epochs, optimizer=nets.Adam(LR))
         return epochs
+
     return train
 
 
@@ -68,6 +71,7 @@ def torch_one_at_a_time(torch, x, epochs, threads):
             optimizer.step()
         torch.set_num_threads(default)
         return epochs
+
     return train
 
 
@@ -82,8 +86,7 @@ def two_workers(dtype, epochs):
     # fresh processes, as tp5-run's workers are (and no fork of a process running PyTorch)
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         list(pool.map(_worker, halves, [dtype] * 2, [2] * 2))  # processes started, imports done
-        seconds = common.timed(lambda: list(pool.map(_worker, halves, [dtype] * 2,
-                                                     [epochs] * 2)))
+        seconds = common.timed(lambda: list(pool.map(_worker, halves, [dtype] * 2, [epochs] * 2)))
     return seconds / (SEEDS * epochs)
 
 
@@ -98,8 +101,9 @@ def measure(args):
     torch = None if args.no_torch else common.torch_or_none()
     if torch is not None:
         default = torch.get_num_threads()
-        contenders[f"PyTorch one run at a time ({default} threads, default)"] = \
-            torch_one_at_a_time(torch, x, 50, default)
+        contenders[f"PyTorch one run at a time ({default} threads, default)"] = torch_one_at_a_time(
+            torch, x, 50, default
+        )
         contenders["PyTorch one run at a time (1 thread)"] = torch_one_at_a_time(torch, x, 50, 1)
     times = {label: [] for label in contenders}
     for _ in range(args.rounds):
@@ -112,16 +116,22 @@ def measure(args):
         us[f"tp5 packed, 2 workers x 50 (-j 2), {dtype}"] = two_workers(dtype, 1000) * 1e6
     base = us["tp5 packed, one ensemble of 100, float64"]
     rows = [[label, v, v / base] for label, v in us.items()]
-    print(common.table(rows, ["100 seeds, Adam, full batch", "us/seed-epoch",
-                              "x packed float64"]))
+    print(common.table(rows, ["100 seeds, Adam, full batch", "us/seed-epoch", "x packed float64"]))
     best = min(v for label, v in us.items() if label.startswith("tp5 packed"))
     print(f"\nfastest tp5 packing: {best:.1f} us per seed-epoch (target <= 8)")
     if torch is not None:
         fastest_torch = min(v for label, v in us.items() if label.startswith("PyTorch"))
-        print(f"PyTorch one at a time (faster setting) / tp5 packed float64: "
-              f"{fastest_torch / base:.0f}x")
+        print(
+            f"PyTorch one at a time (faster setting) / tp5 packed float64: "
+            f"{fastest_torch / base:.0f}x"
+        )
 
 
 if __name__ == "__main__":
-    common.main(__doc__.splitlines()[0], measure, lambda p: p.add_argument(
-        "--rounds", type=int, default=10, help="turns each contender takes"))
+    common.main(
+        __doc__.splitlines()[0],
+        measure,
+        lambda p: p.add_argument(
+            "--rounds", type=int, default=10, help="turns each contender takes"
+        ),
+    )

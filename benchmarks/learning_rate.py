@@ -9,6 +9,7 @@ fresh temporary results folder, so nothing is reused and nothing of the project'
 Wall time is the whole command: start-up, planning, training, storing (no site). The last table
 compares the float32 sweep's results with float64's, learning rate by learning rate.
 """
+
 import subprocess
 import sys
 import tempfile
@@ -40,8 +41,19 @@ seeds: {seeds}
 def sweep(folder: Path, jobs: int, overrides: list[str]) -> float:
     """Wall seconds of one tp5-run sweep into its own results folder."""
     results = folder / f"results-j{jobs}-{'-'.join(overrides) or 'default'}"
-    command = [sys.executable, "-m", "runner.cli", str(folder / "lr.yaml"), *overrides,
-               "--results", str(results), "--no-site", "-q", "-j", str(jobs)]
+    command = [
+        sys.executable,
+        "-m",
+        "runner.cli",
+        str(folder / "lr.yaml"),
+        *overrides,
+        "--results",
+        str(results),
+        "--no-site",
+        "-q",
+        "-j",
+        str(jobs),
+    ]
     start = time.perf_counter()
     subprocess.run(command, check=True)
     seconds = time.perf_counter() - start
@@ -58,17 +70,27 @@ def summary(results: Path) -> dict[float, tuple[float, float, float]]:
     for run in store.load_runs(results, "lr-benchmark"):
         m = run.metrics
         by_rate.setdefault(run.spec.optimizer.learning_rate, []).append(
-            (m.mse if m.mse is not None else np.nan, m.wrong_pixels.mean))
-    return {lr: (np.mean([v[0] for v in values]), np.std([v[0] for v in values]),
-                 np.mean([v[1] for v in values]))
-            for lr, values in sorted(by_rate.items(), reverse=True)}
+            (m.mse if m.mse is not None else np.nan, m.wrong_pixels.mean)
+        )
+    return {
+        lr: (
+            np.mean([v[0] for v in values]),
+            np.std([v[0] for v in values]),
+            np.mean([v[1] for v in values]),
+        )
+        for lr, values in sorted(by_rate.items(), reverse=True)
+    }
 
 
 def per_run(results: Path) -> dict[tuple[float, int], tuple[float, tuple[int, ...]]]:
     """(learning rate, seed) -> (final MSE, wrong pixels per character) of every stored run."""
-    return {(run.spec.optimizer.learning_rate, run.spec.seed):
-            (run.metrics.mse, run.metrics.wrong_pixels.per_char)
-            for run in store.load_runs(results, "lr-benchmark")}
+    return {
+        (run.spec.optimizer.learning_rate, run.spec.seed): (
+            run.metrics.mse,
+            run.metrics.wrong_pixels.per_char,
+        )
+        for run in store.load_runs(results, "lr-benchmark")
+    }
 
 
 def compare_runs(f64: Path, f32: Path) -> str:
@@ -77,9 +99,11 @@ def compare_runs(f64: Path, f32: Path) -> str:
     pairs = [(a[k], b[k]) for k in a if k in b and a[k][0] is not None and b[k][0] is not None]
     gaps = [abs(x[0] - y[0]) / x[0] for x, y in pairs]
     same = sum(x[1] == y[1] for x, y in pairs)
-    return (f"run by run: {same} of {len(pairs)} float32 runs have the same wrong pixels, "
-            f"character by character, as their float64 twins; final MSE differs by at most "
-            f"{max(gaps):.1e} (median {np.median(gaps):.1e}), relative")
+    return (
+        f"run by run: {same} of {len(pairs)} float32 runs have the same wrong pixels, "
+        f"character by character, as their float64 twins; final MSE differs by at most "
+        f"{max(gaps):.1e} (median {np.median(gaps):.1e}), relative"
+    )
 
 
 def measure(args):
@@ -96,25 +120,50 @@ def measure(args):
             rows.append([f"tp5-run -j {jobs}, {dtype}", seconds, seconds / seed_epochs * 1e6])
             print(f"  done: -j {jobs} {dtype}: {seconds:.1f} s", flush=True)
         base = rows[0][1]
-        print(common.table([r + [r[1] / base] for r in rows],
-                           [f"{4 * args.seeds} runs x {args.epochs:,} epochs", "wall s",
-                            "us/seed-epoch", f"x {rows[0][0].split(',')[0]}"]))
-        print(f"\n-j 2 float64: {rows[-2][1]:.0f} s, float32: {rows[-1][1]:.0f} s "
-              f"(target: under 30 s with -j 2)")
+        print(
+            common.table(
+                [r + [r[1] / base] for r in rows],
+                [
+                    f"{4 * args.seeds} runs x {args.epochs:,} epochs",
+                    "wall s",
+                    "us/seed-epoch",
+                    f"x {rows[0][0].split(',')[0]}",
+                ],
+            )
+        )
+        print(
+            f"\n-j 2 float64: {rows[-2][1]:.0f} s, float32: {rows[-1][1]:.0f} s "
+            f"(target: under 30 s with -j 2)"
+        )
         f64 = summary(sweep.results[(2, ())])
         f32 = summary(sweep.results[(2, ("training.dtype=float32",))])
         table = [[f"{lr:g}", *f64[lr], *f32[lr]] for lr in f64]
-        print("\nresults, float64 against float32 (final MSE mean and std over seeds; mean "
-              "wrong pixels per character):")
-        print(common.table(table, ["learning rate", "MSE f64", "std f64", "wrong f64",
-                                   "MSE f32", "std f32", "wrong f32"]))
-        print(compare_runs(sweep.results[(2, ())],
-                           sweep.results[(2, ("training.dtype=float32",))]))
+        print(
+            "\nresults, float64 against float32 (final MSE mean and std over seeds; mean "
+            "wrong pixels per character):"
+        )
+        print(
+            common.table(
+                table,
+                [
+                    "learning rate",
+                    "MSE f64",
+                    "std f64",
+                    "wrong f64",
+                    "MSE f32",
+                    "std f32",
+                    "wrong f32",
+                ],
+            )
+        )
+        print(compare_runs(sweep.results[(2, ())], sweep.results[(2, ("training.dtype=float32",))]))
 
 
 if __name__ == "__main__":
+
     def add(p):
         p.add_argument("--epochs", type=int, default=10_000)
         p.add_argument("--seeds", type=int, default=100)
         p.add_argument("--skip-j1", action="store_true", help="only the -j 2 sweeps")
+
     common.main(__doc__.splitlines()[0], measure, add)

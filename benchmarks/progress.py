@@ -13,6 +13,7 @@ one value while runs were still to come (target: under a minute); the static cos
 share of runs x epochs x samples x weights, its time left the elapsed time scaled by that
 share, as tqdm's was) is printed beside them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,12 @@ from pathlib import Path
 from runner import cli, estimate, progress
 
 EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
-DEFAULT = [str(EXPERIMENTS / "study-regime-learning-rate.yaml"),
-           str(EXPERIMENTS / "architectures.yaml"), "seeds=10", "training.epochs=5000"]
+DEFAULT = [
+    str(EXPERIMENTS / "study-regime-learning-rate.yaml"),
+    str(EXPERIMENTS / "architectures.yaml"),
+    "seeds=10",
+    "training.epochs=5000",
+]
 TIMINGS = Path(__file__).resolve().parent / "progress-timings.json"
 #: The targets the issue sets: time left within 25 % at half time, no percentage held a minute.
 LEFT_WITHIN, STILL_UNDER = 0.25, 60.0
@@ -46,8 +51,12 @@ def record(items: list[str], timings: Path, jobs: int) -> None:
 
     def read(self):
         result = forecast(self)
-        readings.append((time.monotonic() - boards[-1][1],
-                         {i: [s.last, s.finished] for i, s in self.seen.items()}))
+        readings.append(
+            (
+                time.monotonic() - boards[-1][1],
+                {i: [s.last, s.finished] for i, s in self.seen.items()},
+            )
+        )
         return result
 
     progress.Board.__init__, progress.Board.forecast = keep_board, read
@@ -56,12 +65,20 @@ def record(items: list[str], timings: Path, jobs: int) -> None:
     if code != 0:
         sys.exit(f"tp5-run ended with exit code {code}")
     board = boards[-1][0]
-    timings.write_text(json.dumps({
-        "items": items, "workers": board.workers,
-        "jobs": [[j.id, j.shape, j.cost, j.epochs] for j in board.jobs],
-        "readings": readings}))
-    print(f"{len(readings)} readings of {len(board.jobs)} packs over {readings[-1][0]:.0f} s "
-          f"-> {timings}")
+    timings.write_text(
+        json.dumps(
+            {
+                "items": items,
+                "workers": board.workers,
+                "jobs": [[j.id, j.shape, j.cost, j.epochs] for j in board.jobs],
+                "readings": readings,
+            }
+        )
+    )
+    print(
+        f"{len(readings)} readings of {len(board.jobs)} packs over {readings[-1][0]:.0f} s "
+        f"-> {timings}"
+    )
 
 
 def replay(timings: Path) -> None:
@@ -76,17 +93,21 @@ def replay(timings: Path) -> None:
         learnt.append((t, f.wall_left, forward(f.share)))
         share = static_share(jobs, seen)
         static.append((t, t * (1 - share) / share if share else None, share))
-    print(f"{' '.join(Path(i).name for i in data['items'])}: {len(jobs)} packs, "
-          f"{data['workers']} workers, {end:.0f} s")
+    print(
+        f"{' '.join(Path(i).name for i in data['items'])}: {len(jobs)} packs, "
+        f"{data['workers']} workers, {end:.0f} s"
+    )
     half = min(range(len(readings)), key=lambda k: abs(readings[k][0] - end / 2))
     real = end - readings[half][0]
     print(f"at half time ({readings[half][0]:.0f} s), {real:.0f} s really left:")
     for name, series in (("learnt", learnt), ("static cost", static)):
         left = series[half][1]
         error = abs(left - real) / real if left is not None else float("inf")
-        print(f"  {name:<12} says {left or float('nan'):6.0f} s left, off by {error:6.1%} "
-              f"(target {LEFT_WITHIN:.0%}), longest on one percentage "
-              f"{longest_still(series, end):4.0f} s (target under {STILL_UNDER:.0f} s)")
+        print(
+            f"  {name:<12} says {left or float('nan'):6.0f} s left, off by {error:6.1%} "
+            f"(target {LEFT_WITHIN:.0%}), longest on one percentage "
+            f"{longest_still(series, end):4.0f} s (target under {STILL_UNDER:.0f} s)"
+        )
 
 
 def histories(readings: list) -> Iterator[tuple[float, dict[str, estimate.Seen]]]:

@@ -38,8 +38,14 @@ def arrays_differ(a: Path, b: Path) -> list[str]:
     """Names of the arrays that differ between two .npz files (missing ones included)."""
     with np.load(a) as x, np.load(b) as y:
         names = sorted(set(x.files) | set(y.files))
-        return [n for n in names if n not in x.files or n not in y.files
-                or x[n].dtype != y[n].dtype or not np.array_equal(x[n], y[n], equal_nan=True)]
+        return [
+            n
+            for n in names
+            if n not in x.files
+            or n not in y.files
+            or x[n].dtype != y[n].dtype
+            or not np.array_equal(x[n], y[n], equal_nan=True)
+        ]
 
 
 def run_differences(a: Path, b: Path) -> list[str]:
@@ -58,25 +64,36 @@ def run_differences(a: Path, b: Path) -> list[str]:
 
 def runs_by_question(folder: Path) -> dict[str, Path]:
     """Each stored run's folder, by the question it answers."""
-    return {question(json.loads((p / "run.json").read_text())): p
-            for p in folder.iterdir() if (p / "run.json").exists()}
+    return {
+        question(json.loads((p / "run.json").read_text())): p
+        for p in folder.iterdir()
+        if (p / "run.json").exists()
+    }
 
 
 def compare(first: Path, second: Path) -> list[str]:
     """One line per difference between the two stores; empty when they agree."""
     problems = []
-    shared = sorted({p.name for p in first.iterdir() if p.is_dir()}
-                    & {p.name for p in second.iterdir() if p.is_dir()})
+    shared = sorted(
+        {p.name for p in first.iterdir() if p.is_dir()}
+        & {p.name for p in second.iterdir() if p.is_dir()}
+    )
     for name in shared:
         runs = [runs_by_question(first / name), runs_by_question(second / name)]
-        for only, where in ((runs[0].keys() - runs[1].keys(), second),
-                            (runs[1].keys() - runs[0].keys(), first)):
-            problems += [f"{name}/{runs[0].get(q, runs[1].get(q)).name}: not in {where}"
-                         for q in sorted(only)]
+        for only, where in (
+            (runs[0].keys() - runs[1].keys(), second),
+            (runs[1].keys() - runs[0].keys(), first),
+        ):
+            problems += [
+                f"{name}/{runs[0].get(q, runs[1].get(q)).name}: not in {where}"
+                for q in sorted(only)
+            ]
         both = sorted(runs[0].keys() & runs[1].keys())
         for q in both:
-            problems += [f"{name}/{runs[0][q].name}: {what}"
-                         for what in run_differences(runs[0][q], runs[1][q])]
+            problems += [
+                f"{name}/{runs[0][q].name}: {what}"
+                for what in run_differences(runs[0][q], runs[1][q])
+            ]
         print(f"{name}: {len(both)} runs in both", file=sys.stderr)
     return problems
 

@@ -8,6 +8,7 @@ Without --results, the study's experiment files (experiments/*.yaml) are first t
 into a temporary folder, sweep shapes and run counts kept: 20 epochs for the font, 3 epochs on
 the embedded 5,000 digits for MNIST. The site is written to a temporary folder.
 """
+
 import subprocess
 import sys
 import tempfile
@@ -18,9 +19,15 @@ import common
 from report import site
 
 STUDY = Path(__file__).resolve().parent.parent / "experiments"
-BRIEF = {"font": ["training.epochs=20", "snapshots=[1,10,20]"],
-         "mnist": ["training.epochs=3", "snapshots=[1,2,3]", "dataset.name=mnist-5k",
-                   "dataset.path=null"]}
+BRIEF = {
+    "font": ["training.epochs=20", "snapshots=[1,10,20]"],
+    "mnist": [
+        "training.epochs=3",
+        "snapshots=[1,2,3]",
+        "dataset.name=mnist-5k",
+        "dataset.path=null",
+    ],
+}
 
 
 def train_briefly(results: Path) -> None:
@@ -29,8 +36,22 @@ def train_briefly(results: Path) -> None:
     for kind, overrides in BRIEF.items():
         group = [str(f) for f in files if ("mnist" in f.name) == (kind == "mnist")]
         if group:
-            subprocess.run([sys.executable, "-m", "runner.cli", *group, *overrides,
-                            "--results", str(results), "--no-site", "-q", "-j", "2"], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "runner.cli",
+                    *group,
+                    *overrides,
+                    "--results",
+                    str(results),
+                    "--no-site",
+                    "-q",
+                    "-j",
+                    "2",
+                ],
+                check=True,
+            )
 
 
 def measure(args) -> None:
@@ -42,8 +63,12 @@ def measure(args) -> None:
         out = Path(tmp) / "site"
         first = common.timed(site.render, results, out, n_jobs=2)
         again = common.timed(site.render, results, out, n_jobs=2)
-    print(common.table([["from scratch", first, first / again],
-                        ["nothing changed", again, 1.0]], ["render", "seconds", "ratio"]))
+    print(
+        common.table(
+            [["from scratch", first, first / again], ["nothing changed", again, 1.0]],
+            ["render", "seconds", "ratio"],
+        )
+    )
     print(f"target: under 30 s from scratch ({'met' if first < 30 else 'missed'})")
 
 

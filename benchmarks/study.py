@@ -15,6 +15,7 @@ store: every number it prints is a run's metrics.json or history.npz, or a recor
 except the study's own figures (``STUDY``, from its slides). The section goes between the
 ``BEGIN`` and ``END`` lines of the README; with no --write it is printed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,18 @@ SECONDS_TO_LE1 = metrics.Metric("s1", "", ("convergence", "seconds_to_le1"))
 
 def tp5_run(files: list[str], results: Path, jobs: int) -> tuple[float, int]:
     """Wall time (start-up, planning, training, storing) and exit code of one tp5-run."""
-    command = [sys.executable, "-m", "runner.cli", *files, "--results", str(results),
-               "--no-site", "-q", "-j", str(jobs)]
+    command = [
+        sys.executable,
+        "-m",
+        "runner.cli",
+        *files,
+        "--results",
+        str(results),
+        "--no-site",
+        "-q",
+        "-j",
+        str(jobs),
+    ]
     start = time.perf_counter()
     code = subprocess.run(command).returncode
     return time.perf_counter() - start, code
@@ -95,11 +106,15 @@ def time_together(files: list[str], results: Path, jobs: int) -> None:
         record(results, TOGETHER, seconds, jobs, code)
         longest = json.loads((results / TIMES).read_text()).get(LONGEST)
         if longest:
-            print(f"against {LONGEST} alone ({longest['seconds']:.0f} s): "
-                  f"{seconds / longest['seconds']:.2f}x")
+            print(
+                f"against {LONGEST} alone ({longest['seconds']:.0f} s): "
+                f"{seconds / longest['seconds']:.2f}x"
+            )
         same, differ = compare(Path(folder), results)
-    print(f"{same} run(s) identical to {results}/, {len(differ)} different"
-          + (f": {', '.join(differ[:5])}" if differ else ""))
+    print(
+        f"{same} run(s) identical to {results}/, {len(differ)} different"
+        + (f": {', '.join(differ[:5])}" if differ else "")
+    )
 
 
 def compare(fresh: Path, results: Path) -> tuple[int, list[str]]:
@@ -123,7 +138,8 @@ def _untimed(metrics: Metrics) -> Metrics:
     convergence = getattr(metrics, "convergence", None)  # autoencoders on clean inputs only
     if convergence:
         update["convergence"] = convergence.model_copy(
-            update={"seconds_to_zero": None, "seconds_to_le1": None})
+            update={"seconds_to_zero": None, "seconds_to_le1": None}
+        )
     return metrics.model_copy(update=update)
 
 
@@ -182,27 +198,50 @@ def study_beside_ours(results: Path) -> list[str]:
         for name, theirs in STUDY["architectures"].items():
             for lr in (0.0005, 0.56):
                 c = config(arch, architecture=name, learning_rate=lr)
-                rows.append([f"architecture {name}, lr {lr:g}, momentum 0.9, 1,000 epochs",
-                             theirs if lr == 0.0005 else "", pm(c.metric(metrics.WRONG_MEAN)),
-                             pm(c.metric(metrics.MSE), 3)])
+                rows.append(
+                    [
+                        f"architecture {name}, lr {lr:g}, momentum 0.9, 1,000 epochs",
+                        theirs if lr == 0.0005 else "",
+                        pm(c.metric(metrics.WRONG_MEAN)),
+                        pm(c.metric(metrics.MSE), 3),
+                    ]
+                )
     lr_exp = load(results, "learning-rate")
     if lr_exp:
         for rate, theirs in STUDY["lr_std"].items():
             c = config(lr_exp, learning_rate=rate)
             wrong, mse = finite(c.metric(metrics.WRONG_MEAN)), finite(c.metric(metrics.MSE))
             shown = np.format_float_positional(rate, trim="-")
-            rows.append([f"learning rate {shown}: std over 100 seeds, 10,000 epochs", theirs,
-                         f"{np.std(wrong, ddof=1):.2f} (mean {np.mean(wrong):.2f})",
-                         f"{np.std(mse, ddof=1):.2g} (mean {np.mean(mse):.3f})"])
+            rows.append(
+                [
+                    f"learning rate {shown}: std over 100 seeds, 10,000 epochs",
+                    theirs,
+                    f"{np.std(wrong, ddof=1):.2f} (mean {np.mean(wrong):.2f})",
+                    f"{np.std(mse, ddof=1):.2g} (mean {np.mean(mse):.3f})",
+                ]
+            )
     den = load(results, "denoising")
     if den:
         for name, levels in STUDY["denoising"].items():
             for level, theirs in levels.items():
                 c = config(den, architecture=name, level=level)
-                rows.append([f"denoising {name}, bit flip p = {level:g} (our training)", theirs,
-                             pm(c.metric(metrics.DENOISED_MEAN)), ""])
-    return table(["slide and setting", "the study's error", "ours: wrong pixels per character",
-                  "ours: mean squared error"], rows)
+                rows.append(
+                    [
+                        f"denoising {name}, bit flip p = {level:g} (our training)",
+                        theirs,
+                        pm(c.metric(metrics.DENOISED_MEAN)),
+                        "",
+                    ]
+                )
+    return table(
+        [
+            "slide and setting",
+            "the study's error",
+            "ours: wrong pixels per character",
+            "ours: mean squared error",
+        ],
+        rows,
+    )
 
 
 def best_section(results: Path) -> list[str]:
@@ -214,25 +253,52 @@ def best_section(results: Path) -> list[str]:
     e0, s0 = finite(c.metric(EPOCHS_TO_ZERO)), finite(c.metric(SECONDS_TO_ZERO))
     e1, s1 = finite(c.metric(EPOCHS_TO_LE1)), finite(c.metric(SECONDS_TO_LE1))
     spec = s.spec
-    lines = [f"`best.yaml`: {SPEC['architecture'](spec)}, {spec.activation} "
-             f"hidden units, {spec.latent_activation} latent, {spec.loss} loss, "
-             f"Adam {spec.optimizer.learning_rate:g}, full batch, {spec.epochs} epochs: "
-             f"**{at_zero} of {len(c.runs)} seeds end with 0 wrong pixels on all 32 characters** "
-             f"({int(np.sum(c.metric(metrics.WRONG_MAX) <= 1))} with at most 1).", ""]
-    lines += table(["first reached", "runs", "epochs: median", "90th percentile", "max",
-                    "seconds: median", "max"],
-                   [[bar, f"{len(e)} / {len(c.runs)}", f"{np.median(e):.0f}",
-                     f"{np.percentile(e, 90):.0f}", f"{e.max():.0f}", f"{np.median(t):.2f}",
-                     f"{t.max():.2f}"] for bar, e, t in (("≤ 1 wrong pixel", e1, s1),
-                                                         ("0 wrong pixels", e0, s0))])
+    lines = [
+        f"`best.yaml`: {SPEC['architecture'](spec)}, {spec.activation} "
+        f"hidden units, {spec.latent_activation} latent, {spec.loss} loss, "
+        f"Adam {spec.optimizer.learning_rate:g}, full batch, {spec.epochs} epochs: "
+        f"**{at_zero} of {len(c.runs)} seeds end with 0 wrong pixels on all 32 characters** "
+        f"({int(np.sum(c.metric(metrics.WRONG_MAX) <= 1))} with at most 1).",
+        "",
+    ]
+    lines += table(
+        [
+            "first reached",
+            "runs",
+            "epochs: median",
+            "90th percentile",
+            "max",
+            "seconds: median",
+            "max",
+        ],
+        [
+            [
+                bar,
+                f"{len(e)} / {len(c.runs)}",
+                f"{np.median(e):.0f}",
+                f"{np.percentile(e, 90):.0f}",
+                f"{e.max():.0f}",
+                f"{np.median(t):.2f}",
+                f"{t.max():.2f}",
+            ]
+            for bar, e, t in (("≤ 1 wrong pixel", e1, s1), ("0 wrong pixels", e0, s0))
+        ],
+    )
     labels = datasets.load("font").classes
-    per_char = np.array([[np.nan if e is None else e for e in
-                          r.metrics.convergence.per_char_epochs_to_zero] for r in c.ok])
+    per_char = np.array(
+        [
+            [np.nan if e is None else e for e in r.metrics.convergence.per_char_epochs_to_zero]
+            for r in c.ok
+        ]
+    )
     last = np.argsort(-np.nanmean(per_char, axis=0))[:5]
     shown = ", ".join(f"`{labels[i]}` ({np.nanmean(per_char[:, i]):.0f})" for i in last)
-    lines += ["", f"Seconds are each run's share of its pack's training time. The characters "
-              f"that come right last (mean first epoch at 0 wrong pixels over the seeds): "
-              f"{shown}."]
+    lines += [
+        "",
+        f"Seconds are each run's share of its pack's training time. The characters "
+        f"that come right last (mean first epoch at 0 wrong pixels over the seeds): "
+        f"{shown}.",
+    ]
     return lines
 
 
@@ -242,8 +308,14 @@ def denoising_section(results: Path) -> list[str]:
         return []
     levels = list(dict.fromkeys(SPEC["level"](r.spec) for r in s.runs))
     archs = list(dict.fromkeys(SPEC["architecture"](r.spec) for r in s.runs))
-    rows = [[a] + [pm(config(s, architecture=a, level=lv).metric(metrics.DENOISED_MEAN), 3)
-                   for lv in levels] for a in archs]
+    rows = [
+        [a]
+        + [
+            pm(config(s, architecture=a, level=lv).metric(metrics.DENOISED_MEAN), 3)
+            for lv in levels
+        ]
+        for a in archs
+    ]
     lines = table(["wrong pixels per character"] + [f"p = {lv:g}" for lv in levels], rows)
     rows = []
     for lv in levels:
@@ -252,20 +324,40 @@ def denoising_section(results: Path) -> list[str]:
         model = stats.describe(best.metric(metrics.DENOISED_MEAN))["mean"]
         floor = s.floors[(best.runs[0].spec.noise.kind, lv)]
         base = {name: floor[name]["mean"] for name in ("bayes", "nearest", "noisy")}
-        rows.append([f"{lv:g}", f"{DENOISE_AIM.get(lv, float('nan')):g}",
-                     f"{SPEC['architecture'](best.runs[0].spec)}: "
-                     f"{pm(best.metric(metrics.DENOISED_MEAN), 3)}",
-                     f"{base['bayes']:.4f} ± {floor['bayes']['se']:.4f}",
-                     f"{model - base['bayes']:+.3f} ({model / base['bayes']:.2f}x)",
-                     f"{base['nearest']:.4f} ± {floor['nearest']['se']:.4f}",
-                     f"{base['noisy']:.2f}",
-                     f"{stats.describe(best.metric(DENOISED_SHARE))['mean']:.3f}"])
+        rows.append(
+            [
+                f"{lv:g}",
+                f"{DENOISE_AIM.get(lv, float('nan')):g}",
+                f"{SPEC['architecture'](best.runs[0].spec)}: "
+                f"{pm(best.metric(metrics.DENOISED_MEAN), 3)}",
+                f"{base['bayes']:.4f} ± {floor['bayes']['se']:.4f}",
+                f"{model - base['bayes']:+.3f} ({model / base['bayes']:.2f}x)",
+                f"{base['nearest']:.4f} ± {floor['nearest']['se']:.4f}",
+                f"{base['noisy']:.2f}",
+                f"{stats.describe(best.metric(DENOISED_SHARE))['mean']:.3f}",
+            ]
+        )
     draws = next(iter(s.floors.values()))["bayes"]["draws"]
-    lines += ["", "The best architecture at each level against our aim and the three reference "
-              f"decoders' expected errors (each ± its standard error, from {draws:,} noisy "
-              "characters of their own):", ""]
-    lines += table(["p", "aim", "best: mean ± std", "Bayes-optimal", "above Bayes",
-                    "nearest glyph", "noisy input", "draws ≤ 1 wrong"], rows)
+    lines += [
+        "",
+        "The best architecture at each level against our aim and the three reference "
+        f"decoders' expected errors (each ± its standard error, from {draws:,} noisy "
+        "characters of their own):",
+        "",
+    ]
+    lines += table(
+        [
+            "p",
+            "aim",
+            "best: mean ± std",
+            "Bayes-optimal",
+            "above Bayes",
+            "nearest glyph",
+            "noisy input",
+            "draws ≤ 1 wrong",
+        ],
+        rows,
+    )
     return lines
 
 
@@ -273,11 +365,26 @@ def autoencoder_table(results: Path, name: str) -> list[str]:
     s = load(results, name)
     if not s:
         return []
-    rows = [[c.label, pm(c.metric(metrics.WRONG_MEAN)), pm(c.metric(metrics.WRONG_MAX), 1),
-             f"{int(np.sum(c.metric(metrics.WRONG_MAX) == 0))} / {len(c.runs)}",
-             pm(c.metric(metrics.MSE), 4)] for c in s.configurations]
-    return table(["configuration", "wrong pixels per character", "worst character",
-                  "runs at 0", "mean squared error"], rows)
+    rows = [
+        [
+            c.label,
+            pm(c.metric(metrics.WRONG_MEAN)),
+            pm(c.metric(metrics.WRONG_MAX), 1),
+            f"{int(np.sum(c.metric(metrics.WRONG_MAX) == 0))} / {len(c.runs)}",
+            pm(c.metric(metrics.MSE), 4),
+        ]
+        for c in s.configurations
+    ]
+    return table(
+        [
+            "configuration",
+            "wrong pixels per character",
+            "worst character",
+            "runs at 0",
+            "mean squared error",
+        ],
+        rows,
+    )
 
 
 def vae_section(results: Path) -> list[str]:
@@ -289,20 +396,29 @@ def vae_section(results: Path) -> list[str]:
             continue
         for c in s.configurations:
             test = c.metric(metrics.ELBO_TEST)
-            rows.append([f"`{name}.yaml` {SPEC['architecture'](c.runs[0].spec)}",
-                         pm(c.metric(metrics.ELBO_TRAIN)),
-                         pm(test) if np.isfinite(test).any() else "no test set",
-                         f"{len(c.runs)}"])
-    lines = table(["experiment", "negative ELBO, training set", f"test set (aim ≤ {VAE_AIM:g})",
-                   "seeds"], rows)
+            rows.append(
+                [
+                    f"`{name}.yaml` {SPEC['architecture'](c.runs[0].spec)}",
+                    pm(c.metric(metrics.ELBO_TRAIN)),
+                    pm(test) if np.isfinite(test).any() else "no test set",
+                    f"{len(c.runs)}",
+                ]
+            )
+    lines = table(
+        ["experiment", "negative ELBO, training set", f"test set (aim ≤ {VAE_AIM:g})", "seeds"],
+        rows,
+    )
     small, full = load(results, "vae-mnist-5k"), load(results, "vae-mnist")
     if small and small.runs and not (full and full.runs):
         run = small.runs[0]
         per_epoch = metrics.SECONDS.of(run.metrics) / run.spec.epochs
-        lines += ["", f"An epoch of `vae-mnist-5k.yaml` took {per_epoch:.2f} s here, so one of "
-                  f"the 60,000 digits takes about {12 * per_epoch:.0f} s and `vae-mnist.yaml`'s "
-                  f"100 about {12 * per_epoch * 100 / 60:.0f} min (an estimate, not a run: "
-                  "plus the test set's negative ELBO after every epoch)."]
+        lines += [
+            "",
+            f"An epoch of `vae-mnist-5k.yaml` took {per_epoch:.2f} s here, so one of "
+            f"the 60,000 digits takes about {12 * per_epoch:.0f} s and `vae-mnist.yaml`'s "
+            f"100 about {12 * per_epoch * 100 / 60:.0f} min (an estimate, not a run: "
+            "plus the test set's negative ELBO after every epoch).",
+        ]
     return lines
 
 
@@ -318,17 +434,27 @@ def wall_times(results: Path) -> list[str]:
             continue
         rows.append([f"`{file}`", f"{len(s.runs):,}", f"{t['seconds']:.0f} s"])
         total += t["seconds"]
-    rows.append(["the files that ran, one after another", "",
-                 f"{total:.0f} s ({total / 60:.1f} min)"])
+    rows.append(
+        ["the files that ran, one after another", "", f"{total:.0f} s ({total / 60:.1f} min)"]
+    )
     if together:
-        rows.append(["the same files in one command (`tp5-run FILES -j 2`)", "",
-                     f"**{together['seconds']:.0f} s ({together['seconds'] / 60:.1f} min)**"
-                     + ("" if together["exit_code"] == 0 else
-                        f", exit code {together['exit_code']}")])
+        rows.append(
+            [
+                "the same files in one command (`tp5-run FILES -j 2`)",
+                "",
+                f"**{together['seconds']:.0f} s ({together['seconds'] / 60:.1f} min)**"
+                + ("" if together["exit_code"] == 0 else f", exit code {together['exit_code']}"),
+            ]
+        )
         longest = times.get(LONGEST)
         if longest:
-            rows.append([f"the one command against `{LONGEST}` alone", "",
-                         f"{together['seconds'] / longest['seconds']:.2f}x"])
+            rows.append(
+                [
+                    f"the one command against `{LONGEST}` alone",
+                    "",
+                    f"{together['seconds'] / longest['seconds']:.2f}x",
+                ]
+            )
     return table(["file", "runs", "wall time, -j 2"], rows)
 
 
@@ -336,29 +462,49 @@ def machine(results: Path) -> str:
     for path in sorted(results.glob("*/provenance.json")):
         p = json.loads(path.read_text())
         blas = f" ({p['blas']})" if p.get("blas") else ""
-        return (f"{p['processor']}, {p['cpus']} cores, Python {p['python']}, "
-                f"NumPy {p['numpy']}{blas}, tp5 {p['tp5']}")
+        return (
+            f"{p['processor']}, {p['cpus']} cores, Python {p['python']}, "
+            f"NumPy {p['numpy']}{blas}, tp5 {p['tp5']}"
+        )
     return "unknown machine"
 
 
 def readme(results: Path) -> str:
     parts = [
-        ["### The study beside us", "",
-         "Same slide, same architecture and settings where the study gives them; the study's "
-         "error has no stated definition, so its column is not in our units.", "",
-         *study_beside_ours(results)],
+        [
+            "### The study beside us",
+            "",
+            "Same slide, same architecture and settings where the study gives them; the study's "
+            "error has no stated definition, so its column is not in our units.",
+            "",
+            *study_beside_ours(results),
+        ],
         ["### Every character, every seed", "", *best_section(results)],
         ["### Denoising", "", *denoising_section(results)],
-        ["### Architectures", "", "Under the study's settings (`architectures.yaml`):", "",
-         *autoencoder_table(results, "architectures"), "",
-         "Under our best settings (`architectures-best.yaml`):", "",
-         *autoencoder_table(results, "architectures-best")],
-        ["### Optimisation techniques (`optimizers.yaml`)", "",
-         *autoencoder_table(results, "optimizers")],
+        [
+            "### Architectures",
+            "",
+            "Under the study's settings (`architectures.yaml`):",
+            "",
+            *autoencoder_table(results, "architectures"),
+            "",
+            "Under our best settings (`architectures-best.yaml`):",
+            "",
+            *autoencoder_table(results, "architectures-best"),
+        ],
+        [
+            "### Optimisation techniques (`optimizers.yaml`)",
+            "",
+            *autoencoder_table(results, "optimizers"),
+        ],
         ["### Variational autoencoders", "", *vae_section(results)],
-        ["### Wall time", "",
-         f"Each file alone from an empty results folder, on {machine(results)}:",
-         "", *wall_times(results)],
+        [
+            "### Wall time",
+            "",
+            f"Each file alone from an empty results folder, on {machine(results)}:",
+            "",
+            *wall_times(results),
+        ],
     ]
     return "\n\n".join("\n".join(p) for p in parts) + "\n"
 

@@ -28,6 +28,7 @@ and study-regime-learning-rate.yaml with ``tp5-run -j 2`` into a temporary resul
 (nothing of the project's is touched) and prints the wall time against the 5-minute target and
 against the time the per-epoch figure predicts.
 """
+
 import itertools
 import subprocess
 import sys
@@ -46,21 +47,32 @@ from runner import datasets
 LAYERS = [35, 20, 2, 20, 35]
 SEEDS = 100
 EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
-SWEEP = ["study-regime-architectures.yaml", "study-regime-architectures-tanh.yaml",
-         "study-regime-learning-rate.yaml"]
+SWEEP = [
+    "study-regime-architectures.yaml",
+    "study-regime-architectures-tanh.yaml",
+    "study-regime-learning-rate.yaml",
+]
 TARGET_SECONDS = 300
 
 
 def trainer(x, seeds, dtype, batch_size, epochs):
     """train(): ``epochs`` more epochs of one ensemble; returns the seed-epochs done."""
-    model = nets.Autoencoder(LAYERS, seeds, activation="tanh", output_activation="tanh",
-                             pixels=(-1, 1), loss="sse", dtype=dtype)
+    model = nets.Autoencoder(
+        LAYERS,
+        seeds,
+        activation="tanh",
+        output_activation="tanh",
+        pixels=(-1, 1),
+        loss="sse",
+        dtype=dtype,
+    )
     optimizer = nets.SGD(np.full(len(seeds), 0.0005), momentum=0.9)
 
     def train():
         with threadpool_limits(1):
             model.fit(x, epochs=epochs, optimizer=optimizer, batch_size=batch_size)
         return len(seeds) * epochs
+
     return train
 
 
@@ -118,10 +130,13 @@ def floor(rounds: int) -> None:
 
     x = datasets.load("font").x_train
     base = "full batch epoch (the baseline)"
-    contenders = {base: trainer(x, list(range(S)), "float32", None, 100),
-                  "batch-1 epoch": trainer(x, list(range(S)), "float32", 1, 5),
-                  "  its per-member products": products, "  its outer products": outer,
-                  "  its SGD passes": sgd}
+    contenders = {
+        base: trainer(x, list(range(S)), "float32", None, 100),
+        "batch-1 epoch": trainer(x, list(range(S)), "float32", 1, 5),
+        "  its per-member products": products,
+        "  its outer products": outer,
+        "  its SGD passes": sgd,
+    }
     with threadpool_limits(1):
         us = common.us_per_unit(contenders, rounds)
     rows = [[label, v, v / us[base]] for label, v in us.items()]
@@ -137,28 +152,51 @@ def outer_products() -> None:
             x1 = rng.random((SEEDS, 1, n_in + 1)).astype(dtype)
             dz = rng.random((SEEDS, 1, n_out)).astype(dtype)
             out = np.empty((SEEDS, n_in + 1, n_out), dtype)
-            ways = {"matmul": lambda: np.matmul(x1.mT, dz, out=out),  # noqa: B023 - timed here
-                    "einsum": lambda: np.einsum("...bi,...bj->...ij", x1, dz, out=out)}  # noqa: B023
-            us = {k: min(timeit.repeat(f, number=200, repeat=5)) / 200 * 1e6
-                  for k, f in ways.items()}
-            rows.append([f"{np.dtype(dtype).name} {n_in}x{n_out}", us["matmul"], us["einsum"],
-                         us["matmul"] / us["einsum"]])
+            ways = {
+                "matmul": lambda x1=x1, dz=dz, out=out: np.matmul(x1.mT, dz, out=out),
+                "einsum": lambda x1=x1, dz=dz, out=out: np.einsum(
+                    "...bi,...bj->...ij", x1, dz, out=out
+                ),
+            }
+            us = {
+                k: min(timeit.repeat(f, number=200, repeat=5)) / 200 * 1e6 for k, f in ways.items()
+            }
+            rows.append(
+                [
+                    f"{np.dtype(dtype).name} {n_in}x{n_out}",
+                    us["matmul"],
+                    us["einsum"],
+                    us["matmul"] / us["einsum"],
+                ]
+            )
     print(common.table(rows, ["layer, pack of 100", "matmul us", "einsum us", "matmul/einsum"]))
 
 
 def sweep(us_per_seed_epoch: float) -> None:
     """The study-regime files through tp5-run -j 2, wall time against the target."""
     with tempfile.TemporaryDirectory() as folder:
-        command = [sys.executable, "-m", "runner.cli", *[str(EXPERIMENTS / f) for f in SWEEP],
-                   "--results", folder, "--no-site", "-q", "-j", "2"]
+        command = [
+            sys.executable,
+            "-m",
+            "runner.cli",
+            *[str(EXPERIMENTS / f) for f in SWEEP],
+            "--results",
+            folder,
+            "--no-site",
+            "-q",
+            "-j",
+            "2",
+        ]
         start = time.perf_counter()
         subprocess.run(command, check=True)
         seconds = time.perf_counter() - start
     # the learning-rate file dominates: 400 runs x 10,000 epochs, on 2 workers
     predicted = 400 * 10_000 * us_per_seed_epoch / 1e6 / 2
-    print(f"{' + '.join(SWEEP)}, tp5-run -j 2: {seconds:.0f} s (target {TARGET_SECONDS} s; "
-          f"the learning-rate file alone predicted from the pack's figure on 2 free cores: "
-          f"{predicted:.0f} s)")
+    print(
+        f"{' + '.join(SWEEP)}, tp5-run -j 2: {seconds:.0f} s (target {TARGET_SECONDS} s; "
+        f"the learning-rate file alone predicted from the pack's figure on 2 free cores: "
+        f"{predicted:.0f} s)"
+    )
 
 
 def measure(args):
@@ -173,6 +211,11 @@ def measure(args):
 
 
 if __name__ == "__main__":
-    common.main(__doc__.splitlines()[0], measure, lambda p: (
-        p.add_argument("--rounds", type=int, default=5, help="turns each contender takes"),
-        p.add_argument("--sweep", action="store_true", help="also time the study-regime files")))
+    common.main(
+        __doc__.splitlines()[0],
+        measure,
+        lambda p: (
+            p.add_argument("--rounds", type=int, default=5, help="turns each contender takes"),
+            p.add_argument("--sweep", action="store_true", help="also time the study-regime files"),
+        ),
+    )

@@ -13,6 +13,7 @@ and on one. tp5 runs as the runner runs such a pack: each step cut into the plan
 (nets.split), on as many threads as there are parts and cores, and on one; PyTorch on the same
 thread counts; and tp5's step unsplit on BLAS's threads, as tp5 ran it before the split.
 """
+
 import common
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -36,8 +37,11 @@ def flops_per_epoch():
     """Matrix-product flops of one epoch: forward, weight gradients, input gradients."""
     Z = min(LAYERS)
     zi = LAYERS.index(Z)
-    shapes = list(zip(LAYERS[:zi - 1], LAYERS[1:zi])) + [(LAYERS[zi - 1], Z)] * 2 \
-        + list(zip(LAYERS[zi:-1], LAYERS[zi + 1:]))
+    shapes = (
+        list(zip(LAYERS[: zi - 1], LAYERS[1:zi]))
+        + [(LAYERS[zi - 1], Z)] * 2
+        + list(zip(LAYERS[zi:-1], LAYERS[zi + 1 :]))
+    )
     weights = sum(a * b for a, b in shapes)
     first = LAYERS[0] * LAYERS[1]
     return 2 * N * (3 * weights - first)
@@ -52,8 +56,14 @@ def tp5_trainer(threads, parts=None, compiled=False):
 
     def train(part):
         with threadpool_limits(threads), Split(parts or 1, threads) as split:
-            model.fit(part, epochs=1, optimizer=optimizer, batch_size=BATCH,
-                      split=split if parts else None)
+            model.fit(
+                part,
+                epochs=1,
+                optimizer=optimizer,
+                batch_size=BATCH,
+                split=split if parts else None,
+            )
+
     return train
 
 
@@ -67,8 +77,11 @@ def torch_trainer(torch, threads):
             super().__init__()
             self.enc1, self.enc2 = nn.Linear(784, 512), nn.Linear(512, 256)
             self.mu, self.logvar = nn.Linear(256, 2), nn.Linear(256, 2)
-            self.dec1, self.dec2, self.dec3 = nn.Linear(2, 256), nn.Linear(256, 512), \
-                nn.Linear(512, 784)
+            self.dec1, self.dec2, self.dec3 = (
+                nn.Linear(2, 256),
+                nn.Linear(256, 512),
+                nn.Linear(512, 784),
+            )
 
         def forward(self, x):
             h = F.relu(self.enc2(F.relu(self.enc1(x))))
@@ -91,6 +104,7 @@ def torch_trainer(torch, threads):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+
     return train
 
 
@@ -98,11 +112,11 @@ def epochs(trainers, x, parts):
     """Seconds per epoch of each trainer, taking turns part by part."""
     size = N // parts
     for train in trainers.values():
-        train(x[:BATCH * 4])  # warm up
+        train(x[: BATCH * 4])  # warm up
     times = {label: [] for label in trainers}
     for i in range(parts):
         for label, train in trainers.items():
-            times[label].append(common.timed(train, x[i * size:(i + 1) * size]))
+            times[label].append(common.timed(train, x[i * size : (i + 1) * size]))
     return {label: common.median(t) * parts for label, t in times.items()}
 
 
@@ -113,8 +127,10 @@ def measure(args):
     all_cores = common.matmul_peak()
     one_core = common.matmul_peak(threads=1)
     peak = max(all_cores, one_core)
-    print(f"float32 matmul peak (2048 x 2048): {all_cores:.0f} GFLOP/s on all cores, "
-          f"{one_core:.0f} on one; peak = {peak:.0f}")
+    print(
+        f"float32 matmul peak (2048 x 2048): {all_cores:.0f} GFLOP/s on all cores, "
+        f"{one_core:.0f} on one; peak = {peak:.0f}"
+    )
     x = data()
     work = flops_per_epoch()
     torch = None if args.no_torch else common.torch_or_none()
@@ -123,27 +139,39 @@ def measure(args):
     trainers = {}
     for threads in sorted({most, 1}, reverse=True):
         s = "s" * (threads > 1)
-        trainers[f"tp5, {parts} parts on {threads} thread{s} ({way})"] = \
-            tp5_trainer(threads, parts, compiled)
+        trainers[f"tp5, {parts} parts on {threads} thread{s} ({way})"] = tp5_trainer(
+            threads, parts, compiled
+        )
         if torch is not None:
             trainers[f"PyTorch, {threads} thread{s}"] = torch_trainer(torch, threads)
     if compiled:
         trainers[f"tp5, {parts} parts on {most} threads, NumPy's Adam"] = tp5_trainer(most, parts)
     trainers[f"tp5 unsplit, {most} BLAS threads (before the split)"] = tp5_trainer(most)
     seconds = epochs(trainers, x, args.parts)
-    table = [[label, t, work / t / 1e9, 100 * work / t / 1e9 / peak] for label, t in
-             seconds.items()]
-    print(common.table(table, ["one epoch, 60,000 x 784, batch 128", "seconds", "GFLOP/s",
-                               "% of peak"]))
+    table = [
+        [label, t, work / t / 1e9, 100 * work / t / 1e9 / peak] for label, t in seconds.items()
+    ]
+    print(
+        common.table(
+            table, ["one epoch, 60,000 x 784, batch 128", "seconds", "GFLOP/s", "% of peak"]
+        )
+    )
     ours = [label for label in seconds if "runner's way" in label]
     for label in ours if torch is not None else []:
         theirs = label.replace(f"tp5, {parts} parts on", "PyTorch,").replace(f" ({way})", "")
         print(f"{label} / {theirs}: {seconds[label] / seconds[theirs]:.2f} (target <= 0.8)")
     before = next(label for label in seconds if "before" in label)
-    print(f"{ours[0]} / {before}: {seconds[ours[0]] / seconds[before]:.2f} "
-          f"(the NumPy path no slower than before: <= 1)")
+    print(
+        f"{ours[0]} / {before}: {seconds[ours[0]] / seconds[before]:.2f} "
+        f"(the NumPy path no slower than before: <= 1)"
+    )
 
 
 if __name__ == "__main__":
-    common.main(__doc__.splitlines()[0], measure, lambda p: p.add_argument(
-        "--parts", type=int, default=10, help="the epoch is timed in this many parts"))
+    common.main(
+        __doc__.splitlines()[0],
+        measure,
+        lambda p: p.add_argument(
+            "--parts", type=int, default=10, help="the epoch is timed in this many parts"
+        ),
+    )

@@ -4,6 +4,7 @@ Every array carries the ensemble axis S first (weights ``(S, n_in, n_out)``, bat
 ``(S, B, n)``), so a sweep of seeds and learning rates is one set of batched matmuls.
 This package knows nothing of YAML, files or the runner.
 """
+
 from .autoencoder import Autoencoder
 from .layers import Dense
 from .noise import BitFlip, Gaussian

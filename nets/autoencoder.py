@@ -9,6 +9,7 @@ Data come in [0, 1] and outputs go out in [0, 1], whatever range ``pixels`` trai
 trained on {-1, 1} pixels (tanh outputs, as many course implementations do) maps its inputs and
 targets there and its outputs back, so thresholds, pictures and errors downstream stay the same.
 """
+
 import numpy as np
 
 from . import activations
@@ -32,9 +33,19 @@ class Autoencoder(Ensemble):
     per layer, each (S, ...).
     """
 
-    def __init__(self, layers, seeds, *, activation="sigmoid", latent_activation=None,
-                 output_activation="sigmoid", loss="mse", init="xavier", dtype=np.float64,
-                 pixels=(0, 1)):
+    def __init__(
+        self,
+        layers,
+        seeds,
+        *,
+        activation="sigmoid",
+        latent_activation=None,
+        output_activation="sigmoid",
+        loss="mse",
+        init="xavier",
+        dtype=np.float64,
+        pixels=(0, 1),
+    ):
         layers = [int(n) for n in layers]
         if len(layers) < 3:
             raise ValueError(f"layers {layers}: need at least input, latent and output widths")
@@ -46,8 +57,9 @@ class Autoencoder(Ensemble):
         if pixels not in ((0, 1), (-1, 1)):
             raise ValueError(f"pixels {pixels}: (0, 1) or (-1, 1)")
         if pixels[0] < 0 and output_activation == "sigmoid":
-            raise ValueError("a sigmoid output cannot reach -1: pixels (-1, 1) need tanh or "
-                             "identity")
+            raise ValueError(
+                "a sigmoid output cannot reach -1: pixels (-1, 1) need tanh or identity"
+            )
         self.pixels = pixels
         self.architecture = layers
         self.latent_index = int(np.argmin(layers))  # position of Z in the list
@@ -58,8 +70,10 @@ class Autoencoder(Ensemble):
         kinds = [activation] * (len(layers) - 1)
         kinds[self.latent_index - 1] = latent_activation or activation
         kinds[-1] = "identity" if loss == "bce" else output_activation
-        specs = [(str(i), n_in, n_out, kind)
-                 for i, (n_in, n_out, kind) in enumerate(zip(layers[:-1], layers[1:], kinds))]
+        specs = [
+            (str(i), n_in, n_out, kind)
+            for i, (n_in, n_out, kind) in enumerate(zip(layers[:-1], layers[1:], kinds))
+        ]
         self._loss = LOSSES[loss]
         super().__init__(specs, seeds, init, dtype)
         self._outputs, self._outputs_clean = None, False  # see training_outputs
@@ -69,7 +83,7 @@ class Autoencoder(Ensemble):
 
     @staticmethod
     def _weight_chain(params):
-        """"0.W", "1.W", ...: the layers in order."""
+        """ "0.W", "1.W", ...: the layers in order."""
         return [f"{i}.W" for i in range(sum(1 for name in params if name.endswith(".W")))]
 
     @property
@@ -78,14 +92,25 @@ class Autoencoder(Ensemble):
 
     @property
     def encoder(self):
-        return self.layers[:self.latent_index]
+        return self.layers[: self.latent_index]
 
     @property
     def decoder(self):
-        return self.layers[self.latent_index:]
+        return self.layers[self.latent_index :]
 
-    def fit(self, x, *, epochs, optimizer, batch_size=None, shuffle=True, noise=None,
-            x_target=None, callback=None, split=None):
+    def fit(
+        self,
+        x,
+        *,
+        epochs,
+        optimizer,
+        batch_size=None,
+        shuffle=True,
+        noise=None,
+        x_target=None,
+        callback=None,
+        split=None,
+    ):
         """Train every member on x (N, D) in [0, 1]; returns {"loss": (S, epochs)}, epoch means.
 
         noise: a model from nets.noise; each epoch the input is a fresh noisy copy of x (member k
@@ -111,8 +136,9 @@ class Autoencoder(Ensemble):
 
         full_batch = batch_size is None or batch_size >= x.shape[0]
         self._outputs_clean = noise is None and full_batch
-        history = self._train(arrays, epochs, optimizer, batch_size, callback, 1, corrupt,
-                              shuffle, split)
+        history = self._train(
+            arrays, epochs, optimizer, batch_size, callback, 1, corrupt, shuffle, split
+        )
         return {"loss": history[0]}
 
     def _to_pixels(self, x, out=None):

@@ -10,6 +10,7 @@ the samples in the data's order, so batch j is slice j of the arrays themselves:
 shared (N, D) array stays shared (b, D), which spares a gather per step. With no batch size (or
 one >= N) there is one full batch in the data's order: arrays pass through untouched.
 """
+
 import numpy as np
 
 #: The most elements a gather buffer holds: a font epoch of a pack of 100 (112,000) is one gather;
@@ -34,7 +35,7 @@ class Batches:
             return
         if not self.shuffle:
             for start in range(0, self.n, self.size):
-                yield tuple(a[..., start:start + self.size, :] for a in arrays)
+                yield tuple(a[..., start : start + self.size, :] for a in arrays)
             return
         yield from self._shuffled(arrays)
 
@@ -51,10 +52,13 @@ class Batches:
             chunk = []
             for i, a in enumerate(arrays):
                 same = next((j for j in range(i) if arrays[j] is a), None)  # input is target
-                chunk.append(chunk[same] if same is not None else
-                             self._gather(i, a, order[:, first:last], offset_order[:, first:last]))
+                chunk.append(
+                    chunk[same]
+                    if same is not None
+                    else self._gather(i, a, order[:, first:last], offset_order[:, first:last])
+                )
             for start in range(0, last - first, self.size):
-                yield tuple(c[:, start:start + self.size] for c in chunk)
+                yield tuple(c[:, start : start + self.size] for c in chunk)
 
     def _gather(self, i, a, idx, offset_idx):
         S, b = idx.shape

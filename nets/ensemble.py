@@ -11,6 +11,7 @@ A fit can stop after any epoch and go on later to the same numbers: ``training_s
 it has changed (parameters, the training streams' positions, the epochs done and their history)
 and ``resume(state)`` puts it back, so that the next fit starts at the next epoch.
 """
+
 import copy
 import json
 
@@ -29,7 +30,7 @@ def _flat_views(specs, S, dtype):
     flat = np.zeros((S, sum(sizes)), dtype)
     blocks, start = {}, 0
     for (name, n_in, n_out, _), size in zip(specs, sizes):
-        blocks[name] = np.reshape(flat[:, start:start + size], (S, n_in + 1, n_out), copy=False)
+        blocks[name] = np.reshape(flat[:, start : start + size], (S, n_in + 1, n_out), copy=False)
         start += size
     return flat, blocks
 
@@ -84,8 +85,10 @@ class Ensemble:
         one part of a split step trains on it (nets.split)."""
         twin = copy.copy(self)
         twin._flat_grads, grad_blocks = _flat_views(self._specs, self.n_members, self.dtype)
-        twin.dense = {name: Dense.over(layer._block, grad_blocks[name], layer.activation)
-                      for name, layer in self.dense.items()}
+        twin.dense = {
+            name: Dense.over(layer._block, grad_blocks[name], layer.activation)
+            for name, layer in self.dense.items()
+        }
         twin._index_layers()
         return twin
 
@@ -119,11 +122,16 @@ class Ensemble:
         and noise generators' positions, JSON text), "epoch" and "history" (n_series, S, epoch),
         the epochs the current fit has done. The init stream is spent when the model is built,
         and the evaluation streams start afresh on every use: neither has a position to keep."""
-        done = self._history[..., :self._epoch] if self._history is not None else np.empty(0)
-        positions = [[g.bit_generator.state for g in rngs]
-                     for rngs in (self._shuffle_rngs, self._noise_rngs)]
-        return {"params": self._flat.copy(), "streams": np.array(json.dumps(positions)),
-                "epoch": np.array(self._epoch), "history": done.copy()}
+        done = self._history[..., : self._epoch] if self._history is not None else np.empty(0)
+        positions = [
+            [g.bit_generator.state for g in rngs] for rngs in (self._shuffle_rngs, self._noise_rngs)
+        ]
+        return {
+            "params": self._flat.copy(),
+            "streams": np.array(json.dumps(positions)),
+            "epoch": np.array(self._epoch),
+            "history": done.copy(),
+        }
 
     def resume(self, state):
         """Put back a ``training_state()``: the next fit (with the same arguments as the one it
@@ -163,8 +171,10 @@ class Ensemble:
     def _check_members(self, what, value):
         """A value given per member must have one per member (the optimiser checks its rate)."""
         if np.ndim(value) and np.shape(value) != (self.n_members,):
-            raise ValueError(f"{what} has shape {np.shape(value)}; expected a scalar or "
-                             f"({self.n_members},), one per member")
+            raise ValueError(
+                f"{what} has shape {np.shape(value)}; expected a scalar or "
+                f"({self.n_members},), one per member"
+            )
 
     def _step(self, x, target):
         """Forward, loss and backward for one batch: input x and target, (B, D) or (S, B, D);
@@ -182,8 +192,18 @@ class Ensemble:
         that means are taken over, if x is only a part of it (nets.split)."""
         raise NotImplementedError
 
-    def _train(self, arrays, epochs, optimizer, batch_size, callback, n_series, corrupt=None,
-               shuffle=True, split=None):
+    def _train(
+        self,
+        arrays,
+        epochs,
+        optimizer,
+        batch_size,
+        callback,
+        n_series,
+        corrupt=None,
+        shuffle=True,
+        split=None,
+    ):
         """The epoch loop shared by the models.
 
         arrays: the training arrays (input, target), each (N, D) or (S, N, D); corrupt(), if
@@ -194,14 +214,33 @@ class Ensemble:
         cut into its fixed parts, trained on its threads.
         """
         if split is None:
-            return self._epochs(arrays, epochs, batch_size, callback, n_series, corrupt, shuffle,
-                                optimizer, self._numpy_step(optimizer))
+            return self._epochs(
+                arrays,
+                epochs,
+                batch_size,
+                callback,
+                n_series,
+                corrupt,
+                shuffle,
+                optimizer,
+                self._numpy_step(optimizer),
+            )
         with split.one_blas_thread():
-            return self._epochs(arrays, epochs, batch_size, callback, n_series, corrupt, shuffle,
-                                optimizer, split.step(self, optimizer))
+            return self._epochs(
+                arrays,
+                epochs,
+                batch_size,
+                callback,
+                n_series,
+                corrupt,
+                shuffle,
+                optimizer,
+                split.step(self, optimizer),
+            )
 
-    def _epochs(self, arrays, epochs, batch_size, callback, n_series, corrupt, shuffle,
-                optimizer, step):
+    def _epochs(
+        self, arrays, epochs, batch_size, callback, n_series, corrupt, shuffle, optimizer, step
+    ):
         """The loop of _train, each batch trained by step(*batch) -> its n_series values (S,);
         the optimizer is told each epoch's number (its rate's schedule)."""
         n = arrays[0].shape[-2]
@@ -211,7 +250,7 @@ class Ensemble:
         if self._resumed is not None:  # a resumed fit: its first epochs are done
             self._epoch, done = self._resumed
             self._resumed = None
-            history[..., :self._epoch] = done
+            history[..., : self._epoch] = done
         for epoch in range(self._epoch, epochs):
             optimizer.begin_epoch(epoch, epochs)
             # a member whose numbers overflow diverges alone and silently
@@ -239,4 +278,5 @@ class Ensemble:
             values = self._step(*batch)
             optimizer.step(flat, flat_grads)
             return values
+
         return step

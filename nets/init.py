@@ -8,6 +8,7 @@ Scales, for a layer of n_in inputs and n_out outputs:
 Draws are made in float64 and then cast, so a float32 model starts from the same weights
 (rounded) as its float64 twin. Biases start at zero (done by the models).
 """
+
 import numpy as np
 
 NAMES = ("uniform", "xavier", "he", "lecun")

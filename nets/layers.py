@@ -11,6 +11,7 @@ font, where a product is a few thousand multiply-adds, a call costs more than it
 this saves a bias addition and a bias-gradient call per layer and step, for one copy of the input
 beside its ones (the activations themselves stay contiguous).
 """
+
 import numpy as np
 
 from . import activations
@@ -101,9 +102,13 @@ class Dense:
             W = self.params["W"]
             S, B = W.shape[0], x_shape[-2]
             out = (S, B, self.n_out)
-            buf = {"z": np.empty(out, W.dtype), "a": np.empty(out, W.dtype),
-                   "dz": np.empty(out, W.dtype), "dx": np.empty((S, B, self.n_in), W.dtype),
-                   "x1": np.ones(x_shape[:-1] + (self.n_in + 1,), W.dtype)}
+            buf = {
+                "z": np.empty(out, W.dtype),
+                "a": np.empty(out, W.dtype),
+                "dz": np.empty(out, W.dtype),
+                "dx": np.empty((S, B, self.n_in), W.dtype),
+                "x1": np.ones(x_shape[:-1] + (self.n_in + 1,), W.dtype),
+            }
             self._buffers[x_shape] = buf
         return buf
 
@@ -116,7 +121,7 @@ def apply_stack(layers, x, rows=8192):
     chunks = []
     with np.errstate(all="ignore"):
         for start in range(0, x.shape[-2], rows):
-            h = x[..., start:start + rows, :]
+            h = x[..., start : start + rows, :]
             for layer in layers:
                 h = layer.apply(h)
             chunks.append(h)

@@ -7,6 +7,7 @@ normalised by the batch size B only (a mean over S would divide every member's g
 step split into parts of its batch (nets.split) takes each part's share of the batch's mean, so
 that the parts' values and gradients add up to the whole batch's.
 """
+
 import numpy as np
 
 # Sums of log(1 + e) are taken as logs of products over runs of at most this many columns: every

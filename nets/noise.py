@@ -8,6 +8,7 @@ The kinds that hit each pixel with probability p (bit flips, salt and pepper, ma
 decide it from one uniform draw u per pixel, hit when u < p, so at one seed and level they hit
 the same pixels and differ only in what a hit pixel becomes.
 """
+
 import numpy as np
 
 

@@ -22,6 +22,7 @@ Two controls apply to every optimiser:
 
 Unset (None), neither changes a number: the arithmetic is the one without them.
 """
+
 import math
 
 import numpy as np
@@ -80,8 +81,9 @@ class Optimizer:
     def saved(self):
         """Everything the next step depends on, as arrays "<parameter>.<key>" (a checkpoint
         keeps them; ``restore`` puts them back)."""
-        return {f"{name}.{key}": a.copy() for name, st in self.state.items()
-                for key, a in st.items()}
+        return {
+            f"{name}.{key}": a.copy() for name, st in self.state.items() for key, a in st.items()
+        }
 
     def restore(self, saved):
         """Put back what ``saved()`` returned."""
@@ -95,8 +97,10 @@ class Optimizer:
         for name in ("learning_rate", "weight_decay"):
             shape = np.shape(getattr(self, name))
             if shape and shape != p.shape[:1]:
-                raise ValueError(f"{name} has shape {shape}; expected a scalar or "
-                                 f"({p.shape[0]},), one per member")
+                raise ValueError(
+                    f"{name} has shape {shape}; expected a scalar or "
+                    f"({p.shape[0]},), one per member"
+                )
 
     def update(self, p, g, state, constants):
         """p <- its updated value, from its gradient g and its ``state``; ``constants`` from
@@ -152,9 +156,9 @@ def schedule(kind, **options):
 class SGD(Optimizer):
     """Gradient descent, optionally with momentum mu (PyTorch's form), on the decayed gradient::
 
-        g <- g + lambda * p      (coupled weight decay, when set)
-        v <- mu * v + g
-        p <- p - lr_e * v        (v = g when mu = 0; lr_e: the rate times the epoch's factor)
+    g <- g + lambda * p      (coupled weight decay, when set)
+    v <- mu * v + g
+    p <- p - lr_e * v        (v = g when mu = 0; lr_e: the rate times the epoch's factor)
     """
 
     def __init__(self, learning_rate, momentum=0.0, weight_decay=None, schedule=None):
@@ -188,14 +192,23 @@ class Adam(Optimizer):
 
     KEYS = ("M", "V", "tmp")
 
-    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8, compiled=False,
-                 weight_decay=None, schedule=None):
+    def __init__(
+        self,
+        learning_rate,
+        beta1=0.9,
+        beta2=0.999,
+        eps=1e-8,
+        compiled=False,
+        weight_decay=None,
+        schedule=None,
+    ):
         super().__init__(learning_rate, weight_decay, schedule)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.t = 0
         self._compiled = None
         if compiled:
             from .fused.adam import update_row  # numba is optional: imported only when asked
+
             self._compiled = update_row
 
     def saved(self):
@@ -213,8 +226,8 @@ class Adam(Optimizer):
         self.t += 1
         # mhat = (1 - b1) M / c1 and sqrt(vhat) = k sqrt(V), so the step is
         # lr (1 - b1) / (c1 k) * M / (sqrt(V) + eps / k)
-        c1 = 1.0 - b1 ** self.t
-        k = math.sqrt((1.0 - b2) / (1.0 - b2 ** self.t))
+        c1 = 1.0 - b1**self.t
+        k = math.sqrt((1.0 - b2) / (1.0 - b2**self.t))
         return (1.0 - b1) / (c1 * k), float(self.eps / k)
 
     def update(self, p, g, state, constants):
@@ -240,9 +253,13 @@ class Adam(Optimizer):
         dtype = p.dtype.type
         rates = np.broadcast_to(self._rate(p, scale), p.shape[:1] + (1,) * (p.ndim - 1))
         for k in range(p.shape[0]):
-            self._compiled(*(a[k].reshape(-1, copy=False) for a in (p, g, M, V)),
-                           dtype(self.beta1), dtype(self.beta2), dtype(eps),
-                           dtype(rates[k].flat[0]))
+            self._compiled(
+                *(a[k].reshape(-1, copy=False) for a in (p, g, M, V)),
+                dtype(self.beta1),
+                dtype(self.beta2),
+                dtype(eps),
+                dtype(rates[k].flat[0]),
+            )
 
 
 def named(name, **kwargs):

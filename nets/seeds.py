@@ -8,6 +8,7 @@ The "eval" stream is never touched by training. A VAE draws its evaluation sampl
 denoising evaluation draws its noisy inputs from the child of it that its noise level keys, so
 every architecture of a sweep is measured on the same noisy draws at the same seed and level.
 """
+
 import numpy as np
 
 STREAMS = ("init", "shuffle", "noise", "eval")  # child k of a member's SeedSequence is STREAMS[k]
@@ -23,5 +24,7 @@ def generators(seeds, stream, levels=None):
     ``levels`` (one per seed), each member's child of that stream for its noise level."""
     key = (STREAMS.index(stream),)
     keys = [key] * len(seeds) if levels is None else [key + (level_key(v),) for v in levels]
-    return [np.random.default_rng(np.random.SeedSequence(int(s), spawn_key=k))
-            for s, k in zip(seeds, keys)]
+    return [
+        np.random.default_rng(np.random.SeedSequence(int(s), spawn_key=k))
+        for s, k in zip(seeds, keys)
+    ]

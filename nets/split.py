@@ -16,6 +16,7 @@ Which thread computes which part never enters a number, so ``Split.threads`` may
 any two steps (the runner raises it as other packs finish) and the run ends with the same
 weights, bit for bit. With one part the step is the unsplit step exactly.
 """
+
 import concurrent.futures
 
 from threadpoolctl import threadpool_limits
@@ -64,8 +65,9 @@ class Split:
         if n == 1:
             return [fn(i) for i in range(count)]
         if self._pool is None:  # threads never exceed parts: parts - 1 helpers at most
-            self._pool = concurrent.futures.ThreadPoolExecutor(self.parts - 1,
-                                                               thread_name_prefix="tp5-split")
+            self._pool = concurrent.futures.ThreadPoolExecutor(
+                self.parts - 1, thread_name_prefix="tp5-split"
+            )
         groups = [range(k, count, n) for k in range(n)]
         futures = [self._pool.submit(lambda g: [fn(i) for i in g], g) for g in groups[1:]]
         done = dict(zip(groups[0], [fn(i) for i in groups[0]]))
@@ -97,7 +99,8 @@ class SplitStep:
         def part(i):
             s = slice(rows[used[i]], rows[used[i] + 1])
             return self.twins[used[i]]._forward_backward(
-                x[..., s, :], target[..., s, :], *(n[..., s, :] for n in noise), batch=B)
+                x[..., s, :], target[..., s, :], *(n[..., s, :] for n in noise), batch=B
+            )
 
         values = self.split.map(part, len(used))
         self._update([self.twins[i] for i in used])

@@ -1,4 +1,5 @@
 """An ensemble of variational autoencoders with a Bernoulli decoder (Kingma & Welling 2014)."""
+
 import numpy as np
 
 from .ensemble import Ensemble
@@ -41,8 +42,7 @@ class VAE(Ensemble):
     entry is Z. The backward pass is written out below, each gradient named for where it flows.
     """
 
-    def __init__(self, layers, seeds, *, activation="relu", beta=1.0, init="he",
-                 dtype=np.float32):
+    def __init__(self, layers, seeds, *, activation="relu", beta=1.0, init="he", dtype=np.float32):
         layers = [int(n) for n in layers]
         zi = int(np.argmin(layers))  # position of Z in the list
         if zi in (0, len(layers) - 1):
@@ -52,8 +52,10 @@ class VAE(Ensemble):
         encoder = [(f"encoder.{i}", layers[i], layers[i + 1], activation) for i in range(zi - 1)]
         heads = [(name, layers[zi - 1], layers[zi], "identity") for name in ("mu", "logvar")]
         widths = layers[zi:]
-        decoder = [(f"decoder.{j}", n_in, n_out, activation if j < len(widths) - 2 else "identity")
-                   for j, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:]))]
+        decoder = [
+            (f"decoder.{j}", n_in, n_out, activation if j < len(widths) - 2 else "identity")
+            for j, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:]))
+        ]
         self._eps = {}  # batch shape -> (S, B, Z) buffer of the reparameterisation noise
         super().__init__(encoder + heads + decoder, seeds, init, dtype)
         self._check_members("beta", self.beta)
@@ -72,18 +74,32 @@ class VAE(Ensemble):
     @staticmethod
     def _weight_chain(params):
         """The encoder's layers, the mean head (its width is Z), then the decoder's layers."""
+
         def count(prefix):
             return sum(1 for name in params if name.startswith(prefix) and name.endswith(".W"))
 
-        return ([f"encoder.{i}.W" for i in range(count("encoder."))] + ["mu.W"]
-                + [f"decoder.{j}.W" for j in range(count("decoder."))])
+        return (
+            [f"encoder.{i}.W" for i in range(count("encoder."))]
+            + ["mu.W"]
+            + [f"decoder.{j}.W" for j in range(count("decoder."))]
+        )
 
     @property
     def latent_size(self):
         return self.mu_head.n_out
 
-    def fit(self, x, *, epochs, optimizer, batch_size=128, shuffle=True, callback=None,
-            split=None, kl_warmup=0):
+    def fit(
+        self,
+        x,
+        *,
+        epochs,
+        optimizer,
+        batch_size=128,
+        shuffle=True,
+        callback=None,
+        split=None,
+        kl_warmup=0,
+    ):
         """Train every member on x (N, D) in [0, 1]; returns {"loss", "recon", "kl"}, each
         (S, epochs), epoch means over the training samples ("loss" with the KL weight of its
         epoch). batch_size None: full batch. shuffle: minibatches in each member's own random
@@ -104,8 +120,16 @@ class VAE(Ensemble):
                 callback(epoch, model)
 
         weigh(1 if self._resumed is None else self._resumed[0] + 1)
-        history = self._train((self._scaled(x), x), epochs, optimizer, batch_size, after, 3,
-                              shuffle=shuffle, split=split)
+        history = self._train(
+            (self._scaled(x), x),
+            epochs,
+            optimizer,
+            batch_size,
+            after,
+            3,
+            shuffle=shuffle,
+            split=split,
+        )
         return dict(zip(("loss", "recon", "kl"), history))
 
     def _step_noise(self, batch):
@@ -172,16 +196,17 @@ class VAE(Ensemble):
         (re-created on every call, so a call is deterministic)."""
         x = self._cast(x)
         N, Z = len(x), self.latent_size
-        eps = np.stack([rng.standard_normal((N, Z), dtype=self.dtype)
-                        for rng in self.eval_rngs()])  # (S, N, Z)
+        eps = np.stack(
+            [rng.standard_normal((N, Z), dtype=self.dtype) for rng in self.eval_rngs()]
+        )  # (S, N, Z)
         recon, kl = np.zeros(self.n_members), np.zeros(self.n_members)
         with np.errstate(all="ignore"):
             for start in range(0, N, rows):
-                xs = x[start:start + rows]
+                xs = x[start : start + rows]
                 h = self._scaled(xs)
                 h = apply_stack(self.encoder, h) if self.encoder else h
                 mu, logvar = self.mu_head.apply(h), self.logvar_head.apply(h)  # (S, b, Z)
-                z = mu + np.exp(0.5 * logvar) * eps[:, start:start + rows]
+                z = mu + np.exp(0.5 * logvar) * eps[:, start : start + rows]
                 r, _ = bce_logits(apply_stack(self.decoder, z), xs)
                 k, _, _ = kl_diag(mu, logvar)
                 recon += r * (len(xs) / N)

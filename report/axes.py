@@ -18,9 +18,11 @@ def _optimizer_label(spec: RunSpec) -> str:
     opt = spec.optimizer
     if opt.name == "sgd":
         return f"SGD, momentum {plain(opt.momentum)}" if opt.momentum else "SGD"
-    extras = [f"{name} {plain(value)}" for name, value in (("beta1", opt.beta1),
-                                                            ("beta2", opt.beta2))
-              if value not in (0.9, 0.999)]
+    extras = [
+        f"{name} {plain(value)}"
+        for name, value in (("beta1", opt.beta1), ("beta2", opt.beta2))
+        if value not in (0.9, 0.999)
+    ]
     return ", ".join(["Adam", *extras])
 
 
@@ -56,15 +58,21 @@ _AXIS_VALUES = {
     "learning_rate": lambda s: plain(s.optimizer.learning_rate),
     "noise": _noise_label,
     "beta": lambda s: f"β = {plain(s.beta)}" if s.kind == "vae" else "",
-    "kl_warmup": lambda s: (f"warm-up {s.kl_warmup}" if getattr(s, "kl_warmup", 0)
-                            else "no warm-up"),
+    "kl_warmup": lambda s: f"warm-up {s.kl_warmup}" if getattr(s, "kl_warmup", 0) else "no warm-up",
 }
 
 #: Row axes first, column axis last: the last axis that varies becomes the table's columns.
-AXES = (Axis("architecture", "architecture"), Axis("optimizer", "optimiser"),
-        Axis("init", "init"), Axis("normalize", "inputs"),
-        Axis("weight_decay", "weight decay"), Axis("learning_rate", "learning rate"),
-        Axis("beta", "β"), Axis("kl_warmup", "KL warm-up"), Axis("noise", "noise"))
+AXES = (
+    Axis("architecture", "architecture"),
+    Axis("optimizer", "optimiser"),
+    Axis("init", "init"),
+    Axis("normalize", "inputs"),
+    Axis("weight_decay", "weight decay"),
+    Axis("learning_rate", "learning rate"),
+    Axis("beta", "β"),
+    Axis("kl_warmup", "KL warm-up"),
+    Axis("noise", "noise"),
+)
 
 
 def axis(name: str) -> Axis:

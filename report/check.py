@@ -44,11 +44,21 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 #: The environment variable that names the Chromium to drive (as --chromium does).
 BROWSER_SETTING = "TP5_CHROMIUM"
-NOT_FOUND = (f"no Chromium found: name one with --chromium or {BROWSER_SETTING}, or install "
-             "Playwright's own with `python -m playwright install chromium` "
-             "(Playwright itself: pip install 'tp5[browser]')")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+NOT_FOUND = (
+    f"no Chromium found: name one with --chromium or {BROWSER_SETTING}, or install "
+    "Playwright's own with `python -m playwright install chromium` "
+    "(Playwright itself: pip install 'tp5[browser]')"
+)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
 WIDTHS = (1280, 390)
 DESKTOP = 1280  # the width at which no table may be wider than its box
 MIN_TEXT_PX = 8  # the smallest figure text, as displayed, that a reader reads
@@ -130,8 +140,9 @@ def find_chromium(given: str | None = None) -> str | None:
     given = given or os.environ.get(BROWSER_SETTING)
     if given:
         if not Path(given).is_file():
-            raise BrowserNotFound(f"no Chromium at {given} (named by --chromium or "
-                                  f"{BROWSER_SETTING})")
+            raise BrowserNotFound(
+                f"no Chromium at {given} (named by --chromium or {BROWSER_SETTING})"
+            )
         return given
     try:
         from playwright.sync_api import sync_playwright
@@ -163,6 +174,7 @@ def chromium(executable: str | None = None):
 @contextlib.contextmanager
 def serve(folder: Path):
     """A static HTTP server on 127.0.0.1 and a free port; yields the folder's root URL."""
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -183,8 +195,9 @@ def serve(folder: Path):
 
 def visit(browser, url: str, width: int, scheme: str, screenshot: Path | None = None) -> dict:
     """Open one page; returns its problems as it loaded and the facts ``_PAGE_FACTS`` reads."""
-    context = browser.new_context(viewport={"width": width, "height": 900},
-                                  color_scheme=scheme, reduced_motion="reduce")
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, color_scheme=scheme, reduced_motion="reduce"
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
@@ -227,8 +240,11 @@ def layout_problems(facts: dict) -> list[str]:
     """Tables wider than their box at DESKTOP width, and captions a box cuts, at any width."""
     problems = []
     if facts["width"] >= DESKTOP:
-        problems += [f"table wider than its box ({t['width']} px in {t['box']} px): "
-                     f"{t['caption']}" for t in facts["tables"] if t["width"] > t["box"] + 1]
+        problems += [
+            f"table wider than its box ({t['width']} px in {t['box']} px): {t['caption']}"
+            for t in facts["tables"]
+            if t["width"] > t["box"] + 1
+        ]
     return problems + [f"caption cut: {c}" for c in facts["cut"]]
 
 
@@ -253,8 +269,12 @@ def svg_texts(path: Path) -> tuple[float, list[tuple[str, float]]]:
                 texts.append(("".join(element.itertext()).strip(), size))
         elif tag == "g" and (element.get("id") or "").startswith("text_"):
             words = [c.text.strip() for c in element if c.tag is ET.Comment]
-            scales = [float(m.group(1)) for g in element.iter()
-                      for m in [_SCALE.search(g.get("transform") or "")] if m]
+            scales = [
+                float(m.group(1))
+                for g in element.iter()
+                for m in [_SCALE.search(g.get("transform") or "")]
+                if m
+            ]
             if scales:
                 texts.append((" ".join(words), 100 * abs(scales[0])))
     return width, texts
@@ -277,8 +297,9 @@ def _font_size(element) -> float | None:
     return float(number) * (96 / 72 if unit == "pt" else 1)
 
 
-def text_problems(facts: dict, base: str, site_dir: Path,
-                  figure_texts: dict[str, list[tuple[str, float]]]) -> list[str]:
+def text_problems(
+    facts: dict, base: str, site_dir: Path, figure_texts: dict[str, list[tuple[str, float]]]
+) -> list[str]:
     """Figure texts under MIN_TEXT_PX as displayed. An SVG's are read from its file; a PNG's
     come from ``figure_texts`` (site-relative file -> [(text, CSS px at the figure's size)],
     ``figure_problems``), and a PNG not in it is not measured."""
@@ -299,21 +320,30 @@ def text_problems(facts: dict, base: str, site_dir: Path,
         small = [(text, size * scale) for text, size in texts if size * scale < MIN_TEXT_PX]
         if small:
             text, px = min(small, key=lambda t: t[1])
-            problems.append(f"{len(small)} text(s) under {MIN_TEXT_PX} px in {file} "
-                            f"(smallest {px:.1f} px: {text!r})")
+            problems.append(
+                f"{len(small)} text(s) under {MIN_TEXT_PX} px in {file} "
+                f"(smallest {px:.1f} px: {text!r})"
+            )
     return problems
 
 
-def page_problems(facts: dict, url: str, base: str, site_dir: Path,
-                  labels: list[str], figure_texts: dict | None = None) -> list[str]:
+def page_problems(
+    facts: dict,
+    url: str,
+    base: str,
+    site_dir: Path,
+    labels: list[str],
+    figure_texts: dict | None = None,
+) -> list[str]:
     """Everything wrong with one page as one browser showed it."""
     problems = facts["errors"] + link_problems(facts, url, base, site_dir)
     if facts["overflow"] > 1:
         problems.append(f"scrolls sideways by {facts['overflow']} px")
     problems += layout_problems(facts)
     problems += text_problems(facts, base, site_dir, figure_texts or {})
-    problems += [f"configuration not named: {label}" for label in labels
-                 if label not in facts["names"]]
+    problems += [
+        f"configuration not named: {label}" for label in labels if label not in facts["names"]
+    ]
     return problems
 
 
@@ -322,14 +352,22 @@ def configuration_labels(results_dir: Path) -> dict[str, list[str]]:
     from report import summary as sm
     from runner import store
 
-    return {f"{name}/index.html": [c.label for c in sm.load(results_dir, name).configurations]
-            for name in store.experiments(results_dir)}
+    return {
+        f"{name}/index.html": [c.label for c in sm.load(results_dir, name).configurations]
+        for name in store.experiments(results_dir)
+    }
 
 
-def check(site_dir: Path, labels: dict[str, list[str]] | None = None,
-          screenshots: Path | None = None, widths=WIDTHS, schemes=SCHEMES,
-          origins=ORIGINS, executable: str | None = None,
-          figure_texts: dict | None = None) -> dict[str, list[str]]:
+def check(
+    site_dir: Path,
+    labels: dict[str, list[str]] | None = None,
+    screenshots: Path | None = None,
+    widths=WIDTHS,
+    schemes=SCHEMES,
+    origins=ORIGINS,
+    executable: str | None = None,
+    figure_texts: dict | None = None,
+) -> dict[str, list[str]]:
     """Open every page of the site in each width, scheme and origin; returns the problems of
     each ("<page> <width>px <scheme> <origin>" -> [problem]), an empty list where there are none.
     ``labels``: what each page must name (``configuration_labels``); ``executable``: the
@@ -346,11 +384,15 @@ def check(site_dir: Path, labels: dict[str, list[str]] | None = None,
         bases = {"disk": site_dir.as_uri() + "/", "http": http_base}
         for origin, page, width, scheme in itertools.product(origins, pages, widths, schemes):
             url = bases[origin] + page
-            shot = (Path(screenshots) / f"{_shot_name(page)}-{width}-{scheme}.png"
-                    if screenshots and origin == origins[0] else None)
+            shot = (
+                Path(screenshots) / f"{_shot_name(page)}-{width}-{scheme}.png"
+                if screenshots and origin == origins[0]
+                else None
+            )
             facts = visit(browser, url, width, scheme, shot)
             found[f"{page} {width}px {scheme} {origin}"] = page_problems(
-                facts, url, bases[origin], site_dir, labels.get(page, []), figure_texts)
+                facts, url, bases[origin], site_dir, labels.get(page, []), figure_texts
+            )
     return found
 
 
@@ -358,8 +400,9 @@ def _shot_name(page: str) -> str:
     return page.replace("/", "_").removesuffix(".html")
 
 
-def figure_problems(results_dir: Path, names: list[str] | None = None,
-                    texts: dict | None = None) -> dict[str, list[str]]:
+def figure_problems(
+    results_dir: Path, names: list[str] | None = None, texts: dict | None = None
+) -> dict[str, list[str]]:
     """Each figure of each experiment drawn again ("<experiment>/<file>" -> overlapping texts).
     ``texts``, when given, receives each figure's texts and their sizes in CSS px at the
     figure's own size ("<experiment>/<file>" -> [(text, px)]), for ``text_problems``."""
@@ -377,8 +420,9 @@ def figure_problems(results_dir: Path, names: list[str] | None = None,
                 fig = slides.get(job["slide"]).prepare(**job["args"])
                 found[f"{name}/{file}"] = [f"text overlaps: {o}" for o in overlapping_texts(fig)]
                 if texts is not None:
-                    texts[f"{name}/{file}"] = [(t.get_text(), t.get_fontsize() * CSS_DPI / 72)
-                                               for t in shown_texts(fig)]
+                    texts[f"{name}/{file}"] = [
+                        (t.get_text(), t.get_fontsize() * CSS_DPI / 72) for t in shown_texts(fig)
+                    ]
     return found
 
 
@@ -386,25 +430,36 @@ def figure_problems(results_dir: Path, names: list[str] | None = None,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m report.check", description=__doc__.split(
-        "\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m report.check", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("site", type=Path, help="the rendered site's folder")
-    parser.add_argument("--results", type=Path, help="the result store it was rendered from: "
-                        "check that every configuration is named on its page")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        help="the result store it was rendered from: "
+        "check that every configuration is named on its page",
+    )
     parser.add_argument("--screenshots", type=Path, help="folder for full-page screenshots")
-    parser.add_argument("--figures", action="store_true",
-                        help="draw each figure again and look for overlapping texts "
-                             "(needs --results)")
-    parser.add_argument("--chromium", metavar="PATH",
-                        help=f"the Chromium to drive (default: ${BROWSER_SETTING}, else "
-                             "Playwright's own, else chromium on the PATH)")
+    parser.add_argument(
+        "--figures",
+        action="store_true",
+        help="draw each figure again and look for overlapping texts (needs --results)",
+    )
+    parser.add_argument(
+        "--chromium",
+        metavar="PATH",
+        help=f"the Chromium to drive (default: ${BROWSER_SETTING}, else "
+        "Playwright's own, else chromium on the PATH)",
+    )
     args = parser.parse_args(argv)
     labels = configuration_labels(args.results) if args.results else None
     texts: dict = {}
     drawn = figure_problems(args.results, texts=texts) if args.figures and args.results else {}
     try:
-        found = check(args.site, labels, args.screenshots, executable=args.chromium,
-                      figure_texts=texts)
+        found = check(
+            args.site, labels, args.screenshots, executable=args.chromium, figure_texts=texts
+        )
     except BrowserNotFound as exc:
         print(f"python -m report.check: {exc}", file=sys.stderr)
         return 2

@@ -24,10 +24,12 @@ FOLDER = "downloads"
 
 
 #: The links an experiment's page shows, relative to the page.
-LINKS = [{"href": f"{FOLDER}/{tables.RUNS}", "label": "runs × metrics (CSV)"},
-         {"href": f"{FOLDER}/{tables.HISTORY}", "label": "per-epoch histories (CSV, gzip)"},
-         {"href": f"{FOLDER}/experiment.yaml", "label": "resolved YAML"},
-         {"href": f"{FOLDER}/provenance.json", "label": "provenance (JSON)"}]
+LINKS = [
+    {"href": f"{FOLDER}/{tables.RUNS}", "label": "runs × metrics (CSV)"},
+    {"href": f"{FOLDER}/{tables.HISTORY}", "label": "per-epoch histories (CSV, gzip)"},
+    {"href": f"{FOLDER}/experiment.yaml", "label": "resolved YAML"},
+    {"href": f"{FOLDER}/provenance.json", "label": "provenance (JSON)"},
+]
 
 
 def write(s: sm.Summary, site_folder: Path) -> None:
@@ -44,8 +46,10 @@ def write(s: sm.Summary, site_folder: Path) -> None:
 def sized(site_folder: Path) -> list[dict]:
     """``LINKS`` with each file's size, so a reader knows what a click costs (histories of a
     large sweep run to tens of MB)."""
-    return [{**link, "size": format_bytes((site_folder / link["href"]).stat().st_size)}
-            for link in LINKS]
+    return [
+        {**link, "size": format_bytes((site_folder / link["href"]).stat().st_size)}
+        for link in LINKS
+    ]
 
 
 def _mirror(source: Path, target: Path) -> None:

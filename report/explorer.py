@@ -50,8 +50,10 @@ def pixels(spec: RunSpec) -> list[int]:
 
 def decoder_layers(model) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """(W (n_in, n_out), b (n_out,), activation name) of each decoder layer of member 0."""
-    return [(layer.params["W"][0], layer.params["b"][0, 0], layer.activation.name)
-            for layer in model.decoder]
+    return [
+        (layer.params["W"][0], layer.params["b"][0, 0], layer.activation.name)
+        for layer in model.decoder
+    ]
 
 
 def float32_text(arrays: list[np.ndarray]) -> str:
@@ -71,11 +73,17 @@ def payload(model, spec: RunSpec, plane: dict) -> dict:
     (extent, ticks, training points and labels, marks, classes and colours, whether the data
     has labels, the picture's shape (h, w, c))."""
     layers = decoder_layers(model)
-    return {"layers": [{"n_in": int(W.shape[0]), "n_out": int(W.shape[1]), "activation": act}
-                       for W, _, act in layers],
-            "output": output_activation(spec), "pixels": pixels(spec),
-            "weights": float32_text([a for W, b, _ in layers for a in (W, b)]),
-            "steps": STEPS, **plane}
+    return {
+        "layers": [
+            {"n_in": int(W.shape[0]), "n_out": int(W.shape[1]), "activation": act}
+            for W, _, act in layers
+        ],
+        "output": output_activation(spec),
+        "pixels": pixels(spec),
+        "weights": float32_text([a for W, b, _ in layers for a in (W, b)]),
+        "steps": STEPS,
+        **plane,
+    }
 
 
 def script(key: str, data: dict) -> str:
@@ -101,16 +109,26 @@ def section(pairs: list, many: bool, heading: str, selected=None) -> dict | None
     Each run's decoder becomes a data file: a job whose ``decoder`` is the run's reference, which
     the site hands to ``export_decoder``; the page loads only the runs a reader picks.
     """
-    shown = [{"id": run.id, "title": runs.panel_title(config, run, many),
-              "export": {"decoder": runs.ref(config, run, many), "file": f"decoder-{run.id}.js"}}
-             for config, run in pairs if min(run.spec.architecture) == 2]
+    shown = [
+        {
+            "id": run.id,
+            "title": runs.panel_title(config, run, many),
+            "export": {"decoder": runs.ref(config, run, many), "file": f"decoder-{run.id}.js"},
+        }
+        for config, run in pairs
+        if min(run.spec.architecture) == 2
+    ]
     if not shown:
         return None
     info = runs.info(pairs[0][1].spec)
     ids = [r["id"] for r in shown]
-    return {"heading": heading, "runs": shown, "image": list(info.image_shape),
-            "selected": ids.index(selected.id) if selected and selected.id in ids else 0,
-            "what": runs.WORDS[info.kind]}
+    return {
+        "heading": heading,
+        "runs": shown,
+        "image": list(info.image_shape),
+        "selected": ids.index(selected.id) if selected and selected.id in ids else 0,
+        "what": runs.WORDS[info.kind],
+    }
 
 
 def export_decoder(ref: dict, path: Path) -> None:
@@ -128,12 +146,19 @@ def export_decoder(ref: dict, path: Path) -> None:
         keep = np.sort(np.random.default_rng(0).choice(len(codes), POINTS, replace=False))
     info = runs.info(spec)
     coloured = labelled(classes) and info.kind != "glyphs"
-    plane = {"kind": info.kind, "image": list(info.shape), "labelled": labelled(classes),
-             "extent": [float(v) for v in extent],
-             "ticks": [ticks(*extent[:2]), ticks(*extent[2:])],
-             "points": np.round(codes[keep].astype(float), 4).tolist(),
-             "labels": labels[keep].astype(int).tolist(), "classes": list(classes),
-             "colours": class_colours(len(classes)) if coloured else [ACCENT],
-             "marks": [[round(float(x), 4), round(float(y), 4), label]
-                       for (x, y), label in zip(marks, mark_labels)]}
+    plane = {
+        "kind": info.kind,
+        "image": list(info.shape),
+        "labelled": labelled(classes),
+        "extent": [float(v) for v in extent],
+        "ticks": [ticks(*extent[:2]), ticks(*extent[2:])],
+        "points": np.round(codes[keep].astype(float), 4).tolist(),
+        "labels": labels[keep].astype(int).tolist(),
+        "classes": list(classes),
+        "colours": class_colours(len(classes)) if coloured else [ACCENT],
+        "marks": [
+            [round(float(x), 4), round(float(y), 4), label]
+            for (x, y), label in zip(marks, mark_labels)
+        ],
+    }
     save(path, stored.id, payload(runs.model_of(stored), spec, plane))

@@ -25,9 +25,17 @@ from runner.parallel import no_false_leak_warning
 
 MANIFEST = "figures.json"  # per experiment folder: figure file -> input key and CSS size
 # Drawing code whose change must redraw every figure (glob patterns, from the repository root).
-CODE = ("report/figures/*.py", "report/slides/**/*.py", "report/summary.py", "report/axes.py",
-        "report/metrics.py", "report/stats.py", "report/formatting.py", "report/explorer.py",
-        "runner/models.py")
+CODE = (
+    "report/figures/*.py",
+    "report/slides/**/*.py",
+    "report/summary.py",
+    "report/axes.py",
+    "report/metrics.py",
+    "report/stats.py",
+    "report/formatting.py",
+    "report/explorer.py",
+    "runner/models.py",
+)
 
 
 def fingerprint(s: Summary) -> str:
@@ -39,8 +47,9 @@ def fingerprint(s: Summary) -> str:
 @functools.cache
 def _code_version() -> str:
     root = Path(__file__).parent.parent
-    sources = "".join(path.read_text(encoding="utf-8") for pattern in CODE
-                      for path in sorted(root.glob(pattern)))
+    sources = "".join(
+        path.read_text(encoding="utf-8") for pattern in CODE for path in sorted(root.glob(pattern))
+    )
     return _sha(sources + matplotlib.__version__)
 
 
@@ -61,8 +70,9 @@ def draw(experiments: list[dict], site_dir: Path, n_jobs: int | None) -> None:
             old = manifests[exp["name"]].get(job["file"], {})
             path = site_dir / exp["name"] / job["file"]
             if old.get("key") == job["key"] and path.exists():
-                job.update(width=old["width"], height=old["height"],
-                           caption=old.get("caption"), error=None)
+                job.update(
+                    width=old["width"], height=old["height"], caption=old.get("caption"), error=None
+                )
             else:
                 stale.append((job, path))
     for (job, _), outcome in zip(stale, _run_jobs(stale, n_jobs)):
@@ -121,10 +131,18 @@ def read_manifest(folder: Path) -> dict:
 
 def _write_manifest(folder: Path, exp: dict, old: dict) -> None:
     """Record what each figure was drawn from; delete figures no slide uses any more."""
-    manifest = {job["file"]: {"key": job["key"], "width": job["width"], "height": job["height"],
-                              "alt": job.get("alt"), "caption": job["caption"],
-                              "card": job["file"] == exp["card_figure"]}
-                for job in exp["jobs"] if not job["error"]}
+    manifest = {
+        job["file"]: {
+            "key": job["key"],
+            "width": job["width"],
+            "height": job["height"],
+            "alt": job.get("alt"),
+            "caption": job["caption"],
+            "card": job["file"] == exp["card_figure"],
+        }
+        for job in exp["jobs"]
+        if not job["error"]
+    }
     for file in set(old) - set(manifest):
         (folder / file).unlink(missing_ok=True)
     folder.mkdir(parents=True, exist_ok=True)

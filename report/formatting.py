@@ -46,8 +46,12 @@ def _decimals(value: float, digits: int) -> int:
 
 
 #: What the number after a ± is, by the ``spread`` a cell names (stats.describe gives "ci").
-SPREADS = {"ci": "95 % t-interval of the mean", "std": "standard deviation",
-           "se": "standard error of the mean", "welch": "Welch's 95 % interval of the difference"}
+SPREADS = {
+    "ci": "95 % t-interval of the mean",
+    "std": "standard deviation",
+    "se": "standard error of the mean",
+    "welch": "Welch's 95 % interval of the difference",
+}
 
 
 def _spread(stat: dict) -> float | None:
@@ -93,12 +97,13 @@ def format_when(iso: str | None) -> str:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return iso
-    return moment.strftime("%d %b %Y, %H:%M") + (" UTC" if moment.utcoffset() is not None
-                                                 and not moment.utcoffset() else "")
+    return moment.strftime("%d %b %Y, %H:%M") + (
+        " UTC" if moment.utcoffset() is not None and not moment.utcoffset() else ""
+    )
 
 
 def seeds_phrase(s: Summary) -> str:
-    """"2 seeds", "1 seed", or "9–10 seeds" where some runs are missing."""
+    """ "2 seeds", "1 seed", or "9–10 seeds" where some runs are missing."""
     counts = sorted({len(c.runs) for c in s.configurations})
     n = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
     return f"{n} seed{'s' if counts[-1] > 1 else ''}"
@@ -120,10 +125,16 @@ def format_bytes(n: int) -> str:
 
 
 def plural(n: int, noun: str) -> str:
-    """"1 run", "2 runs", "1,000 runs"."""
+    """ "1 run", "2 runs", "1,000 runs"."""
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 #: The templates' filters: {{ value | num }}, {{ stat | mean }} ± {{ stat | sd }}, ...
-FILTERS = {"num": format_number, "mean": format_mean, "sd": format_sd, "when": format_when,
-           "counted": plural, "spread_name": spread_name}
+FILTERS = {
+    "num": format_number,
+    "mean": format_mean,
+    "sd": format_sd,
+    "when": format_when,
+    "counted": plural,
+    "spread_name": spread_name,
+}

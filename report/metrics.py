@@ -29,23 +29,48 @@ class Metric:
         return float(value)
 
 
-WRONG_MEAN = Metric("wrong_mean", "wrong pixels per character", ("wrong_pixels", "mean"),
-                    "wrong pixels per character")
-WRONG_MAX = Metric("wrong_max", "wrong pixels of the worst character", ("wrong_pixels", "max"),
-                   "worst character")
+WRONG_MEAN = Metric(
+    "wrong_mean",
+    "wrong pixels per character",
+    ("wrong_pixels", "mean"),
+    "wrong pixels per character",
+)
+WRONG_MAX = Metric(
+    "wrong_max", "wrong pixels of the worst character", ("wrong_pixels", "max"), "worst character"
+)
 MSE = Metric("mse", "mean squared error", ("mse",), "MSE")
-DENOISED_MEAN = Metric("denoised_mean", "wrong pixels per character, denoised vs clean",
-                       ("denoise", "model", "mean"), "wrong pixels per character")
-DENOISED_MAX = Metric("denoised_max", "wrong pixels of the worst character, denoised",
-                      ("denoise", "model", "max"), "worst character")
-ELBO_TRAIN = Metric("neg_elbo_train", "negative ELBO, training set (nats per image)",
-                    ("train", "neg_elbo"), "−ELBO, training set")
-ELBO_TEST = Metric("neg_elbo_test", "negative ELBO, test set (nats per image)",
-                   ("test", "neg_elbo"), "−ELBO, test set")
+DENOISED_MEAN = Metric(
+    "denoised_mean",
+    "wrong pixels per character, denoised vs clean",
+    ("denoise", "model", "mean"),
+    "wrong pixels per character",
+)
+DENOISED_MAX = Metric(
+    "denoised_max",
+    "wrong pixels of the worst character, denoised",
+    ("denoise", "model", "max"),
+    "worst character",
+)
+ELBO_TRAIN = Metric(
+    "neg_elbo_train",
+    "negative ELBO, training set (nats per image)",
+    ("train", "neg_elbo"),
+    "−ELBO, training set",
+)
+ELBO_TEST = Metric(
+    "neg_elbo_test",
+    "negative ELBO, test set (nats per image)",
+    ("test", "neg_elbo"),
+    "−ELBO, test set",
+)
 SECONDS = Metric("seconds", "training seconds", ("timing", "seconds"))
 MAE = Metric("mae", "mean absolute error", ("errors", "zero_one", "mae"), "MAE")
-SSE = Metric("sse", "squared error summed over a character's pixels",
-             ("errors", "zero_one", "sse"), "squared error per character")
+SSE = Metric(
+    "sse",
+    "squared error summed over a character's pixels",
+    ("errors", "zero_one", "sse"),
+    "squared error per character",
+)
 
 
 def _in_plus_minus_one(metric: Metric) -> Metric:
@@ -53,8 +78,12 @@ def _in_plus_minus_one(metric: Metric) -> Metric:
     one in {0, 1} (every difference twice as large): the figures a study of such runs
     reports. NaN for other runs."""
     name = metric.path[-1]
-    return Metric(f"{name}_pm1", f"{metric.label} in {{-1, 1}}",
-                  ("errors", "plus_minus_one", name), f"{metric.short} in {{-1, 1}}")
+    return Metric(
+        f"{name}_pm1",
+        f"{metric.label} in {{-1, 1}}",
+        ("errors", "plus_minus_one", name),
+        f"{metric.short} in {{-1, 1}}",
+    )
 
 
 MSE_PM1, MAE_PM1, SSE_PM1 = map(_in_plus_minus_one, (MSE, MAE, SSE))

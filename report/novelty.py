@@ -37,9 +37,13 @@ def measured(x: np.ndarray, metric: str, dtype=np.float64) -> np.ndarray:
     return (x > THRESHOLD).astype(dtype) if metric == "hamming" else x.astype(dtype, copy=False)
 
 
-def nearest(queries: np.ndarray, train: np.ndarray, metric: str,
-            exclude: np.ndarray | None = None, chunk: int = CHUNK,
-            ) -> tuple[np.ndarray, np.ndarray]:
+def nearest(
+    queries: np.ndarray,
+    train: np.ndarray,
+    metric: str,
+    exclude: np.ndarray | None = None,
+    chunk: int = CHUNK,
+) -> tuple[np.ndarray, np.ndarray]:
     """Each query's nearest training picture: (distances (S,), training indices (S,)).
 
     queries (S, D), train (N, D); exclude (S,) a training index each query may not pick (itself,
@@ -54,7 +58,7 @@ def nearest(queries: np.ndarray, train: np.ndarray, metric: str,
     index = np.zeros(len(q), dtype=int)
     rows = np.arange(len(q))
     for start in range(0, len(train), chunk):
-        t = measured(train[start:start + chunk], metric, np.float32)  # (C, D)
+        t = measured(train[start : start + chunk], metric, np.float32)  # (C, D)
         d = q_sq[:, None] - 2 * q32 @ t.T + np.einsum("cd,cd->c", t, t)[None]  # (S, C)
         if exclude is not None:
             d[exclude[:, None] == np.arange(start, start + len(t))[None]] = np.inf
@@ -65,7 +69,7 @@ def nearest(queries: np.ndarray, train: np.ndarray, metric: str,
     diff = q - measured(train[index], metric)  # (S, D)
     if metric == "hamming":
         return np.abs(diff).sum(axis=1), index
-    return np.sqrt(np.mean(diff ** 2, axis=1)), index
+    return np.sqrt(np.mean(diff**2, axis=1)), index
 
 
 def spaced(n: int, count: int = REFERENCE) -> np.ndarray:

@@ -42,5 +42,7 @@ def of(s: sm.Summary, c: sm.Configuration) -> list[tuple[str, float]]:
         return []
     x = load_data(c.runs[0].spec).x_train  # (N, D) as the runs read it
     k = min(c.runs[0].spec.architecture)
-    return [("the mean character drawn for every input", mean_character(x)),
-            (f"the best linear {k}-number code (PCA)", linear_code(x, k))]
+    return [
+        ("the mean character drawn for every input", mean_character(x)),
+        (f"the best linear {k}-number code (PCA)", linear_code(x, k)),
+    ]

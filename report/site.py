@@ -34,15 +34,29 @@ from runner import __version__, store
 from runner.files import atomic_write
 
 TEMPLATES = Path(__file__).parent / "templates"
-PROVENANCE_FIELDS = (("tp5", "tp5"), ("numpy", "NumPy"), ("python", "Python"),
-                     ("platform", "platform"), ("machine", "machine"), ("processor", "processor"),
-                     ("cpus", "CPUs"), ("finished", "finished"), ("commit", "git commit"),
-                     ("modified", "files changed since the commit"))
+PROVENANCE_FIELDS = (
+    ("tp5", "tp5"),
+    ("numpy", "NumPy"),
+    ("python", "Python"),
+    ("platform", "platform"),
+    ("machine", "machine"),
+    ("processor", "processor"),
+    ("cpus", "CPUs"),
+    ("finished", "finished"),
+    ("commit", "git commit"),
+    ("modified", "files changed since the commit"),
+)
 
 
-def render(results_dir: Path, site_dir: Path, experiments: list[str] | None = None, *,
-           n_jobs: int | None = None, given: list[str] | None = None,
-           training: dict[str, dict] | None = None) -> Path:
+def render(
+    results_dir: Path,
+    site_dir: Path,
+    experiments: list[str] | None = None,
+    *,
+    n_jobs: int | None = None,
+    given: list[str] | None = None,
+    training: dict[str, dict] | None = None,
+) -> Path:
     """Render the site for ``experiments`` (default: all in the store); returns index.html.
 
     The index and the provenance page always list every experiment found in ``results_dir``,
@@ -60,8 +74,12 @@ def render(results_dir: Path, site_dir: Path, experiments: list[str] | None = No
 # ------------------------------------------------------------------------------ phase 1: gather
 
 
-def gather(results_dir: Path, names: list[str] | None, given: list[str] = (),
-           training: dict[str, dict] | None = None) -> dict:
+def gather(
+    results_dir: Path,
+    names: list[str] | None,
+    given: list[str] = (),
+    training: dict[str, dict] | None = None,
+) -> dict:
     """Everything the pages show, as plain data; figure jobs are listed, not yet drawn."""
     found = store.experiments(results_dir)
     unknown = sorted(set(names or []) - set(found))
@@ -73,27 +91,35 @@ def gather(results_dir: Path, names: list[str] | None, given: list[str] = (),
     experiments = [_experiment(s, s.name in to_render) for s in summaries]
     for exp in experiments:
         exp["training"] = _training(training[exp["name"]]) if exp["name"] in training else None
-    return {"experiments": experiments, "version": __version__,
-            "provenance_fields": PROVENANCE_FIELDS}
+    return {
+        "experiments": experiments,
+        "version": __version__,
+        "provenance_fields": PROVENANCE_FIELDS,
+    }
 
 
 def _training(state: dict) -> dict:
     """An index card's line for an experiment still training, with the sweep's progress as
     of now (the page is written again as the next experiment finishes)."""
     left = state["left"]
-    return {"stored": state["stored"], "runs": state["runs"],
-            "share": f"{100 * state['share']:.0f} %",
-            "left": None if left is None else f"{math.ceil(left / 60):,} min",
-            "at": datetime.now().strftime("%H:%M")}
+    return {
+        "stored": state["stored"],
+        "runs": state["runs"],
+        "share": f"{100 * state['share']:.0f} %",
+        "left": None if left is None else f"{math.ceil(left / 60):,} min",
+        "at": datetime.now().strftime("%H:%M"),
+    }
 
 
 def index_order(summaries: list[sm.Summary], given: list[str]) -> list[sm.Summary]:
     """Experiments as a course presents them: by their YAML's ``order:`` (those without one
     after), then as given on the command line, then as found (by name)."""
+
     def key(s: sm.Summary) -> tuple:
         order = s.config.get("order")
         position = given.index(s.name) if s.name in given else len(given)
         return (order is None, order or 0, position)
+
     return sorted(summaries, key=key)  # stable: ties keep the store's order
 
 
@@ -104,14 +130,22 @@ def _experiment(s: sm.Summary, rendered: bool) -> dict:
     for job in jobs:
         job["key"] = figure_cache.key(job, fingerprint)
     return {
-        "name": s.name, "title": s.title, "description": s.config.get("description") or "",
-        "url": f"{s.name}/index.html", "rendered": rendered, "slides": page_slides,
-        "jobs": jobs, "config_text": s.config_text, "provenance": s.provenance,
-        "runs": len(s.runs), "configurations": len(s.configurations),
+        "name": s.name,
+        "title": s.title,
+        "description": s.config.get("description") or "",
+        "url": f"{s.name}/index.html",
+        "rendered": rendered,
+        "slides": page_slides,
+        "jobs": jobs,
+        "config_text": s.config_text,
+        "provenance": s.provenance,
+        "runs": len(s.runs),
+        "configurations": len(s.configurations),
         "highlight": _highlight(s),
         "card_figure": _card_figure(page_slides),
         "finished": s.provenance.get("finished"),
-        "downloads": downloads.LINKS, "summary": s,
+        "downloads": downloads.LINKS,
+        "summary": s,
     }
 
 
@@ -159,8 +193,11 @@ def output(context: dict, site_dir: Path, n_jobs: int | None = None) -> Path:
     for exp in rendered:
         downloads.write(exp["summary"], site_dir / exp["name"])
         exp["downloads"] = downloads.sized(site_dir / exp["name"])
-        writer.write_file(f"{exp['name']}/index.html", "experiment.html",
-                          {**context, "experiment": exp, "root": "../"})
+        writer.write_file(
+            f"{exp['name']}/index.html",
+            "experiment.html",
+            {**context, "experiment": exp, "root": "../"},
+        )
     writer.write_file("provenance.html", "provenance.html", {**context, "root": ""})
     index = writer.write_file("index.html", "index.html", {**context, "root": ""})
     _copy_static(site_dir)
@@ -174,15 +211,24 @@ def _card(exp: dict, site_dir: Path) -> dict:
     folder = site_dir / exp["name"]
     href = exp["url"] if exp["rendered"] or (folder / "index.html").exists() else None
     earlier = {} if exp["rendered"] else figure_cache.read_manifest(folder)
-    drawn = {j["file"]: j for j in exp["jobs"] if not j["error"]} if exp["rendered"] else {
-        file: entry for file, entry in earlier.items() if entry.get("card")}
+    drawn = (
+        {j["file"]: j for j in exp["jobs"] if not j["error"]}
+        if exp["rendered"]
+        else {file: entry for file, entry in earlier.items() if entry.get("card")}
+    )
     file = exp["card_figure"] if exp["rendered"] else next(iter(drawn), None)
     entry = drawn.get(file)
     if not entry or not (folder / file).exists():
         return {"href": href, "figure": None}
-    return {"href": href, "figure": {"src": f"{exp['name']}/{file}", "width": entry["width"],
-                                     "height": entry["height"],
-                                     "alt": entry.get("alt") or exp["title"]}}
+    return {
+        "href": href,
+        "figure": {
+            "src": f"{exp['name']}/{file}",
+            "width": entry["width"],
+            "height": entry["height"],
+            "alt": entry.get("alt") or exp["title"],
+        },
+    }
 
 
 def _copy_static(site_dir: Path) -> None:
@@ -198,8 +244,13 @@ def _copy_static(site_dir: Path) -> None:
 def environment() -> jinja2.Environment:
     """The one Jinja environment: autoescaped, whitespace-tidy, strict about missing names."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-        lstrip_blocks=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
     env.filters.update(formatting.FILTERS)
     env.globals["min_scale"] = MIN_SCALE  # a figure shrinks no further on a phone
     return env

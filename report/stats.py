@@ -25,10 +25,13 @@ def describe(values) -> dict:
     n = int(finite.size)
     std = float(finite.std(ddof=1)) if n > 1 else (0.0 if n else None)
     return {
-        "mean": float(finite.mean()) if n else None, "std": std,
-        "ci": float(t_quantile(n - 1) * std / np.sqrt(n)) if n > 1 else None, "spread": "ci",
+        "mean": float(finite.mean()) if n else None,
+        "std": std,
+        "ci": float(t_quantile(n - 1) * std / np.sqrt(n)) if n > 1 else None,
+        "spread": "ci",
         "median": float(np.median(finite)) if n else None,
-        "n": n, "dropped": int(values.size - n),
+        "n": n,
+        "dropped": int(values.size - n),
     }
 
 
@@ -59,15 +62,22 @@ def welch(a, b) -> dict | None:
 def ranking(items: list[tuple]) -> list[dict]:
     """(item, values over seeds) pairs ranked by their mean, lowest first, those without a
     finite value last: [{"item", "stat", "gap"}], ``gap`` being ``welch`` to the next one."""
-    ranked = sorted(((item, describe(values), values) for item, values in items),
-                    key=lambda e: (e[1]["mean"] is None, e[1]["mean"] or 0.0))
-    return [{"item": item, "stat": st,
-             "gap": welch(values, ranked[k + 1][2]) if k + 1 < len(ranked) else None}
-            for k, (item, st, values) in enumerate(ranked)]
+    ranked = sorted(
+        ((item, describe(values), values) for item, values in items),
+        key=lambda e: (e[1]["mean"] is None, e[1]["mean"] or 0.0),
+    )
+    return [
+        {
+            "item": item,
+            "stat": st,
+            "gap": welch(values, ranked[k + 1][2]) if k + 1 < len(ranked) else None,
+        }
+        for k, (item, st, values) in enumerate(ranked)
+    ]
 
 
 def order_text(ranked: list[dict], label) -> str:
-    """"a < b ≈ c": ``<`` where Welch's interval tells neighbours apart, ``≈`` where not
+    """ "a < b ≈ c": ``<`` where Welch's interval tells neighbours apart, ``≈`` where not
     (or where one seed cannot say)."""
     text = label(ranked[0]["item"])
     for before, entry in zip(ranked, ranked[1:]):

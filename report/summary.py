@@ -117,8 +117,11 @@ class Summary:
         """Every error measure the runs store: the experiment's metrics, then the other ways
         an error is reported (absolute, summed, and all three in {-1, 1}) where the runs hold
         them."""
-        others = [m for m in (MAE, SSE, MSE_PM1, MAE_PM1, SSE_PM1) if m not in self.metrics
-                  and any(np.isfinite(m.of(r.metrics)) for r in self.runs)]
+        others = [
+            m
+            for m in (MAE, SSE, MSE_PM1, MAE_PM1, SSE_PM1)
+            if m not in self.metrics and any(np.isfinite(m.of(r.metrics)) for r in self.runs)
+        ]
         return self.metrics + others
 
     @property
@@ -142,8 +145,10 @@ class Summary:
 
     def best(self, configurations: list[Configuration] | None = None) -> Configuration | None:
         """The configuration with the lowest mean headline metric (of those given)."""
-        scored = [(describe(c.metric(self.headline))["mean"], i, c)
-                  for i, c in enumerate(configurations or self.configurations)]
+        scored = [
+            (describe(c.metric(self.headline))["mean"], i, c)
+            for i, c in enumerate(configurations or self.configurations)
+        ]
         scored = [s for s in scored if s[0] is not None]
         return min(scored)[2] if scored else None
 
@@ -182,5 +187,14 @@ def load(results_dir: Path, name: str) -> Summary:
     # runs of an earlier YAML or of other code stay stored, but are not this experiment now
     runs = in_plan_order(store.load_runs(results_dir, name, order or None), order)
     varying, configurations = group(runs, order)
-    return Summary(name, folder, yaml.safe_load(text) or {}, text, provenance, runs, varying,
-                   configurations, floors.read(folder))
+    return Summary(
+        name,
+        folder,
+        yaml.safe_load(text) or {},
+        text,
+        provenance,
+        runs,
+        varying,
+        configurations,
+        floors.read(folder),
+    )

@@ -28,8 +28,11 @@ def pivot(summary: Summary, metric: Metric) -> dict:
     "cells": [describe | None]}]}; a cell is None where the combination was not run.
     """
     row_axes, column_axis = _split_axes(summary.varying)
-    columns = (list(dict.fromkeys(c.values[column_axis.name] for c in summary.configurations))
-               if column_axis else [metric.short or metric.label])
+    columns = (
+        list(dict.fromkeys(c.values[column_axis.name] for c in summary.configurations))
+        if column_axis
+        else [metric.short or metric.label]
+    )
     rows: dict[tuple, dict] = {}
     for config in summary.configurations:
         labels = tuple(config.values[a.name] for a in row_axes) or ("all runs",)
@@ -53,7 +56,11 @@ def by_metric(summary: Summary) -> dict:
         "row_headings": [a.heading for a in row_axes] or [""],
         "column_heading": "",
         "columns": [m.short or m.label for m in summary.metrics],
-        "rows": [{"labels": [c.values[a.name] for a in row_axes] or ["all runs"],
-                  "cells": [describe(c.metric(m)) for m in summary.metrics]}
-                 for c in summary.configurations],
+        "rows": [
+            {
+                "labels": [c.values[a.name] for a in row_axes] or ["all runs"],
+                "cells": [describe(c.metric(m)) for m in summary.metrics],
+            }
+            for c in summary.configurations
+        ],
     }

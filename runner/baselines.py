@@ -45,7 +45,7 @@ def _words(images: np.ndarray) -> np.ndarray:
     """(N, D) images as (N, ceil(D / 64)) uint64 words of their pixels above 0.5."""
     packed = np.packbits(images > 0.5, axis=1)  # (N, ceil(D / 8)) bytes
     words = np.zeros((len(images), -(-packed.shape[1] // 8) * 8), np.uint8)
-    words[:, :packed.shape[1]] = packed
+    words[:, : packed.shape[1]] = packed
     return words.view(np.uint64)
 
 
@@ -97,8 +97,7 @@ def _log_likelihood_masking(glyphs: np.ndarray, inputs: np.ndarray, p: float) ->
     return kept * np.log1p(-p) + masked * np.log(p) + impossible * math.log(1e-300)
 
 
-def _log_likelihood(glyphs: np.ndarray, inputs: np.ndarray, kind: str,
-                    level: float) -> np.ndarray:
+def _log_likelihood(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) -> np.ndarray:
     """log P(input | glyph) under ``kind`` noise at ``level``: (M, G), up to a constant.
 
     Salt and pepper on a binary glyph leaves a pixel as it was with probability 1 - p/2 (not
@@ -128,8 +127,9 @@ def pixel_on(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float) ->
     return weights @ (glyphs > 0.5).astype(weights.dtype)  # a BLAS product, not a bool one
 
 
-def bayes(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float,
-          on: np.ndarray | None = None) -> np.ndarray:
+def bayes(
+    glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float, on: np.ndarray | None = None
+) -> np.ndarray:
     """Pixel-wise maximum a posteriori decoding under the true noise model (uniform prior);
     ``on`` is pixel_on's result where the caller has it already (the posterior is the costly
     part)."""
@@ -137,8 +137,9 @@ def bayes(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float,
     return (on > 0.5).astype(inputs.dtype)
 
 
-def decode_all(glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float,
-               on: np.ndarray | None = None) -> dict:
+def decode_all(
+    glyphs: np.ndarray, inputs: np.ndarray, kind: str, level: float, on: np.ndarray | None = None
+) -> dict:
     """Every reference decoder's output on the same inputs, keyed by NAMES (``on`` as for
     bayes)."""
     return {

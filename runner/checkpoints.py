@@ -105,8 +105,7 @@ def packs(results: Path, experiment: str, todo: list[RunSpec], n_workers: int) -
         half_written.unlink(missing_ok=True)
     for file in sorted(folder(results, experiment).glob("*.npz")):
         ids = run_ids(file)
-        if ids is None or not all(i in left for i in ids) or file != path(results, experiment,
-                                                                            ids):
+        if ids is None or not all(i in left for i in ids) or file != path(results, experiment, ids):
             file.unlink(missing_ok=True)
             continue
         resumed.append(Pack(experiment, tuple(left.pop(i) for i in ids)))

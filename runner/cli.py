@@ -42,38 +42,85 @@ SCHEMAS = {"experiment": lambda: schema(CATALOGUE.names), "run": run_schema}
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="tp5-run", description="Train every combination an experiment YAML asks for, "
-        "keep every result, and render a static HTML report.", epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("items", nargs="*", metavar="FILE|KEY=VALUE",
-                   help="experiment YAML files and optional overrides, in any order and "
-                   "anywhere among the options")
-    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
-                   help="worker processes (default: all cores)")
-    p.add_argument("--results", type=Path, default=Path("results"), metavar="DIR",
-                   help="result store (default: results/)")
-    p.add_argument("--site", type=Path, default=Path("site"), metavar="DIR",
-                   help="where the HTML report goes (default: site/)")
+        prog="tp5-run",
+        description="Train every combination an experiment YAML asks for, "
+        "keep every result, and render a static HTML report.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "items",
+        nargs="*",
+        metavar="FILE|KEY=VALUE",
+        help="experiment YAML files and optional overrides, in any order and "
+        "anywhere among the options",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes (default: all cores)",
+    )
+    p.add_argument(
+        "--results",
+        type=Path,
+        default=Path("results"),
+        metavar="DIR",
+        help="result store (default: results/)",
+    )
+    p.add_argument(
+        "--site",
+        type=Path,
+        default=Path("site"),
+        metavar="DIR",
+        help="where the HTML report goes (default: site/)",
+    )
     p.add_argument("--force", action="store_true", help="retrain runs that are already stored")
-    p.add_argument("--keep-stale", action="store_true",
-                   help="keep stored runs that other code computed instead of retraining them")
-    p.add_argument("--dry-run", action="store_true",
-                   help="print the plan (runs, packs, already stored) and train nothing")
+    p.add_argument(
+        "--keep-stale",
+        action="store_true",
+        help="keep stored runs that other code computed instead of retraining them",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the plan (runs, packs, already stored) and train nothing",
+    )
     p.add_argument("--no-site", action="store_true", help="train, but do not render the site")
-    p.add_argument("--site-only", action="store_true",
-                   help="render the site from stored results, train nothing")
-    p.add_argument("--backend", choices=("local", "dask"), default="local",
-                   help="local worker processes (default) or a dask.distributed cluster")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="dask scheduler address, e.g. tcp://host:8786 (with --backend dask)")
+    p.add_argument(
+        "--site-only",
+        action="store_true",
+        help="render the site from stored results, train nothing",
+    )
+    p.add_argument(
+        "--backend",
+        choices=("local", "dask"),
+        default="local",
+        help="local worker processes (default) or a dask.distributed cluster",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask scheduler address, e.g. tcp://host:8786 (with --backend dask)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, only errors")
     p.add_argument("-v", "--verbose", action="store_true", help="show full error tracebacks")
-    p.add_argument("--schema", nargs="?", const="experiment", choices=SCHEMAS,
-                   help="print the JSON Schema of the experiment YAML (the default, for "
-                   "editors) or of a stored run's run.json, and exit")
-    p.add_argument("--fields", action="store_true",
-                   help="print every field of the experiment YAML (Markdown: path, type, "
-                   "default, meaning; docs/yaml.md holds the same), and exit")
+    p.add_argument(
+        "--schema",
+        nargs="?",
+        const="experiment",
+        choices=SCHEMAS,
+        help="print the JSON Schema of the experiment YAML (the default, for "
+        "editors) or of a stored run's run.json, and exit",
+    )
+    p.add_argument(
+        "--fields",
+        action="store_true",
+        help="print every field of the experiment YAML (Markdown: path, type, "
+        "default, meaning; docs/yaml.md holds the same), and exit",
+    )
     p.add_argument("--version", action="version", version=f"tp5 {__version__}")
     return p
 
@@ -106,8 +153,10 @@ def load_all(files: list[Path], overrides: list[str], quiet: bool = False):
     names = [exp.name for exp in experiments]
     for path, exp in zip(files, experiments):
         if names.count(exp.name) > 1:
-            problems.append(f"{path}: name: '{exp.name}' is used by several files "
-                            "(each experiment needs its own name)")
+            problems.append(
+                f"{path}: name: '{exp.name}' is used by several files "
+                "(each experiment needs its own name)"
+            )
     return experiments, problems
 
 
@@ -143,9 +192,11 @@ class Stopped(KeyboardInterrupt):
 
 def stop_on_sigterm() -> None:
     """From now on SIGTERM raises Stopped; a second one, during the cleanup, kills at once."""
+
     def stop(signum, frame):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         raise Stopped
+
     signal.signal(signal.SIGTERM, stop)
 
 
@@ -173,26 +224,37 @@ def pages_as_experiments_finish(args, given: list[str]):
     from report import site
 
     def write(progress: sweep.Progress) -> None:
-        training = {name: {"stored": stored, "runs": runs, "share": progress.share,
-                           "left": progress.left}
-                    for name, (stored, runs) in progress.training.items()}
+        training = {
+            name: {"stored": stored, "runs": runs, "share": progress.share, "left": progress.left}
+            for name, (stored, runs) in progress.training.items()
+        }
         try:
-            site.render(args.results, args.site, list(progress.finished), n_jobs=1,
-                        given=given, training=training)
+            site.render(
+                args.results,
+                args.site,
+                list(progress.finished),
+                n_jobs=1,
+                given=given,
+                training=training,
+            )
         except Exception as exc:  # noqa: BLE001 - the sweep goes on; the last render will say
-            print(f"site: not written while training: {type(exc).__name__}: {exc}",
-                  file=sys.stderr)
+            print(f"site: not written while training: {type(exc).__name__}: {exc}", file=sys.stderr)
+
     return write
 
 
 def summarise(outcome: sweep.Outcome, args, skipped: dict[str, str]) -> None:
     """The closing lines: what was trained, and every failure even when quiet."""
     if not args.quiet:
-        print(f"trained {outcome.trained} run(s) in {outcome.seconds:.1f} s"
-          + (f"; {len(outcome.diverged)} diverged (stored as such)" if outcome.diverged else ""))
+        print(
+            f"trained {outcome.trained} run(s) in {outcome.seconds:.1f} s"
+            + (f"; {len(outcome.diverged)} diverged (stored as such)" if outcome.diverged else "")
+        )
     if outcome.failed:
-        print(f"{len(outcome.failed)} run(s) failed; errors are in {args.results}/*/failed/:",
-              file=sys.stderr)
+        print(
+            f"{len(outcome.failed)} run(s) failed; errors are in {args.results}/*/failed/:",
+            file=sys.stderr,
+        )
         for run_id, error in list(outcome.failed.items())[: None if args.verbose else 5]:
             print(f"  {run_id}: {error}", file=sys.stderr)
     if skipped:
@@ -206,6 +268,7 @@ def quiet_on_closed_pipe(main):
     stdout on the way out; pointing stdout at /dev/null stops the interpreter's own flush at exit
     from raising it again. The exit code is the one a shell reports for a process ended by SIGPIPE.
     """
+
     @functools.wraps(main)
     def guarded(argv: list[str] | None = None) -> int:
         try:
@@ -215,6 +278,7 @@ def quiet_on_closed_pipe(main):
         except BrokenPipeError:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 128 + 13  # 13: SIGPIPE
+
     return guarded
 
 
@@ -242,8 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     n_jobs = args.jobs if args.jobs > 0 else cpu_count()
-    planned = sweep.plan(experiments, args.results, force=args.force,
-                         keep_stale=args.keep_stale)
+    planned = sweep.plan(experiments, args.results, force=args.force, keep_stale=args.keep_stale)
     if args.dry_run:
         print(sweep.describe(planned, n_jobs))
         return 0
@@ -254,16 +317,24 @@ def main(argv: list[str] | None = None) -> int:
     planned = [p for p in planned if p.experiment.name not in skipped]
     stop_on_sigterm()
     try:
-        outcome = sweep.run(planned, args.results, n_jobs, args.backend, args.scheduler,
-                            quiet=args.quiet, on_progress=None if args.no_site
-                            else pages_as_experiments_finish(args, names))
+        outcome = sweep.run(
+            planned,
+            args.results,
+            n_jobs,
+            args.backend,
+            args.scheduler,
+            quiet=args.quiet,
+            on_progress=None if args.no_site else pages_as_experiments_finish(args, names),
+        )
     except BackendError as exc:
         return fail([f"tp5-run: {exc}"])
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM as Stopped: 128 + the signal
         stopped = isinstance(exc, Stopped)
         word = "stopped" if stopped else "interrupted"
-        return fail([f"{word}: finished runs are stored; run the same command to go on"],
-                    143 if stopped else 130)
+        return fail(
+            [f"{word}: finished runs are stored; run the same command to go on"],
+            143 if stopped else 130,
+        )
     summarise(outcome, args, skipped)
     if not args.no_site:
         render_site(args, names)

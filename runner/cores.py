@@ -25,8 +25,9 @@ class Allowance:
     ``cores`` cores, ``busy`` of which this process holds until ``release()``; ``path(pack)``
     is the pack's progress file, beside which its share goes."""
 
-    def __init__(self, packs: list[Pack], workers: int, path, cores: int | None = None,
-                 busy: int = 0):
+    def __init__(
+        self, packs: list[Pack], workers: int, path, cores: int | None = None, busy: int = 0
+    ):
         self.order = [p.runs[0].id for p in packs]
         self.split = {p.runs[0].id: p.spec.parts for p in packs if p.spec.parts}
         self.files = {p.runs[0].id: Path(path(p) + SUFFIX) for p in packs}
@@ -48,7 +49,7 @@ class Allowance:
     def shares(self) -> dict[str, int]:
         """Threads of each running split pack: one of its own, plus its part of the idle cores
         (shared out in the packs' order), never more than its parts."""
-        started = self.order[:len(self.finished) + self.workers]
+        started = self.order[: len(self.finished) + self.workers]
         running = [pack_id for pack_id in started if pack_id not in self.finished]
         idle = max(0, self.cores - len(running) - self.busy)
         shares = {}
@@ -80,6 +81,7 @@ def reader(path: str | None, default: int):
             return max(1, int(file.read_text()))
         except (OSError, ValueError):  # not written yet, or caught mid-write
             return default
+
     return threads
 
 
@@ -87,6 +89,7 @@ def dask_idle() -> int:
     """On a dask worker, its threads that no task holds, plus this task's own; 1 elsewhere."""
     try:
         from distributed import get_worker
+
         state = get_worker().state
     except (ImportError, ValueError):  # no dask, or not inside a dask task
         return 1

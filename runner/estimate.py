@@ -81,9 +81,18 @@ def shape(pack: Pack) -> str:
     """The shape of a pack (see the module's docstring): packs of one shape train at one rate
     per unit of static cost."""
     spec = pack.spec
-    return json.dumps([spec.kind, list(spec.architecture), spec.batch_size, spec.dtype,
-                       spec.dataset, spec.dataset_limit, spec.noise and spec.noise.kind,
-                       spec.parts])
+    return json.dumps(
+        [
+            spec.kind,
+            list(spec.architecture),
+            spec.batch_size,
+            spec.dtype,
+            spec.dataset,
+            spec.dataset_limit,
+            spec.noise and spec.noise.kind,
+            spec.parts,
+        ]
+    )
 
 
 def job(pack: Pack, cost: float) -> Job:

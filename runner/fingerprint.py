@@ -21,8 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent  # the folder holding nets/ and runner/
 
 #: Source files whose change can change a stored number: globs relative to ROOT.
-NUMBERS_CODE = ("nets/*.py", "nets/fused/*.py", "runner/training/*.py", "runner/models.py",
-                "runner/baselines.py", "runner/datasets/*.py")
+NUMBERS_CODE = (
+    "nets/*.py",
+    "nets/fused/*.py",
+    "runner/training/*.py",
+    "runner/models.py",
+    "runner/baselines.py",
+    "runner/datasets/*.py",
+)
 
 
 def digest(chunks: Iterable[bytes]) -> str:
@@ -41,8 +47,11 @@ def _sources() -> list[Path]:
 @functools.cache
 def code() -> str:
     """Hash of the source that computes a run: file names and contents."""
-    return digest(part for path in _sources()
-                   for part in (path.relative_to(ROOT).as_posix().encode(), path.read_bytes()))
+    return digest(
+        part
+        for path in _sources()
+        for part in (path.relative_to(ROOT).as_posix().encode(), path.read_bytes())
+    )
 
 
 @functools.lru_cache(maxsize=16)

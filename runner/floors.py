@@ -45,8 +45,10 @@ def why_not(info: datasets.DatasetInfo) -> str | None:
     if info.color != "binary":
         return f"the {info.describe()} {words[info.kind]} are not binary"
     if info.n_train * info.n_features > MAX_SIZE:
-        return (f"{info.n_train:,} samples of {info.n_features:,} pixels are more than the "
-                f"{MAX_SIZE:,} samples x pixels they are computed over")
+        return (
+            f"{info.n_train:,} samples of {info.n_features:,} pixels are more than the "
+            f"{MAX_SIZE:,} samples x pixels they are computed over"
+        )
     return None
 
 
@@ -58,12 +60,15 @@ def _chunk_values(glyphs: np.ndarray, noisy: np.ndarray, kind: str, level: float
     q = baselines.pixel_on(glyphs, noisy, kind, level)  # (M, D)
     decoded = baselines.decode_all(glyphs, noisy, kind, level, on=q)
     off_sum, flip = q.sum(axis=1), 1 - 2 * q
-    return {name: off_sum + np.vecdot((out > 0.5).astype(q.dtype), flip)
-            for name, out in decoded.items()}
+    return {
+        name: off_sum + np.vecdot((out > 0.5).astype(q.dtype), flip)
+        for name, out in decoded.items()
+    }
 
 
-def expected_errors(glyphs: np.ndarray, kind: str, level: float, draws: int = DRAWS,
-                    seed: int = SEED) -> dict[str, dict]:
+def expected_errors(
+    glyphs: np.ndarray, kind: str, level: float, draws: int = DRAWS, seed: int = SEED
+) -> dict[str, dict]:
     """{decoder: {"mean", "se", "draws"}}: expected wrong pixels per character of each reference
     decoder under ``kind`` noise at ``level``, every glyph drawn equally often."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(seeds.level_key(level),)))
@@ -87,7 +92,6 @@ def _mean_and_se(total: np.ndarray, n: int) -> dict:
     return {"mean": float(mean), "se": float(np.sqrt(variance / n))}
 
 
-
 # ---------------------------------------------------------------------------------------------
 # stored beside an experiment's runs
 
@@ -99,25 +103,38 @@ def _source() -> list[Path]:
     return [Path(__file__), Path(baselines.__file__), Path(noise_models.__file__)]
 
 
-def update(folder: Path, dataset: str, kind: str, levels: list[float],
-           draws: int = DRAWS) -> list[dict]:
+def update(
+    folder: Path, dataset: str, kind: str, levels: list[float], draws: int = DRAWS
+) -> list[dict]:
     """The floors of each noise level of a denoising experiment on glyphs, from ``folder``'s
     floors.json where it holds them for this code and data, else computed and stored there.
 
     Returns one entry per level: {"kind", "level", "draws", "key", "decoders": {name: {"mean",
     "se", "draws"}}}. A few seconds per level, once: a rerun reads them back.
     """
-    key = fingerprint.digest([fingerprint.data(_source()).encode(),
-                              datasets.fingerprint(dataset).encode(), str(draws).encode()])
+    key = fingerprint.digest(
+        [
+            fingerprint.data(_source()).encode(),
+            datasets.fingerprint(dataset).encode(),
+            str(draws).encode(),
+        ]
+    )
     path = Path(folder) / FILE
     stored = json.loads(path.read_text()) if path.exists() else []
     known = {(e["kind"], e["level"]): e for e in stored if e.get("key") == key}
     missing = [level for level in levels if (kind, level) not in known]
     if missing:  # the glyphs are loaded only when something is to be computed
         glyphs = datasets.load(dataset).x_train
-        known |= {(kind, level): {"kind": kind, "level": level, "draws": draws, "key": key,
-                                  "decoders": expected_errors(glyphs, kind, level, draws)}
-                  for level in missing}
+        known |= {
+            (kind, level): {
+                "kind": kind,
+                "level": level,
+                "draws": draws,
+                "key": key,
+                "decoders": expected_errors(glyphs, kind, level, draws),
+            }
+            for level in missing
+        }
     entries = [known[(kind, level)] for level in levels]
     if entries != stored:
         files.atomic_write(path, json.dumps(entries, indent=1) + "\n")

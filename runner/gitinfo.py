@@ -15,8 +15,9 @@ from pathlib import Path
 def _git(root: Path, *args: str) -> str | None:
     """A git command's output in root, or None when git is missing, fails or hangs."""
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                              timeout=10)
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() if done.returncode == 0 else None

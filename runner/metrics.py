@@ -87,30 +87,36 @@ class ErrorMeasures(_Frozen):
     evaluation draws against the clean characters, per character the mean over its draws."""
 
     wrong_pixels: float = Field(
-        description="pixels on the wrong side of the range's middle, per character (mean)")
+        description="pixels on the wrong side of the range's middle, per character (mean)"
+    )
     worst_character: float = Field(description="wrong pixels of the worst character")
     mse: Loss = Field(description="squared error, mean over pixels and characters")
     mae: Loss = Field(description="absolute error, mean over pixels and characters")
     sse: Loss = Field(
         description="squared error summed over a character's pixels, mean over characters "
-        "(twice the loss 'sse', which halves it)")
+        "(twice the loss 'sse', which halves it)"
+    )
 
 
 class Errors(_Frozen):
     zero_one: ErrorMeasures = Field(description="pixels in {0, 1}")
     plus_minus_one: ErrorMeasures | None = Field(
-        None, exclude_if=_absent, description="pixels in {-1, 1}: runs trained on them only")
+        None, exclude_if=_absent, description="pixels in {-1, 1}: runs trained on them only"
+    )
 
 
 class EarlyStopping(_Frozen):
     """Early stopping on the validation loss (runner.training.validation): the pack trains every
     epoch and each run's best weights are the ones measured and stored."""
 
-    best_epoch: int = Field(description="the epoch (from 1) of the lowest validation loss, whose "
-                            "weights the run keeps; 0: never finite")
+    best_epoch: int = Field(
+        description="the epoch (from 1) of the lowest validation loss, whose "
+        "weights the run keeps; 0: never finite"
+    )
     validation_loss: Loss = Field(description="the validation loss at that epoch")
     stopped_epoch: int | None = Field(
-        description="the epoch after which patience ran out; None: it never did")
+        description="the epoch after which patience ran out; None: it never did"
+    )
 
 
 class AutoencoderMetrics(_Frozen):
@@ -120,15 +126,20 @@ class AutoencoderMetrics(_Frozen):
     wrong_pixels: PixelSummary
     timing: Timing
     errors: Errors | None = Field(
-        None, exclude_if=_absent, description="None: stored before tp5 measured them")
+        None, exclude_if=_absent, description="None: stored before tp5 measured them"
+    )
     # a run measures one of the two, and metrics.json holds only that one
     denoise: Denoise | None = Field(None, exclude_if=_absent)
     test_levels: tuple[DenoiseAt, ...] | None = Field(
-        None, exclude_if=_absent, description="the denoising measured at each of "
-        "noise.test_levels, on the draws a run trained at that level is measured on")
+        None,
+        exclude_if=_absent,
+        description="the denoising measured at each of "
+        "noise.test_levels, on the draws a run trained at that level is measured on",
+    )
     convergence: Convergence | None = Field(None, exclude_if=_absent)
     early_stop: EarlyStopping | None = Field(
-        None, exclude_if=_absent, description="runs with training.early_stop only")
+        None, exclude_if=_absent, description="runs with training.early_stop only"
+    )
 
 
 class Elbo(_Frozen):
@@ -146,7 +157,8 @@ class VAEMetrics(_Frozen):
     test: Elbo | None = Field(description="None: the dataset has no test set")
     timing: Timing
     early_stop: EarlyStopping | None = Field(
-        None, exclude_if=_absent, description="runs with training.early_stop only")
+        None, exclude_if=_absent, description="runs with training.early_stop only"
+    )
 
 
 Metrics = AutoencoderMetrics | VAEMetrics

@@ -29,13 +29,16 @@ def _options(spec: RunSpec) -> dict:
     options = {"activation": spec.activation, "init": spec.init, "dtype": np.dtype(spec.dtype)}
     if spec.kind == "vae":
         return {**options, "beta": spec.beta}
-    return {**options, "latent_activation": spec.latent_activation,
-            "output_activation": spec.output_activation, "loss": spec.loss,
-            "pixels": spec.pixels}
+    return {
+        **options,
+        "latent_activation": spec.latent_activation,
+        "output_activation": spec.output_activation,
+        "loss": spec.loss,
+        "pixels": spec.pixels,
+    }
 
 
-def build(spec: RunSpec, seeds=None, params: dict | None = None,
-          **members) -> Autoencoder | VAE:
+def build(spec: RunSpec, seeds=None, params: dict | None = None, **members) -> Autoencoder | VAE:
     """A model for ``spec``: fresh members for ``seeds``, or one member from stored ``params``.
     ``members``: options given per member (S,) in place of the spec's (a pack's betas).
 
@@ -45,8 +48,9 @@ def build(spec: RunSpec, seeds=None, params: dict | None = None,
     cls = VAE if spec.kind == "vae" else Autoencoder
     if params is None:
         return cls(spec.architecture, seeds, **{**_options(spec), **members})
-    weights = {k: v[None] for k, v in params.items()
-               if not k.startswith((SNAPSHOT_PREFIX, "input."))}
+    weights = {
+        k: v[None] for k, v in params.items() if not k.startswith((SNAPSHOT_PREFIX, "input."))
+    }
     model = cls.from_params(weights, **_options(spec))
     if INPUT_MEAN in params:
         model.set_input_scaling(params[INPUT_MEAN], params[INPUT_STD])

@@ -47,8 +47,9 @@ def by_cost(packs: Iterable[Pack]) -> list[Pack]:
     return sorted(packs, key=cost, reverse=True)
 
 
-def train_pack(pack: Pack, progress: str | None = None,
-               checkpoint: str | None = None) -> list[RunResult]:
+def train_pack(
+    pack: Pack, progress: str | None = None, checkpoint: str | None = None
+) -> list[RunResult]:
     """run_pack on the BLAS threads the pack's spec records (the library's own setting for a
     spec planned before tp5 recorded them), writing its epochs to the file ``progress``; a
     split pack's threads come from the file the sweep writes beside it (runner.cores), or on a
@@ -69,7 +70,8 @@ def _dask_client(scheduler: str | None):
         from distributed import Client
     except ImportError as exc:
         raise BackendError(
-            "the dask backend needs dask.distributed: pip install 'tp5[dask]'") from exc
+            "the dask backend needs dask.distributed: pip install 'tp5[dask]'"
+        ) from exc
     if not scheduler:
         raise BackendError("--backend dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
     try:
@@ -80,10 +82,14 @@ def _dask_client(scheduler: str | None):
         yield client
 
 
-def execute(packs: Iterable[Pack], n_jobs: int = 1, backend: str = "local",
-            scheduler: str | None = None,
-            progress: Callable[[Pack], str] | None = None,
-            checkpoint: Callable[[Pack], str] | None = None) -> Iterator[list[RunResult]]:
+def execute(
+    packs: Iterable[Pack],
+    n_jobs: int = 1,
+    backend: str = "local",
+    scheduler: str | None = None,
+    progress: Callable[[Pack], str] | None = None,
+    checkpoint: Callable[[Pack], str] | None = None,
+) -> Iterator[list[RunResult]]:
     """Train every pack, yielding each pack's results as soon as it is done.
 
     ``backend`` is "local" (joblib's loky processes; ``n_jobs=1`` runs in this process) or
@@ -100,8 +106,9 @@ def execute(packs: Iterable[Pack], n_jobs: int = 1, backend: str = "local",
     else:
         files = [progress(p) if progress else None for p in packs]
         saves = [checkpoint(p) if checkpoint else None for p in packs]
-        with parallel_config(backend="loky", initializer=watchdog.end_with_parent,
-                             initargs=(os.getpid(),)):
+        with parallel_config(
+            backend="loky", initializer=watchdog.end_with_parent, initargs=(os.getpid(),)
+        ):
             yield from _parallel(packs, files, saves, n_jobs=n_jobs)
 
 
@@ -115,13 +122,15 @@ def no_false_leak_warning():
     process-wide filter covers while the block runs.
     """
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given",
-                                category=UserWarning)
+        warnings.filterwarnings(
+            "ignore", message="A worker stopped while some jobs were given", category=UserWarning
+        )
         yield
 
 
-def _parallel(packs: list[Pack], files: list[str | None], saves: list[str | None],
-              n_jobs: int) -> Iterator[list[RunResult]]:
+def _parallel(
+    packs: list[Pack], files: list[str | None], saves: list[str | None], n_jobs: int
+) -> Iterator[list[RunResult]]:
     tasks = (delayed(train_pack)(*task) for task in zip(packs, files, saves))
     with no_false_leak_warning():
         yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(tasks)

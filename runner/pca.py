@@ -30,5 +30,4 @@ def reconstruct(x: np.ndarray, k: int) -> np.ndarray:
 def measures(x: np.ndarray, k: int) -> dict:
     """The rank-k reconstruction's wrong pixels per sample (N,) and error measures."""
     output = reconstruct(x, k)
-    return {"per_char": wrong_pixels(output, x),
-            "errors": error_measures(output, x, len(x))}
+    return {"per_char": wrong_pixels(output, x), "errors": error_measures(output, x, len(x))}

@@ -136,14 +136,25 @@ def _model_specs(exp: Experiment, architecture: list[int]) -> list[dict]:
     """The model's fields of each run of one architecture: one per beta and KL warm-up of a
     VAE (each run.json holds one), one for an autoencoder."""
     model = exp.model
-    shared = {"kind": model.kind, "architecture": list(architecture),
-              "activation": model.activation}
+    shared = {
+        "kind": model.kind,
+        "architecture": list(architecture),
+        "activation": model.activation,
+    }
     if model.kind == "vae":
-        return [{**shared, "beta": beta, "kl_warmup": warmup}
-                for beta, warmup in itertools.product(model.betas, exp.training.kl_warmups)]
-    return [{**shared, "latent_activation": model.latent_activation or model.activation,
-             "output_activation": model.output_activation, "loss": model.loss,
-             "pixels": list(model.pixels)}]
+        return [
+            {**shared, "beta": beta, "kl_warmup": warmup}
+            for beta, warmup in itertools.product(model.betas, exp.training.kl_warmups)
+        ]
+    return [
+        {
+            **shared,
+            "latent_activation": model.latent_activation or model.activation,
+            "output_activation": model.output_activation,
+            "loss": model.loss,
+            "pixels": list(model.pixels),
+        }
+    ]
 
 
 def _optimizer_specs(exp: Experiment) -> list[dict]:
@@ -159,8 +170,12 @@ def _noise_specs(exp: Experiment) -> list[dict | None]:
     if exp.noise is None:
         return [None]
     return [
-        {"kind": exp.noise.kind, "level": level, "eval_draws": exp.noise.eval_draws,
-         "test_levels": exp.noise.test_levels}
+        {
+            "kind": exp.noise.kind,
+            "level": level,
+            "eval_draws": exp.noise.eval_draws,
+            "test_levels": exp.noise.test_levels,
+        }
         for level in exp.noise.levels
     ]
 
@@ -185,31 +200,53 @@ def expand(exp: Experiment) -> list[RunSpec]:
         "snapshots": list(exp.snapshots),
         **_controls(training),
     }
-    models = [(architecture, fields) for architecture in exp.model.architectures
-              for fields in _model_specs(exp, architecture)]
+    models = [
+        (architecture, fields)
+        for architecture in exp.model.architectures
+        for fields in _model_specs(exp, architecture)
+    ]
     axes = itertools.product(
-        models, _optimizer_specs(exp), training.weight_decays, training.inits,
-        training.normalizes, _noise_specs(exp), exp.seed_list,
+        models,
+        _optimizer_specs(exp),
+        training.weight_decays,
+        training.inits,
+        training.normalizes,
+        _noise_specs(exp),
+        exp.seed_list,
     )
-    return [_with_id({**common, **model, "optimizer": optimizer, "weight_decay": decay,
-                      "init": init, "normalize": normalize, "noise": noise, "seed": seed,
-                      "blas_threads": 1, "parts": parts(exp, architecture)})
-            for (architecture, model), optimizer, decay, init, normalize, noise, seed in axes]
+    return [
+        _with_id(
+            {
+                **common,
+                **model,
+                "optimizer": optimizer,
+                "weight_decay": decay,
+                "init": init,
+                "normalize": normalize,
+                "noise": noise,
+                "seed": seed,
+                "blas_threads": 1,
+                "parts": parts(exp, architecture),
+            }
+        )
+        for (architecture, model), optimizer, decay, init, normalize, noise, seed in axes
+    ]
 
 
 def _controls(training) -> dict:
     """The training controls every run of the experiment shares (each None when unset: run.json
     leaves it out)."""
-    return {"schedule": training.schedule and training.schedule.model_dump(),
-            "validation": training.validation,
-            "early_stop": training.early_stop and training.early_stop.model_dump()}
+    return {
+        "schedule": training.schedule and training.schedule.model_dump(),
+        "validation": training.validation,
+        "early_stop": training.early_stop and training.early_stop.model_dump(),
+    }
 
 
 #: What a spec records besides the question its run answers: two specs equal but for these are
 #: the same run computed by other code, and the older one is stale ("engine": recorded by older
 #: versions, see runner.spec.RETIRED).
-RECORDED = ("id", "experiment", "tp5_version", "blas_threads", "parts", "fingerprint",
-            "engine")
+RECORDED = ("id", "experiment", "tp5_version", "blas_threads", "parts", "fingerprint", "engine")
 
 
 def question(spec: dict) -> str:
@@ -226,15 +263,24 @@ def _with_id(fields: dict) -> RunSpec:
 
 def _pack_key(spec: RunSpec) -> str:
     """The spec with the member axes left out: runs with equal keys can share an ensemble."""
-    shared = spec.model_dump(mode="json", exclude={"id": True, "seed": True, "beta": True,
-                                                   "kl_warmup": True, "weight_decay": True,
-                                                   "optimizer": {"learning_rate"},
-                                                   "noise": {"level"}})
+    shared = spec.model_dump(
+        mode="json",
+        exclude={
+            "id": True,
+            "seed": True,
+            "beta": True,
+            "kl_warmup": True,
+            "weight_decay": True,
+            "optimizer": {"learning_rate"},
+            "noise": {"level"},
+        },
+    )
     return json.dumps(shared, sort_keys=True)
 
 
-def pack(experiment: str, runs: list[RunSpec], n_workers: int = 1,
-         max_members: int = 128) -> list[Pack]:
+def pack(
+    experiment: str, runs: list[RunSpec], n_workers: int = 1, max_members: int = 128
+) -> list[Pack]:
     """Group runs into ensembles, splitting groups so that ``n_workers`` all get work.
 
     A pack holds at most ``ceil(len(runs) / n_workers)`` members and at most ``max_members``;
@@ -256,6 +302,7 @@ def pack(experiment: str, runs: list[RunSpec], n_workers: int = 1,
         if n_parts > 1:
             n_parts = min(len(members), math.ceil(n_parts / n_workers) * n_workers)
         size = math.ceil(len(members) / n_parts)
-        packs += [Pack(experiment, tuple(members[i:i + size]))
-                  for i in range(0, len(members), size)]
+        packs += [
+            Pack(experiment, tuple(members[i : i + size])) for i in range(0, len(members), size)
+        ]
     return packs

@@ -66,8 +66,9 @@ class Board:
     longer counts.
     """
 
-    def __init__(self, packs: list[Pack], parent: Path, cost: Callable[[Pack], float],
-                 workers: int):
+    def __init__(
+        self, packs: list[Pack], parent: Path, cost: Callable[[Pack], float], workers: int
+    ):
         parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f"{store.TEMP_PREFIX}progress-", dir=parent))
         self.jobs = [estimate.job(pack, cost(pack)) for pack in packs]
@@ -82,8 +83,9 @@ class Board:
         """The pack is back, after ``seconds`` of training (None: not known)."""
         epochs = next(j.epochs for j in self.jobs if j.id == pack_id)
         with self._lock:
-            self.seen[pack_id] = estimate.Seen(((epochs, seconds),) if seconds else (),
-                                               finished=True)
+            self.seen[pack_id] = estimate.Seen(
+                ((epochs, seconds),) if seconds else (), finished=True
+            )
 
     def forecast(self) -> estimate.Forecast:
         """The estimate from every report so far (each running pack's file read once more)."""
@@ -131,8 +133,14 @@ def progress_bar(postfix: str, disable: bool = False, file=None):
     plain lines, as each of tqdm's redraws would be a line of the log."""
     file = file or sys.stderr
     if disable or file.isatty():
-        return Bar(total=100, postfix=postfix, disable=disable, file=file, bar_format=BAR,
-                   dynamic_ncols=True)
+        return Bar(
+            total=100,
+            postfix=postfix,
+            disable=disable,
+            file=file,
+            bar_format=BAR,
+            dynamic_ncols=True,
+        )
     return Lines(100, postfix, file)
 
 
@@ -176,8 +184,14 @@ class Lines:
 
     def _print(self) -> None:
         self._last = time.monotonic()
-        line = tqdm.format_meter(self.n, self.total, self._last - self._start, bar_format=LINE,
-                                 postfix=self.postfix, left=self.left)
+        line = tqdm.format_meter(
+            self.n,
+            self.total,
+            self._last - self._start,
+            bar_format=LINE,
+            postfix=self.postfix,
+            left=self.left,
+        )
         print(line, file=self.file, flush=True)
 
 

@@ -70,9 +70,11 @@ class Noise(_Frozen):
     level: float = Field(description="this run's p or sigma; 0: trained on clean inputs")
     eval_draws: int = Field(description="noisy copies of each sample that denoising is measured on")
     test_levels: tuple[float, ...] = Field(
-        (), exclude_if=lambda levels: not levels,
+        (),
+        exclude_if=lambda levels: not levels,
         description="levels it is also measured at; none (left out of run.json, so a run "
-        "that has none keeps its id): only its own level")
+        "that has none keeps its id): only its own level",
+    )
 
 
 #: Fields of run.json files written by older versions that no longer describe a run: "engine"
@@ -94,17 +96,22 @@ class _Run(_Frozen):
     experiment: str = Field(description="the experiment that planned it (not part of its id)")
     dataset: str = Field(description="the dataset's name: font, mnist, images, ...")
     dataset_path: str | None = Field(
-        description="file or folder the data was read from; None: embedded or downloaded")
+        description="file or folder the data was read from; None: embedded or downloaded"
+    )
     dataset_options: dict[str, Any] | None = Field(
-        None, exclude_if=lambda options: options is None,
+        None,
+        exclude_if=lambda options: options is None,
         description="the options the YAML gave the dataset (an image folder's size, colour, "
-        "...); None (and absent from run.json): none")
+        "...); None (and absent from run.json): none",
+    )
     dataset_limit: int | None = Field(description="training samples kept, None: all")
     epochs: int
     batch_size: int | Literal["full"]
     shuffle: bool = Field(
-        True, description="minibatches in a fresh random order every epoch, else the data's "
-        "(True in run.json files written before tp5 recorded it: that was the only order)")
+        True,
+        description="minibatches in a fresh random order every epoch, else the data's "
+        "(True in run.json files written before tp5 recorded it: that was the only order)",
+    )
     dtype: str = Field(description="float32 or float64")
     snapshots: tuple[int, ...] = Field(description="epochs at which latent codes are kept")
     architecture: tuple[int, ...] = Field(description="layer widths, input to output")
@@ -114,27 +121,46 @@ class _Run(_Frozen):
     normalize: bool = Field(description="whether each input pixel was standardised")
     noise: Noise | None = Field(description="the noise trained on, None: clean inputs")
     weight_decay: float | None = Field(
-        None, exclude_if=_unset, description="coupled L2 penalty lambda: lambda * w added to "
-        "every parameter's gradient (nets.optimizers); None (absent): none")
+        None,
+        exclude_if=_unset,
+        description="coupled L2 penalty lambda: lambda * w added to "
+        "every parameter's gradient (nets.optimizers); None (absent): none",
+    )
     schedule: Schedule | None = Field(
-        None, exclude_if=_unset, description="the learning rate's schedule by epoch "
-        "(nets.optimizers.Step, Cosine); None (absent): constant")
+        None,
+        exclude_if=_unset,
+        description="the learning rate's schedule by epoch "
+        "(nets.optimizers.Step, Cosine); None (absent): constant",
+    )
     validation: int | float | None = Field(
-        None, exclude_if=_unset, description="training samples held out, evenly spaced, for the "
-        "validation loss: a count, or a share of the training set; None (absent): none")
+        None,
+        exclude_if=_unset,
+        description="training samples held out, evenly spaced, for the "
+        "validation loss: a count, or a share of the training set; None (absent): none",
+    )
     early_stop: EarlyStop | None = Field(
-        None, exclude_if=_unset, description="patience on the validation loss, the best epoch's "
-        "weights kept; None (absent): every epoch is trained")
+        None,
+        exclude_if=_unset,
+        description="patience on the validation loss, the best epoch's "
+        "weights kept; None (absent): every epoch is trained",
+    )
     seed: int
     blas_threads: int | None = Field(
-        None, description="BLAS threads of its matrix products, fixed by the plan because "
-        "OpenBLAS sums in another order on another count; None: planned before tp5 recorded it")
+        None,
+        description="BLAS threads of its matrix products, fixed by the plan because "
+        "OpenBLAS sums in another order on another count; None: planned before tp5 recorded it",
+    )
     parts: int | None = Field(
-        None, ge=1, description="the fixed parts each training step's batch is cut into, "
-        "trained on as many threads as are free (nets.split); None: one part, one thread")
+        None,
+        ge=1,
+        description="the fixed parts each training step's batch is cut into, "
+        "trained on as many threads as are free (nets.split); None: one part, one thread",
+    )
     fingerprint: str | None = Field(
-        None, description="hash of the code that computes a run and of the dataset's bytes "
-        "(runner.fingerprint); None: planned before tp5 recorded it")
+        None,
+        description="hash of the code that computes a run and of the dataset's bytes "
+        "(runner.fingerprint); None: planned before tp5 recorded it",
+    )
     id: str = Field(description="hash of the other fields but experiment (runner.plan.run_id)")
 
     @property
@@ -150,7 +176,8 @@ class AutoencoderRun(_Run):
     output_activation: str
     loss: str = Field(description="mse, sse or bce")
     pixels: tuple[int, int] = Field(
-        (0, 1), description="the values pixels 0 and 1 took in training, (0, 1) or (-1, 1)")
+        (0, 1), description="the values pixels 0 and 1 took in training, (0, 1) or (-1, 1)"
+    )
 
 
 class VAERun(_Run):
@@ -159,10 +186,13 @@ class VAERun(_Run):
     # 0 is left out of run.json: a run without warm-up asks the question (runner.plan.question)
     # it asked before tp5 knew of warm-ups
     kl_warmup: int = Field(
-        0, ge=0, exclude_if=lambda warmup: warmup == 0,
+        0,
+        ge=0,
+        exclude_if=lambda warmup: warmup == 0,
         description="epochs over which the KL weight rises linearly from 0 to beta: "
         "beta * min(1, (e - 1) / kl_warmup) in epoch e = 1, 2, ... (nets.vae.kl_scale); 0: "
-        "beta throughout (0 in run.json files written before tp5 recorded it)")
+        "beta throughout (0 in run.json files written before tp5 recorded it)",
+    )
 
 
 RunSpec = Annotated[AutoencoderRun | VAERun, Field(discriminator="kind")]

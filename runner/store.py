@@ -68,8 +68,9 @@ def write_json(path: Path, data) -> None:
 
 def write_plan(root: Path, experiment: str, specs: list[RunSpec]) -> None:
     """plan.json: every run of the experiment, in the order of the YAML's lists."""
-    write_json(experiment_dir(root, experiment) / PLAN,
-               [spec.model_dump(mode="json") for spec in specs])
+    write_json(
+        experiment_dir(root, experiment) / PLAN, [spec.model_dump(mode="json") for spec in specs]
+    )
 
 
 def read_plan(root: Path, experiment: str) -> list[RunSpec]:
@@ -85,8 +86,13 @@ def _json_text(model) -> str:
     return json.dumps(model.model_dump(mode="json"), indent=1, sort_keys=True) + "\n"
 
 
-def write_run(root: Path, experiment: str, spec: RunSpec, metrics: Metrics,
-              arrays: dict[str, dict[str, np.ndarray]]) -> Path:
+def write_run(
+    root: Path,
+    experiment: str,
+    spec: RunSpec,
+    metrics: Metrics,
+    arrays: dict[str, dict[str, np.ndarray]],
+) -> Path:
     """Store one finished run atomically; replaces an older copy of the same run (``--force``).
 
     ``arrays`` maps a file stem ("history", "model", "latent") to the arrays saved in it.

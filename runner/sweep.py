@@ -54,8 +54,9 @@ class Outcome:
     seconds: float = 0.0
 
 
-def plan(experiments: list[Experiment], results: Path, force: bool = False,
-         keep_stale: bool = False) -> list[Planned]:
+def plan(
+    experiments: list[Experiment], results: Path, force: bool = False, keep_stale: bool = False
+) -> list[Planned]:
     """Each experiment's runs and those left to train.
 
     A run is left to train unless its id is stored. A stored run that answers the same question
@@ -75,8 +76,9 @@ def plan(experiments: list[Experiment], results: Path, force: bool = False,
     return planned
 
 
-def _stale(results: Path, experiment: str, runs: list[RunSpec],
-           stored: set[str]) -> dict[str, RunSpec]:
+def _stale(
+    results: Path, experiment: str, runs: list[RunSpec], stored: set[str]
+) -> dict[str, RunSpec]:
     """Stored runs, not planned now, that answer a planned run's question: question -> spec.
 
     Specs that this version of tp5 cannot read are left out: they cannot be kept anyway.
@@ -94,8 +96,9 @@ def _stale(results: Path, experiment: str, runs: list[RunSpec],
     return found
 
 
-def packs_of(planned: list[Planned], n_workers: int,
-             checkpointed: Path | None = None) -> list[Pack]:
+def packs_of(
+    planned: list[Planned], n_workers: int, checkpointed: Path | None = None
+) -> list[Pack]:
     """The packs to train; ``checkpointed``: the results folder whose checkpoints give the packs
     they hold as they were (runner.checkpoints.packs)."""
     total = sum(len(p.todo) for p in planned)
@@ -103,8 +106,11 @@ def packs_of(planned: list[Planned], n_workers: int,
     for p in planned:
         # each experiment's share of the workers, so a small one is not split needlessly
         share = max(1, round(n_workers * len(p.todo) / total)) if total else 1
-        packs += (checkpoints.packs(checkpointed, p.experiment.name, p.todo, share)
-                  if checkpointed else pack(p.experiment.name, p.todo, share))
+        packs += (
+            checkpoints.packs(checkpointed, p.experiment.name, p.todo, share)
+            if checkpointed
+            else pack(p.experiment.name, p.todo, share)
+        )
     return packs
 
 
@@ -113,9 +119,14 @@ def provenance() -> dict:
     they decide the round-off that training amplifies: runs compare bit for bit only on the
     same kernel."""
     return {
-        "tp5": __version__, "numpy": np.__version__, "python": platform.python_version(),
-        "platform": platform.platform(), "machine": platform.machine(),
-        "processor": _processor(), "blas": _blas(), "cpus": cpu_count(),
+        "tp5": __version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": _processor(),
+        "blas": _blas(),
+        "cpus": cpu_count(),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         **gitinfo.checkout(Path(__file__).resolve().parent.parent),
     }
@@ -136,9 +147,11 @@ def _processor() -> str:
 def _blas() -> str:
     """NumPy's BLAS and the kernel it runs on this CPU, e.g. "openblas 0.3.31, SkylakeX" (other
     libraries, such as SciPy, may load a BLAS of their own that training never calls)."""
-    found = [f"{i['internal_api']} {i['version']}, {i.get('architecture') or '?'}"
-             for i in threadpool_info()
-             if i["user_api"] == "blas" and "numpy" in i.get("filepath", "")]
+    found = [
+        f"{i['internal_api']} {i['version']}, {i.get('architecture') or '?'}"
+        for i in threadpool_info()
+        if i["user_api"] == "blas" and "numpy" in i.get("filepath", "")
+    ]
     return "; ".join(found) or "unknown"
 
 
@@ -171,9 +184,15 @@ class Finishing:
     An experiment's provenance.json is written as it finishes, so that its page can show it.
     """
 
-    def __init__(self, planned: list[Planned], results: Path, board: Board,
-                 on_progress: Callable[[Progress], None], floors_wanted: set[str],
-                 floors_ready: set[str]):
+    def __init__(
+        self,
+        planned: list[Planned],
+        results: Path,
+        board: Board,
+        on_progress: Callable[[Progress], None],
+        floors_wanted: set[str],
+        floors_ready: set[str],
+    ):
         self.results, self.board, self.on_progress = results, board, on_progress
         self.waiting = {p.experiment.name: {r.id for r in p.todo} for p in planned}
         self.runs = {p.experiment.name: len(p.runs) for p in planned}
@@ -191,25 +210,38 @@ class Finishing:
         self.tell()
 
     def tell(self, force: bool = False) -> None:
-        finished = [name for name, ids in self.waiting.items()
-                    if not ids and name not in self.told
-                    and (name not in self.floors_wanted or name in self.floors_ready)]
+        finished = [
+            name
+            for name, ids in self.waiting.items()
+            if not ids
+            and name not in self.told
+            and (name not in self.floors_wanted or name in self.floors_ready)
+        ]
         if not finished and not force:
             return
         for name in finished:
-            store.write_json(store.experiment_dir(self.results, name) / "provenance.json",
-                             provenance())
+            store.write_json(
+                store.experiment_dir(self.results, name) / "provenance.json", provenance()
+            )
         self.told.update(finished)
-        training = {name: (self.runs[name] - len(ids), self.runs[name])
-                    for name, ids in self.waiting.items() if name not in self.told}
+        training = {
+            name: (self.runs[name] - len(ids), self.runs[name])
+            for name, ids in self.waiting.items()
+            if name not in self.told
+        }
         forecast = self.board.forecast()
-        self.on_progress(Progress(tuple(finished), training, forecast.share,
-                                  forecast.wall_left))
+        self.on_progress(Progress(tuple(finished), training, forecast.share, forecast.wall_left))
 
 
-def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "local",
-        scheduler: str | None = None, quiet: bool = False,
-        on_progress: Callable[[Progress], None] | None = None) -> Outcome:
+def run(
+    planned: list[Planned],
+    results: Path,
+    n_jobs: int,
+    backend: str = "local",
+    scheduler: str | None = None,
+    quiet: bool = False,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> Outcome:
     """Train every run left to train; store each result as its pack comes back.
 
     The bar shows the share of the estimated work done and the time left, each pack followed
@@ -227,20 +259,34 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
     workers = n_jobs if local else cpu_count()
     # checkpoints: local workers only, which share the store's disk (runner.checkpoints)
     packs = by_cost(packs_of(planned, workers, results if local else None))
-    board = Board(packs, store.experiment_dir(results, planned[0].experiment.name)
-                  if planned else results, cost, workers)
+    board = Board(
+        packs,
+        store.experiment_dir(results, planned[0].experiment.name) if planned else results,
+        cost,
+        workers,
+    )
     bar = progress_bar(f"0/{n_runs} runs", disable=quiet or not packs)
     follower = Follower(board, bar)
     if not bar.disable:
         follower.start()
     floors_wanted = [p for p in planned if _has_floors(p.experiment)]
-    allowance = Allowance(packs, n_jobs, board.path,
-                          busy=int(bool(floors_wanted))) if local else None
+    allowance = (
+        Allowance(packs, n_jobs, board.path, busy=int(bool(floors_wanted))) if local else None
+    )
     floors_ready: set[str] = set()
     wait_for_floors = _floors_beside(floors_wanted, results, allowance, floors_ready)
-    finishing = Finishing(planned, results, board, on_progress,
-                          {p.experiment.name for p in floors_wanted},
-                          floors_ready) if on_progress else None
+    finishing = (
+        Finishing(
+            planned,
+            results,
+            board,
+            on_progress,
+            {p.experiment.name for p in floors_wanted},
+            floors_ready,
+        )
+        if on_progress
+        else None
+    )
     try:
         if finishing:
             finishing.start()
@@ -249,8 +295,11 @@ def run(planned: list[Planned], results: Path, n_jobs: int, backend: str = "loca
         for results_of_pack in execute(packs, n_jobs, backend, scheduler, progress, checkpoint):
             for result in results_of_pack:
                 _store(result, results, outcome)
-            checkpoints.remove(results, results_of_pack[0].spec.experiment,
-                               [result.id for result in results_of_pack])
+            checkpoints.remove(
+                results,
+                results_of_pack[0].spec.experiment,
+                [result.id for result in results_of_pack],
+            )
             board.finish(results_of_pack[0].id, _seconds(results_of_pack))
             if allowance:
                 allowance.finish(results_of_pack[0].id)
@@ -283,8 +332,9 @@ def _has_floors(exp: Experiment) -> bool:
     return exp.noise is not None and floors.why_not(exp.dataset.info) is None
 
 
-def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance | None,
-                   ready: set[str]):
+def _floors_beside(
+    planned: list[Planned], results: Path, allowance: Allowance | None, ready: set[str]
+):
     """Compute the floors of ``planned`` in a thread beside the training, which they do not
     need (a study's took some 40 s after its last run before); the thread holds one of the
     allowance's cores until done, and adds each experiment's name to ``ready`` once its
@@ -296,9 +346,13 @@ def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance |
         try:
             for p in planned:
                 exp = p.experiment
-                floors.update(store.experiment_dir(results, exp.name), exp.dataset.whole,
-                              exp.noise.kind, exp.noise.measured_levels,
-                              exp.noise.floor_draws)
+                floors.update(
+                    store.experiment_dir(results, exp.name),
+                    exp.dataset.whole,
+                    exp.noise.kind,
+                    exp.noise.measured_levels,
+                    exp.noise.floor_draws,
+                )
                 ready.add(exp.name)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
             errors.append(exc)
@@ -313,6 +367,7 @@ def _floors_beside(planned: list[Planned], results: Path, allowance: Allowance |
         thread.join()
         if errors:
             raise errors[0]
+
     return wait
 
 
@@ -331,13 +386,19 @@ def _store(result, results: Path, outcome: Outcome) -> None:
 def describe(planned: list[Planned], n_workers: int) -> str:
     """The --dry-run table: runs, packs and what is already stored, per experiment."""
     width = max([len("experiment"), *(len(p.experiment.name) for p in planned)])
-    lines = [f"{'experiment':<{width}} {'runs':>6} {'stored':>7} {'stale':>6} {'to train':>9} "
-             f"{'packs':>6}"]
+    lines = [
+        f"{'experiment':<{width}} {'runs':>6} {'stored':>7} {'stale':>6} {'to train':>9} "
+        f"{'packs':>6}"
+    ]
     for p in planned:
         n_packs = len(pack(p.experiment.name, p.todo, n_workers)) if p.todo else 0
-        lines.append(f"{p.experiment.name:<{width}} {len(p.runs):>6} {p.n_stored:>7} "
-                     f"{len(p.stale):>6} {len(p.todo):>9} {n_packs:>6}")
+        lines.append(
+            f"{p.experiment.name:<{width}} {len(p.runs):>6} {p.n_stored:>7} "
+            f"{len(p.stale):>6} {len(p.todo):>9} {n_packs:>6}"
+        )
     if any(p.stale for p in planned):
-        lines.append("stale: stored runs that other code computed (a change under nets/, to "
-                     "training or to the data); they train again unless --keep-stale")
+        lines.append(
+            "stale: stored runs that other code computed (a change under nets/, to "
+            "training or to the data); they train again unless --keep-stale"
+        )
     return "\n".join(lines)

@@ -38,11 +38,29 @@ RUNS, HISTORY = "runs.csv", "history.csv.gz"
 KEY = ".tables-key"  # what the tables were written from
 
 #: Fields of run.json that say how a run was computed or filed, not what was asked of it.
-BOOKKEEPING = frozenset({"tp5_version", "experiment", "id", "snapshots", "blas_threads", "parts",
-                         "engine", "fingerprint"})
+BOOKKEEPING = frozenset(
+    {
+        "tp5_version",
+        "experiment",
+        "id",
+        "snapshots",
+        "blas_threads",
+        "parts",
+        "engine",
+        "fingerprint",
+    }
+)
 #: The configuration columns that come first; the others follow in run.json's order.
-FIRST = ("architecture", "optimizer", "learning_rate", "init", "normalize", "noise",
-         "noise_level", "seed")
+FIRST = (
+    "architecture",
+    "optimizer",
+    "learning_rate",
+    "init",
+    "normalize",
+    "noise",
+    "noise_level",
+    "seed",
+)
 
 
 def planned(root: Path, experiment: str) -> list[store.StoredRun]:
@@ -63,12 +81,15 @@ def configuration(spec: RunSpec) -> dict:
     """The run's id and every field of its run.json but ``BOOKKEEPING``, as column -> value."""
     fields = spec.model_dump(mode="json", exclude=BOOKKEEPING)
     optimizer, noise = fields.pop("optimizer"), fields.pop("noise") or {}
-    columns = {"architecture": "-".join(map(str, fields.pop("architecture"))),
-               "optimizer": optimizer.pop("name"), **optimizer,
-               "noise": noise.get("kind"), "noise_level": noise.get("level"),
-               "noise_eval_draws": noise.get("eval_draws"),
-               **{name: json.dumps(v) if isinstance(v, list | dict) else v
-                  for name, v in fields.items()}}
+    columns = {
+        "architecture": "-".join(map(str, fields.pop("architecture"))),
+        "optimizer": optimizer.pop("name"),
+        **optimizer,
+        "noise": noise.get("kind"),
+        "noise_level": noise.get("level"),
+        "noise_eval_draws": noise.get("eval_draws"),
+        **{name: json.dumps(v) if isinstance(v, list | dict) else v for name, v in fields.items()},
+    }
     return {"id": spec.id, **{name: columns.pop(name) for name in FIRST}, **columns}
 
 
@@ -82,6 +103,7 @@ def measures(metrics) -> dict:
                 walk(f"{prefix}{name}.", inner)
         elif not isinstance(value, list):
             found[prefix[:-1]] = value
+
     walk("", metrics.model_dump(mode="json"))
     return found
 
@@ -105,8 +127,9 @@ def series(run: store.StoredRun) -> dict[str, np.ndarray]:
     """The run's per-epoch series, each (epochs,) float, NaN where one stopped early."""
     history = {name: np.asarray(v, float) for name, v in run.history.items()}
     epochs = max(map(len, history.values()), default=0)
-    return {name: np.pad(v, (0, epochs - len(v)), constant_values=np.nan)
-            for name, v in history.items()}
+    return {
+        name: np.pad(v, (0, epochs - len(v)), constant_values=np.nan) for name, v in history.items()
+    }
 
 
 def text(value) -> str:
@@ -142,8 +165,9 @@ def write_history(runs: list[store.StoredRun], out) -> None:
         traces = series(run)
         texts = [[text(v) for v in traces[n].tolist()] if n in traces else [] for n in names]
         for epoch in range(max(map(len, texts), default=0)):
-            out.write(f"{prefix},{epoch + 1},"
-                      + ",".join(t[epoch] if t else "" for t in texts) + "\n")
+            out.write(
+                f"{prefix},{epoch + 1}," + ",".join(t[epoch] if t else "" for t in texts) + "\n"
+            )
         run.__dict__.pop("history", None)  # loaded again only if asked for
 
 
@@ -158,8 +182,10 @@ def write(root: Path, experiment: str) -> tuple[Path, Path]:
     runs = planned(root, experiment)
     atomic_write(paths[0], runs_csv(runs))
     packed = io.BytesIO()
-    with gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=4, mtime=0) as raw, \
-            io.TextIOWrapper(raw, encoding="utf-8", newline="") as out:
+    with (
+        gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=4, mtime=0) as raw,
+        io.TextIOWrapper(raw, encoding="utf-8", newline="") as out,
+    ):
         write_history(runs, out)
     atomic_write(paths[1], packed.getvalue())
     atomic_write(key_path, key)
@@ -170,6 +196,8 @@ def _key(root: Path, experiment: str) -> str:
     """Changes when a run is added, removed or rewritten (--force), or this module changes;
     a file's date per run, so an unchanged store is checked without reading a run."""
     folder = store.experiment_dir(root, experiment)
-    stamps = [(i, (folder / i / "metrics.json").stat().st_mtime_ns)
-              for i in _planned_ids(root, experiment)]
+    stamps = [
+        (i, (folder / i / "metrics.json").stat().st_mtime_ns)
+        for i in _planned_ids(root, experiment)
+    ]
     return hashlib.sha256((json.dumps(stamps) + Path(__file__).read_text()).encode()).hexdigest()

@@ -40,21 +40,39 @@ import numpy as np
 from PIL import Image
 
 PACKAGE, VERSION = "emoji-datasource-twitter", "16.0.0"
-INTEGRITY = ("sha512-7F+uCuHH+7Qnrc15P5tnbvKkg9E6tlzi4MnT2uW1RlN4pLYTza6cP/dstIfSDMtpjFLWuZewWg8j"
-             "BbuL2eyELQ==")  # `npm view emoji-datasource-twitter@16.0.0 dist.integrity`
+INTEGRITY = (
+    "sha512-7F+uCuHH+7Qnrc15P5tnbvKkg9E6tlzi4MnT2uW1RlN4pLYTza6cP/dstIfSDMtpjFLWuZewWg8j"
+    "BbuL2eyELQ=="
+)  # `npm view emoji-datasource-twitter@16.0.0 dist.integrity`
 IMAGES = "package/img/twitter/64/"  # one 64x64 RGBA PNG per emoji, named as emoji.json says
 SIZE = 20  # pixels a side: 16 blurs the eyes and mouths together; see experiments/vae-emoji.yaml
 SUBCATEGORIES = (  # emoji.json's subcategories kept, in Unicode's order
-    "face-smiling", "face-affection", "face-tongue", "face-hand", "face-neutral-skeptical",
-    "face-sleepy", "face-unwell", "face-hat", "face-glasses", "face-concerned", "face-negative",
-    "face-costume", "cat-face", "monkey-face", "person")
+    "face-smiling",
+    "face-affection",
+    "face-tongue",
+    "face-hand",
+    "face-neutral-skeptical",
+    "face-sleepy",
+    "face-unwell",
+    "face-hat",
+    "face-glasses",
+    "face-concerned",
+    "face-negative",
+    "face-costume",
+    "cat-face",
+    "monkey-face",
+    "person",
+)
 OUT = Path(__file__).resolve().parent.parent / "runner" / "datasets" / "emoji.npz"
 
 
 def fetch(folder: Path) -> Path:
     """The package's tarball, from the npm registry into folder."""
-    subprocess.run(["npm", "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(folder)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["npm", "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(folder)],
+        check=True,
+        capture_output=True,
+    )
     return folder / f"{PACKAGE}-{VERSION}.tgz"
 
 
@@ -120,18 +138,27 @@ def build(tarball: bytes, size: int = SIZE) -> dict[str, np.ndarray]:
     """The dataset's arrays from the package's tarball: images (N, size, size, 3) uint8, labels
     (N,) uint8 indexing classes, classes (C,) and names (N,) as text."""
     with tarfile.open(fileobj=io.BytesIO(tarball)) as tar:  # in one pass: a .tgz cannot seek
-        files = {m.name: tar.extractfile(m).read() for m in tar
-                 if m.name == "package/emoji.json" or m.name.startswith(IMAGES)}
+        files = {
+            m.name: tar.extractfile(m).read()
+            for m in tar
+            if m.name == "package/emoji.json" or m.name.startswith(IMAGES)
+        }
     rows = select(json.loads(files["package/emoji.json"]))
-    images = [shrink(on_white(np.asarray(Image.open(io.BytesIO(files[IMAGES + file]))
-                                         .convert("RGBA"))), size)
-              for file, _, _ in rows]
+    images = [
+        shrink(
+            on_white(np.asarray(Image.open(io.BytesIO(files[IMAGES + file])).convert("RGBA"))), size
+        )
+        for file, _, _ in rows
+    ]
     keep = distinct(images)
     images, rows = [images[i] for i in keep], [rows[i] for i in keep]
     classes = [s for s in SUBCATEGORIES if any(r[2] == s for r in rows)]
-    return {"images": np.stack(images),
-            "labels": np.array([classes.index(r[2]) for r in rows], dtype=np.uint8),
-            "classes": np.array(classes), "names": np.array([r[1] for r in rows])}
+    return {
+        "images": np.stack(images),
+        "labels": np.array([classes.index(r[2]) for r in rows], dtype=np.uint8),
+        "classes": np.array(classes),
+        "names": np.array([r[1] for r in rows]),
+    }
 
 
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -157,8 +184,10 @@ def main() -> None:
     arrays = build(tarball)
     write_npz(args.out, arrays)
     counts = np.bincount(arrays["labels"])
-    print(f"{args.out}: {len(arrays['images'])} images {arrays['images'].shape[1:]}, "
-          + ", ".join(f"{c} {n}" for c, n in zip(arrays["classes"], counts)))
+    print(
+        f"{args.out}: {len(arrays['images'])} images {arrays['images'].shape[1:]}, "
+        + ", ".join(f"{c} {n}" for c, n in zip(arrays["classes"], counts))
+    )
 
 
 if __name__ == "__main__":

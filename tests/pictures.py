@@ -6,8 +6,14 @@ import numpy as np
 from PIL import Image
 
 
-def write_pngs(folder: Path, n: int = 6, size=(12, 10), mode: str = "L", seed: int = 0,
-               names: str = "{:02d}.png") -> list[np.ndarray]:
+def write_pngs(
+    folder: Path,
+    n: int = 6,
+    size=(12, 10),
+    mode: str = "L",
+    seed: int = 0,
+    names: str = "{:02d}.png",
+) -> list[np.ndarray]:
     """n random pictures of size (h, w) in Pillow's mode, written as PNGs; their arrays."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)

@@ -146,8 +146,9 @@ def write_forms(root: Path) -> None:
     for k, label in enumerate(("ring", "bar")):
         write_pngs(root / "binary" / label, n=10, size=(8, 6), seed=10 + k)
     rng = np.random.default_rng(0)
-    np.savez(root / "rgb.npz", x=rng.random((30, 8, 8, 3)),
-             y=np.repeat(["red", "green", "blue"], 10))
+    np.savez(
+        root / "rgb.npz", x=rng.random((30, 8, 8, 3)), y=np.repeat(["red", "green", "blue"], 10)
+    )
     np.save(root / "grey.npy", rng.random((30, 5, 7)))
 
 
@@ -165,8 +166,9 @@ def train(files: list[Path], results: Path, *overrides: str) -> None:
     """Run the pipeline as a user would (tp5-run), storing results only."""
     from runner import cli
 
-    code = cli.main([*map(str, files), *overrides, "--results", str(results), "--no-site",
-                     "-q", "-j", "2"])
+    code = cli.main(
+        [*map(str, files), *overrides, "--results", str(results), "--no-site", "-q", "-j", "2"]
+    )
     assert code == 0, f"tp5-run failed with exit code {code}"
 
 
@@ -174,16 +176,34 @@ def train(files: list[Path], results: Path, *overrides: str) -> None:
 
 # Run specs as run.json holds them, for tests that need a run without planning one.
 _RUN = {
-    "tp5_version": "0.1.0", "experiment": "demo", "id": "abc123def456", "dataset": "font",
-    "dataset_path": None, "dataset_limit": None, "epochs": 2, "batch_size": "full",
-    "dtype": "float64", "snapshots": [], "architecture": [35, 2, 35], "normalize": False,
-    "noise": None, "seed": 0,
-    "optimizer": {"name": "adam", "learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999,
-                  "eps": 1e-8}}
+    "tp5_version": "0.1.0",
+    "experiment": "demo",
+    "id": "abc123def456",
+    "dataset": "font",
+    "dataset_path": None,
+    "dataset_limit": None,
+    "epochs": 2,
+    "batch_size": "full",
+    "dtype": "float64",
+    "snapshots": [],
+    "architecture": [35, 2, 35],
+    "normalize": False,
+    "noise": None,
+    "seed": 0,
+    "optimizer": {"name": "adam", "learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+}
 VAE = spec.parse({**_RUN, "kind": "vae", "activation": "relu", "init": "he", "beta": 1.0})
-AUTOENCODER = spec.parse({**_RUN, "kind": "autoencoder", "activation": "sigmoid",
-                          "init": "xavier", "latent_activation": "sigmoid",
-                          "output_activation": "sigmoid", "loss": "mse"})
+AUTOENCODER = spec.parse(
+    {
+        **_RUN,
+        "kind": "autoencoder",
+        "activation": "sigmoid",
+        "init": "xavier",
+        "latent_activation": "sigmoid",
+        "output_activation": "sigmoid",
+        "loss": "mse",
+    }
+)
 
 
 def _changed(base: spec.RunSpec, fields: dict) -> spec.RunSpec:
@@ -252,8 +272,12 @@ def numeric_grads(model, x, h=1e-6):
 # ----------------------------------------------------------------------------------------- data
 
 # Small generated MNIST-like IDX files for the idx and datasets tests.
-MNIST_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+MNIST_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
 
 
 def idx_bytes(array: np.ndarray) -> bytes:
@@ -278,30 +302,37 @@ FONT = Path(__file__).resolve().parents[1] / "runner" / "datasets" / "font3.tsv"
 
 def load_font():
     """The 32 characters as (32, 35) pixels in {0, 1}: row-major 7x5, 0x10 the leftmost column."""
-    rows = [line.split("\t") for line in FONT.read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
-    bits = [[(int(byte, 16) >> (4 - col)) & 1 for byte in row[2].split() for col in range(5)]
-            for row in rows]
+    rows = [
+        line.split("\t")
+        for line in FONT.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    bits = [
+        [(int(byte, 16) >> (4 - col)) & 1 for byte in row[2].split() for col in range(5)]
+        for row in rows
+    ]
     return np.array(bits, dtype=np.float64)
 
 
 # ---------------------------------------------------------------------------------- the browser
 
+
 class Visit:
     """A page that records console errors, failed requests and dialogs while it is open."""
 
     def __init__(self, browser, url: str, **context):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 800},
-                                           reduced_motion="reduce", **context)
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 800}, reduced_motion="reduce", **context
+        )
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.errors.append(
-            f"{r.status}: {r.url}"))
-        self.page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"),
-                                          d.dismiss()))
+        self.page.on(
+            "response", lambda r: r.status >= 400 and self.errors.append(f"{r.status}: {r.url}")
+        )
+        self.page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"), d.dismiss()))
         self.page.goto(url, wait_until="load")
 
     def broken_images(self) -> list[str]:

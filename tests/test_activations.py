@@ -1,4 +1,5 @@
 """Activations: derivatives against central finite differences, limits, the out= buffers."""
+
 import warnings
 
 import numpy as np
@@ -14,8 +15,9 @@ def test_grad_matches_finite_differences(name):
     z = np.random.default_rng(0).normal(0, 2, (3, 4, 5))
     z[np.abs(z) < 1e-3] = 0.5  # keep relu away from its kink
     a = act.fn(z)
-    np.testing.assert_allclose(act.grad(z, a), numeric_grad(lambda: act.fn(z), z, of=own_entry),
-                               rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(
+        act.grad(z, a), numeric_grad(lambda: act.fn(z), z, of=own_entry), rtol=1e-6, atol=1e-12
+    )
     g = np.random.default_rng(1).normal(size=z.shape)
     np.testing.assert_allclose(act.chain(g, z, a), g * act.grad(z, a), rtol=1e-15)
 

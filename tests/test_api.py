@@ -48,10 +48,15 @@ def test_runs_frame_holds_every_stored_metric_and_the_configuration(tiny_results
         assert metrics and all(_same(row[k], v) for k, v in metrics.items()), row["id"]
         spec = json.loads((folder / "run.json").read_text())
         assert row["architecture"] == "-".join(map(str, spec["architecture"]))
-        assert (row["optimizer"], row["learning_rate"]) == (spec["optimizer"]["name"],
-                                                            spec["optimizer"]["learning_rate"])
-        assert (row["seed"], row["init"], row["normalize"]) == (spec["seed"], spec["init"],
-                                                               spec["normalize"])
+        assert (row["optimizer"], row["learning_rate"]) == (
+            spec["optimizer"]["name"],
+            spec["optimizer"]["learning_rate"],
+        )
+        assert (row["seed"], row["init"], row["normalize"]) == (
+            spec["seed"],
+            spec["init"],
+            spec["normalize"],
+        )
         assert _same(row["noise_level"], (spec["noise"] or {}).get("level"))
 
 
@@ -60,8 +65,10 @@ def test_every_run_field_is_a_column_or_bookkeeping(tiny_results):
     for name in ("font-denoise", "vae-digits"):
         spec = tables.planned(tiny_results, name)[0].spec
         fields = set(spec.model_dump(mode="json")) - tables.BOOKKEEPING  # what run.json holds
-        nested = set(type(spec.optimizer).model_fields) - {"name"} | {"noise_level",
-                                                                      "noise_eval_draws"}
+        nested = set(type(spec.optimizer).model_fields) - {"name"} | {
+            "noise_level",
+            "noise_eval_draws",
+        }
         assert set(tables.configuration(spec)) == {"id", *fields, *nested}
 
 
@@ -81,8 +88,16 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 def test_history_is_a_row_per_epoch_with_the_columns_that_vary(tiny_results):
     exp = tp5.load(tiny_results / "font-ae")
     history = exp.history()
-    assert history.columns.tolist() == ["id", "architecture", "learning_rate", "normalize",
-                                        "seed", "epoch", "loss", "wrong_max"]
+    assert history.columns.tolist() == [
+        "id",
+        "architecture",
+        "learning_rate",
+        "normalize",
+        "seed",
+        "epoch",
+        "loss",
+        "wrong_max",
+    ]
     assert len(history) == 300 * len(exp.runs)
     run = tables.planned(tiny_results, "font-ae")[3]
     one = exp.history(run.id)
@@ -170,8 +185,16 @@ seeds: 3
 def test_run_with_overrides_then_the_readme_example(tmp_path, monkeypatch):
     path = tmp_path / "denoising.yaml"
     path.write_text(DENOISING)
-    exp = tp5.run(path, results=tmp_path / "results", site=None, quiet=True, jobs=1, seeds=1,
-                  training__epochs=20, **{"noise.levels": [0.2]})
+    exp = tp5.run(
+        path,
+        results=tmp_path / "results",
+        site=None,
+        quiet=True,
+        jobs=1,
+        seeds=1,
+        training__epochs=20,
+        **{"noise.levels": [0.2]},
+    )
     assert len(exp.runs) == 2 and set(exp.runs.seed) == {0} and set(exp.runs.epochs) == {20}
     assert set(exp.runs.noise_level) == {0.2} and len(exp.history()) == 40
     assert not (tmp_path / "site").exists()

@@ -41,9 +41,11 @@ def test_npz_with_key_labels_and_rgb_shape(tmp_path):
 def test_npz_with_several_arrays_needs_a_key(tmp_path):
     np.savez(tmp_path / "d.npz", a=np.zeros((2, 3, 3)), b=np.zeros((2, 3, 3)))
     assert failure(array_source(tmp_path / "d.npz"), load=False) == (
-        f"{tmp_path / 'd.npz'} holds the arrays a, b; name the samples' one with dataset.key.")
+        f"{tmp_path / 'd.npz'} holds the arrays a, b; name the samples' one with dataset.key."
+    )
     assert failure(array_source(tmp_path / "d.npz", key="c"), load=False) == (
-        f"{tmp_path / 'd.npz'} has no array 'c'; it has a, b.")
+        f"{tmp_path / 'd.npz'} has no array 'c'; it has a, b."
+    )
 
 
 def test_csv_with_header_and_label_column(tmp_path):
@@ -58,15 +60,18 @@ def test_csv_with_header_and_label_column(tmp_path):
 def test_a_shape_that_does_not_fit_the_samples(tmp_path):
     np.save(tmp_path / "x.npy", np.zeros((3, 10)))
     assert failure(array_source(tmp_path / "x.npy"), load=False) == (
-        f"{tmp_path / 'x.npy'}: samples of shape [10]; give dataset.shape: [h, w] or [h, w, 3].")
+        f"{tmp_path / 'x.npy'}: samples of shape [10]; give dataset.shape: [h, w] or [h, w, 3]."
+    )
     assert failure(array_source(tmp_path / "x.npy", shape=(3, 3)), load=False) == (
-        f"{tmp_path / 'x.npy'}: each sample has 10 values, but dataset.shape [3, 3] needs 9.")
+        f"{tmp_path / 'x.npy'}: each sample has 10 values, but dataset.shape [3, 3] needs 9."
+    )
 
 
 def test_a_csv_row_of_the_wrong_length(tmp_path):
     (tmp_path / "d.csv").write_text("0,1,0,1\n1,1,1,1\n1,0,1\n")
     assert failure(array_source(tmp_path / "d.csv", shape=(2, 2))) == (
-        f"{tmp_path / 'd.csv'} line 3: 3 values, the first row has 4.")
+        f"{tmp_path / 'd.csv'} line 3: 3 values, the first row has 4."
+    )
 
 
 def test_nan_names_its_row(tmp_path):
@@ -74,14 +79,18 @@ def test_nan_names_its_row(tmp_path):
     x[2, 1, 0] = np.nan
     np.save(tmp_path / "x.npy", x)
     assert failure(array_source(tmp_path / "x.npy")).startswith(
-        f"{tmp_path / 'x.npy'} row 2: nan at value 2; values must be")
+        f"{tmp_path / 'x.npy'} row 2: nan at value 2; values must be"
+    )
 
 
-@pytest.mark.parametrize("bad, message", [
-    (-0.5, "row 1: -0.5 at value 0; the values must be in [0, 1]"),
-    (300, "row 1: 300 at value 0; the values must be whole numbers 0..255"),
-    (2.5, "row 1: 2.5 at value 0; the values must be whole numbers 0..255"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (-0.5, "row 1: -0.5 at value 0; the values must be in [0, 1]"),
+        (300, "row 1: 300 at value 0; the values must be whole numbers 0..255"),
+        (2.5, "row 1: 2.5 at value 0; the values must be whole numbers 0..255"),
+    ],
+)
 def test_values_out_of_range_name_their_row(tmp_path, bad, message):
     x = np.full((3, 2, 2), 0.5 if bad == -0.5 else 7.0)
     x[1, 0, 0] = bad
@@ -92,4 +101,5 @@ def test_values_out_of_range_name_their_row(tmp_path, bad, message):
 def test_a_csv_value_out_of_range_names_its_line(tmp_path):
     (tmp_path / "d.csv").write_text("p0,p1,p2,p3\n0,255,0,255\n0,256,0,0\n")
     assert failure(array_source(tmp_path / "d.csv", shape=(2, 2))).startswith(
-        f"{tmp_path / 'd.csv'} line 3: 256 at value 1;")
+        f"{tmp_path / 'd.csv'} line 3: 256 at value 1;"
+    )

@@ -1,4 +1,5 @@
 """The autoencoder: whole-model gradients, ensemble == members alone, divergence, the course bar."""
+
 import warnings
 
 import numpy as np
@@ -13,12 +14,16 @@ def wrong_pixels(model, x):
     return ((model.reconstruct(x) > 0.5) != (x > 0.5)).sum(axis=-1)
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(loss="mse", activation="sigmoid"),
-    dict(loss="bce", activation="tanh", latent_activation="identity"),
-    dict(loss="mse", activation="tanh", output_activation="identity", init="lecun"),
-    dict(loss="sse", activation="tanh", output_activation="tanh", pixels=(-1, 1)),
-], ids=["mse sigmoid", "bce tanh", "mse linear output", "sse tanh on -1, 1"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(loss="mse", activation="sigmoid"),
+        dict(loss="bce", activation="tanh", latent_activation="identity"),
+        dict(loss="mse", activation="tanh", output_activation="identity", init="lecun"),
+        dict(loss="sse", activation="tanh", output_activation="tanh", pixels=(-1, 1)),
+    ],
+    ids=["mse sigmoid", "bce tanh", "mse linear output", "sse tanh on -1, 1"],
+)
 def test_gradients_match_finite_differences(kwargs):
     model = Autoencoder([7, 5, 2, 4, 7], seeds=[1, 2], **kwargs)
     x = (np.random.default_rng(0).random((6, 7)) < 0.5).astype(float)
@@ -38,6 +43,7 @@ def fit_members(seeds, lrs, levels, **fit):
     x = load_font()
     opt = fit.pop("optimizer")
     together = Autoencoder(arch, seeds, **kw)
+
     def make_noise(level):
         return None if levels is None else noise.make("bitflip", level)
 
@@ -51,14 +57,19 @@ def fit_members(seeds, lrs, levels, **fit):
     return together, h, alone
 
 
-@pytest.mark.parametrize("case", [
-    dict(opt=optimizers.Adam, batch_size=10, noise=[0.05, 0.2, 0.1]),
-    dict(opt=lambda lr: optimizers.SGD(lr, momentum=0.9), batch_size=None, noise=None),
-], ids=["adam minibatches noise", "momentum full batch"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        dict(opt=optimizers.Adam, batch_size=10, noise=[0.05, 0.2, 0.1]),
+        dict(opt=lambda lr: optimizers.SGD(lr, momentum=0.9), batch_size=None, noise=None),
+    ],
+    ids=["adam minibatches noise", "momentum full batch"],
+)
 def test_ensemble_trains_each_member_as_alone(case):
     seeds, lrs = [3, 7, 11], [0.01, 0.03, 0.005]
-    together, h, alone = fit_members(seeds, lrs, case["noise"], optimizer=case["opt"],
-                                     epochs=12, batch_size=case["batch_size"])
+    together, h, alone = fit_members(
+        seeds, lrs, case["noise"], optimizer=case["opt"], epochs=12, batch_size=case["batch_size"]
+    )
     for k, (model, hk) in enumerate(alone):
         for name, p in model.params.items():
             np.testing.assert_allclose(together.params[name][k], p[0], rtol=0, atol=1e-12)
@@ -106,8 +117,9 @@ def test_input_scaling_is_training_on_scaled_inputs():
     scaled.set_input_scaling(mean, std)
     h = scaled.fit(x, epochs=5, optimizer=optimizers.Adam(0.01), batch_size=8)
     by_hand = Autoencoder([35, 8, 2, 8, 35], seeds=[0, 1])
-    hb = by_hand.fit((x - mean) / std, x_target=x, epochs=5, optimizer=optimizers.Adam(0.01),
-                     batch_size=8)
+    hb = by_hand.fit(
+        (x - mean) / std, x_target=x, epochs=5, optimizer=optimizers.Adam(0.01), batch_size=8
+    )
     np.testing.assert_allclose(h["loss"], hb["loss"], rtol=1e-12)
     np.testing.assert_allclose(scaled.encode(x), by_hand.encode((x - mean) / std), rtol=1e-12)
 
@@ -115,8 +127,9 @@ def test_input_scaling_is_training_on_scaled_inputs():
 def test_float32_fit_keeps_float32():
     x = load_font()
     model = Autoencoder([35, 10, 2, 10, 35], seeds=[0, 1], dtype=np.float32, loss="bce")
-    h = model.fit(x, epochs=20, optimizer=optimizers.Adam(0.01), batch_size=16,
-                  noise=noise.Gaussian(0.1))
+    h = model.fit(
+        x, epochs=20, optimizer=optimizers.Adam(0.01), batch_size=16, noise=noise.Gaussian(0.1)
+    )
     assert np.isfinite(h["loss"]).all() and h["loss"][:, -1].max() < h["loss"][:, 0].min()
     assert all(p.dtype == np.float32 for p in model.params.values())
     assert model.reconstruct(x).dtype == np.float32 and model.encode(x).dtype == np.float32
@@ -137,16 +150,23 @@ def test_course_bar_every_character_within_one_pixel_through_a_2d_latent():
     in a sweep of 200 seeds every one had 0 wrong pixels by epoch 350 and kept it to epoch 1500.
     """
     x = load_font()
-    model = Autoencoder([35, 64, 2, 64, 35], seeds=range(10), activation="tanh",
-                        latent_activation="identity", loss="bce")
+    model = Autoencoder(
+        [35, 64, 2, 64, 35],
+        seeds=range(10),
+        activation="tanh",
+        latent_activation="identity",
+        loss="bce",
+    )
     model.fit(x, epochs=400, optimizer=optimizers.Adam(0.03))
     worst = wrong_pixels(model, x).max(axis=1)  # (S,) worst character of each seed
     assert worst.min() <= 1, worst  # the bar, for at least one seed
     assert np.sum(worst == 0) >= 8, worst  # and, in practice, for nearly every seed
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"activation": "tanh", "loss": "bce"},
-                                    {"output_activation": "tanh", "pixels": (-1, 1)}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"activation": "tanh", "loss": "bce"}, {"output_activation": "tanh", "pixels": (-1, 1)}],
+)
 def test_training_outputs_are_the_previous_epochs_reconstruction(kwargs):
     x = (np.random.default_rng(3).random((6, 8)) < 0.5).astype(float)
     seen = []

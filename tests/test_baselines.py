@@ -27,8 +27,10 @@ def test_noise_free_inputs_are_decoded_exactly():
 @pytest.mark.parametrize("p, floor", [(0.1, 0.095), (0.2, 1.28), (0.3, 5.17)])
 def test_bayes_decoder_reaches_the_known_floor_and_beats_the_others(p, floor):
     clean, noisy = _bitflip(p, draws=400)
-    errors = {name: _mean_wrong(out, clean)
-              for name, out in baselines.decode_all(GLYPHS, noisy, "bitflip", p).items()}
+    errors = {
+        name: _mean_wrong(out, clean)
+        for name, out in baselines.decode_all(GLYPHS, noisy, "bitflip", p).items()
+    }
     assert errors["bayes"] == pytest.approx(floor, rel=0.1, abs=0.02)
     assert errors["nearest"] < errors["noisy"]
     if p >= 0.2:  # below that the two differ by rare events, less than sampling noise here
@@ -38,6 +40,7 @@ def test_bayes_decoder_reaches_the_known_floor_and_beats_the_others(p, floor):
 def test_nearest_glyph_is_the_closest_in_hamming_distance():
     _, noisy = _bitflip(0.2, draws=5)
     chosen = baselines.nearest(GLYPHS, noisy)
+
     def distance(a, b):
         return ((a > 0.5) != (b > 0.5)).sum(-1)
 
@@ -56,12 +59,14 @@ def test_gaussian_bayes_decoder_is_no_worse_than_nearest_glyph():
 def _pixel_table(kind, p):
     """P(input pixel = 1 | glyph pixel), for glyph pixel 0 and 1: the noise written pixel by
     pixel, straight from its definition."""
-    return {"bitflip": (p, 1 - p), "salt_and_pepper": (p / 2, 1 - p / 2),
-            "masking": (0.0, 1 - p)}[kind]
+    return {"bitflip": (p, 1 - p), "salt_and_pepper": (p / 2, 1 - p / 2), "masking": (0.0, 1 - p)}[
+        kind
+    ]
 
 
-@pytest.mark.parametrize("kind, p", [("salt_and_pepper", 0.3), ("masking", 0.2),
-                                     ("masking", 0.6), ("bitflip", 0.15)])
+@pytest.mark.parametrize(
+    "kind, p", [("salt_and_pepper", 0.3), ("masking", 0.2), ("masking", 0.6), ("bitflip", 0.15)]
+)
 def test_posterior_is_bayes_rule_pixel_by_pixel(kind, p):
     from nets import noise
 
@@ -72,8 +77,7 @@ def test_posterior_is_bayes_rule_pixel_by_pixel(kind, p):
     x = noisy[:, None, :]  # (M, 1, D)
     likelihood = np.where(x > 0.5, on, 1 - on).prod(axis=-1)  # (M, G)
     expected = likelihood / likelihood.sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(baselines.posterior(GLYPHS, noisy, kind, p), expected,
-                               atol=1e-12)
+    np.testing.assert_allclose(baselines.posterior(GLYPHS, noisy, kind, p), expected, atol=1e-12)
 
 
 def test_masking_posterior_excludes_glyphs_off_where_the_input_is_on():

@@ -69,8 +69,7 @@ def test_a_phone_sized_figure_is_measured_where_the_page_serves_it(tmp_path):
     (tmp_path / "phone.svg").write_text(SVG.format(30))
     shrunk = '<img src="f.svg" width="1000" height="100" alt="f" style="width: 100%; height: auto">'
     assert "f.svg" in "".join(_problems(tmp_path, shrunk, width=390))
-    served = ('<picture><source media="(max-width: 600px)" srcset="phone.svg">'
-              f"{shrunk}</picture>")
+    served = f'<picture><source media="(max-width: 600px)" srcset="phone.svg">{shrunk}</picture>'
     assert _problems(tmp_path, served, width=390) == []
     assert _problems(tmp_path, served, width=1280) == []
 
@@ -81,17 +80,25 @@ def test_png_figures_are_measured_from_their_drawn_texts(tmp_path):
     from PIL import Image
 
     Image.new("RGB", (200, 100)).save(tmp_path / "p.png")
-    (tmp_path / "index.html").write_text(PAGE.format(
-        '<img src="p.png" width="200" height="100" alt="p" style="width: 100px">'))
-    found = check.check(tmp_path, widths=(1280,), schemes=("light",), origins=("disk",),
-                        figure_texts={"p.png": [("tick", 14.0), ("title", 20.0)]})
+    (tmp_path / "index.html").write_text(
+        PAGE.format('<img src="p.png" width="200" height="100" alt="p" style="width: 100px">')
+    )
+    found = check.check(
+        tmp_path,
+        widths=(1280,),
+        schemes=("light",),
+        origins=("disk",),
+        figure_texts={"p.png": [("tick", 14.0), ("title", 20.0)]},
+    )
     assert found["index.html 1280px light disk"] == [
-        "1 text(s) under 8 px in p.png (smallest 7.0 px: 'tick')"]
+        "1 text(s) under 8 px in p.png (smallest 7.0 px: 'tick')"
+    ]
 
 
 def test_svg_texts_reads_matplotlib_texts_drawn_as_paths(tmp_path):
     """The site's SVGs draw text as paths; their sizes come back in points over a viewBox in
     points, so a 10.5 pt tick label on a 4-inch figure reads as 10.5 of 288 units."""
+
     @style.styled
     def draw():
         fig = style.figure(4, 3)

@@ -36,8 +36,13 @@ def write(tmp_path, text=SWEEP, name="tiny.yaml"):
 
 def tp5(*args, cwd=None, timeout=300):
     """tp5-run in a fresh process, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "runner.cli", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "runner.cli", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def stored(results, name="tiny"):
@@ -106,14 +111,38 @@ def test_results_do_not_depend_on_workers_backend_or_load(tmp_path, text, busy_m
     by_workers = {}
     for jobs in (1, 2):
         results = tmp_path / f"j{jobs}"
-        assert cli.main([str(path), "--results", str(results), "--no-site", "-q",
-                         "-j", str(jobs)]) == 0
+        assert (
+            cli.main([str(path), "--results", str(results), "--no-site", "-q", "-j", str(jobs)])
+            == 0
+        )
         by_workers[jobs] = stored(results)
-    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None, processes=True) as cluster, Client(cluster):
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+            processes=True,
+        ) as cluster,
+        Client(cluster),
+    ):
         results = tmp_path / "dask"
-        assert cli.main([str(path), "--results", str(results), "--no-site", "-q",
-                         "--backend", "dask", "--scheduler", cluster.scheduler_address]) == 0
+        assert (
+            cli.main(
+                [
+                    str(path),
+                    "--results",
+                    str(results),
+                    "--no-site",
+                    "-q",
+                    "--backend",
+                    "dask",
+                    "--scheduler",
+                    cluster.scheduler_address,
+                ]
+            )
+            == 0
+        )
     assert_same_runs(by_workers[1], by_workers[2])
     assert_same_runs(by_workers[1], stored(results))
 
@@ -121,12 +150,26 @@ def test_results_do_not_depend_on_workers_backend_or_load(tmp_path, text, busy_m
 @pytest.mark.slow
 def test_a_killed_sweep_finishes_when_run_again(tmp_path):
     # four packs trained one after another: the kill lands after the first is stored
-    path = write(tmp_path, SWEEP.replace("epochs: 30", "epochs: 1500").replace(
-        "[[35, 10, 2, 10, 35], [35, 2, 35]]",
-        "[[35, 10, 2, 10, 35], [35, 2, 35], [35, 12, 2, 12, 35], [35, 8, 2, 8, 35]]"))
+    path = write(
+        tmp_path,
+        SWEEP.replace("epochs: 30", "epochs: 1500").replace(
+            "[[35, 10, 2, 10, 35], [35, 2, 35]]",
+            "[[35, 10, 2, 10, 35], [35, 2, 35], [35, 12, 2, 12, 35], [35, 8, 2, 8, 35]]",
+        ),
+    )
     results = tmp_path / "results"
-    args = [sys.executable, "-m", "runner.cli", str(path), "--results", str(results),
-            "--no-site", "-q", "-j", "1"]
+    args = [
+        sys.executable,
+        "-m",
+        "runner.cli",
+        str(path),
+        "--results",
+        str(results),
+        "--no-site",
+        "-q",
+        "-j",
+        "1",
+    ]
     process = subprocess.Popen(args, start_new_session=True)
     wait_for(lambda: store.stored_ids(results, "tiny"), 120)
     os.killpg(process.pid, signal.SIGKILL)  # the CLI and its workers, mid-sweep
@@ -195,7 +238,9 @@ def test_rerunning_100_stored_runs_trains_nothing(tmp_path, monkeypatch, capsys)
 
 
 def test_dry_run_of_a_400_run_sweep_trains_nothing(tmp_path, monkeypatch, capsys):
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
 name: lr
 dataset: {name: font}
 model: {kind: autoencoder, architectures: [[35, 20, 2, 20, 35]]}
@@ -203,7 +248,8 @@ training:
   epochs: 10000
   optimizers: [{name: sgd, learning_rate: [0.05, 0.005, 0.0005, 0.00005], momentum: 0.9}]
 seeds: 100
-""")
+""",
+    )
     packs, loads = spy_on_training(monkeypatch)
     assert cli.main([str(path), "--results", str(tmp_path / "r"), "--dry-run", "-j", "2"]) == 0
     out = capsys.readouterr().out
@@ -219,14 +265,21 @@ training: {epochs: 5}
 """
 
 
-@pytest.mark.parametrize("text, expected", [
-    (GOOD.replace("name: x", "name: Bad Name"),
-     "bad.yaml:1:7: name: expected a short name of lowercase letters, digits and '-' "
-     "(e.g. 'vae-mnist'), got 'Bad Name'"),
-    (GOOD.replace("[[35, 2, 35]]", "[[36, 2, 35]]"),
-     "bad.yaml:3:45: model.architectures[0][0]: the font is 7x5 binary: 35 inputs, got 36"),
-    (GOOD + "name: y\n", "bad.yaml:5:1: the key 'name' is written twice (first on line 1)"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            GOOD.replace("name: x", "name: Bad Name"),
+            "bad.yaml:1:7: name: expected a short name of lowercase letters, digits and '-' "
+            "(e.g. 'vae-mnist'), got 'Bad Name'",
+        ),
+        (
+            GOOD.replace("[[35, 2, 35]]", "[[36, 2, 35]]"),
+            "bad.yaml:3:45: model.architectures[0][0]: the font is 7x5 binary: 35 inputs, got 36",
+        ),
+        (GOOD + "name: y\n", "bad.yaml:5:1: the key 'name' is written twice (first on line 1)"),
+    ],
+)
 def test_bad_input_is_one_line_per_problem_and_exit_2(tmp_path, text, expected):
     write(tmp_path, text, "bad.yaml")
     result = tp5("bad.yaml", cwd=tmp_path)
@@ -238,8 +291,17 @@ def test_bad_input_is_one_line_per_problem_and_exit_2(tmp_path, text, expected):
 @pytest.mark.slow
 def test_files_and_overrides_go_anywhere_among_the_options(tmp_path):
     results = tmp_path / "r"
-    args = ["-j", "1", write(tmp_path, GOOD), "--results", results, "training.epochs=2",
-            "--no-site", "seeds=2", "-q"]
+    args = [
+        "-j",
+        "1",
+        write(tmp_path, GOOD),
+        "--results",
+        results,
+        "training.epochs=2",
+        "--no-site",
+        "seeds=2",
+        "-q",
+    ]
     assert cli.main(list(map(str, args))) == 0
     runs = store.load_runs(results, "x")
     assert len(runs) == 2 and all(run.history["loss"].shape == (2,) for run in runs)
@@ -258,12 +320,16 @@ def test_a_missing_file_and_a_bad_override_are_plain_errors(tmp_path):
 def test_an_experiment_without_its_dataset_is_skipped_and_the_others_train(tmp_path):
     empty = tmp_path / "no-mnist"
     empty.mkdir()
-    mnist = write(tmp_path, f"""\
+    mnist = write(
+        tmp_path,
+        f"""\
 name: digits
 dataset: {{name: mnist, path: {empty}}}
 model: {{kind: vae, architectures: [[784, 8, 2, 8, 784]]}}
 training: {{epochs: 1}}
-""", "digits.yaml")
+""",
+        "digits.yaml",
+    )
     font = write(tmp_path, GOOD)
     result = tp5(mnist, font, "--results", "r", "--no-site", "-q", "-j", "1", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -288,8 +354,9 @@ def test_the_run_schema_is_that_of_run_json():
     assert set(schema["$defs"]) >= {"AutoencoderRun", "VAERun"}
 
 
-@pytest.mark.parametrize("args", [["--schema"], ["tiny.yaml", "--results", "r", "--dry-run"]],
-                         ids=["schema", "dry-run"])
+@pytest.mark.parametrize(
+    "args", [["--schema"], ["tiny.yaml", "--results", "r", "--dry-run"]], ids=["schema", "dry-run"]
+)
 def test_a_closed_pipe_ends_tp5_run_quietly(tmp_path, args):
     """tp5-run ... | head -1: the reader is gone before tp5-run writes (its end of the pipe is
     closed first, so every write finds it closed): no traceback, the shell's SIGPIPE code."""
@@ -297,8 +364,14 @@ def test_a_closed_pipe_ends_tp5_run_quietly(tmp_path, args):
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        done = subprocess.run([sys.executable, "-m", "runner.cli", *args], cwd=tmp_path,
-                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "runner.cli", *args],
+            cwd=tmp_path,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
     finally:
         os.close(write_end)
     assert done.stderr == ""

@@ -1,5 +1,6 @@
 """A split pack takes the cores other packs leave idle, as they finish, and reads its share after
 every epoch; the shares never change a number (tests/test_split.py)."""
+
 from runner import cores
 from runner.plan import Pack
 from support import vae
@@ -57,8 +58,9 @@ def test_outside_a_dask_worker_a_pack_gets_one_thread():
 
 
 def test_a_core_the_sweep_holds_for_the_floors_comes_back_when_they_are_done(tmp_path):
-    allowance = cores.Allowance([pack("big", parts=4)], workers=1, path=files(tmp_path),
-                                cores=3, busy=1)
+    allowance = cores.Allowance(
+        [pack("big", parts=4)], workers=1, path=files(tmp_path), cores=3, busy=1
+    )
     assert allowance.shares() == {"big": 2}
     allowance.release()
     assert allowance.shares() == {"big": 3}

@@ -59,13 +59,15 @@ def test_font():
     assert data.color == "binary"
     assert data.classes[:3] == ["`", "a", "b"] and data.classes[-1] == "DEL"
     # 'a' is 0x00 0x0e 0x01 0x0d 0x13 0x13 0x0d in the table, 0x10 the leftmost column
-    a = [[0, 0, 0, 0, 0],
-         [0, 1, 1, 1, 0],
-         [0, 0, 0, 0, 1],
-         [0, 1, 1, 0, 1],
-         [1, 0, 0, 1, 1],
-         [1, 0, 0, 1, 1],
-         [0, 1, 1, 0, 1]]
+    a = [
+        [0, 0, 0, 0, 0],
+        [0, 1, 1, 1, 0],
+        [0, 0, 0, 0, 1],
+        [0, 1, 1, 0, 1],
+        [1, 0, 0, 1, 1],
+        [1, 0, 0, 1, 1],
+        [0, 1, 1, 0, 1],
+    ]
     np.testing.assert_array_equal(data.x_train[1].reshape(7, 5), a)
     assert data.x_train[31].all()  # DEL is a full block
 
@@ -79,11 +81,20 @@ def test_mnist_5k():
     assert data.classes == [str(d) for d in range(10)] and data.shape == (28, 28, 1)
 
 
-@pytest.mark.parametrize("name, path, message", [
-    ("cifar", None, ("There is no dataset 'cifar'; choose one of array, emoji, fashion-mnist, font, "
-                     "images, kmnist, mnist, mnist-5k.")),
-    ("mnist-5k", "somewhere", "mnist-5k is built in and reads no files; remove dataset.path."),
-])
+@pytest.mark.parametrize(
+    "name, path, message",
+    [
+        (
+            "cifar",
+            None,
+            (
+                "There is no dataset 'cifar'; choose one of array, emoji, fashion-mnist, font, "
+                "images, kmnist, mnist, mnist-5k."
+            ),
+        ),
+        ("mnist-5k", "somewhere", "mnist-5k is built in and reads no files; remove dataset.path."),
+    ],
+)
 def test_bad_requests(name, path, message):
     with pytest.raises(DatasetError) as err:
         load(Source(name, path))
@@ -110,8 +121,9 @@ def test_mnist_from_path(tmp_path):
     data = load(mnist_in(tmp_path / "mine"), dtype=np.float32)
     assert data.x_train.shape == (6, 784) and data.x_test.shape == (4, 784)
     assert data.x_train.dtype == np.float32
-    np.testing.assert_allclose(data.x_test, arrays["t10k-images-idx3-ubyte"].reshape(4, 784) / 255,
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        data.x_test, arrays["t10k-images-idx3-ubyte"].reshape(4, 784) / 255, rtol=1e-6
+    )
     np.testing.assert_array_equal(data.y_train, arrays["train-labels-idx1-ubyte"])
 
 
@@ -132,7 +144,8 @@ def test_missing_file_in_path(tmp_path):
     with pytest.raises(DatasetError) as err:
         load(mnist_in(tmp_path / "mine"))
     assert str(err.value).startswith(
-        f"{tmp_path / 'mine'} has no t10k-labels-idx1-ubyte (raw or .gz); dataset.path must be")
+        f"{tmp_path / 'mine'} has no t10k-labels-idx1-ubyte (raw or .gz); dataset.path must be"
+    )
 
 
 def test_the_fingerprint_of_unreadable_files_says_so_without_raising(tmp_path):
@@ -152,11 +165,19 @@ def test_path_is_not_a_folder(tmp_path):
     assert str(err.value).startswith(f"dataset.path {tmp_path / 'nothing'} is not a folder;")
 
 
-@pytest.mark.parametrize("name, array, message", [
-    ("train-labels-idx1-ubyte", np.zeros(5, np.uint8), "holds 5 labels but .* holds 6 images"),
-    ("t10k-images-idx3-ubyte", np.zeros((4, 10, 10), np.uint8), "holds 10x10 images; mnist images are 28x28"),
-    ("t10k-labels-idx1-ubyte", np.zeros((4, 28, 28), np.uint8), "is not an IDX label file"),
-], ids=["label-count", "image-size", "images-as-labels"])
+@pytest.mark.parametrize(
+    "name, array, message",
+    [
+        ("train-labels-idx1-ubyte", np.zeros(5, np.uint8), "holds 5 labels but .* holds 6 images"),
+        (
+            "t10k-images-idx3-ubyte",
+            np.zeros((4, 10, 10), np.uint8),
+            "holds 10x10 images; mnist images are 28x28",
+        ),
+        ("t10k-labels-idx1-ubyte", np.zeros((4, 28, 28), np.uint8), "is not an IDX label file"),
+    ],
+    ids=["label-count", "image-size", "images-as-labels"],
+)
 def test_damaged_mnist_file(tmp_path, name, array, message):
     arrays = mnist_arrays() | {name: array}
     write_mnist(tmp_path / "mine", arrays, gz=())
@@ -207,8 +228,11 @@ def mirror(monkeypatch):
     """A server with the four files gzipped, their checksums made the expected ones."""
     arrays = mnist_arrays()
     raw = {name: idx_bytes(array) for name, array in arrays.items()}
-    monkeypatch.setattr(mnist.SET, "checksums", {
-        name: f"sha256:{hashlib.sha256(data).hexdigest()}" for name, data in raw.items()})
+    monkeypatch.setattr(
+        mnist.SET,
+        "checksums",
+        {name: f"sha256:{hashlib.sha256(data).hexdigest()}" for name, data in raw.items()},
+    )
     server = Server({f"{name}.gz": gzip.compress(data) for name, data in raw.items()})
     server.arrays = arrays
     yield server
@@ -253,8 +277,12 @@ def test_checksum_mismatch(monkeypatch, tmp_path, mirror):
     monkeypatch.setenv("TP5_MNIST_URL", mirror.url)
     with pytest.raises(DatasetError) as err:
         load("mnist")
-    assert_clean_failure(err, tmp_path, "train-images-idx3-ubyte.gz could not be downloaded",
-                         f"is not the expected sha256:{'0' * 64}")
+    assert_clean_failure(
+        err,
+        tmp_path,
+        "train-images-idx3-ubyte.gz could not be downloaded",
+        f"is not the expected sha256:{'0' * 64}",
+    )
 
 
 def failed_load_from(server: Server, monkeypatch):
@@ -321,12 +349,16 @@ def test_offline(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("name, module", [("fashion-mnist", fashion_mnist), ("kmnist", kmnist)])
-def test_an_idx_set_downloads_checked_by_the_md5_of_its_gz_files(monkeypatch, tmp_path, name,
-                                                                  module):
+def test_an_idx_set_downloads_checked_by_the_md5_of_its_gz_files(
+    monkeypatch, tmp_path, name, module
+):
     arrays = mnist_arrays(seed=3)
     served = {f"{n}.gz": gzip.compress(idx_bytes(a)) for n, a in arrays.items()}
-    monkeypatch.setattr(module.SET, "checksums", {
-        n: f"md5:{hashlib.md5(served[f'{n}.gz']).hexdigest()}" for n in MNIST_FILES})
+    monkeypatch.setattr(
+        module.SET,
+        "checksums",
+        {n: f"md5:{hashlib.md5(served[f'{n}.gz']).hexdigest()}" for n in MNIST_FILES},
+    )
     server = Server(served)
     variable = f"TP5_{name.upper().replace('-', '_')}_URL"
     monkeypatch.setenv(variable, server.url)
@@ -352,6 +384,7 @@ def test_fashion_mnist_from_a_folder(tmp_path):
     arrays = mnist_arrays(seed=4)
     write_mnist(tmp_path / "fashion", arrays)
     data = load(Source("fashion-mnist", tmp_path / "fashion"))
-    np.testing.assert_array_equal(data.x_train * 255,
-                                  arrays["train-images-idx3-ubyte"].reshape(6, -1))
+    np.testing.assert_array_equal(
+        data.x_train * 255, arrays["train-images-idx3-ubyte"].reshape(6, -1)
+    )
     assert data.classes[0] == "T-shirt/top"

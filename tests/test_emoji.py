@@ -45,28 +45,43 @@ def test_emoji_loads_as_rgb_pictures_with_their_subcategories():
 
 def _entry(name, subcategory, order, tones=(), drawn=True):
     """One emoji.json record; tones: the skin-tone code points it comes in."""
-    entry = {"short_name": name, "subcategory": subcategory, "sort_order": order,
-             "image": f"{name}.png", "has_img_twitter": drawn}
+    entry = {
+        "short_name": name,
+        "subcategory": subcategory,
+        "sort_order": order,
+        "image": f"{name}.png",
+        "has_img_twitter": drawn,
+    }
     if tones:
-        entry["skin_variations"] = {t: {"image": f"{name}-{t}.png", "has_img_twitter": True}
-                                    for t in tones}
+        entry["skin_variations"] = {
+            t: {"image": f"{name}-{t}.png", "has_img_twitter": True} for t in tones
+        }
     return entry
 
 
 def test_select_keeps_listed_subcategories_grouped_with_tones_in_order():
-    emoji = [_entry("heart", "heart", 0), _entry("boy", "person", 1, tones=("1F3FD", "1F3FB")),
-             _entry("grin", "face-smiling", 5), _entry("smile", "face-smiling", 2),
-             _entry("ghost", "face-costume", 3, drawn=False)]
+    emoji = [
+        _entry("heart", "heart", 0),
+        _entry("boy", "person", 1, tones=("1F3FD", "1F3FB")),
+        _entry("grin", "face-smiling", 5),
+        _entry("smile", "face-smiling", 2),
+        _entry("ghost", "face-costume", 3, drawn=False),
+    ]
     rows = build_emoji.select(emoji, ("face-smiling", "face-costume", "person"))
-    assert rows == [("smile.png", "smile", "face-smiling"), ("grin.png", "grin", "face-smiling"),
-                    ("boy.png", "boy", "person"), ("boy-1F3FB.png", "boy:1F3FB", "person"),
-                    ("boy-1F3FD.png", "boy:1F3FD", "person")]
+    assert rows == [
+        ("smile.png", "smile", "face-smiling"),
+        ("grin.png", "grin", "face-smiling"),
+        ("boy.png", "boy", "person"),
+        ("boy-1F3FB.png", "boy:1F3FB", "person"),
+        ("boy-1F3FD.png", "boy:1F3FD", "person"),
+    ]
 
 
 def test_on_white_keeps_opaque_pixels_and_whitens_transparent_ones():
     rgba = np.array([[[10, 20, 30, 255], [10, 20, 30, 0], [0, 0, 0, 51]]], dtype=np.uint8)
-    np.testing.assert_allclose(build_emoji.on_white(rgba),
-                               [[[10, 20, 30], [255, 255, 255], [204, 204, 204]]])
+    np.testing.assert_allclose(
+        build_emoji.on_white(rgba), [[[10, 20, 30], [255, 255, 255], [204, 204, 204]]]
+    )
 
 
 def test_area_weights_average_what_each_output_pixel_covers():
@@ -105,7 +120,7 @@ def _png(colour) -> bytes:
     """A 64x64 RGBA disc of colour on a transparent background, as Twemoji draws a face."""
     yy, xx = np.mgrid[:64, :64]
     rgba = np.zeros((64, 64, 4), np.uint8)
-    rgba[(yy - 31.5) ** 2 + (xx - 31.5) ** 2 < 30 ** 2] = (*colour, 255)
+    rgba[(yy - 31.5) ** 2 + (xx - 31.5) ** 2 < 30**2] = (*colour, 255)
     out = io.BytesIO()
     Image.fromarray(rgba).save(out, format="PNG")
     return out.getvalue()
@@ -125,11 +140,19 @@ def _package(emoji: list[dict], pngs: dict[str, bytes]) -> bytes:
 
 
 def test_build_writes_the_same_bytes_twice(tmp_path):
-    emoji = [_entry("smile", "face-smiling", 0), _entry("boy", "person", 1, tones=("1F3FB",)),
-             _entry("same", "person", 2), _entry("heart", "heart", 3)]
-    pngs = {"smile.png": _png((255, 200, 0)), "boy.png": _png((255, 200, 0)),
-            "boy-1F3FB.png": _png((250, 220, 190)), "same.png": _png((250, 220, 190)),
-            "heart.png": _png((255, 0, 0))}
+    emoji = [
+        _entry("smile", "face-smiling", 0),
+        _entry("boy", "person", 1, tones=("1F3FB",)),
+        _entry("same", "person", 2),
+        _entry("heart", "heart", 3),
+    ]
+    pngs = {
+        "smile.png": _png((255, 200, 0)),
+        "boy.png": _png((255, 200, 0)),
+        "boy-1F3FB.png": _png((250, 220, 190)),
+        "same.png": _png((250, 220, 190)),
+        "heart.png": _png((255, 0, 0)),
+    }
     arrays = build_emoji.build(_package(emoji, pngs), size=16)
     # boy is smile's twin and same is boy:1F3FB's: each is dropped, the heart is not selected
     assert arrays["names"].tolist() == ["smile", "boy:1F3FB"]

@@ -55,8 +55,13 @@ def study(wrong: float = 7.0) -> list[Truth]:
     truths = []
     for i in range(8):
         slow = i % 2
-        truths.append(Truth(Job(f"p{i}", "batch-1" if slow else "full", 100.0, 1000),
-                            start=0.5, per_epoch=0.1 * (wrong if slow else 1)))
+        truths.append(
+            Truth(
+                Job(f"p{i}", "batch-1" if slow else "full", 100.0, 1000),
+                start=0.5,
+                per_epoch=0.1 * (wrong if slow else 1),
+            )
+        )
     return truths
 
 
@@ -99,15 +104,20 @@ def test_the_share_never_goes_backwards_by_more_than_a_little():
     truths = study()
     starts = schedule(truths, workers=2)
     end = max(starts[t.job.id] + t.seconds for t in truths)
-    shares = [forecast([t.job for t in truths], seen_at(now, truths, starts), 2).share
-              for now in [end * k / 1000 for k in range(1001)]]
+    shares = [
+        forecast([t.job for t in truths], seen_at(now, truths, starts), 2).share
+        for now in [end * k / 1000 for k in range(1001)]
+    ]
     assert shares[-1] == 1.0
     assert min(b - a for a, b in zip(shares, shares[1:])) > -0.01
 
 
 def test_a_finished_pack_sets_the_rate_of_its_shape_and_the_others_take_the_mean():
-    jobs = [Job("done", "slow", 10.0, 100), Job("next", "slow", 20.0, 100),
-            Job("other", "fast", 10.0, 100)]
+    jobs = [
+        Job("done", "slow", 10.0, 100),
+        Job("next", "slow", 20.0, 100),
+        Job("other", "fast", 10.0, 100),
+    ]
     estimate = forecast(jobs, {"done": Seen(((100, 70.0),), finished=True)}, workers=1)
     assert estimate.done == 70.0
     assert estimate.left == 140.0 + 70.0  # 7 s per cost unit, the only rate measured
@@ -129,11 +139,14 @@ def test_a_running_pack_goes_by_its_latter_half_when_its_speed_changes():
     assert estimate.wall_left == (1000 - 300) / 2
 
 
-@pytest.mark.parametrize("seconds, wall_left", [
-    ([10, 10, 10, 10], 20),       # the work shared by two workers
-    ([100, 1, 1, 1], 100),        # never less than the longest pack
-    ([5, 5, 5], 10),              # the third pack waits for a worker
-])
+@pytest.mark.parametrize(
+    "seconds, wall_left",
+    [
+        ([10, 10, 10, 10], 20),  # the work shared by two workers
+        ([100, 1, 1, 1], 100),  # never less than the longest pack
+        ([5, 5, 5], 10),  # the third pack waits for a worker
+    ],
+)
 def test_time_left_shares_the_waiting_packs_between_the_workers(seconds, wall_left):
     jobs = [Job("m", "x", 1.0, 1)] + [Job(f"w{i}", "x", s, 1) for i, s in enumerate(seconds)]
     estimate = forecast(jobs, {"m": Seen(((1, 1.0),), finished=True)}, workers=2)

@@ -20,14 +20,24 @@ from runner import models, store
 from support import Visit
 
 #: The pages of the tiny experiments with explorers, and the slides that carry one.
-PANELS = {"font-ae": ["generated-grid"], "vae-digits": ["vae-progression", "generated-grid"],
-          "font-tanh": ["generated-grid"]}
+PANELS = {
+    "font-ae": ["generated-grid"],
+    "vae-digits": ["vae-progression", "generated-grid"],
+    "font-tanh": ["generated-grid"],
+}
 MNIST_VAE = support.vae(architecture=[784, 512, 256, 2, 256, 512, 784], dtype="float32")
-PLANE = {"kind": "digits", "image": [28, 28, 1], "labelled": True,
-         "extent": [-3.0, 3.0, -3.0, 3.0], "ticks": [[-2.0, 0.0, 2.0], [-2.0, 0.0, 2.0]],
-         "points": [[0.0, 0.0]], "labels": [0],
-         "classes": [str(d) for d in range(10)], "colours": ["#1d5fd1"] * 10,
-         "marks": [[0.0, 0.0, "0"]]}
+PLANE = {
+    "kind": "digits",
+    "image": [28, 28, 1],
+    "labelled": True,
+    "extent": [-3.0, 3.0, -3.0, 3.0],
+    "ticks": [[-2.0, 0.0, 2.0], [-2.0, 0.0, 2.0]],
+    "points": [[0.0, 0.0]],
+    "labels": [0],
+    "classes": [str(d) for d in range(10)],
+    "colours": ["#1d5fd1"] * 10,
+    "marks": [[0.0, 0.0, "0"]],
+}
 
 
 # ------------------------------------------------------------------------------ the export
@@ -37,13 +47,17 @@ def _from_payload(data: dict, z: np.ndarray) -> np.ndarray:
     """The data file's decoder run in NumPy, as decoder.js runs it: (N, 2) -> (N, D), mapped
     from the training's pixel range to [0, 1]."""
     weights = np.frombuffer(base64.b64decode(data["weights"]), dtype="<f4").astype(float)
-    act = {"identity": lambda a: a, "sigmoid": lambda a: 1 / (1 + np.exp(-a)),
-           "tanh": np.tanh, "relu": lambda a: np.maximum(a, 0)}
+    act = {
+        "identity": lambda a: a,
+        "sigmoid": lambda a: 1 / (1 + np.exp(-a)),
+        "tanh": np.tanh,
+        "relu": lambda a: np.maximum(a, 0),
+    }
     a, at = z, 0
     for layer in data["layers"]:
         n_in, n_out = layer["n_in"], layer["n_out"]
-        W = weights[at: at + n_in * n_out].reshape(n_in, n_out)
-        b = weights[at + n_in * n_out: at + n_in * n_out + n_out]
+        W = weights[at : at + n_in * n_out].reshape(n_in, n_out)
+        b = weights[at + n_in * n_out : at + n_in * n_out + n_out]
         at += n_in * n_out + n_out
         a = act[layer["activation"]](a @ W + b)
     assert at == len(weights)
@@ -59,16 +73,30 @@ def _randomised(model):
     return model
 
 
-@pytest.mark.parametrize("spec", [
-    MNIST_VAE,
-    support.autoencoder(architecture=[35, 64, 2, 64, 35], activation="tanh",
-                         latent_activation="identity", loss="bce"),
-    support.autoencoder(architecture=[35, 10, 2, 10, 35], activation="relu",
-                         latent_activation="tanh", init="he"),
-    support.autoencoder(architecture=[35, 10, 2, 10, 35], activation="tanh",
-                         latent_activation="tanh", output_activation="tanh", loss="sse",
-                         pixels=[-1, 1])],
-    ids=["mnist-vae", "bce-tanh", "mse-relu", "sse-tanh-pm1"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        MNIST_VAE,
+        support.autoencoder(
+            architecture=[35, 64, 2, 64, 35],
+            activation="tanh",
+            latent_activation="identity",
+            loss="bce",
+        ),
+        support.autoencoder(
+            architecture=[35, 10, 2, 10, 35], activation="relu", latent_activation="tanh", init="he"
+        ),
+        support.autoencoder(
+            architecture=[35, 10, 2, 10, 35],
+            activation="tanh",
+            latent_activation="tanh",
+            output_activation="tanh",
+            loss="sse",
+            pixels=[-1, 1],
+        ),
+    ],
+    ids=["mnist-vae", "bce-tanh", "mse-relu", "sse-tanh-pm1"],
+)
 def test_the_export_decodes_as_the_model(spec):
     model = _randomised(models.build(spec, seeds=[0]))
     data = explorer.payload(model, spec, PLANE)
@@ -80,8 +108,9 @@ def test_the_mnist_decoder_exports_under_3_mb(tmp_path):
     model = _randomised(models.build(MNIST_VAE, seeds=[0]))
     path = tmp_path / "decoder.js"
     explorer.save(path, "mnist", explorer.payload(model, MNIST_VAE, PLANE))
-    n_weights = sum(layer.params["W"][0].size + layer.params["b"][0].size
-                    for layer in model.decoder)
+    n_weights = sum(
+        layer.params["W"][0].size + layer.params["b"][0].size for layer in model.decoder
+    )
     assert n_weights == 2 * 256 + 256 + 256 * 512 + 512 + 512 * 784 + 784
     assert path.stat().st_size < 3_000_000
     assert path.stat().st_size < 4 * n_weights * 4 / 3 + 2000  # float32 in base64, little else
@@ -126,11 +155,14 @@ def _frame(page) -> None:
 
 def _pixels(page, selector: str) -> np.ndarray:
     """A canvas's RGBA pixels as (H, W, 4)."""
-    width, height, data = page.evaluate("""(selector) => {
+    width, height, data = page.evaluate(
+        """(selector) => {
         const c = document.querySelector(selector);
         return [c.width, c.height, Array.from(c.getContext('2d').getImageData(0, 0, c.width,
                                                                             c.height).data)];
-    }""", selector)
+    }""",
+        selector,
+    )
     return np.array(data, dtype=np.uint8).reshape(height, width, 4)
 
 
@@ -141,8 +173,12 @@ def _at(page, slide_id: str, fx: float, fy: float) -> tuple[float, float]:
 
 
 def _decoded_in_page(page, run_id: str, z: np.ndarray) -> np.ndarray:
-    return np.array(page.evaluate(
-        "([id, zs]) => Promise.all(zs.map(z => tp5Explorer.decode(id, z)))", [run_id, z.tolist()]))
+    return np.array(
+        page.evaluate(
+            "([id, zs]) => Promise.all(zs.map(z => tp5Explorer.decode(id, z)))",
+            [run_id, z.tolist()],
+        )
+    )
 
 
 @pytest.mark.browser
@@ -159,8 +195,11 @@ def test_the_page_decodes_as_numpy_and_follows_the_pointer(browser, base, tiny_r
             '.explorer [value], .explorer[data-run]'), e => e.value || e.dataset.run)""")
         assert ids
         for run_id in dict.fromkeys(ids):
-            x0, x1, y0, y1 = page.evaluate("""async (id) => {
-                await tp5Explorer.load(id); return tp5Decoders[id].extent; }""", run_id)
+            x0, x1, y0, y1 = page.evaluate(
+                """async (id) => {
+                await tp5Explorer.load(id); return tp5Decoders[id].extent; }""",
+                run_id,
+            )
             centre, half = np.array([x0 + x1, y0 + y1]) / 2, np.array([x1 - x0, y1 - y0]) / 2
             z = centre + rng.uniform(-1.2, 1.2, (20, 2)) * half  # (20, 2)
             expected = model_of(runs[run_id]).decode(z)[0]
@@ -187,7 +226,7 @@ def _screenshot(locator, artifacts: Path, name: str) -> None:
 
 def _cells(strip: np.ndarray, width: int) -> list[np.ndarray]:
     """The images of the interpolation strip (one pixel between them)."""
-    return [strip[:, k: k + width] for k in range(0, strip.shape[1], width + 1)]
+    return [strip[:, k : k + width] for k in range(0, strip.shape[1], width + 1)]
 
 
 @pytest.mark.browser
@@ -210,8 +249,9 @@ def test_a_click_pins_and_a_second_click_shows_the_path(browser, tiny_site, arti
         assert len(cells) == 9
         assert np.array_equal(cells[0], first) and np.array_equal(cells[-1], last)
         assert len({c.tobytes() for c in cells}) > 2  # the images change along the path
-        _screenshot(page.locator(f"#{slide_id} .explorer"), artifacts,
-                    f"explorer-{name}-{slide_id}")
+        _screenshot(
+            page.locator(f"#{slide_id} .explorer"), artifacts, f"explorer-{name}-{slide_id}"
+        )
         page.mouse.click(*_at(page, slide_id, 0.5, 0.5))  # a third click starts again
         assert path.is_hidden()
         assert visit.errors == []
@@ -220,8 +260,9 @@ def test_a_click_pins_and_a_second_click_shows_the_path(browser, tiny_site, arti
 
 @pytest.mark.browser
 def test_taps_explore_on_a_touch_screen(browser, tiny_site, artifacts):
-    visit = Visit(browser, (tiny_site / "vae-digits" / "index.html").as_uri(), has_touch=True,
-                  is_mobile=True)
+    visit = Visit(
+        browser, (tiny_site / "vae-digits" / "index.html").as_uri(), has_touch=True, is_mobile=True
+    )
     visit.page.set_viewport_size({"width": 390, "height": 844})
     page, slide_id = visit.page, "generated-grid"
     _ready(page, slide_id)
@@ -264,8 +305,9 @@ def test_arrow_keys_still_move_between_slides(browser, tiny_site):
 
 @pytest.mark.browser
 def test_without_javascript_the_figure_stands_alone(browser, tiny_site):
-    visit = Visit(browser, (tiny_site / "vae-digits" / "index.html").as_uri(),
-                  java_script_enabled=False)
+    visit = Visit(
+        browser, (tiny_site / "vae-digits" / "index.html").as_uri(), java_script_enabled=False
+    )
     page = visit.page
     for slide_id in PANELS["vae-digits"]:
         assert page.locator(f"#{slide_id} .figure img").is_visible()
@@ -327,14 +369,15 @@ def _expected_rgb(page, decoded: np.ndarray, shape: tuple[int, int, int]) -> np.
         return 255 * values
     ink = page.evaluate("""() => getComputedStyle(document.documentElement)
                            .getPropertyValue('--figure-ink').trim()""")
-    ink = np.array([int(ink[k: k + 2], 16) for k in (1, 3, 5)], dtype=float)
+    ink = np.array([int(ink[k : k + 2], 16) for k in (1, 3, 5)], dtype=float)
     return 255 + values * (ink - 255)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name", SHAPED)
-def test_the_picture_is_painted_as_numpy_decodes_it(browser, shaped_site, forms_results, name,
-                                                     artifacts):
+def test_the_picture_is_painted_as_numpy_decodes_it(
+    browser, shaped_site, forms_results, name, artifacts
+):
     """The explorer opens at the plane's centre: its picture there, and after Shift + arrow
     keys, is h rows of w pixels, each the stored model's decoding in NumPy (within a unit of
     rounding): RGB in its own colours, grey as ink on paper."""
@@ -351,7 +394,8 @@ def test_the_picture_is_painted_as_numpy_decodes_it(browser, shaped_site, forms_
         if move:
             page.keyboard.press(move)
             z += {"Shift+ArrowLeft": [-(x1 - x0) / 40, 0], "Shift+ArrowUp": [0, (y1 - y0) / 40]}[
-                move]
+                move
+            ]
             _frame(page)
         painted = _pixels(page, f"#{slide_id} .explorer-image")
         assert painted.shape == (*shape[:2], 4)

@@ -15,8 +15,8 @@ def reference() -> str:
 
 def test_docs_yaml_md_is_what_the_schema_generates():
     assert DOC.read_text() == reference(), (
-        "docs/yaml.md differs from the schema: regenerate it with "
-        "`tp5-run --fields > docs/yaml.md`")
+        "docs/yaml.md differs from the schema: regenerate it with `tp5-run --fields > docs/yaml.md`"
+    )
 
 
 def test_tp5_run_fields_prints_the_reference(capsys):
@@ -26,10 +26,14 @@ def test_tp5_run_fields_prints_the_reference(capsys):
 
 def test_each_kind_of_a_mapping_has_its_own_section():
     sections = {s.split("\n", 1)[0]: s for s in reference().split("\n## ")[1:]}
-    vae, autoencoder = sections["`model` with `kind: vae`"], sections[
-        "`model` with `kind: autoencoder`"]
-    assert ("- `model.beta` (a number > 0 or a list (at least one), each a number > 0; default "
-            "`1.0`): weight of the KL term, or a list to sweep") in vae
+    vae, autoencoder = (
+        sections["`model` with `kind: vae`"],
+        sections["`model` with `kind: autoencoder`"],
+    )
+    assert (
+        "- `model.beta` (a number > 0 or a list (at least one), each a number > 0; default "
+        "`1.0`): weight of the KL term, or a list to sweep"
+    ) in vae
     assert "model.beta" not in autoencoder and "model.loss" in autoencoder
     sgd = sections["`training.optimizers[]` with `name: sgd`"]
     assert "- `training.optimizers[].learning_rate` (" in sgd and "*required*" in sgd

@@ -30,6 +30,7 @@ def _save(fig, tmp_path, name):
 
 def test_figures_are_styled_without_changing_the_callers_matplotlib(tmp_path):
     import matplotlib
+
     before = dict(matplotlib.rcParams)
     series = [{"label": "a", "values": np.random.default_rng(0).random((5, 40)) + 1}]
     fig = curves.learning_curves([{"title": "loss", "ylabel": "mse", "series": series}])
@@ -51,8 +52,9 @@ def test_svg_is_written_at_its_css_size(tmp_path):
 
 
 def test_png_carries_twice_its_css_pixels(tmp_path):
-    fig = pictures.reconstructions([{"title": "t", "originals": _glyphs(), "outputs": _glyphs()}],
-                                   FONT)
+    fig = pictures.reconstructions(
+        [{"title": "t", "originals": _glyphs(), "outputs": _glyphs()}], FONT
+    )
     path, (width, height) = _save(fig, tmp_path, "recon.png")
     with Image.open(path) as image:
         assert abs(image.size[0] - 2 * width) <= 1 and abs(image.size[1] - 2 * height) <= 1
@@ -60,6 +62,7 @@ def test_png_carries_twice_its_css_pixels(tmp_path):
 
 def test_saving_twice_gives_the_same_bytes(tmp_path):
     """Reproducible files: no date in the SVG, fixed jitter, fixed ids."""
+
     def draw(name):
         series = [{"label": "x", "values": [np.arange(5.0), np.arange(3.0) + 1]}]
         return _save(comparisons.lr_boxes(["0.1", "0.01"], series, "error"), tmp_path, name)[0]
@@ -111,28 +114,58 @@ def test_every_drawing_function_draws(tmp_path):
     per_run = [{"title": "p", "codes": codes, "labels": np.arange(32)}]
     drawings = {
         "scatter.svg": latent.latent_scatter(per_run, classes, text=True),
-        "pixel-map.svg": characters.pixel_errors(classes, [
-            {"label": f"c{i}", "per_char": rng.poisson(i / 4, (3, 32))}
-            for i in range(characters.MAX_BAR_PANELS + 1)]),
-        "pixels.svg": characters.pixel_errors(classes, [{"label": "a", "per_char": rng.poisson(
-            1, (4, 32))}]),
-        "grid.png": latent.generated_grid([{"title": "g", "images": rng.random((9, 35)),
-                                             "extent": (0, 1, 0, 1), "codes": codes,
-                                             "labels": classes}], FONT),
-        "strips.png": pictures.strips([{"title": "s", "images": pictures.rgb(
-            rng.random((11, 35)), FONT)}]),
-        "samples.png": pictures.image_grids([{"title": "s", "images": rng.random((20, 784))}],
-                                            DIGIT),
+        "pixel-map.svg": characters.pixel_errors(
+            classes,
+            [
+                {"label": f"c{i}", "per_char": rng.poisson(i / 4, (3, 32))}
+                for i in range(characters.MAX_BAR_PANELS + 1)
+            ],
+        ),
+        "pixels.svg": characters.pixel_errors(
+            classes, [{"label": "a", "per_char": rng.poisson(1, (4, 32))}]
+        ),
+        "grid.png": latent.generated_grid(
+            [
+                {
+                    "title": "g",
+                    "images": rng.random((9, 35)),
+                    "extent": (0, 1, 0, 1),
+                    "codes": codes,
+                    "labels": classes,
+                }
+            ],
+            FONT,
+        ),
+        "strips.png": pictures.strips(
+            [{"title": "s", "images": pictures.rgb(rng.random((11, 35)), FONT)}]
+        ),
+        "samples.png": pictures.image_grids(
+            [{"title": "s", "images": rng.random((20, 784))}], DIGIT
+        ),
         "baselines.svg": curves.denoising_baselines(
-            [0.2, 0.05], [{"label": "model", "mean": [1.0, 0.3], "std": [0.1, 0.1],
-                           "style": "model"},
-                          {"label": "noisy", "mean": [7.0, 1.7], "std": [0, 0],
-                           "style": "baseline"}], "p"),
+            [0.2, 0.05],
+            [
+                {"label": "model", "mean": [1.0, 0.3], "std": [0.1, 0.1], "style": "model"},
+                {"label": "noisy", "mean": [7.0, 1.7], "std": [0, 0], "style": "baseline"},
+            ],
+            "p",
+        ),
         "convergence.svg": curves.convergence(
-            [{"label": "a", "epochs_le1": np.array([10.0, np.nan]), "epochs_zero": np.array(
-                [np.nan, np.nan]), "seconds_le1": np.array([0.1, np.nan]),
-              "seconds_zero": np.array([np.nan, np.nan])}], classes, rng.random(32),
-            np.where(rng.random((2, 32)) < 0.2, np.nan, rng.integers(1, 50, (2, 32))), 50, 0.5),
+            [
+                {
+                    "label": "a",
+                    "epochs_le1": np.array([10.0, np.nan]),
+                    "epochs_zero": np.array([np.nan, np.nan]),
+                    "seconds_le1": np.array([0.1, np.nan]),
+                    "seconds_zero": np.array([np.nan, np.nan]),
+                }
+            ],
+            classes,
+            rng.random(32),
+            np.where(rng.random((2, 32)) < 0.2, np.nan, rng.integers(1, 50, (2, 32))),
+            50,
+            0.5,
+        ),
     }
     for name, fig in drawings.items():
         path, (width, height) = _save(fig, tmp_path, name)
@@ -142,8 +175,9 @@ def test_every_drawing_function_draws(tmp_path):
 def test_curves_survive_a_diverged_run(tmp_path):
     """A run whose loss went NaN leaves the curve to the runs that did not diverge."""
     values = np.vstack([np.linspace(1, 0.1, 30), np.full(30, np.nan)])  # second run diverged
-    fig = curves.learning_curves([{"title": "t", "ylabel": "y",
-                                   "series": [{"label": "a", "values": values}]}])
+    fig = curves.learning_curves(
+        [{"title": "t", "ylabel": "y", "series": [{"label": "a", "values": values}]}]
+    )
     _save(fig, tmp_path, "c.svg")
     (line,) = fig.axes[0].get_lines()
     np.testing.assert_allclose(line.get_xdata(), np.arange(1, 31))
@@ -157,10 +191,18 @@ def test_sixty_thousand_codes_are_one_call_per_panel(tmp_path):
     rng = np.random.default_rng(0)
     codes, labels = rng.normal(size=(60_000, 2)), rng.integers(0, 10, 60_000)
     digits = [str(d) for d in range(10)]
-    scatter = latent.latent_scatter([{"title": "s", "codes": codes, "labels": labels}], digits,
-                                    text=False)
-    rows = [{"title": f"epoch {e}", "codes": codes * e / 5, "labels": labels,
-             "manifold": rng.random((225, 784)) if e == 5 else None} for e in range(1, 6)]
+    scatter = latent.latent_scatter(
+        [{"title": "s", "codes": codes, "labels": labels}], digits, text=False
+    )
+    rows = [
+        {
+            "title": f"epoch {e}",
+            "codes": codes * e / 5,
+            "labels": labels,
+            "manifold": rng.random((225, 784)) if e == 5 else None,
+        }
+        for e in range(1, 6)
+    ]
     progression = latent.vae_progression(rows, digits, False, DIGIT, (-3, 3, -3, 3))
     panels = [ax for fig in (scatter, progression) for ax in fig.axes if ax.collections]
     assert len(panels) == 6
@@ -176,8 +218,10 @@ def test_sixty_thousand_codes_are_one_call_per_panel(tmp_path):
 def test_many_configurations_all_get_a_row_of_pixel_errors():
     rng = np.random.default_rng(0)
     classes = [str(i) for i in range(32)]
-    series = [{"label": f"config {i}", "per_char": rng.poisson(1, (2, 32))}
-              for i in range(characters.MAX_BAR_PANELS * 2)]
+    series = [
+        {"label": f"config {i}", "per_char": rng.poisson(1, (2, 32))}
+        for i in range(characters.MAX_BAR_PANELS * 2)
+    ]
     fig = characters.pixel_errors(classes, series)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [s["label"] for s in series]
 
@@ -186,14 +230,29 @@ def test_many_configurations_all_get_a_row_of_pixel_errors():
 
 
 CLASSES = ["`"] + [chr(ord("a") + i) for i in range(26)] + list("{|}~") + ["DEL"]  # the font's
-FASHION = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
-           "Bag", "Ankle boot"]  # class names longer than a digit
+FASHION = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]  # class names longer than a digit
 LONG = "SGD, momentum 0.9 · 0.0005 · xavier · standardised inputs"
 OPTIMISERS = ["SGD · 64", "SGD, momentum 0.9 · 10", "Adam · 0.03"]
-SETTINGS = [f"{i} · {n}" for i in ("uniform", "xavier", "he")
-            for n in ("raw inputs", "standardised inputs")]
-ARCHITECTURES = ["35-128-32-128-35", "35-20-10-2-10-20-35", "35-20-2-20-35",
-                 "35-20-10-5-2-5-10-20-35"]
+SETTINGS = [
+    f"{i} · {n}" for i in ("uniform", "xavier", "he") for n in ("raw inputs", "standardised inputs")
+]
+ARCHITECTURES = [
+    "35-128-32-128-35",
+    "35-20-10-2-10-20-35",
+    "35-20-2-20-35",
+    "35-20-10-5-2-5-10-20-35",
+]
 
 
 def _blob(rng, n=32):
@@ -204,9 +263,15 @@ def _blob(rng, n=32):
 
 
 def _curves(rng, groups, labels, epochs=300):
-    return [{"label": label, "group": group,
-             "values": (rng.random((3, epochs)) + 0.2) * np.geomspace(100, 1, epochs)}
-            for group in groups for label in labels]
+    return [
+        {
+            "label": label,
+            "group": group,
+            "values": (rng.random((3, epochs)) + 0.2) * np.geomspace(100, 1, epochs),
+        }
+        for group in groups
+        for label in labels
+    ]
 
 
 def _crowded(name):
@@ -214,88 +279,248 @@ def _crowded(name):
     rng = np.random.default_rng(1)
     digits = [str(d) for d in range(10)]
     build = {
-        "curves-18": lambda: curves.learning_curves([
-            {"title": "training loss", "ylabel": "mean squared error",
-             "series": _curves(rng, OPTIMISERS, SETTINGS)},
-            {"title": "worst character", "ylabel": "wrong pixels, worst character",
-             "series": _curves(rng, OPTIMISERS, SETTINGS)}]),
-        "curves-16": lambda: curves.learning_curves([
-            {"title": "training loss", "ylabel": "cross-entropy",
-             "series": _curves(rng, ARCHITECTURES, [f"p = {p}" for p in (0.05, 0.1, 0.2, 0.3)],
-                               3000)}]),
+        "curves-18": lambda: curves.learning_curves(
+            [
+                {
+                    "title": "training loss",
+                    "ylabel": "mean squared error",
+                    "series": _curves(rng, OPTIMISERS, SETTINGS),
+                },
+                {
+                    "title": "worst character",
+                    "ylabel": "wrong pixels, worst character",
+                    "series": _curves(rng, OPTIMISERS, SETTINGS),
+                },
+            ]
+        ),
+        "curves-16": lambda: curves.learning_curves(
+            [
+                {
+                    "title": "training loss",
+                    "ylabel": "cross-entropy",
+                    "series": _curves(
+                        rng, ARCHITECTURES, [f"p = {p}" for p in (0.05, 0.1, 0.2, 0.3)], 3000
+                    ),
+                }
+            ]
+        ),
         "scatter": lambda: latent.latent_scatter(
-            [{"title": f"{LONG} · seed {35 + i}", "codes": _blob(rng), "labels": np.arange(32)}
-             for i in range(6)], CLASSES, text=True),
+            [
+                {"title": f"{LONG} · seed {35 + i}", "codes": _blob(rng), "labels": np.arange(32)}
+                for i in range(6)
+            ],
+            CLASSES,
+            text=True,
+        ),
         "scatter-digits": lambda: latent.latent_scatter(
-            [{"title": f"{LONG} · seed {i}", "labels": rng.integers(0, 10, 3005),
-              "codes": np.r_[rng.normal(size=(3000, 2)), rng.normal(scale=30, size=(5, 2))]}
-             for i in range(3)], digits, text=False),
+            [
+                {
+                    "title": f"{LONG} · seed {i}",
+                    "labels": rng.integers(0, 10, 3005),
+                    "codes": np.r_[rng.normal(size=(3000, 2)), rng.normal(scale=30, size=(5, 2))],
+                }
+                for i in range(3)
+            ],
+            digits,
+            text=False,
+        ),
         "progression": lambda: latent.vae_progression(
-            [{"title": f"epoch {e}", "codes": _blob(rng) * e, "labels": np.arange(32),
-              "manifold": rng.random((225, 35)) if e % 2 else None} for e in range(1, 7)],
-            CLASSES, True, FONT, (-2, 2, -2, 2)),
+            [
+                {
+                    "title": f"epoch {e}",
+                    "codes": _blob(rng) * e,
+                    "labels": np.arange(32),
+                    "manifold": rng.random((225, 35)) if e % 2 else None,
+                }
+                for e in range(1, 7)
+            ],
+            CLASSES,
+            True,
+            FONT,
+            (-2, 2, -2, 2),
+        ),
         "progression-digits": lambda: latent.vae_progression(
-            [{"title": f"epoch {e}", "codes": rng.normal(size=(3000, 2)) * e,
-              "labels": rng.integers(0, 10, 3000), "manifold": rng.random((225, 784))}
-             for e in range(1, 6)], digits, False, DIGIT, (-2.5, 2.5, -2.5, 2.5)),
+            [
+                {
+                    "title": f"epoch {e}",
+                    "codes": rng.normal(size=(3000, 2)) * e,
+                    "labels": rng.integers(0, 10, 3000),
+                    "manifold": rng.random((225, 784)),
+                }
+                for e in range(1, 6)
+            ],
+            digits,
+            False,
+            DIGIT,
+            (-2.5, 2.5, -2.5, 2.5),
+        ),
         "grid": lambda: latent.generated_grid(
-            [{"title": f"{LONG} · seed {i}", "images": rng.random((225, 35)),
-              "extent": (-1, 1, -1, 1), "codes": np.r_[_blob(rng, 30), [[3, 3], [-4, 0]]],
-              "labels": CLASSES} for i in range(4)], FONT),
+            [
+                {
+                    "title": f"{LONG} · seed {i}",
+                    "images": rng.random((225, 35)),
+                    "extent": (-1, 1, -1, 1),
+                    "codes": np.r_[_blob(rng, 30), [[3, 3], [-4, 0]]],
+                    "labels": CLASSES,
+                }
+                for i in range(4)
+            ],
+            FONT,
+        ),
         "overview": lambda: comparisons.overview(
-            [{"label": f"{o} · {s}", "mean": m, "low": m - 0.3, "high": m + 0.3, "best": k == 4}
-             for k, ((o, s), m) in enumerate(zip([(o, s) for o in OPTIMISERS for s in SETTINGS],
-                                                 rng.random(18) * 3 + 0.5))],
-            "wrong pixels per character"),
-        "lr": lambda: comparisons.lr_boxes(["0.05", "0.005", "0.0005", "0.00005"], [
-            {"label": f"{a} · xavier", "values": [rng.random(10) + k for k in range(4)]}
-            for a in ARCHITECTURES], "wrong pixels per character"),
-        "baselines": lambda: curves.denoising_baselines([0.05, 0.1, 0.2, 0.3], [
-            *({"label": f"model: {a}", "mean": rng.random(4) + 0.01, "std": rng.random(4) / 10,
-               "style": "model"} for a in ARCHITECTURES),
-            *({"label": label, "mean": rng.random(4) * 5, "std": rng.random(4) / 100,
-               "style": "baseline"}
-              for label in ("noisy input", "nearest glyph", "Bayes-optimal"))],
-            "bit-flip probability p"),
+            [
+                {"label": f"{o} · {s}", "mean": m, "low": m - 0.3, "high": m + 0.3, "best": k == 4}
+                for k, ((o, s), m) in enumerate(
+                    zip([(o, s) for o in OPTIMISERS for s in SETTINGS], rng.random(18) * 3 + 0.5)
+                )
+            ],
+            "wrong pixels per character",
+        ),
+        "lr": lambda: comparisons.lr_boxes(
+            ["0.05", "0.005", "0.0005", "0.00005"],
+            [
+                {"label": f"{a} · xavier", "values": [rng.random(10) + k for k in range(4)]}
+                for a in ARCHITECTURES
+            ],
+            "wrong pixels per character",
+        ),
+        "baselines": lambda: curves.denoising_baselines(
+            [0.05, 0.1, 0.2, 0.3],
+            [
+                *(
+                    {
+                        "label": f"model: {a}",
+                        "mean": rng.random(4) + 0.01,
+                        "std": rng.random(4) / 10,
+                        "style": "model",
+                    }
+                    for a in ARCHITECTURES
+                ),
+                *(
+                    {
+                        "label": label,
+                        "mean": rng.random(4) * 5,
+                        "std": rng.random(4) / 100,
+                        "style": "baseline",
+                    }
+                    for label in ("noisy input", "nearest glyph", "Bayes-optimal")
+                ),
+            ],
+            "bit-flip probability p",
+        ),
         "convergence": lambda: curves.convergence(
-            [{"label": f"{a} · 0.03", **{f"{k}_{b}": rng.integers(1, 500, 10).astype(float)
-                                         for k in ("epochs", "seconds") for b in ("le1", "zero")}}
-             for a in ARCHITECTURES], CLASSES, rng.random(32),
-            rng.integers(1, 500, (40, 32)).astype(float), 500, 500.0),
-        "pixel-map": lambda: characters.pixel_errors(CLASSES, [
-            {"label": f"{o} · {s}", "per_char": rng.poisson(1, (3, 32))}
-            for o in OPTIMISERS for s in SETTINGS]),
-        "pixel-bars": lambda: characters.pixel_errors(CLASSES, [
-            {"label": f"{a} · 0.03", "per_char": rng.poisson(1, (3, 32))}
-            for a in ARCHITECTURES]),
+            [
+                {
+                    "label": f"{a} · 0.03",
+                    **{
+                        f"{k}_{b}": rng.integers(1, 500, 10).astype(float)
+                        for k in ("epochs", "seconds")
+                        for b in ("le1", "zero")
+                    },
+                }
+                for a in ARCHITECTURES
+            ],
+            CLASSES,
+            rng.random(32),
+            rng.integers(1, 500, (40, 32)).astype(float),
+            500,
+            500.0,
+        ),
+        "pixel-map": lambda: characters.pixel_errors(
+            CLASSES,
+            [
+                {"label": f"{o} · {s}", "per_char": rng.poisson(1, (3, 32))}
+                for o in OPTIMISERS
+                for s in SETTINGS
+            ],
+        ),
+        "pixel-bars": lambda: characters.pixel_errors(
+            CLASSES,
+            [{"label": f"{a} · 0.03", "per_char": rng.poisson(1, (3, 32))} for a in ARCHITECTURES],
+        ),
         "scatter-images": lambda: latent.latent_scatter(
-            [{"title": f"{LONG} · seed {i}", "labels": rng.integers(0, 10, 500),
-              "codes": rng.normal(size=(500, 2))} for i in range(2)], FASHION, text=False),
+            [
+                {
+                    "title": f"{LONG} · seed {i}",
+                    "labels": rng.integers(0, 10, 500),
+                    "codes": rng.normal(size=(500, 2)),
+                }
+                for i in range(2)
+            ],
+            FASHION,
+            text=False,
+        ),
         "scatter-unlabelled": lambda: latent.latent_scatter(
             [{"title": "seed 1", "labels": np.zeros(40, int), "codes": rng.normal(size=(40, 2))}],
-            ["pictures"], text=False),
+            ["pictures"],
+            text=False,
+        ),
         "progression-images": lambda: latent.vae_progression(
-            [{"title": f"epoch {e}", "codes": rng.normal(size=(300, 2)) * e,
-              "labels": rng.integers(0, 10, 300), "manifold": rng.random((225, 180))}
-             for e in range(1, 4)], FASHION, False, FLAT, (-2.5, 2.5, -2.5, 2.5)),
+            [
+                {
+                    "title": f"epoch {e}",
+                    "codes": rng.normal(size=(300, 2)) * e,
+                    "labels": rng.integers(0, 10, 300),
+                    "manifold": rng.random((225, 180)),
+                }
+                for e in range(1, 4)
+            ],
+            FASHION,
+            False,
+            FLAT,
+            (-2.5, 2.5, -2.5, 2.5),
+        ),
         "grid-rgb": lambda: latent.generated_grid(
-            [{"title": f"{LONG} · seed {i}", "images": rng.random((225, 180)),
-              "extent": (-1, 1, -1, 1), "codes": rng.normal(size=(10, 2)), "labels": FASHION}
-             for i in range(2)], FLAT),
+            [
+                {
+                    "title": f"{LONG} · seed {i}",
+                    "images": rng.random((225, 180)),
+                    "extent": (-1, 1, -1, 1),
+                    "codes": rng.normal(size=(10, 2)),
+                    "labels": FASHION,
+                }
+                for i in range(2)
+            ],
+            FLAT,
+        ),
         "samples": lambda: pictures.image_grids(
             [{"title": f"{LONG} · seed {i}", "images": rng.random((100, 784))} for i in range(3)],
-            DIGIT),
+            DIGIT,
+        ),
         "strips": lambda: pictures.strips(
-            [{"title": f"{LONG} · seed 3: “a” to “b”",
-              "images": pictures.rgb(rng.random((11, 35)), FONT)}] * 3),
+            [
+                {
+                    "title": f"{LONG} · seed 3: “a” to “b”",
+                    "images": pictures.rgb(rng.random((11, 35)), FONT),
+                }
+            ]
+            * 3
+        ),
     }
     return build[name]()
 
 
-KINDS = ["curves-18", "curves-16", "scatter", "scatter-digits", "scatter-images",
-         "scatter-unlabelled", "progression", "progression-digits", "progression-images", "grid",
-         "grid-rgb", "overview", "lr", "baselines", "convergence", "pixel-map", "pixel-bars",
-         "samples", "strips"]
+KINDS = [
+    "curves-18",
+    "curves-16",
+    "scatter",
+    "scatter-digits",
+    "scatter-images",
+    "scatter-unlabelled",
+    "progression",
+    "progression-digits",
+    "progression-images",
+    "grid",
+    "grid-rgb",
+    "overview",
+    "lr",
+    "baselines",
+    "convergence",
+    "pixel-map",
+    "pixel-bars",
+    "samples",
+    "strips",
+]
 
 
 @pytest.mark.parametrize("name", KINDS)
@@ -306,13 +531,19 @@ def test_no_text_overlaps_another_or_leaves_the_figure(name):
 
 
 def test_overlapping_texts_are_found():
-    fig = comparisons.overview([{"label": "a", "mean": 1.0, "low": 0.5, "high": 1.5, "best": True}],
-                           "error")
+    fig = comparisons.overview(
+        [{"label": "a", "mean": 1.0, "low": 0.5, "high": 1.5, "best": True}], "error"
+    )
     ax = fig.axes[0]
     ax.text(1.0, 0.0, "first")
     ax.text(1.0, 0.0, "second")
-    ax.annotate("far", (1.0, 0.0), xytext=(0, 200), textcoords="offset points",
-                arrowprops={"arrowstyle": "-"})  # its leader crosses both: not text on text
+    ax.annotate(
+        "far",
+        (1.0, 0.0),
+        xytext=(0, 200),
+        textcoords="offset points",
+        arrowprops={"arrowstyle": "-"},
+    )  # its leader crosses both: not text on text
     assert ("first", "second") in checks.overlapping_texts(fig)
     assert not any("far" in pair for pair in checks.overlapping_texts(fig))
 
@@ -364,8 +595,12 @@ def _pictures_drawn(fig) -> list[tuple[float, float]]:
         for image in ax.images:
             box = ax.get_position(original=False)  # in figure fractions
             height, width = image.get_array().shape[:2]
-            found.append((height / width, box.height * fig.get_figheight()
-                          / (box.width * fig.get_figwidth())))
+            found.append(
+                (
+                    height / width,
+                    box.height * fig.get_figheight() / (box.width * fig.get_figwidth()),
+                )
+            )
     return found
 
 
@@ -377,17 +612,43 @@ def test_every_picture_keeps_its_aspect_ratio(shape):
     d = int(np.prod(shape))
     x = rng.random((12, d))
     figures = [
-        pictures.reconstructions([{"title": "r", "originals": x, "outputs": x}], shape,
-                                 per_row=5, mark=shape[2] == 1),
-        pictures.strips([{"title": "s", "images": pictures.rgb(x[:7], shape)},
-                         {"title": "t", "images": pictures.rgb(x[:4], shape)}]),
+        pictures.reconstructions(
+            [{"title": "r", "originals": x, "outputs": x}], shape, per_row=5, mark=shape[2] == 1
+        ),
+        pictures.strips(
+            [
+                {"title": "s", "images": pictures.rgb(x[:7], shape)},
+                {"title": "t", "images": pictures.rgb(x[:4], shape)},
+            ]
+        ),
         pictures.image_grids([{"title": "g", "images": x}] * 2, shape, cols=4),
-        latent.generated_grid([{"title": "p", "images": rng.random((225, d)),
-                                "extent": (-1, 1, -2, 2), "codes": rng.normal(size=(5, 2)),
-                                "labels": list("abcde")}], shape),
-        latent.vae_progression([{"title": "e", "codes": rng.normal(size=(5, 2)),
-                                 "labels": np.arange(5), "manifold": rng.random((225, d))}],
-                               list("abcde"), False, shape, (-2, 2, -2, 2))]
+        latent.generated_grid(
+            [
+                {
+                    "title": "p",
+                    "images": rng.random((225, d)),
+                    "extent": (-1, 1, -2, 2),
+                    "codes": rng.normal(size=(5, 2)),
+                    "labels": list("abcde"),
+                }
+            ],
+            shape,
+        ),
+        latent.vae_progression(
+            [
+                {
+                    "title": "e",
+                    "codes": rng.normal(size=(5, 2)),
+                    "labels": np.arange(5),
+                    "manifold": rng.random((225, d)),
+                }
+            ],
+            list("abcde"),
+            False,
+            shape,
+            (-2, 2, -2, 2),
+        ),
+    ]
     drawn = [pair for fig in figures for pair in _pictures_drawn(fig)]
     assert len(drawn) == 7
     for picture, box in drawn:
@@ -396,8 +657,11 @@ def test_every_picture_keeps_its_aspect_ratio(shape):
 
 def test_unlabelled_codes_are_one_colour_without_a_legend():
     rng = np.random.default_rng(0)
-    fig = latent.latent_scatter([{"title": "s", "codes": rng.normal(size=(40, 2)),
-                                  "labels": np.zeros(40, int)}], ["pictures"], text=False)
+    fig = latent.latent_scatter(
+        [{"title": "s", "codes": rng.normal(size=(40, 2)), "labels": np.zeros(40, int)}],
+        ["pictures"],
+        text=False,
+    )
     [dots] = fig.axes[0].collections
     assert len({tuple(c) for c in dots.get_facecolors()}) == 1 and not fig.legends
 
@@ -408,8 +672,11 @@ def test_labelled_codes_are_coloured_by_class_and_named_in_a_legend():
     for n in (10, 30):
         classes = [f"class {k}" for k in range(n)]
         labels = np.arange(3 * n) % n
-        fig = latent.latent_scatter([{"title": "s", "codes": rng.normal(size=(3 * n, 2)),
-                                      "labels": labels}], classes, text=False)
+        fig = latent.latent_scatter(
+            [{"title": "s", "codes": rng.normal(size=(3 * n, 2)), "labels": labels}],
+            classes,
+            text=False,
+        )
         [dots] = fig.axes[0].collections
         colours = [tuple(c) for c in dots.to_rgba(dots.get_array())]
         assert len(set(colours)) == n

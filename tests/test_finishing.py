@@ -14,8 +14,7 @@ report: [summary, error_table]
 SECOND = FIRST.replace("name: first", "name: second").replace("epochs: 400", "epochs: 20")
 
 
-def test_the_first_page_is_written_before_the_second_experiment_is_stored(tmp_path,
-                                                                          monkeypatch):
+def test_the_first_page_is_written_before_the_second_experiment_is_stored(tmp_path, monkeypatch):
     """On one worker the costlier experiment trains first (the costliest packs go first): each
     time the sweep tells the CLI, the site is looked at as a reader would find it."""
     for name, text in (("first", FIRST), ("second", SECOND)):
@@ -29,15 +28,31 @@ def test_the_first_page_is_written_before_the_second_experiment_is_stored(tmp_pa
 
         def look(progress):
             write(progress)
-            seen.append({"finished": progress.finished,
-                         "first page": (site / "first" / "index.html").exists(),
-                         "index": (site / "index.html").read_text(),
-                         "second stored": len(store.stored_ids(results, "second"))})
+            seen.append(
+                {
+                    "finished": progress.finished,
+                    "first page": (site / "first" / "index.html").exists(),
+                    "index": (site / "index.html").read_text(),
+                    "second stored": len(store.stored_ids(results, "second")),
+                }
+            )
+
         return look
 
     monkeypatch.setattr(cli, "pages_as_experiments_finish", watched)
-    code = cli.main([str(tmp_path / "first.yaml"), str(tmp_path / "second.yaml"), "--results",
-                     str(results), "--site", str(site), "-q", "-j", "1"])
+    code = cli.main(
+        [
+            str(tmp_path / "first.yaml"),
+            str(tmp_path / "second.yaml"),
+            "--results",
+            str(results),
+            "--site",
+            str(site),
+            "-q",
+            "-j",
+            "1",
+        ]
+    )
     assert code == 0
     start, first, second = seen
     assert start["finished"] == () and "training: 0 of 2 runs" in start["index"]

@@ -18,9 +18,16 @@ def _plain_count(kind: str, level: float, draws: int, seed: int) -> dict:
     return {name: ((out > 0.5) != (clean > 0.5)).sum(axis=1) for name, out in decoded.items()}
 
 
-@pytest.mark.parametrize("kind, level", [("bitflip", 0.2), ("bitflip", 0.3),
-                                         pytest.param("gaussian", 0.5, marks=pytest.mark.slow),
-                                         ("salt_and_pepper", 0.4), ("masking", 0.3)])
+@pytest.mark.parametrize(
+    "kind, level",
+    [
+        ("bitflip", 0.2),
+        ("bitflip", 0.3),
+        pytest.param("gaussian", 0.5, marks=pytest.mark.slow),
+        ("salt_and_pepper", 0.4),
+        ("masking", 0.3),
+    ],
+)
 def test_expected_errors_agree_with_counting_on_another_draw(kind, level):
     expected = floors.expected_errors(GLYPHS, kind, level, draws=DRAWS)
     counted = _plain_count(kind, level, DRAWS, seed=7)
@@ -59,6 +66,8 @@ def test_each_kind_has_its_floor_below_the_others(kind):
 
 
 def test_salt_and_pepper_at_p_costs_what_bit_flips_at_half_p_cost():
-    both = [floors.expected_errors(GLYPHS, kind, level, draws=DRAWS)["bayes"]
-            for kind, level in (("salt_and_pepper", 0.4), ("bitflip", 0.2))]
+    both = [
+        floors.expected_errors(GLYPHS, kind, level, draws=DRAWS)["bayes"]
+        for kind, level in (("salt_and_pepper", 0.4), ("bitflip", 0.2))
+    ]
     assert abs(both[0]["mean"] - both[1]["mean"]) < 4 * np.hypot(both[0]["se"], both[1]["se"])

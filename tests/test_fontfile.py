@@ -35,9 +35,9 @@ def test_the_embedded_font_as_a_header_gives_the_same_pixels_bit_for_bit(tmp_pat
         assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
     assert read.classes[:-1] == embedded.classes[:-1] and read.classes[-1] == "\x7f"
     assert read.classes[0] == "`" and read.shape == (7, 5, 1) and read.color == "binary"
-    assert datasets.info(font_source(tmp_path / "font.h")) == \
-        datasets.DatasetInfo("font", (7, 5, 1), "binary", "glyphs", has_test=False, n_train=32,
-                             takes_path=True)
+    assert datasets.info(font_source(tmp_path / "font.h")) == datasets.DatasetInfo(
+        "font", (7, 5, 1), "binary", "glyphs", has_test=False, n_train=32, takes_path=True
+    )
 
 
 SEVERAL = """\
@@ -60,14 +60,27 @@ def test_a_file_of_several_fonts_and_characters_named_or_not(tmp_path):
     np.testing.assert_array_equal(wide.x_train[0, :8], np.ones(8))
 
 
-@pytest.mark.parametrize("text, font, message", [
-    ("int x = 3;\n", None, ("holds no font: no C array of rows such as 'Font3[32][7] = "
-                            "{{0x04, 0x04, 0x02, 0x00, 0x00, 0x00, 0x00}, ...};'.")),
-    (SEVERAL, "Font3", "has no font 'Font3'; it has Small, Wide."),
-    (SEVERAL, None, "holds 2 fonts (Small, Wide); name one with dataset.font."),
-    ("char F[3][2] = {\n {1, 2},\n {3},\n {4, 5}\n};\n", None,
-     ":3: character 1 of F has 1 rows, the others 2."),
-], ids=["no arrays", "no such font", "which font", "ragged"])
+@pytest.mark.parametrize(
+    "text, font, message",
+    [
+        (
+            "int x = 3;\n",
+            None,
+            (
+                "holds no font: no C array of rows such as 'Font3[32][7] = "
+                "{{0x04, 0x04, 0x02, 0x00, 0x00, 0x00, 0x00}, ...};'."
+            ),
+        ),
+        (SEVERAL, "Font3", "has no font 'Font3'; it has Small, Wide."),
+        (SEVERAL, None, "holds 2 fonts (Small, Wide); name one with dataset.font."),
+        (
+            "char F[3][2] = {\n {1, 2},\n {3},\n {4, 5}\n};\n",
+            None,
+            ":3: character 1 of F has 1 rows, the others 2.",
+        ),
+    ],
+    ids=["no arrays", "no such font", "which font", "ragged"],
+)
 def test_a_header_that_holds_no_usable_font(tmp_path, text, font, message):
     (tmp_path / "f.h").write_text(text)
     with pytest.raises(DatasetError) as err:

@@ -96,7 +96,8 @@ def failure(source, load=False) -> str:
 def test_an_empty_folder(tmp_path):
     (tmp_path / "p").mkdir()
     assert failure(folder_source(tmp_path / "p")) == (
-        f"{tmp_path / 'p'} is empty; it must hold PNG, JPEG, GIF, BMP or WebP files.")
+        f"{tmp_path / 'p'} is empty; it must hold PNG, JPEG, GIF, BMP or WebP files."
+    )
 
 
 def test_a_folder_of_other_files(tmp_path):
@@ -105,14 +106,16 @@ def test_a_folder_of_other_files(tmp_path):
     (tmp_path / "p" / "b.csv").write_text("1,2")
     assert failure(folder_source(tmp_path / "p")) == (
         f"{tmp_path / 'p'} holds no PNG, JPEG, GIF, BMP or WebP file (2 other entries, such "
-        "as a.txt).")
+        "as a.txt)."
+    )
 
 
 def test_a_corrupt_png_is_named_when_its_header_is_read(tmp_path):
     write_pngs(tmp_path / "p", n=2)
     (tmp_path / "p" / "01.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 10)
     assert failure(folder_source(tmp_path / "p")).startswith(
-        f"{tmp_path / 'p' / '01.png'} is not a readable image (")
+        f"{tmp_path / 'p' / '01.png'} is not a readable image ("
+    )
 
 
 def test_a_cut_png_is_named_when_its_pixels_are_read(tmp_path):
@@ -121,16 +124,19 @@ def test_a_cut_png_is_named_when_its_pixels_are_read(tmp_path):
     (tmp_path / "p" / "01.png").write_bytes(whole[: len(whole) // 2])
     assert datasets.info(folder_source(tmp_path / "p")).n_train == 2  # the header is whole
     assert failure(folder_source(tmp_path / "p"), load=True).startswith(
-        f"{tmp_path / 'p' / '01.png'} is not a readable image (")
+        f"{tmp_path / 'p' / '01.png'} is not a readable image ("
+    )
 
 
 def test_sizes_that_differ_are_one_error_naming_two_files(tmp_path):
     write_pngs(tmp_path / "p", n=2, size=(16, 16))
     write_pngs(tmp_path / "p", n=1, size=(20, 16), names="z.png")
     message = failure(folder_source(tmp_path / "p"))
-    assert message == (f"the images differ in size: {tmp_path / 'p' / '00.png'} is 16x16, "
-                       f"{tmp_path / 'p' / 'z.png'} is 20x16 (h x w); give dataset.size: "
-                       "[h, w] to resize them all.")
+    assert message == (
+        f"the images differ in size: {tmp_path / 'p' / '00.png'} is 16x16, "
+        f"{tmp_path / 'p' / 'z.png'} is 20x16 (h x w); give dataset.size: "
+        "[h, w] to resize them all."
+    )
     assert datasets.info(folder_source(tmp_path / "p", size=(8, 8))).shape == (8, 8, 1)
 
 
@@ -138,7 +144,8 @@ def test_images_beside_subfolders(tmp_path):
     write_pngs(tmp_path / "p" / "cats", n=1)
     write_pngs(tmp_path / "p", n=1)
     assert "put every image in a subfolder (its label) or none" in failure(
-        folder_source(tmp_path / "p"))
+        folder_source(tmp_path / "p")
+    )
 
 
 def test_too_large_for_memory_is_said_before_decoding(tmp_path, monkeypatch):
@@ -148,8 +155,10 @@ def test_too_large_for_memory_is_said_before_decoding(tmp_path, monkeypatch):
     need = 4 * 64 * 64 * 3 * 8  # float64
     monkeypatch.setattr(images, "MEMORY_SHARE", need * 0.99 / _memory())
     message = failure(folder_source(tmp_path / "p"), load=True)
-    assert message.startswith(f"{tmp_path / 'p'}: 4 images of 64x64 RGB need 0.4 MB as "
-                              "float64, more than this machine's memory allows (")
+    assert message.startswith(
+        f"{tmp_path / 'p'}: 4 images of 64x64 RGB need 0.4 MB as "
+        "float64, more than this machine's memory allows ("
+    )
     assert decoded == []
     # the same images fit at a lower limit, or in float32
     assert datasets.load(folder_source(tmp_path / "p", limit=2)).x_train.shape == (2, 12288)
@@ -158,4 +167,5 @@ def test_too_large_for_memory_is_said_before_decoding(tmp_path, monkeypatch):
 
 def _memory() -> int:
     import os
+
     return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")

@@ -15,6 +15,5 @@ print(sorted(m for m in sys.modules if m == "report" or m.startswith("report."))
 
 
 def test_runner_modules_but_the_cli_load_no_report_module():
-    done = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

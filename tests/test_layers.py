@@ -1,4 +1,5 @@
 """The dense layer: forward against a per-member loop, backward against finite differences."""
+
 import numpy as np
 import pytest
 
@@ -32,8 +33,9 @@ def test_backward_matches_finite_differences(activation, shared):
     # backward pass went well: every parameter and the input
     for name, p in layer.params.items():
         np.testing.assert_allclose(layer.grads[name], numeric_grad(loss, p), rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(grad_x.sum(axis=0) if shared else grad_x,
-                               numeric_grad(loss, x), rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        grad_x.sum(axis=0) if shared else grad_x, numeric_grad(loss, x), rtol=1e-6, atol=1e-9
+    )
 
 
 def test_forward_is_each_member_alone():

@@ -1,4 +1,5 @@
 """Losses: values against direct formulas, gradients against finite differences, members apart."""
+
 import warnings
 
 import numpy as np
@@ -27,8 +28,9 @@ def test_sse_is_half_the_summed_square_per_sample():
     rng = np.random.default_rng(5)
     y, target = rng.random((S, B, D)), rng.random((B, D))
     value, grad = sse(y, target)
-    np.testing.assert_allclose(value, 0.5 * ((y - target) ** 2).sum(axis=2).mean(axis=1),
-                               rtol=1e-14)
+    np.testing.assert_allclose(
+        value, 0.5 * ((y - target) ** 2).sum(axis=2).mean(axis=1), rtol=1e-14
+    )
     np.testing.assert_allclose(grad, per_member_grad(lambda: sse(y, target)[0], y), rtol=1e-6)
     one = sse(y[:, :1], target[:1])[1]
     np.testing.assert_array_equal(one, y[:, :1] - target[:1])  # one sample: the delta rule's y - t
@@ -46,8 +48,9 @@ def test_bce_logits_value_and_grad(d):
     np.testing.assert_allclose(grad, (p - target) / B, rtol=1e-12, atol=1e-17)
     # the differences' own round-off is a few ulp(value) / h: ~1e-9 when the value is ~200
     noise = 4 * np.spacing(value.max()) / 1e-5
-    np.testing.assert_allclose(grad, per_member_grad(lambda: bce_logits(logits, target)[0], logits),
-                               rtol=1e-6, atol=noise)
+    np.testing.assert_allclose(
+        grad, per_member_grad(lambda: bce_logits(logits, target)[0], logits), rtol=1e-6, atol=noise
+    )
 
 
 def test_bce_logits_is_stable_for_huge_logits():
@@ -80,8 +83,9 @@ def test_kl_diag():
     expected = (-0.5 * logvar + (s2 + mu**2) / 2 - 0.5).sum(axis=2).mean(axis=1)
     np.testing.assert_allclose(value, expected, rtol=1e-14)
     np.testing.assert_allclose(d_mu, per_member_grad(lambda: kl_diag(mu, logvar)[0], mu), rtol=1e-6)
-    np.testing.assert_allclose(d_logvar, per_member_grad(lambda: kl_diag(mu, logvar)[0], logvar),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        d_logvar, per_member_grad(lambda: kl_diag(mu, logvar)[0], logvar), rtol=1e-6
+    )
     assert np.all(kl_diag(np.zeros((1, 3, 2)), np.zeros((1, 3, 2)))[0] == 0)
 
 

@@ -1,4 +1,5 @@
 """Noise models: rates and ranges, one level and one generator per member."""
+
 import numpy as np
 import pytest
 

@@ -65,18 +65,24 @@ def test_level_zero_trains_the_plain_autoencoder(tmp_path):
     """At level 0 every kind leaves the inputs as they are: the run is the noise-free one,
     bit for bit."""
     clean = _trained(tmp_path, YAML.split("noise:")[0] + "seeds: 1\n")[0]
-    plain = _trained(tmp_path, YAML.replace("KIND", "salt_and_pepper").replace(
-        "levels: [0, 0.1]", "levels: [0]").replace("seeds: 2", "seeds: 1"))[0]
-    np.testing.assert_array_equal(plain.arrays["history"]["loss"],
-                                  clean.arrays["history"]["loss"])
+    plain = _trained(
+        tmp_path,
+        YAML.replace("KIND", "salt_and_pepper")
+        .replace("levels: [0, 0.1]", "levels: [0]")
+        .replace("seeds: 2", "seeds: 1"),
+    )[0]
+    np.testing.assert_array_equal(plain.arrays["history"]["loss"], clean.arrays["history"]["loss"])
     assert plain.arrays["model"].keys() == clean.arrays["model"].keys()
     for name, weights in clean.arrays["model"].items():
         np.testing.assert_array_equal(plain.arrays["model"][name], weights)
 
 
 def test_a_run_without_test_levels_keeps_its_id(tmp_path):
-    without = plan.expand(_experiment(tmp_path, YAML.replace("KIND", "bitflip").replace(
-        ", test_levels: [0.05, 0.1, 0.3]", "")))
+    without = plan.expand(
+        _experiment(
+            tmp_path, YAML.replace("KIND", "bitflip").replace(", test_levels: [0.05, 0.1, 0.3]", "")
+        )
+    )
     assert "test_levels" not in without[0].model_dump(mode="json")["noise"]
     with_levels = plan.expand(_experiment(tmp_path, YAML.replace("KIND", "bitflip")))
     assert with_levels[0].noise.test_levels == (0.05, 0.1, 0.3)
@@ -88,8 +94,11 @@ def test_the_floors_are_stored_at_every_level_a_run_is_measured_at(tmp_path):
     from support import train
 
     path = tmp_path / "m.yaml"
-    path.write_text(YAML.replace("KIND", "masking").replace("seeds: 2", "seeds: 1")
-                    .replace("epochs: 30", "epochs: 2"))
+    path.write_text(
+        YAML.replace("KIND", "masking")
+        .replace("seeds: 2", "seeds: 1")
+        .replace("epochs: 30", "epochs: 2")
+    )
     train([path], tmp_path / "results")
     stored = floors.read(tmp_path / "results" / "m")
     assert sorted(level for _, level in stored) == [0, 0.05, 0.1, 0.3]

@@ -12,8 +12,15 @@ from runner import datasets
 def _brute(queries, train, metric, exclude=None):
     """Every query against every training picture, one pair at a time."""
     q, t = novelty.measured(queries, metric), novelty.measured(train, metric)
-    d = np.array([[np.abs(a - b).sum() if metric == "hamming" else np.sqrt(np.mean((a - b) ** 2))
-                   for b in t] for a in q])  # (S, N)
+    d = np.array(
+        [
+            [
+                np.abs(a - b).sum() if metric == "hamming" else np.sqrt(np.mean((a - b) ** 2))
+                for b in t
+            ]
+            for a in q
+        ]
+    )  # (S, N)
     if exclude is not None:
         d[np.arange(len(q)), exclude] = np.inf
     return d.min(axis=1), d.argmin(axis=1)
@@ -29,8 +36,9 @@ def test_blocks_find_what_brute_force_finds(metric, chunk):
     np.testing.assert_allclose(dist, want_dist, rtol=1e-12, atol=1e-12)
     # the index found is a nearest one (ties may pick either)
     picked = novelty.measured(train[index], metric) - novelty.measured(queries, metric)
-    chosen = (np.abs(picked).sum(axis=1) if metric == "hamming"
-              else np.sqrt(np.mean(picked ** 2, axis=1)))
+    chosen = (
+        np.abs(picked).sum(axis=1) if metric == "hamming" else np.sqrt(np.mean(picked**2, axis=1))
+    )
     np.testing.assert_allclose(chosen, want_dist, rtol=1e-12, atol=1e-12)
     if metric == "rms":  # continuous values: no ties
         np.testing.assert_array_equal(index, want_index)
@@ -41,8 +49,9 @@ def test_the_training_reference_leaves_each_picture_itself_out(chunk):
     train = np.random.default_rng(2).random((10, 6))
     ref = novelty.reference(train, "rms", count=10)
     want, _ = _brute(train, train, "rms", exclude=np.arange(10))
-    np.testing.assert_allclose(novelty.nearest(train, train, "rms", np.arange(10), chunk)[0],
-                               want, rtol=1e-12)
+    np.testing.assert_allclose(
+        novelty.nearest(train, train, "rms", np.arange(10), chunk)[0], want, rtol=1e-12
+    )
     np.testing.assert_allclose(ref.distances, want, rtol=1e-12)
     assert (ref.measured, ref.of) == (10, 10) and ref.low <= ref.median <= ref.high
 
@@ -105,21 +114,37 @@ def _block(shape, rng, binary):
         samples, neighbours = (samples > 0.5) * 1.0, (neighbours > 0.5) * 1.0
     distances = np.arange(16.0) if binary else np.linspace(0.05, 0.4, 16)
     grid = rng.random((225, d))
-    return {"title": "seed 0",
-            "rows": [{"heading": "100 samples of the prior: 3 of 100 new", "samples": samples,
-                      "neighbours": neighbours, "distances": distances,
-                      "new": distances > distances[8]}],
-            "map": {"heading": "New characters", "images": grid, "marked": grid[:, 0] > 0.5}
-            if binary else None,
-            "histogram": {"reference": rng.random(40), "reference_label": "training",
-                          "xlabel": "distance", "lines": [{"label": "median", "at": 0.5},
-                                                          {"label": "95th", "at": 0.9}],
-                          "sets": [{"label": "prior", "distances": distances}]}}
+    return {
+        "title": "seed 0",
+        "rows": [
+            {
+                "heading": "100 samples of the prior: 3 of 100 new",
+                "samples": samples,
+                "neighbours": neighbours,
+                "distances": distances,
+                "new": distances > distances[8],
+            }
+        ],
+        "map": {"heading": "New characters", "images": grid, "marked": grid[:, 0] > 0.5}
+        if binary
+        else None,
+        "histogram": {
+            "reference": rng.random(40),
+            "reference_label": "training",
+            "xlabel": "distance",
+            "lines": [{"label": "median", "at": 0.5}, {"label": "95th", "at": 0.9}],
+            "sets": [{"label": "prior", "distances": distances}],
+        },
+    }
 
 
-@pytest.mark.parametrize("shape, binary", [((7, 5, 1), True), ((28, 28, 1), False),
-                                           ((16, 12, 3), False), ((9, 20, 3), False)])
-def test_the_figure_shows_each_pair_with_its_distance_and_no_text_over_another(tmp_path, shape, binary):
+@pytest.mark.parametrize(
+    "shape, binary",
+    [((7, 5, 1), True), ((28, 28, 1), False), ((16, 12, 3), False), ((9, 20, 3), False)],
+)
+def test_the_figure_shows_each_pair_with_its_distance_and_no_text_over_another(
+    tmp_path, shape, binary
+):
     from report.figures import checks
     from report.figures import novelty as drawn
     from report.figures.style import save
@@ -128,7 +153,8 @@ def test_the_figure_shows_each_pair_with_its_distance_and_no_text_over_another(t
     assert checks.overlapping_texts(fig) == [] and checks.texts_outside(fig) == []
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert ("15 px" if binary else "0.400") in texts and len(
-        [t for t in texts if t.endswith("px") or t.startswith("0.")]) == 16
+        [t for t in texts if t.endswith("px") or t.startswith("0.")]
+    ) == 16
     pictures = [im.get_array() for ax in fig.axes for im in ax.images]
     assert all(p.shape[-1] == 3 for p in pictures)  # drawn as RGB, colour kept
     h, w = shape[:2]
@@ -141,18 +167,28 @@ def test_the_figure_shows_each_pair_with_its_distance_and_no_text_over_another(t
 # ------------------------------------------------------------------------------ the slide
 
 
-@pytest.mark.parametrize("model, latent, applies", [
-    ("vae", (2,), True), ("vae", (3,), True), ("autoencoder", (2,), True),
-    ("autoencoder", (2, 3), False), ("autoencoder", (3,), False)])
+@pytest.mark.parametrize(
+    "model, latent, applies",
+    [
+        ("vae", (2,), True),
+        ("vae", (3,), True),
+        ("autoencoder", (2,), True),
+        ("autoencoder", (2, 3), False),
+        ("autoencoder", (3,), False),
+    ],
+)
 def test_the_slide_judges_vaes_and_autoencoders_with_a_plane(model, latent, applies):
     from report.slides import get
 
     class Facts:  # the facts the rule reads
         pass
+
     facts = Facts()
     facts.model, facts.latent_sizes = model, latent
     why = get("novelty").why_not(facts)
     assert (why is None) == applies
     if not applies:
-        assert why == (f"needs a 2-D latent, but model.architectures[{latent.index(3)}] has a "
-                       "3-D one (or model.kind: vae)")
+        assert why == (
+            f"needs a 2-D latent, but model.architectures[{latent.index(3)}] has a "
+            "3-D one (or model.kind: vae)"
+        )

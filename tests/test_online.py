@@ -1,5 +1,6 @@
 """Training one sample at a time, as course implementations do: a pack trains each member as it
 would alone, step for step; the order of the samples; pixels in {-1, 1}."""
+
 import numpy as np
 import pytest
 
@@ -31,8 +32,11 @@ def train(seeds, lrs, shuffle, **kwargs):
 
 
 @pytest.mark.parametrize("shuffle", [True, False], ids=["shuffled", "data order"])
-@pytest.mark.parametrize("kwargs", [{}, {"activation": "tanh", "output_activation": "tanh",
-                                          "pixels": (-1, 1)}], ids=["sigmoid", "tanh on -1, 1"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"activation": "tanh", "output_activation": "tanh", "pixels": (-1, 1)}],
+    ids=["sigmoid", "tanh on -1, 1"],
+)
 def test_batch_one_in_a_pack_is_each_member_alone_step_for_step(shuffle, kwargs):
     seeds, lrs = [2, 5, 9], [0.05, 0.01, 0.2]
     steps, loss = train(seeds, lrs, shuffle, **kwargs)
@@ -50,8 +54,9 @@ def orders(shuffle, seeds=(0, 1), epochs=2):
     index = np.arange(n, dtype=float)[:, None]  # (N, 1): sample i holds i
     seen = []
     for _ in range(epochs):  # a batch is a reused buffer: copy each step's samples
-        steps = [np.broadcast_to(b[0], (len(seeds), 1, 1)).reshape(-1).copy()
-                 for b in batches(index)]
+        steps = [
+            np.broadcast_to(b[0], (len(seeds), 1, 1)).reshape(-1).copy() for b in batches(index)
+        ]
         seen.append(np.stack(steps, axis=1))  # (S, N)
     return np.array(seen)
 
@@ -76,15 +81,17 @@ def test_unshuffled_order_is_the_datas_and_shares_the_array():
 def test_pixels_minus_one_one_train_on_mapped_targets_and_report_in_zero_one():
     x = load_font()
     signed = 2 * x - 1
-    model = Autoencoder(ARCH, [0], activation="tanh", output_activation="tanh", pixels=(-1, 1),
-                        loss="sse")
+    model = Autoencoder(
+        ARCH, [0], activation="tanh", output_activation="tanh", pixels=(-1, 1), loss="sse"
+    )
     start = model._step(signed, signed)[0]  # the loss on {-1, 1} data, fed by hand
     history = model.fit(x, epochs=1, optimizer=optimizers.SGD(0.0), batch_size=None)
     np.testing.assert_allclose(history["loss"][:, 0], start, rtol=1e-14)
     out = model.reconstruct(x)  # back in [0, 1]; mapped to {-1, 1}, the loss trained on
     assert 0 <= out.min() and out.max() <= 1
-    np.testing.assert_allclose(0.5 * ((2 * out - 1 - signed) ** 2).sum(axis=-1).mean(axis=-1),
-                               start, rtol=1e-12)
+    np.testing.assert_allclose(
+        0.5 * ((2 * out - 1 - signed) ** 2).sum(axis=-1).mean(axis=-1), start, rtol=1e-12
+    )
 
 
 def test_a_sigmoid_output_cannot_train_on_minus_one():

@@ -1,4 +1,5 @@
 """Optimisers against their update equations worked by hand, with one learning rate per member."""
+
 import numpy as np
 import pytest
 
@@ -146,12 +147,14 @@ def test_weight_decay_steps_down_the_penalised_loss():
     gradient of each member's loss + lambda / 2 * sum(p^2)."""
     from nets import Autoencoder
     from tests.support import member, numeric_grad
+
     model = Autoencoder([6, 4, 2, 4, 6], seeds=[1, 2], activation="tanh")
     x = (np.random.default_rng(0).random((5, 6)) < 0.5).astype(float)
     lam, lr = np.array([0.2, 0.05]), 0.1
 
     def penalised():
-        return model._step(x, x)[0] + lam / 2 * (model._flat ** 2).sum(axis=1)
+        return model._step(x, x)[0] + lam / 2 * (model._flat**2).sum(axis=1)
+
     numeric = numeric_grad(penalised, model._flat, of=member)
     before = model._flat.copy()
     model._step(x, x)
@@ -165,16 +168,22 @@ def test_a_per_member_weight_decay_needs_one_value_per_member():
         optimizers.SGD(0.1, weight_decay=np.ones(S + 1)).step(params, grads[0])
 
 
-@pytest.mark.parametrize("schedule, epochs, expected", [
-    (optimizers.Step(every=2, factor=0.5), 6, [1, 1, 0.5, 0.5, 0.25, 0.25]),
-    (optimizers.Cosine(final=0.1), 3, [1, 0.55, 0.1]),
-    (optimizers.Cosine(final=0.0), 5, [1, (1 + np.cos(np.pi / 4)) / 2, 0.5,
-                                       (1 + np.cos(3 * np.pi / 4)) / 2, 0]),
-    (optimizers.Cosine(final=0.3), 1, [1]),
-], ids=["step", "cosine 3", "cosine 5", "cosine 1"])
+@pytest.mark.parametrize(
+    "schedule, epochs, expected",
+    [
+        (optimizers.Step(every=2, factor=0.5), 6, [1, 1, 0.5, 0.5, 0.25, 0.25]),
+        (optimizers.Cosine(final=0.1), 3, [1, 0.55, 0.1]),
+        (
+            optimizers.Cosine(final=0.0),
+            5,
+            [1, (1 + np.cos(np.pi / 4)) / 2, 0.5, (1 + np.cos(3 * np.pi / 4)) / 2, 0],
+        ),
+        (optimizers.Cosine(final=0.3), 1, [1]),
+    ],
+    ids=["step", "cosine 3", "cosine 5", "cosine 1"],
+)
 def test_schedule_curve(schedule, epochs, expected):
-    np.testing.assert_allclose([schedule(e, epochs) for e in range(epochs)], expected,
-                               atol=1e-15)
+    np.testing.assert_allclose([schedule(e, epochs) for e in range(epochs)], expected, atol=1e-15)
 
 
 def test_schedule_scales_each_epochs_steps():
@@ -186,7 +195,7 @@ def test_schedule_scales_each_epochs_steps():
         opt.begin_epoch(epoch, len(grads))
         opt.step(params, g)
         for k in expected:
-            expected[k] = expected[k] - RATE * 0.5 ** epoch * g[k]
+            expected[k] = expected[k] - RATE * 0.5**epoch * g[k]
     for k in params:
         np.testing.assert_allclose(params[k], expected[k], rtol=1e-14)
 
@@ -195,6 +204,7 @@ def test_a_fit_follows_the_schedule_epoch_by_epoch():
     """The epoch loop tells the optimiser each epoch: a cosine to 0 over 2 epochs trains the
     second epoch at rate 0, so the weights after 2 epochs are those after 1."""
     from nets import Autoencoder
+
     x = (np.random.default_rng(0).random((5, 6)) < 0.5).astype(float)
     scheduled = Autoencoder([6, 2, 6], seeds=[3])
     scheduled.fit(x, epochs=2, optimizer=optimizers.Adam(0.01, schedule=optimizers.Cosine(0.0)))

@@ -36,8 +36,10 @@ def test_every_combination_is_planned_once(experiment):
     # 2 architectures x (2 + 1) learning rates x 2 inits x 2 noise levels x 3 seeds
     assert len(runs) == 2 * 3 * 2 * 2 * 3
     assert len({r.id for r in runs}) == len(runs)
-    points = {(r.architecture, r.optimizer.name, r.optimizer.learning_rate, r.init,
-               r.noise.level, r.seed) for r in runs}
+    points = {
+        (r.architecture, r.optimizer.name, r.optimizer.learning_rate, r.init, r.noise.level, r.seed)
+        for r in runs
+    }
     assert len(points) == len(runs)
 
 
@@ -52,8 +54,9 @@ def test_ids_are_stable_and_follow_the_spec(experiment, tmp_path):
 def test_the_experiment_name_does_not_change_a_run_id(experiment, tmp_path):
     path = tmp_path / "renamed.yaml"
     path.write_text(YAML.replace("name: demo", "name: other"))
-    assert [r.id for r in plan.expand(experiment)] == \
-        [r.id for r in plan.expand(load_experiment(path))]
+    assert [r.id for r in plan.expand(experiment)] == [
+        r.id for r in plan.expand(load_experiment(path))
+    ]
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3, 8, 1000])
@@ -90,19 +93,31 @@ def test_a_run_id_is_the_question_and_code_wherever_it_is_asked_and_stored(exper
         stored = spec.parse(json.loads(json.dumps(run.model_dump(mode="json"))))
         assert plan.run_id(stored) == run.id
         assert plan.run_id(run.model_copy(update={"experiment": "another", "id": ""})) == run.id
-        for change in ({"seed": run.seed + 1}, {"epochs": run.epochs + 1},
-                       {"fingerprint": "other-code"}, {"tp5_version": __version__ + ".1"}):
+        for change in (
+            {"seed": run.seed + 1},
+            {"epochs": run.epochs + 1},
+            {"fingerprint": "other-code"},
+            {"tp5_version": __version__ + ".1"},
+        ):
             assert plan.run_id(run.model_copy(update=change)) != run.id, change
 
 
 def test_betas_and_warmups_are_members_of_one_pack(tmp_path):
     path = tmp_path / "vae.yaml"
-    path.write_text("name: vae\ndataset: {name: font}\n"
-                    "model: {kind: vae, architectures: [[35, 8, 2, 8, 35]], beta: [0.1, 1, 4]}\n"
-                    "training: {epochs: 5, kl_warmup: [0, 3]}\nseeds: 2\n")
+    path.write_text(
+        "name: vae\ndataset: {name: font}\n"
+        "model: {kind: vae, architectures: [[35, 8, 2, 8, 35]], beta: [0.1, 1, 4]}\n"
+        "training: {epochs: 5, kl_warmup: [0, 3]}\nseeds: 2\n"
+    )
     runs = plan.expand(load_experiment(path))
     assert [(r.beta, r.kl_warmup) for r in runs[::2]] == [
-        (0.1, 0), (0.1, 3), (1, 0), (1, 3), (4, 0), (4, 3)]
+        (0.1, 0),
+        (0.1, 3),
+        (1, 0),
+        (1, 3),
+        (4, 0),
+        (4, 3),
+    ]
     [pack] = plan.pack("vae", runs)
     assert pack.betas.tolist() == [r.beta for r in runs]
     assert pack.kl_warmups.tolist() == [r.kl_warmup for r in runs]
@@ -112,18 +127,22 @@ def test_betas_and_warmups_are_members_of_one_pack(tmp_path):
 
 def test_only_a_vae_has_a_warmup(tmp_path):
     path = tmp_path / "ae.yaml"
-    path.write_text("name: ae\ndataset: {name: font}\n"
-                    "model: {kind: autoencoder, architectures: [[35, 2, 35]]}\n"
-                    "training: {epochs: 5, kl_warmup: 3}\n")
+    path.write_text(
+        "name: ae\ndataset: {name: font}\n"
+        "model: {kind: autoencoder, architectures: [[35, 2, 35]]}\n"
+        "training: {epochs: 5, kl_warmup: 3}\n"
+    )
     with pytest.raises(ConfigError) as caught:
         load_experiment(path)
     assert caught.value.problems == [
         f"{path}:4:34: training.kl_warmup: only a VAE has a KL term to warm up, but model.kind "
-        "is 'autoencoder' (remove kl_warmup)"]
+        "is 'autoencoder' (remove kl_warmup)"
+    ]
 
 
-@pytest.mark.parametrize("workers, sizes", [(1, [100] * 4), (2, [100] * 4), (3, [67] * 5 + [65]),
-                                            (8, [50] * 8)])
+@pytest.mark.parametrize(
+    "workers, sizes", [(1, [100] * 4), (2, [100] * 4), (3, [67] * 5 + [65]), (8, [50] * 8)]
+)
 def test_a_large_sweep_is_cut_into_equal_packs_for_every_worker(tmp_path, workers, sizes):
     path = tmp_path / "lr.yaml"
     path.write_text("""\

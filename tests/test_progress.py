@@ -64,12 +64,15 @@ def test_one_mnist_run_moves_the_bar_more_than_a_hundred_font_runs(tmp_path):
     """The study's case: a pack of 100 font runs waits beside one MNIST VAE. Half the VAE's
     epochs is most of the work: the font pack's static cost is small beside it."""
     font = packs_of(tmp_path, YAML.replace("seeds: 3", "seeds: 50"))  # 2 x 50 runs, one pack
-    vae = packs_of(tmp_path, """\
+    vae = packs_of(
+        tmp_path,
+        """\
 name: v
 dataset: {name: mnist}
 model: {kind: vae, architectures: [[784, 512, 256, 2, 256, 512, 784]]}
 training: {epochs: 20, batch_size: 128}
-""")
+""",
+    )
     assert len(font) == len(vae) == 1 and len(font[0].runs) == 100
     board = progress.Board(vae + font, tmp_path / "results" / "p", parallel.cost, workers=1)
     try:
@@ -92,8 +95,9 @@ def test_the_bar_never_goes_back_and_ends_with_the_estimate():
 
 
 def test_a_board_left_by_a_killed_sweep_is_cleared_by_the_next_run(tmp_path):
-    board = progress.Board(packs_of(tmp_path, YAML), tmp_path / "results" / "p", parallel.cost,
-                           workers=1)
+    board = progress.Board(
+        packs_of(tmp_path, YAML), tmp_path / "results" / "p", parallel.cost, workers=1
+    )
     assert board.folder.parent == tmp_path / "results" / "p"
     assert store.remove_temporaries(tmp_path / "results", "p") == 1
     assert not board.folder.exists()
@@ -124,9 +128,23 @@ def test_in_a_log_file_the_bar_is_a_plain_line_every_few_seconds(tmp_path):
     log = tmp_path / "log"
     start = time.monotonic()
     with log.open("w") as stderr:
-        result = subprocess.run([sys.executable, "-m", "runner.cli", "p.yaml", "--results", "r",
-                                 "--no-site", "-j", "2"], cwd=tmp_path, stderr=stderr,
-                                stdout=subprocess.DEVNULL, timeout=300)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "runner.cli",
+                "p.yaml",
+                "--results",
+                "r",
+                "--no-site",
+                "-j",
+                "2",
+            ],
+            cwd=tmp_path,
+            stderr=stderr,
+            stdout=subprocess.DEVNULL,
+            timeout=300,
+        )
     seconds = time.monotonic() - start
     assert result.returncode == 0
     lines = log.read_text().splitlines()

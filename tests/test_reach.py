@@ -40,8 +40,7 @@ def test_denoising_examples_show_every_noise_level_of_a_configuration(tiny_resul
 
 
 def test_index_cards_follow_the_order_field_then_the_command_line(tiny_results):
-    summaries = [sm.load(tiny_results, name) for name in ("font-ae", "font-denoise",
-                                                          "vae-digits")]
+    summaries = [sm.load(tiny_results, name) for name in ("font-ae", "font-denoise", "vae-digits")]
     summaries[2].config["order"] = 1
     ordered = site.index_order(summaries, ["font-denoise", "font-ae"])
     assert [s.name for s in ordered] == ["vae-digits", "font-denoise", "font-ae"]

@@ -43,7 +43,7 @@ def test_readme_command_runs(command, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     words, target = shlex.split(command)[1:], None
     if ">" in words:  # tp5-run --schema > file: what the file would hold
-        words, target = words[:words.index(">")], words[words.index(">") + 1]
+        words, target = words[: words.index(">")], words[words.index(">") + 1]
     args = [path for word in words for path in (sorted(glob.glob(word)) or [word])]
     if "--schema" not in args:
         args += ["--dry-run", "--results", str(tmp_path / "results")]

@@ -59,8 +59,11 @@ training: {epochs: 12, batch_size: 8, weight_decay: [0.0, 0.01], validation: 0.2
 snapshots: [3]
 seeds: 2
 """
-VAE_EARLY_STOP = VAE.replace("batch_size: 128}", "batch_size: 128, validation: 50, "
-                             "early_stop: {patience: 1}, schedule: {kind: cosine, final: 0.1}}")
+VAE_EARLY_STOP = VAE.replace(
+    "batch_size: 128}",
+    "batch_size: 128, validation: 50, "
+    "early_stop: {patience: 1}, schedule: {kind: cosine, final: 0.1}}",
+)
 
 
 class Stop(BaseException):
@@ -82,8 +85,9 @@ def numbers(results):
         assert r.error is None, r.error
         metrics = r.metrics.model_dump(mode="json", exclude={"timing"})
         if "convergence" in metrics and metrics["convergence"]:
-            metrics["convergence"] = {k: v for k, v in metrics["convergence"].items()
-                                      if not k.startswith("seconds")}
+            metrics["convergence"] = {
+                k: v for k, v in metrics["convergence"].items() if not k.startswith("seconds")
+            }
         out[r.id] = metrics, r.arrays
     return out
 
@@ -103,11 +107,15 @@ def stop_after(k):
     def progress(epoch):
         if epoch == k:
             raise Stop
+
     return progress
 
 
-@pytest.mark.parametrize("text", [DENOISING, VAE, BATCH1, CONTROLS, VAE_EARLY_STOP],
-                         ids=["denoising", "vae", "batch1", "controls", "vae early stop"])
+@pytest.mark.parametrize(
+    "text",
+    [DENOISING, VAE, BATCH1, CONTROLS, VAE_EARLY_STOP],
+    ids=["denoising", "vae", "batch1", "controls", "vae early stop"],
+)
 def test_a_pack_stopped_and_resumed_ends_as_an_unbroken_one(tmp_path, text, monkeypatch):
     monkeypatch.setenv("TP5_CHECKPOINT_EVERY", "0")  # a checkpoint after every epoch
     pack = pack_of(tmp_path, text)
@@ -156,16 +164,18 @@ def test_a_checkpoint_resumes_only_its_own_runs(tmp_path, monkeypatch):
         run_pack(pack, stop_after(5), checkpoint=str(file))
     assert checkpoints.load(file, [r.id for r in other.runs]) is None
     seen = []
-    assert_same(numbers(run_pack(other, seen.append, checkpoint=str(file))),
-                numbers(run_pack(other)))
+    assert_same(
+        numbers(run_pack(other, seen.append, checkpoint=str(file))), numbers(run_pack(other))
+    )
     assert seen[0] == 1
 
 
 def test_the_sweep_packs_checkpointed_runs_as_they_were(tmp_path):
     runs = plan.expand(load_experiment(_written(tmp_path, BATCH1.replace("seeds: 3", "seeds: 8"))))
     kept = runs[2:6]
-    checkpoints.save(checkpoints.path(tmp_path, "x", [r.id for r in kept]), [r.id for r in kept],
-                     {})
+    checkpoints.save(
+        checkpoints.path(tmp_path, "x", [r.id for r in kept]), [r.id for r in kept], {}
+    )
     stale = checkpoints.path(tmp_path, "x", ["gone"])
     checkpoints.save(stale, ["gone"], {})
     packs = checkpoints.packs(tmp_path, "x", runs, n_workers=2)
@@ -185,9 +195,13 @@ SLOW = BATCH1.replace("epochs: 9", "epochs: 400").replace("name: b", "name: slow
 
 
 def _tp5(args, env):
-    return subprocess.Popen([sys.executable, "-m", "runner.cli", *map(str, args)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "runner.cli", *map(str, args)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def _stored_numbers(results, name):
@@ -196,8 +210,9 @@ def _stored_numbers(results, name):
         folder = store.experiment_dir(results, name) / run_id
         metrics = json.loads((folder / "metrics.json").read_text())
         metrics.pop("timing")
-        metrics["convergence"] = {k: v for k, v in metrics["convergence"].items()
-                                  if not k.startswith("seconds")}
+        metrics["convergence"] = {
+            k: v for k, v in metrics["convergence"].items() if not k.startswith("seconds")
+        }
         arrays = {}
         for npz in sorted(folder.glob("*.npz")):
             with np.load(npz) as data:
@@ -207,9 +222,11 @@ def _stored_numbers(results, name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("signum", "jobs"), [(signal.SIGINT, 1), (signal.SIGTERM, 1),
-                                             (signal.SIGTERM, 2)],
-                         ids=["SIGINT-j1", "SIGTERM-j1", "SIGTERM-j2"])
+@pytest.mark.parametrize(
+    ("signum", "jobs"),
+    [(signal.SIGINT, 1), (signal.SIGTERM, 1), (signal.SIGTERM, 2)],
+    ids=["SIGINT-j1", "SIGTERM-j1", "SIGTERM-j2"],
+)
 def test_a_sweep_stopped_by_a_signal_resumes_to_the_same_numbers(tmp_path, signum, jobs):
     yaml = _written(tmp_path, SLOW)
     env = {**os.environ, "TP5_CHECKPOINT_EVERY": "0.2", "PYTHONPATH": str(ROOT)}
@@ -245,9 +262,27 @@ def test_a_dask_sweep_keeps_no_checkpoints(tmp_path, monkeypatch):
 
     monkeypatch.setenv("TP5_CHECKPOINT_EVERY", "0")
     path, results = _written(tmp_path, BATCH1), tmp_path / "results"
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster, Client(cluster):
-        assert cli.main([str(path), "--results", str(results), "--no-site", "-q",
-                         "--backend", "dask", "--scheduler", cluster.scheduler_address]) == 0
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster),
+    ):
+        assert (
+            cli.main(
+                [
+                    str(path),
+                    "--results",
+                    str(results),
+                    "--no-site",
+                    "-q",
+                    "--backend",
+                    "dask",
+                    "--scheduler",
+                    cluster.scheduler_address,
+                ]
+            )
+            == 0
+        )
     assert len(store.stored_ids(results, "b")) == 3
     assert not checkpoints.folder(results, "b").exists()

@@ -78,8 +78,11 @@ def broken_references(site_dir: Path) -> list[str]:
             target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
             if not target.is_file() or site_dir.resolve() not in target.parents:
                 problems.append(f"{path.relative_to(site_dir)}: missing: {ref}")
-            elif parts.fragment and target.suffix == ".html" and (
-                    parts.fragment not in Page(target).ids):
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and (parts.fragment not in Page(target).ids)
+            ):
                 problems.append(f"{path.relative_to(site_dir)}: no anchor: {ref}")
     return problems
 
@@ -88,8 +91,14 @@ def broken_references(site_dir: Path) -> list[str]:
 
 
 def test_the_site_has_every_page(tiny_site):
-    for name in ("index.html", "provenance.html", ".nojekyll", "static/style.css",
-                 "static/slides.js", *(f"{exp}/index.html" for exp in TINY)):
+    for name in (
+        "index.html",
+        "provenance.html",
+        ".nojekyll",
+        "static/style.css",
+        "static/slides.js",
+        *(f"{exp}/index.html" for exp in TINY),
+    ):
         assert (tiny_site / name).is_file(), name
 
 
@@ -106,8 +115,11 @@ def test_no_figure_failed_to_draw(tiny_site):
 
 
 def test_user_text_is_escaped(tiny_site):
-    for path in (tiny_site / "index.html", tiny_site / XSS_EXPERIMENT / "index.html",
-                 tiny_site / "provenance.html"):
+    for path in (
+        tiny_site / "index.html",
+        tiny_site / XSS_EXPERIMENT / "index.html",
+        tiny_site / "provenance.html",
+    ):
         html = path.read_text()
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, path
         assert "<script>alert" not in html, path
@@ -117,8 +129,9 @@ def test_user_text_is_escaped(tiny_site):
 def test_slides_follow_the_report(tiny_site, tiny_results):
     for name in TINY:
         report = sm.load(tiny_results, name).report
-        ids = [i for i in Page(tiny_site / name / "index.html").ids
-               if i.replace("-", "_") in report]
+        ids = [
+            i for i in Page(tiny_site / name / "index.html").ids if i.replace("-", "_") in report
+        ]
         assert ids == [kind.replace("_", "-") for kind in report]
 
 
@@ -162,15 +175,20 @@ def test_error_table_shows_mean_and_ci_of_the_stored_runs(tiny_site, tiny_result
     page's row (rows: architecture x inputs, columns: learning rate), its caption saying what
     the ± is and over how many seeds."""
     values = _metric_of_runs(
-        tiny_results, "font-ae",
-        lambda s: (s.architecture == (35, 2, 35) and not s.normalize
-                   and s.optimizer.learning_rate == 0.02),
-        ("wrong_pixels", "mean"))
+        tiny_results,
+        "font-ae",
+        lambda s: (
+            s.architecture == (35, 2, 35) and not s.normalize and s.optimizer.learning_rate == 0.02
+        ),
+        ("wrong_pixels", "mean"),
+    )
     assert len(values) == 2
     stat = t_interval(values)
     expected = _cell(stat)
-    assert "wrong pixels per character: mean ± 95 % t-interval over 2 seeds" in (
-        tiny_site / "font-ae" / "index.html").read_text()
+    assert (
+        "wrong pixels per character: mean ± 95 % t-interval over 2 seeds"
+        in (tiny_site / "font-ae" / "index.html").read_text()
+    )
     rows = Page(tiny_site / "font-ae" / "index.html").rows
     header = next(r for r in rows if r[:2] == ["architecture", "inputs"])
     row = next(r for r in rows if r[:2] == ["35-2-35", "raw inputs"])
@@ -185,11 +203,17 @@ def test_denoising_tables_compare_model_and_baselines(tiny_site, tiny_results, s
     start = [i for i, r in enumerate(rows) if "Bayes-optimal" in r][table + 1]  # floors first
     header = rows[start]
     row = next(r for r in rows[start:] if r[:1] == ["p = 0.2"])
-    for decoder, label in (("model", "model"), ("noisy", "noisy input"),
-                           ("bayes", "Bayes-optimal")):
-        values = _metric_of_runs(tiny_results, "font-denoise",
-                                 lambda s: s.noise.level == 0.2,
-                                 ("denoise", decoder, statistic))
+    for decoder, label in (
+        ("model", "model"),
+        ("noisy", "noisy input"),
+        ("bayes", "Bayes-optimal"),
+    ):
+        values = _metric_of_runs(
+            tiny_results,
+            "font-denoise",
+            lambda s: s.noise.level == 0.2,
+            ("denoise", decoder, statistic),
+        )
         stat = t_interval(values)
         assert row[header.index(label)] == _cell(stat)
 
@@ -231,9 +255,11 @@ def test_pictures_decode_the_model_as_it_was_trained(tiny_results):
 
 
 def _figure_times(site_dir: Path) -> dict[str, int]:
-    return {str(p.relative_to(site_dir)): p.stat().st_mtime_ns
-            for p in site_dir.glob("*/*") if p.suffix in (".svg", ".png")
-            and p.parent.name != "static"}
+    return {
+        str(p.relative_to(site_dir)): p.stat().st_mtime_ns
+        for p in site_dir.glob("*/*")
+        if p.suffix in (".svg", ".png") and p.parent.name != "static"
+    }
 
 
 def test_unchanged_figures_are_not_redrawn(tiny_results, tmp_path):
@@ -282,11 +308,16 @@ def test_an_unknown_experiment_is_refused(tiny_results, tmp_path):
 
 def _run(arch, level, seed, value, status="ok"):
     """A stored run with only what the summaries read: its spec, status and denoising mean."""
-    spec = support.autoencoder(id=f"{arch}-{level}-{seed}", architecture=arch, seed=seed,
-                                noise={"kind": "bitflip", "level": level, "eval_draws": 3})
+    spec = support.autoencoder(
+        id=f"{arch}-{level}-{seed}",
+        architecture=arch,
+        seed=seed,
+        noise={"kind": "bitflip", "level": level, "eval_draws": 3},
+    )
     denoised = DrawSummary.model_construct(mean=value, max=2)
-    metrics = AutoencoderMetrics.model_construct(status=status,
-                                                 denoise=Denoise.model_construct(model=denoised))
+    metrics = AutoencoderMetrics.model_construct(
+        status=status, denoise=Denoise.model_construct(model=denoised)
+    )
     return store.StoredRun(Path("."), spec, metrics)
 
 
@@ -296,8 +327,12 @@ def _summary(runs):
 
 
 def test_swept_axes_become_rows_and_columns():
-    runs = [_run(a, lv, s, 10 * len(a) + lv + s) for a in ([35, 2, 35], [35, 9, 2, 9, 35])
-            for lv in (0.2, 0.05) for s in range(3)]
+    runs = [
+        _run(a, lv, s, 10 * len(a) + lv + s)
+        for a in ([35, 2, 35], [35, 9, 2, 9, 35])
+        for lv in (0.2, 0.05)
+        for s in range(3)
+    ]
     runs.append(_run([35, 2, 35], 0.2, 3, 1e9, status="diverged"))
     table = tables.pivot(_summary(runs), metrics.DENOISED_MEAN)
     assert table["row_headings"] == ["architecture"]
@@ -379,8 +414,11 @@ def _study_files(folder: Path) -> tuple[list[Path], list[Path], bool]:
         for name, text in STUDY_SHAPES.items():
             (folder / f"{name}.yaml").write_text(text)
         study = sorted(folder.glob("*.yaml"))
-    return ([p for p in study if "mnist" not in p.name], [p for p in study if "mnist" in p.name],
-            study[0].parent == folder)
+    return (
+        [p for p in study if "mnist" not in p.name],
+        [p for p in study if "mnist" in p.name],
+        study[0].parent == folder,
+    )
 
 
 @pytest.mark.slow
@@ -392,9 +430,20 @@ def test_the_study_renders_with_every_reference_resolved(tmp_path):
     if font:
         train(font, results, *([] if stand_ins else ["training.epochs=20", "snapshots=[1,10,20]"]))
     if mnist:  # offline: the 5,000 digits shipped with the package stand in for MNIST
-        train(mnist, results, *([] if stand_ins else [
-            "training.epochs=3", "snapshots=[1,2,3]", "dataset.name=mnist-5k",
-            "dataset.path=null"]))
+        train(
+            mnist,
+            results,
+            *(
+                []
+                if stand_ins
+                else [
+                    "training.epochs=3",
+                    "snapshots=[1,2,3]",
+                    "dataset.name=mnist-5k",
+                    "dataset.path=null",
+                ]
+            ),
+        )
     site.render(results, tmp_path / "site", n_jobs=2)
     assert broken_references(tmp_path / "site") == []
 
@@ -439,7 +488,7 @@ def referenced(tmp_path_factory) -> Path:
 def _slide(page: Path, kind: str) -> str:
     html = page.read_text(encoding="utf-8")
     start = html.index(f'<section class="slide slide-{kind}"')
-    return html[start:html.index("</section>", start)]
+    return html[start : html.index("</section>", start)]
 
 
 @pytest.mark.slow
@@ -464,25 +513,38 @@ def test_the_reference_is_set_beside_each_configuration_it_names(referenced):
     assert "ours, wrong pixels per character (0.005)" in html
 
 
-def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_site,
-                                                                        tiny_results):
+def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_site, tiny_results):
     """Runs trained on {-1, 1} pixels: the reference slide's table of the other measures sets the
     MSE, MAE and summed squared error in {-1, 1}, as the runs stored them, beside those in
     {0, 1}; runs trained on {0, 1} have none."""
     summary = sm.load(tiny_results, "font-tanh")
     in_pm1 = [metrics.MSE_PM1, metrics.MAE_PM1, metrics.SSE_PM1]
-    assert summary.measures == [metrics.WRONG_MEAN, metrics.WRONG_MAX, metrics.MSE, metrics.MAE,
-                                metrics.SSE, *in_pm1]
+    assert summary.measures == [
+        metrics.WRONG_MEAN,
+        metrics.WRONG_MAX,
+        metrics.MSE,
+        metrics.MAE,
+        metrics.SSE,
+        *in_pm1,
+    ]
     rows = Page(tiny_site / "font-tanh" / "index.html").rows
     header = next(r for r in rows if r[:1] == ["configuration"] and "MSE in {-1, 1}" in r)
-    assert header[-3:] == ["MSE in {-1, 1}", "MAE in {-1, 1}",
-                           "squared error per character in {-1, 1}"]
+    assert header[-3:] == [
+        "MSE in {-1, 1}",
+        "MAE in {-1, 1}",
+        "squared error per character in {-1, 1}",
+    ]
     for c in summary.configurations:
         row = next(r for r in rows if r[0] == c.label and len(r) == len(header))
         for column, key in zip(header[-3:], ("mse", "mae", "sse")):
-            stat = t_interval(_metric_of_runs(
-                tiny_results, "font-tanh", lambda s: s.architecture == c.runs[0].spec.architecture,  # noqa: B023
-                ("errors", "plus_minus_one", key)))
+            stat = t_interval(
+                _metric_of_runs(
+                    tiny_results,
+                    "font-tanh",
+                    lambda s: s.architecture == c.runs[0].spec.architecture,  # noqa: B023
+                    ("errors", "plus_minus_one", key),
+                )
+            )
             cell = _cell(stat)
             assert row[header.index(column)] == cell
     assert not set(in_pm1) & set(sm.load(tiny_results, "font-ae").measures)
@@ -494,12 +556,14 @@ def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
     html = _slide(referenced / "site" / "referenced" / "index.html", "conclusions")
     assert "Deeper &lt;b&gt;is&lt;/b&gt; not better here." in html
     ranked = stats.ranking([(c, c.metric(summary.headline)) for c in summary.configurations])
-    rows = [r for r in Page(referenced / "site" / "referenced" / "index.html").rows
-            if r and r[0] in {c.label for c in summary.configurations} and len(r) == 5]
+    rows = [
+        r
+        for r in Page(referenced / "site" / "referenced" / "index.html").rows
+        if r and r[0] in {c.label for c in summary.configurations} and len(r) == 5
+    ]
     assert [r[0] for r in rows][-4:] == [e["item"].label for e in ranked]
     for row, entry in zip(rows[-4:], ranked):
-        assert row[3] == ("–" if entry["gap"] is None else
-                          "yes" if entry["gap"]["clear"] else "no")
+        assert row[3] == ("–" if entry["gap"] is None else "yes" if entry["gap"]["clear"] else "no")
         reached = sum(metrics.WRONG_MAX.of(r.metrics) <= 1 for r in entry["item"].runs)
         assert row[4] == f"{reached} / 3"
 
@@ -529,8 +593,10 @@ def test_downloads_hold_every_run_epoch_config_and_provenance(referenced):
     assert [r["id"] for r in runs] == [r.id for r in summary.runs]
     first = summary.runs[0]
     assert float(runs[0]["mse"]) == first.metrics.mse
-    assert (runs[0]["seed"], runs[0]["learning_rate"]) == (str(first.spec.seed),
-                                                           repr(first.spec.optimizer.learning_rate))
+    assert (runs[0]["seed"], runs[0]["learning_rate"]) == (
+        str(first.spec.seed),
+        repr(first.spec.optimizer.learning_rate),
+    )
     with gzip.open(folder / "history.csv.gz", "rt", newline="") as f:
         history = list(csv.DictReader(f))
     assert len(history) == sum(r.spec.epochs for r in summary.runs)
@@ -543,9 +609,13 @@ def test_downloads_hold_every_run_epoch_config_and_provenance(referenced):
 
 def test_provenance_names_the_commit_of_a_checkout_only(tmp_path):
     def git(*args):
-        return subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c",
-                               "user.email=t@t", *args], capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
     git("init", "-q")
     (tmp_path / "a.txt").write_text("a")
     git("add", "a.txt")

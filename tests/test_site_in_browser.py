@@ -23,8 +23,9 @@ def test_every_page_passes_the_checker(tiny_site, tiny_results, artifacts):
     labels = check.configuration_labels(tiny_results)
     texts: dict = {}
     check.figure_problems(tiny_results, texts=texts)  # the PNG figures' texts, to measure
-    problems = check.check(tiny_site, labels, screenshots=artifacts / "screenshots",
-                           figure_texts=texts)
+    problems = check.check(
+        tiny_site, labels, screenshots=artifacts / "screenshots", figure_texts=texts
+    )
     pages = {where.split()[0] for where in problems}
     assert pages == {"index.html", "provenance.html", *(f"{name}/index.html" for name in TINY)}
     assert {where: p for where, p in problems.items() if p} == {}
@@ -41,11 +42,18 @@ def test_the_checker_finds_what_it_is_for(tmp_path):
     pytest.importorskip("playwright.sync_api")
     (tmp_path / "index.html").write_text(BROKEN_PAGE)
     labels = {"index.html": ["adam · 0.01", "sgd · 0.5"]}
-    problems = check.check(tmp_path, labels, widths=(390,), schemes=("dark",),
-                           origins=("disk",))["index.html 390px dark disk"]
+    problems = check.check(tmp_path, labels, widths=(390,), schemes=("dark",), origins=("disk",))[
+        "index.html 390px dark disk"
+    ]
     text = "\n".join(problems)
-    for expected in ("console: boom", "missing.png", "broken link", "no anchor: ",
-                     "scrolls sideways", "configuration not named: sgd · 0.5"):
+    for expected in (
+        "console: boom",
+        "missing.png",
+        "broken link",
+        "no anchor: ",
+        "scrolls sideways",
+        "configuration not named: sgd · 0.5",
+    ):
         assert expected in text
     assert "adam · 0.01" not in text
 
@@ -56,8 +64,9 @@ def test_no_figure_has_text_over_text(tiny_results):
 
 
 @pytest.mark.browser
-def test_a_chooser_shows_each_configuration_and_drives_the_explorer(browser, tiny_results,
-                                                                     tiny_site):
+def test_a_chooser_shows_each_configuration_and_drives_the_explorer(
+    browser, tiny_results, tiny_site
+):
     """Font-ae's generated grid: an option per configuration, the best one chosen at first, one
     figure shown at a time, and the explorer following the choice."""
     s = sm.load(tiny_results, "font-ae")
@@ -94,8 +103,12 @@ def test_arrow_keys_move_between_slides(browser, base):
     header = page.evaluate("() => document.querySelector('.site-header').offsetHeight")
     order = page.evaluate("() => Array.from(document.querySelectorAll('.slide')).map(s => s.id)")
     assert order[:3] == ["top", "summary", "error-table"]
-    for key, expected in (("ArrowRight", "summary"), ("ArrowRight", "error-table"),
-                          ("ArrowRight", "learning-curves"), ("ArrowLeft", "error-table")):
+    for key, expected in (
+        ("ArrowRight", "summary"),
+        ("ArrowRight", "error-table"),
+        ("ArrowRight", "learning-curves"),
+        ("ArrowLeft", "error-table"),
+    ):
         page.keyboard.press(key)
         page.wait_for_function(f"() => location.hash === '#{expected}'", timeout=5000)
         page.wait_for_timeout(100)
@@ -108,8 +121,9 @@ def test_arrow_keys_move_between_slides(browser, base):
 
 @pytest.mark.browser
 def test_the_page_reads_without_javascript(browser, tiny_site):
-    visit = Visit(browser, (tiny_site / "font-ae" / "index.html").as_uri(),
-                  java_script_enabled=False)
+    visit = Visit(
+        browser, (tiny_site / "font-ae" / "index.html").as_uri(), java_script_enabled=False
+    )
     page = visit.page
     assert page.locator(".slide").count() == len(TINY_REPORT) + 1
     assert page.locator(".hint").first.is_hidden()  # the key hint shows only with JavaScript

@@ -42,15 +42,22 @@ def architectures(dataset: str, latents: tuple[int, ...]) -> tuple[tuple[int, ..
     return tuple((pixels, 8, latent, 8, pixels) for latent in latents)
 
 
-def experiment_yaml(dataset: str, model: str, latents: tuple[int, ...], rates: int,
-                    snapshots: bool, report: list[str] | None = None) -> str:
+def experiment_yaml(
+    dataset: str,
+    model: str,
+    latents: tuple[int, ...],
+    rates: int,
+    snapshots: bool,
+    report: list[str] | None = None,
+) -> str:
     listed = ", ".join(str(list(a)) for a in architectures(dataset, latents))
-    lines = ["name: x",
-             f"dataset: {{name: {dataset}}}",
-             f"model: {{kind: {'vae' if model == 'vae' else 'autoencoder'}, "
-             f"architectures: [{listed}]}}",
-             f"training: {{epochs: 5, optimizers: [{{name: adam, learning_rate: "
-             f"{[0.01, 0.001][:rates]}}}]}}"]
+    lines = [
+        "name: x",
+        f"dataset: {{name: {dataset}}}",
+        f"model: {{kind: {'vae' if model == 'vae' else 'autoencoder'}, architectures: [{listed}]}}",
+        f"training: {{epochs: 5, optimizers: [{{name: adam, learning_rate: "
+        f"{[0.01, 0.001][:rates]}}}]}}",
+    ]
     if model == "denoising":
         lines.append("noise: {kind: bitflip, levels: [0.1], floor_draws: 4096}")
     if snapshots:
@@ -60,17 +67,29 @@ def experiment_yaml(dataset: str, model: str, latents: tuple[int, ...], rates: i
     return "\n".join(lines) + "\n"
 
 
-GRID = list(itertools.product(PIXELS, ("autoencoder", "denoising", "vae"), ((2,), (3,), (2, 3)),
-                              (1, 2), (False, True)))
+GRID = list(
+    itertools.product(
+        PIXELS, ("autoencoder", "denoising", "vae"), ((2,), (3,), (2, 3)), (1, 2), (False, True)
+    )
+)
 
 
 @pytest.mark.parametrize("dataset, model, latents, rates, snapshots", GRID)
-def test_validation_accepts_exactly_the_kinds_that_apply(tmp_path, dataset, model, latents, rates,
-                                                         snapshots):
-    facts = Facts(model="vae" if model == "vae" else "autoencoder", dataset=dataset,
-                  noise=model == "denoising", test_levels=False, latent_sizes=latents,
-                  architectures=architectures(dataset, latents), learning_rates=rates,
-                  snapshots=snapshots, reference=False, configurations=rates * len(latents))
+def test_validation_accepts_exactly_the_kinds_that_apply(
+    tmp_path, dataset, model, latents, rates, snapshots
+):
+    facts = Facts(
+        model="vae" if model == "vae" else "autoencoder",
+        dataset=dataset,
+        noise=model == "denoising",
+        test_levels=False,
+        latent_sizes=latents,
+        architectures=architectures(dataset, latents),
+        learning_rates=rates,
+        snapshots=snapshots,
+        reference=False,
+        configurations=rates * len(latents),
+    )
     applies = [k.name for k in slides.kinds() if k.why_not(facts) is None]
     path = tmp_path / "x.yaml"
     path.write_text(experiment_yaml(dataset, model, latents, rates, snapshots))
@@ -86,9 +105,12 @@ def test_validation_accepts_exactly_the_kinds_that_apply(tmp_path, dataset, mode
     with pytest.raises(ConfigError) as caught:
         load_experiment(path, slides=slides.CATALOGUE)
     line = len(path.read_text().splitlines())  # report: [a, b, ...] is the last line
-    expected = [f"{path}:{line}:{10 + sum(len(n) + 2 for n in every[:i])}: report[{i}]: "
-                f"'{name}' {slides.get(name).why_not(facts)}"
-                for i, name in enumerate(every) if name in refused]
+    expected = [
+        f"{path}:{line}:{10 + sum(len(n) + 2 for n in every[:i])}: report[{i}]: "
+        f"'{name}' {slides.get(name).why_not(facts)}"
+        for i, name in enumerate(every)
+        if name in refused
+    ]
     assert caught.value.problems == expected
 
 
@@ -99,7 +121,8 @@ def test_an_autoencoder_on_digits_has_no_per_character_slides(tmp_path):
         load_experiment(path, slides=slides.CATALOGUE)
     assert caught.value.problems == [
         f"{path}:5:10: report[0]: 'pixel_errors' counts wrong pixels per character of the font, "
-        "not of mnist-5k images"]
+        "not of mnist-5k images"
+    ]
 
 
 def test_validating_a_file_does_not_load_matplotlib(tmp_path):
@@ -107,12 +130,13 @@ def test_validating_a_file_does_not_load_matplotlib(tmp_path):
     matplotlib."""
     path = tmp_path / "x.yaml"
     path.write_text(experiment_yaml("font", "autoencoder", (2,), 2, False))
-    code = ("import sys; from runner.config import load_experiment; "
-            "from report.slides import CATALOGUE; "
-            f"load_experiment({str(path)!r}, slides=CATALOGUE); "
-            "print('matplotlib' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    code = (
+        "import sys; from runner.config import load_experiment; "
+        "from report.slides import CATALOGUE; "
+        f"load_experiment({str(path)!r}, slides=CATALOGUE); "
+        "print('matplotlib' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 
 
@@ -215,8 +239,9 @@ def sections(page: Path) -> dict[str, str]:
     """Each slide of a page, by kind, in page order: the HTML of its section."""
     parts = re.split(r'(?=<section class="slide slide-)', page.read_text(encoding="utf-8"))
     found = [re.match(r'<section class="slide slide-([a-z-]+)"', p) for p in parts]
-    return {m.group(1).replace("-", "_"): p for m, p in zip(found, parts)
-            if m and m.group(1) != "title"}
+    return {
+        m.group(1).replace("-", "_"): p for m, p in zip(found, parts) if m and m.group(1) != "title"
+    }
 
 
 @pytest.mark.parametrize("name", [*TINY, *MORE, *FORMS])
@@ -233,12 +258,23 @@ def test_every_accepted_slide_shows_something(rendered, name):
 
 
 #: The slides that draw the data's pictures, and name its samples in their titles and ledes.
-PICTURE_KINDS = ("latent_scatter", "vae_progression", "reconstructions", "vae_samples",
-                 "generated_grid", "interpolation", "denoising_examples")
+PICTURE_KINDS = (
+    "latent_scatter",
+    "vae_progression",
+    "reconstructions",
+    "vae_samples",
+    "generated_grid",
+    "interpolation",
+    "denoising_examples",
+)
 #: Each form's data: (h, w, c) of a picture, and whether its samples have labels.
-SHAPES = {"rgb-vae": ((12, 16, 3), False), "grey-ae": ((10, 10, 1), True),
-          "binary-denoise": ((8, 6, 1), True), "rgb-denoise": ((8, 8, 3), True),
-          "grey-vae": ((5, 7, 1), False)}
+SHAPES = {
+    "rgb-vae": ((12, 16, 3), False),
+    "grey-ae": ((10, 10, 1), True),
+    "binary-denoise": ((8, 6, 1), True),
+    "rgb-denoise": ((8, 8, 3), True),
+    "grey-vae": ((5, 7, 1), False),
+}
 
 
 def _named(section: str) -> str:
@@ -308,20 +344,27 @@ def test_code_size_needs_architectures_that_differ_only_in_the_code():
     code_size = slides.get("code_size")
     assert code_size.why_not(Facts(architectures=((35, 8, 1, 8, 35), (35, 8, 5, 8, 35)))) is None
     assert code_size.why_not(Facts(architectures=((35, 8, 2, 8, 35), (35, 16, 3, 16, 35)))) == (
-        "needs architectures that differ only in the width of the code (the narrowest layer)")
+        "needs architectures that differ only in the width of the code (the narrowest layer)"
+    )
     assert code_size.why_not(Facts(architectures=((35, 8, 2, 8, 35),))) == (
-        "needs at least 2 architectures that differ only in the width of the code, got 1")
+        "needs at least 2 architectures that differ only in the width of the code, got 1"
+    )
 
 
 def test_a_sweep_of_betas_and_warmups_names_its_configurations(rendered):
     summary = sm.load(rendered / "results", "font-vae-betas")
-    labels = ["β = 0.5 · no warm-up", "β = 0.5 · warm-up 5", "β = 4 · no warm-up",
-              "β = 4 · warm-up 5"]
+    labels = [
+        "β = 0.5 · no warm-up",
+        "β = 0.5 · warm-up 5",
+        "β = 4 · no warm-up",
+        "β = 4 · warm-up 5",
+    ]
     assert [c.label for c in summary.configurations] == labels
     shown = sections(rendered / "site" / "font-vae-betas" / "index.html")
     # the terms' table has a row per beta and warm-up, headed by the axes' names
-    rows = re.findall(r'<tr>\s*<th scope="row">([^<]*)</th><th scope="row">([^<]*)</th>',
-                      shown["elbo_terms"])
+    rows = re.findall(
+        r'<tr>\s*<th scope="row">([^<]*)</th><th scope="row">([^<]*)</th>', shown["elbo_terms"]
+    )
     assert [" · ".join(row) for row in rows] == labels
     assert '<th scope="col">β</th><th scope="col">KL warm-up</th>' in shown["elbo_terms"]
 
@@ -347,7 +390,11 @@ def test_the_font_planes_new_characters_are_judged(tmp_path):
         site.render(tmp_path / "results", tmp_path / "site")
         html = sections(tmp_path / "site" / "font-plane" / "index.html")["novelty"]
         assert "<img " in html and "could not be drawn" not in html
-        assert re.search(r"Seed 0: 32 training pictures are \d+ px from their nearest other one",
-                         html)
-        assert re.search(r"New characters: \d+ of 225 points of the plane decode at least 3 "
-                         "pixels from every training picture", html)
+        assert re.search(
+            r"Seed 0: 32 training pictures are \d+ px from their nearest other one", html
+        )
+        assert re.search(
+            r"New characters: \d+ of 225 points of the plane decode at least 3 "
+            "pixels from every training picture",
+            html,
+        )

@@ -60,14 +60,16 @@ def test_stored_run_json_files_validate_against_the_schema(results):
 
 
 def test_a_spec_reads_back_as_it_was_planned(results):
-    planned = {run.id: run for name in YAMLS
-               for run in plan.expand(load_experiment(results / f"{name}.yaml"))}
+    planned = {
+        run.id: run
+        for name in YAMLS
+        for run in plan.expand(load_experiment(results / f"{name}.yaml"))
+    }
     stored = _stored(results)
     assert len(stored) == len(planned) == 2 + 2 + 1
     for run in stored:
         assert run.spec == planned[run.id]
-        assert run.spec.model_dump(mode="json") == \
-            json.loads((run.path / "run.json").read_text())
+        assert run.spec.model_dump(mode="json") == json.loads((run.path / "run.json").read_text())
 
 
 def test_metrics_json_holds_what_the_run_measured(results):
@@ -83,19 +85,54 @@ def test_metrics_json_holds_what_the_run_measured(results):
 
 def test_the_schema_names_every_field_of_each_kind():
     schema = spec.schema()
-    shared = {"tp5_version", "experiment", "dataset", "dataset_path", "dataset_options",
-              "dataset_limit", "epochs",
-              "batch_size", "shuffle", "dtype", "snapshots", "kind", "architecture", "activation",
-              "optimizer", "init", "normalize", "noise", "seed", "blas_threads", "parts",
-              "fingerprint", "id", "weight_decay", "schedule", "validation", "early_stop"}
-    kinds = {"AutoencoderRun": {"latent_activation", "output_activation", "loss", "pixels"},
-             "VAERun": {"beta", "kl_warmup"}}
+    shared = {
+        "tp5_version",
+        "experiment",
+        "dataset",
+        "dataset_path",
+        "dataset_options",
+        "dataset_limit",
+        "epochs",
+        "batch_size",
+        "shuffle",
+        "dtype",
+        "snapshots",
+        "kind",
+        "architecture",
+        "activation",
+        "optimizer",
+        "init",
+        "normalize",
+        "noise",
+        "seed",
+        "blas_threads",
+        "parts",
+        "fingerprint",
+        "id",
+        "weight_decay",
+        "schedule",
+        "validation",
+        "early_stop",
+    }
+    kinds = {
+        "AutoencoderRun": {"latent_activation", "output_activation", "loss", "pixels"},
+        "VAERun": {"beta", "kl_warmup"},
+    }
     for name, own in kinds.items():
         assert set(schema["$defs"][name]["properties"]) == shared | own
-    assert set(schema["$defs"]["Adam"]["properties"]) == {"name", "learning_rate", "beta1",
-                                                          "beta2", "eps"}
-    assert set(schema["$defs"]["Noise"]["properties"]) == {"kind", "level", "eval_draws",
-                                                          "test_levels"}
+    assert set(schema["$defs"]["Adam"]["properties"]) == {
+        "name",
+        "learning_rate",
+        "beta1",
+        "beta2",
+        "eps",
+    }
+    assert set(schema["$defs"]["Noise"]["properties"]) == {
+        "kind",
+        "level",
+        "eval_draws",
+        "test_levels",
+    }
 
 
 def test_a_spec_is_frozen_and_refuses_fields_it_does_not_know(results):

@@ -1,6 +1,7 @@
 """A step split into fixed parts of its batch (nets.split): the same numbers, bit for bit, on any
 number of threads and when the number changes mid-run; the unsplit step's numbers to round-off;
 the unsplit step itself with one part."""
+
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
@@ -16,16 +17,28 @@ AE = [40, 12, 3, 12, 40]
 
 def vae_fit(split=None, epochs=3, callback=None, dtype=np.float64):
     model = nets.VAE(VAE, [0, 1, 2], dtype=dtype)
-    history = model.fit(X, epochs=epochs, optimizer=nets.Adam([1e-3, 3e-3, 1e-2]),
-                        batch_size=32, split=split, callback=callback)
+    history = model.fit(
+        X,
+        epochs=epochs,
+        optimizer=nets.Adam([1e-3, 3e-3, 1e-2]),
+        batch_size=32,
+        split=split,
+        callback=callback,
+    )
     return model._flat.copy(), history
 
 
 def ae_fit(split=None, epochs=3, callback=None):
     model = nets.Autoencoder(AE, [0, 1], loss="bce")
-    history = model.fit(X, epochs=epochs, optimizer=nets.SGD([0.5, 0.1], momentum=0.9),
-                        batch_size=25, noise=nets.noise.make("bitflip", [0.05, 0.1]),
-                        split=split, callback=callback)
+    history = model.fit(
+        X,
+        epochs=epochs,
+        optimizer=nets.SGD([0.5, 0.1], momentum=0.9),
+        batch_size=25,
+        noise=nets.noise.make("bitflip", [0.05, 0.1]),
+        split=split,
+        callback=callback,
+    )
     return model._flat.copy(), history
 
 
@@ -51,8 +64,10 @@ def test_threads_changing_every_epoch_give_the_same_numbers(fit):
     with Split(3, 1) as steady:
         expected = fit(steady, epochs=4)
     with Split(3, 1) as split:
+
         def callback(epoch, model):
             split.threads = [3, 1, 2][epoch % 3]
+
         assert same(fit(split, epochs=4, callback=callback), expected)
 
 
@@ -107,6 +122,7 @@ def test_parts_multiply_on_one_blas_thread_whatever_the_callers_setting():
 
     def callback(epoch, model):
         seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
     with threadpool_limits(limits=2, user_api="blas"), Split(2, 2) as split:
         vae_fit(split, epochs=1, callback=callback)
     assert seen and set(seen) == {1}

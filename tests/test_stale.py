@@ -24,17 +24,32 @@ def checkout(tmp_path):
     """A copy of tp5's source that the test may edit, with an experiment file beside it."""
     root = tmp_path / "tp5"
     for package in ("nets", "runner", "report"):
-        shutil.copytree(REPO / package, root / package,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            REPO / package, root / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     (root / "tiny.yaml").write_text(SWEEP)
     return root
 
 
 def tp5(root: Path, *args: str) -> str:
     """tp5-run from the copy (``python -m`` puts the working folder first on the path)."""
-    done = subprocess.run([sys.executable, "-m", "runner.cli", "tiny.yaml", "--results", "r",
-                           "--no-site", "-q", *args], cwd=root, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "runner.cli",
+            "tiny.yaml",
+            "--results",
+            "r",
+            "--no-site",
+            "-q",
+            *args,
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -49,15 +64,25 @@ def counts(dry_run: str) -> dict[str, int]:
 @pytest.mark.slow
 def test_a_change_under_nets_makes_stored_runs_stale_and_they_train_again(checkout):
     tp5(checkout)
-    assert counts(tp5(checkout, "--dry-run")) == {"runs": 4, "stored": 4, "stale": 0,
-                                                 "to_train": 0, "packs": 0}
+    assert counts(tp5(checkout, "--dry-run")) == {
+        "runs": 4,
+        "stored": 4,
+        "stale": 0,
+        "to_train": 0,
+        "packs": 0,
+    }
     with open(checkout / "nets" / "layers.py", "a") as f:
         f.write("# any change at all\n")
     assert counts(tp5(checkout, "--dry-run"))["stale"] == 4
     assert counts(tp5(checkout, "--dry-run", "--keep-stale"))["to_train"] == 0
     tp5(checkout)
-    assert counts(tp5(checkout, "--dry-run")) == {"runs": 4, "stored": 4, "stale": 0,
-                                                 "to_train": 0, "packs": 0}
+    assert counts(tp5(checkout, "--dry-run")) == {
+        "runs": 4,
+        "stored": 4,
+        "stale": 0,
+        "to_train": 0,
+        "packs": 0,
+    }
 
 
 @pytest.mark.slow

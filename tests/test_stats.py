@@ -24,8 +24,14 @@ def test_welch_tells_apart_only_what_the_seeds_support():
 
 
 def test_ranking_orders_by_mean_and_says_which_neighbours_differ():
-    ranked = stats.ranking([("b", [5.0, 5.1, 4.9]), ("nan", [np.nan, np.nan]),
-                            ("a", [1.0, 1.1, 0.9]), ("c", [5.2, 4.8, 5.1])])
+    ranked = stats.ranking(
+        [
+            ("b", [5.0, 5.1, 4.9]),
+            ("nan", [np.nan, np.nan]),
+            ("a", [1.0, 1.1, 0.9]),
+            ("c", [5.2, 4.8, 5.1]),
+        ]
+    )
     assert [r["item"] for r in ranked] == ["a", "b", "c", "nan"]
     assert stats.order_text(ranked, str) == "a < b ≈ c ≈ nan"
 

@@ -14,8 +14,13 @@ def _spec(run_id="abc123def456"):
 
 
 def _metrics(loss):
-    return VAEMetrics(status="ok", final_loss=loss, train=Elbo(recon=loss, kl=0.0, neg_elbo=loss),
-                      test=None, timing=Timing(seconds=1.0, pack_seconds=1.0, pack_size=1))
+    return VAEMetrics(
+        status="ok",
+        final_loss=loss,
+        train=Elbo(recon=loss, kl=0.0, neg_elbo=loss),
+        test=None,
+        timing=Timing(seconds=1.0, pack_seconds=1.0, pack_size=1),
+    )
 
 
 def _write(root, run_id="abc123def456", loss=0.5):

@@ -49,8 +49,9 @@ def test_stored_weights_rebuild_each_run_and_its_snapshots(runs):
         snapshot = {k.split(".", 1)[1]: v for k, v in params.items() if k.startswith("epoch_5.")}
         scaling = {k: v for k, v in params.items() if k.startswith("input.")}
         early = models.build(result.spec, params={**snapshot, **scaling})
-        np.testing.assert_allclose(early.encode(x)[0], result.arrays["latent"]["epoch_5"],
-                                   rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(
+            early.encode(x)[0], result.arrays["latent"]["epoch_5"], rtol=1e-12, atol=1e-12
+        )
 
 
 def test_a_diverging_run_is_stored_as_diverged_beside_healthy_ones(tmp_path):
@@ -71,8 +72,9 @@ def test_packing_does_not_change_any_number(runs):
     together, alone = _results(runs, 1), _results(runs, len(runs))
     for run_id, result in together.items():
         other = alone[run_id]
-        assert result.metrics.model_copy(update={"timing": None}) == \
-            other.metrics.model_copy(update={"timing": None})
+        assert result.metrics.model_copy(update={"timing": None}) == other.metrics.model_copy(
+            update={"timing": None}
+        )
         for name, value in result.arrays["model"].items():
             np.testing.assert_array_equal(value, other.arrays["model"][name])
 
@@ -92,8 +94,9 @@ snapshots: [6]
     together = {r.id: r for r in run_pack(pack)}
     for run in runs:
         [alone] = run_pack(Pack("betas", (run,)))
-        assert alone.metrics.model_copy(update={"timing": None}) == \
-            together[run.id].metrics.model_copy(update={"timing": None})
+        assert alone.metrics.model_copy(update={"timing": None}) == together[
+            run.id
+        ].metrics.model_copy(update={"timing": None})
         for name, arrays in alone.arrays.items():
             for key, value in arrays.items():
                 assert np.array_equal(value, together[run.id].arrays[name][key]), (name, key)
@@ -136,19 +139,27 @@ training: {{epochs: 2, batch_size: 1, optimizers: [{{name: sgd, learning_rate: 0
 def test_a_split_pack_follows_its_thread_share_without_a_number_changing():
     """The sweep's share is read after every epoch; a share that changes as packs finish gives
     the numbers of a steady one, bit for bit."""
-    spec = support.vae(architecture=[35, 12, 2, 12, 35], epochs=5, batch_size=16, parts=2,
-                        blas_threads=1, snapshots=[2, 5])
+    spec = support.vae(
+        architecture=[35, 12, 2, 12, 35],
+        epochs=5,
+        batch_size=16,
+        parts=2,
+        blas_threads=1,
+        snapshots=[2, 5],
+    )
     pack = Pack("t", (spec, spec.model_copy(update={"seed": 1, "id": "b"})))
     asked = []
 
     def changing():
         asked.append(1)
         return [1, 2, 3][len(asked) % 3]
+
     [steady, *_] = run_pack(pack, threads=lambda: 1)
     [moving, *_] = run_pack(pack, threads=changing)
     assert len(asked) == 1 + spec.epochs  # at the start, then after every epoch
-    assert steady.metrics.model_dump(exclude={"timing"}) == \
-        moving.metrics.model_dump(exclude={"timing"})
+    assert steady.metrics.model_dump(exclude={"timing"}) == moving.metrics.model_dump(
+        exclude={"timing"}
+    )
     for name, arrays in steady.arrays.items():
         for key, value in arrays.items():
             assert np.array_equal(value, moving.arrays[name][key]), (name, key)
@@ -160,10 +171,15 @@ def test_numba_changes_no_number_and_no_run_id(monkeypatch):
     pytest.importorskip("numba")
     from nets import fused
 
-    exp = Experiment.model_validate({
-        "name": "t", "dataset": {"name": "font"}, "seeds": 1,
-        "model": {"kind": "vae", "architectures": [[35, 8, 2, 8, 35]]},
-        "training": {"epochs": 3, "batch_size": 16}})
+    exp = Experiment.model_validate(
+        {
+            "name": "t",
+            "dataset": {"name": "font"},
+            "seeds": 1,
+            "model": {"kind": "vae", "architectures": [[35, 8, 2, 8, 35]]},
+            "training": {"epochs": 3, "batch_size": 16},
+        }
+    )
     results = {}
     for installed in (True, False):
         monkeypatch.setattr(fused, "available", lambda installed=installed: installed)
@@ -171,7 +187,8 @@ def test_numba_changes_no_number_and_no_run_id(monkeypatch):
         [results[installed]] = run_pack(Pack("t", (spec,)))
     assert results[True].id == results[False].id
     assert results[True].error is None
-    assert results[True].metrics.model_dump(exclude={"timing"}) == \
-        results[False].metrics.model_dump(exclude={"timing"})
+    assert results[True].metrics.model_dump(exclude={"timing"}) == results[
+        False
+    ].metrics.model_dump(exclude={"timing"})
     for key, value in results[False].arrays["model"].items():
         assert np.array_equal(value, results[True].arrays["model"][key])

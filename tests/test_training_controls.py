@@ -34,8 +34,10 @@ def test_unset_controls_leave_run_json_as_before(tmp_path):
 
 def test_set_controls_are_recorded_and_change_the_id(tmp_path):
     plain = plan.expand(load(tmp_path))
-    extra = ("  weight_decay: 0.001\n  schedule: {kind: step, every: 2, factor: 0.5}\n"
-             "  validation: 0.25\n  early_stop: {patience: 3}\n")
+    extra = (
+        "  weight_decay: 0.001\n  schedule: {kind: step, every: 2, factor: 0.5}\n"
+        "  validation: 0.25\n  early_stop: {patience: 3}\n"
+    )
     runs = plan.expand(load(tmp_path, extra))
     dumped = runs[0].model_dump(mode="json")
     assert dumped["weight_decay"] == 0.001 and dumped["validation"] == 0.25
@@ -65,14 +67,17 @@ def test_a_member_with_decay_and_schedule_trains_as_it_would_alone(tmp_path):
     for k in (1, len(runs) - 1):
         alone = run_pack(plan.Pack("controls", (runs[k],)))[0]
         assert together[k].error is None
-        np.testing.assert_array_equal(together[k].arrays["history"]["loss"],
-                                      alone.arrays["history"]["loss"])
+        np.testing.assert_array_equal(
+            together[k].arrays["history"]["loss"], alone.arrays["history"]["loss"]
+        )
 
 
 # ------------------------------------------------------------ validation and early stopping
 
+
 def test_held_out_samples_are_evenly_spaced_counts_or_shares():
     from runner.training.validation import held_out
+
     np.testing.assert_array_equal(held_out(32, 0.25), [0, 4, 8, 12, 16, 20, 24, 28])
     np.testing.assert_array_equal(held_out(10, 3), [0, 3, 6])
     np.testing.assert_array_equal(held_out(10, 0.01), [0])  # a share keeps at least one
@@ -114,7 +119,7 @@ def test_a_pack_with_early_stop_stores_its_members_best_weights(tmp_path):
         assert result.error is None, result.error
         trace = result.arrays["history"]["validation_loss"]
         stop = result.metrics.early_stop
-        assert stop.best_epoch == int(np.nanargmin(trace[:stop.stopped_epoch or None])) + 1
+        assert stop.best_epoch == int(np.nanargmin(trace[: stop.stopped_epoch or None])) + 1
         assert stop.validation_loss == trace[stop.best_epoch - 1]
         assert len(result.arrays["latent"]["train"]) == 32  # measured on every character
     assert any(r.metrics.early_stop.stopped_epoch for r in together)  # some ran out of patience
@@ -128,15 +133,19 @@ def test_the_summary_shows_each_control_set_in_one_line_and_none_unset(tmp_path)
     from report import summary as sm
     from report.slides.kinds import summary
     from support import train
-    extra = ("  weight_decay: [0, 0.01]\n  schedule: {kind: step, every: 2, factor: 0.5}\n"
-             "  validation: 0.25\n  early_stop: {patience: 3}\n")
+
+    extra = (
+        "  weight_decay: [0, 0.01]\n  schedule: {kind: step, every: 2, factor: 0.5}\n"
+        "  validation: 0.25\n  early_stop: {patience: 3}\n"
+    )
     (tmp_path / "controls.yaml").write_text(YAML.replace("training:\n", "training:\n" + extra))
     (tmp_path / "plain.yaml").write_text(YAML.replace("name: controls", "name: plain"))
     train([tmp_path / "controls.yaml", tmp_path / "plain.yaml"], tmp_path / "results")
     controls = sm.load(tmp_path / "results", "controls")
     # runs that differ in decay are other configurations, not other seeds of one
     assert [c.label for c in controls.configurations] == [
-        f"λ = {decay} · {lr}" for lr in ("0.01", "0.02") for decay in ("0", "0.01")]
+        f"λ = {decay} · {lr}" for lr in ("0.01", "0.02") for decay in ("0", "0.01")
+    ]
     facts = dict(summary.build(controls)["facts"])
     assert facts["weight decay"] == "L2 (coupled), λ 0, 0.01"
     assert facts["learning-rate schedule"] == "× 0.5 every 2 epochs"
@@ -144,13 +153,15 @@ def test_the_summary_shows_each_control_set_in_one_line_and_none_unset(tmp_path)
     assert facts["early stopping"].startswith("patience 3 epochs")
     plain = dict(summary.build(sm.load(tmp_path / "results", "plain"))["facts"])
     assert not {"weight decay", "learning-rate schedule", "validation", "early stopping"} & set(
-        plain)
+        plain
+    )
 
 
 def test_a_run_with_held_out_samples_trains_on_the_others(tmp_path):
     from runner import models
     from runner.training import validation
     from support import load_font
+
     pack = plan.Pack("controls", tuple(plan.expand(load(tmp_path, "  validation: 8\n"))[:1]))
     [stored] = run_pack(pack)
     fitted, held = validation.split(load_font(), 8)

@@ -1,4 +1,5 @@
 """The VAE: gradients through the reparameterisation, ensemble == members alone, evaluation."""
+
 import warnings
 
 import numpy as np
@@ -14,11 +15,11 @@ def data(n=20, d=7, seed=0):
 
 
 @pytest.mark.parametrize("beta", [0.7, [0.5, 4.0]], ids=["one beta", "a beta per member"])
-@pytest.mark.parametrize("layers", [[7, 5, 2, 4, 7], [7, 2, 5, 7]],
-                         ids=["encoder", "no hidden encoder"])
+@pytest.mark.parametrize(
+    "layers", [[7, 5, 2, 4, 7], [7, 2, 5, 7]], ids=["encoder", "no hidden encoder"]
+)
 def test_gradients_match_finite_differences_with_eps_held(layers, beta):
-    model = VAE(layers, seeds=[1, 2], activation="tanh", beta=beta, init="xavier",
-                dtype=np.float64)
+    model = VAE(layers, seeds=[1, 2], activation="tanh", beta=beta, init="xavier", dtype=np.float64)
     x = data(6)
     eps = np.random.default_rng(3).normal(size=(2, 6, 2))
     model._draw_eps = lambda shape: eps  # hold the reparameterisation noise fixed
@@ -42,8 +43,9 @@ def test_loss_is_recon_plus_beta_kl():
 
 def test_the_warmup_scales_beta_linearly_from_0_in_the_first_epoch():
     # epoch 1 trains without the KL term, beta is reached in epoch warmup + 1
-    np.testing.assert_array_equal([kl_scale(e, 4) for e in range(1, 8)],
-                                  [0, 0.25, 0.5, 0.75, 1, 1, 1])
+    np.testing.assert_array_equal(
+        [kl_scale(e, 4) for e in range(1, 8)], [0, 0.25, 0.5, 0.75, 1, 1, 1]
+    )
     np.testing.assert_array_equal([kl_scale(e, 0) for e in (1, 2, 50)], [1, 1, 1])
     np.testing.assert_array_equal(kl_scale(3, np.array([0, 1, 4])), [1, 1, 0.5])
 
@@ -52,12 +54,12 @@ def test_each_epoch_trains_with_its_members_kl_weight():
     """Full batch: an epoch is one step, whose loss is recon + beta * kl_scale(epoch) * kl."""
     betas, warmups = np.array([0.5, 4.0, 1.0]), np.array([0, 3, 5])
     model = VAE([7, 5, 2, 5, 7], seeds=[0, 1, 2], beta=betas, dtype=np.float64)
-    h = model.fit(data(), epochs=8, optimizer=optimizers.Adam(0.01), batch_size=None,
-                  kl_warmup=warmups)
+    h = model.fit(
+        data(), epochs=8, optimizer=optimizers.Adam(0.01), batch_size=None, kl_warmup=warmups
+    )
     scale = np.stack([kl_scale(e, warmups) for e in range(1, 9)], axis=1)  # (S, epochs)
     assert scale[1].tolist() == [0, 1 / 3, 2 / 3, 1, 1, 1, 1, 1]
-    np.testing.assert_allclose(h["loss"], h["recon"] + betas[:, None] * scale * h["kl"],
-                               rtol=1e-12)
+    np.testing.assert_allclose(h["loss"], h["recon"] + betas[:, None] * scale * h["kl"], rtol=1e-12)
 
 
 def test_ensemble_trains_each_member_as_alone():

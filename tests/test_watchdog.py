@@ -61,8 +61,10 @@ seeds: 3
 
 def progress_reported(results: Path) -> bool:
     """Whether a pack has written an epoch count to its progress file: training is under way."""
-    return any(f.is_file() and f.read_text().strip() not in ("", "0")
-               for f in (results / "long").glob(f"{store.TEMP_PREFIX}progress-*/*"))
+    return any(
+        f.is_file() and f.read_text().strip() not in ("", "0")
+        for f in (results / "long").glob(f"{store.TEMP_PREFIX}progress-*/*")
+    )
 
 
 @pytest.mark.slow
@@ -70,8 +72,20 @@ def test_workers_end_when_tp5_run_is_killed(tmp_path):
     (tmp_path / "long.yaml").write_text(LONG)
     results = tmp_path / "results"
     process = subprocess.Popen(
-        [sys.executable, "-m", "runner.cli", "long.yaml", "--results", str(results),
-         "--no-site", "-j", "2"], cwd=tmp_path, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "runner.cli",
+            "long.yaml",
+            "--results",
+            str(results),
+            "--no-site",
+            "-j",
+            "2",
+        ],
+        cwd=tmp_path,
+        stderr=subprocess.DEVNULL,
+    )
     workers: set[int] = set()
     try:
         assert wait_for(lambda: progress_reported(results), 120), "training never started"
@@ -79,8 +93,9 @@ def test_workers_end_when_tp5_run_is_killed(tmp_path):
         assert len(workers) >= 2  # two loky workers (and loky's resource tracker)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        assert wait_for(lambda: not workers & set(parents()), 10), \
+        assert wait_for(lambda: not workers & set(parents()), 10), (
             f"still running 10 s after tp5-run was killed: {sorted(workers & set(parents()))}"
+        )
     finally:
         process.kill()
         process.wait()
@@ -94,12 +109,27 @@ def test_sigterm_stops_the_sweep_as_ctrl_c_does(tmp_path):
     (tmp_path / "short.yaml").write_text(SHORT)
     results = tmp_path / "results"
     process = subprocess.Popen(
-        [sys.executable, "-m", "runner.cli", "long.yaml", "short.yaml", "--results",
-         str(results), "--no-site", "-j", "2"], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "runner.cli",
+            "long.yaml",
+            "short.yaml",
+            "--results",
+            str(results),
+            "--no-site",
+            "-j",
+            "2",
+        ],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     workers: set[int] = set()
     try:
-        assert wait_for(lambda: progress_reported(results)
-                        and len(store.stored_ids(results, "short")) == 3, 120), "never trained"
+        assert wait_for(
+            lambda: progress_reported(results) and len(store.stored_ids(results, "short")) == 3, 120
+        ), "never trained"
         workers = descendants(process.pid)
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=60)

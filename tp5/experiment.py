@@ -28,8 +28,9 @@ def _pandas():
     try:
         import pandas
     except ImportError:
-        raise ImportError(f"tp5.load returns pandas DataFrames; install pandas with: {INSTALL}") \
-            from None
+        raise ImportError(
+            f"tp5.load returns pandas DataFrames; install pandas with: {INSTALL}"
+        ) from None
     return pandas
 
 
@@ -40,9 +41,11 @@ def load(folder: str | Path) -> Experiment:
         inside = store.experiments(folder)
         raise FileNotFoundError(
             f"{folder} holds the experiments {', '.join(inside)}: load one of them, e.g. "
-            f"tp5.load('{folder / inside[0]}')" if inside else
-            f"{folder} holds no experiment (tp5-run stores one as <results>/<name>/, with an "
-            "experiment.yaml)")
+            f"tp5.load('{folder / inside[0]}')"
+            if inside
+            else f"{folder} holds no experiment (tp5-run stores one as <results>/<name>/, with an "
+            "experiment.yaml)"
+        )
     return Experiment(folder)
 
 
@@ -54,8 +57,9 @@ class Experiment:
         self.path, self.name = folder, folder.name
         self.config: dict = yaml.safe_load((folder / "experiment.yaml").read_text()) or {}
         self._runs = {r.id: r for r in tables.planned(folder.parent, folder.name)}
-        self.runs = self._pd.DataFrame(tables.rows(list(self._runs.values())),
-                                       columns=None if self._runs else ["id"])
+        self.runs = self._pd.DataFrame(
+            tables.rows(list(self._runs.values())), columns=None if self._runs else ["id"]
+        )
         self._varying = tables.varying(list(self._runs.values()))
 
     def __repr__(self) -> str:
@@ -66,8 +70,7 @@ class Experiment:
         configuration columns that vary across the experiment, the epoch (from 1), and each
         series it recorded (loss; wrong_max, the worst character's wrong pixels; a VAE's
         recon, kl and test_neg_elbo)."""
-        frames = [self._history(self._runs[i])
-                  for i in self.select(run_id, **configuration).id]
+        frames = [self._history(self._runs[i]) for i in self.select(run_id, **configuration).id]
         if not frames:
             return self._pd.DataFrame(columns=["id", *self._varying, "epoch"])
         return self._pd.concat(frames, ignore_index=True)
@@ -76,9 +79,15 @@ class Experiment:
         traces = tables.series(run)
         epochs = len(next(iter(traces.values()), ()))
         config = tables.configuration(run.spec)
-        return self._pd.DataFrame({"id": run.id, **{c: config[c] for c in self._varying},
-                                   "epoch": np.arange(1, epochs + 1), **traces},
-                                  index=range(epochs))
+        return self._pd.DataFrame(
+            {
+                "id": run.id,
+                **{c: config[c] for c in self._varying},
+                "epoch": np.arange(1, epochs + 1),
+                **traces,
+            },
+            index=range(epochs),
+        )
 
     def model(self, run_id: str | None = None, **configuration) -> Model:
         """The trained network of one run, named by its id or by configuration columns
@@ -94,13 +103,17 @@ class Experiment:
         chosen = self.runs
         for column, value in {**({"id": run_id} if run_id else {}), **configuration}.items():
             if column not in chosen:
-                raise KeyError(f"{self.name}'s runs have no column {column!r}; they have: "
-                               f"{', '.join(self.runs.columns)}")
+                raise KeyError(
+                    f"{self.name}'s runs have no column {column!r}; they have: "
+                    f"{', '.join(self.runs.columns)}"
+                )
             matching = chosen[chosen[column] == value]
             if matching.empty:
                 left = "those left have" if len(chosen) < len(self.runs) else "its runs have"
-                raise ValueError(f"no run of {self.name} has {column}={value!r}; {left} "
-                                 f"{_values(chosen[column])}")
+                raise ValueError(
+                    f"no run of {self.name} has {column}={value!r}; {left} "
+                    f"{_values(chosen[column])}"
+                )
             chosen = matching
         return chosen
 
@@ -109,8 +122,9 @@ class Experiment:
         if chosen.empty:
             return f"{self.name} has no stored runs"
         apart = [c for c in self._varying if chosen[c].nunique(dropna=False) > 1]
-        return (f"{len(chosen)} runs of {self.name} match; name one by id or by "
-                + "; ".join(f"{c} ({_values(chosen[c])})" for c in apart))
+        return f"{len(chosen)} runs of {self.name} match; name one by id or by " + "; ".join(
+            f"{c} ({_values(chosen[c])})" for c in apart
+        )
 
 
 def _values(column) -> str:

@@ -33,8 +33,10 @@ class Model:
         self.latent_size = self._net.latent_size
 
     def __repr__(self) -> str:
-        return (f"Model({self.id}: {self.spec.kind} "
-                f"{'-'.join(map(str, self.spec.architecture))}, seed {self.spec.seed})")
+        return (
+            f"Model({self.id}: {self.spec.kind} "
+            f"{'-'.join(map(str, self.spec.architecture))}, seed {self.spec.seed})"
+        )
 
     def encode(self, pictures) -> np.ndarray:
         """The codes (n, Z) of pictures (n, *shape), or of rows (n, h*w*c); a VAE's are the
@@ -42,8 +44,10 @@ class Model:
         x = np.asarray(pictures, dtype=float)
         width = self.spec.architecture[0]
         if x.ndim < 2 or x.shape[1:] not in (self.shape, (width,)):
-            raise ValueError(f"expected pictures of shape (n, {', '.join(map(str, self.shape))}) "
-                             f"or rows (n, {width}); got {x.shape}")
+            raise ValueError(
+                f"expected pictures of shape (n, {', '.join(map(str, self.shape))}) "
+                f"or rows (n, {width}); got {x.shape}"
+            )
         return self._net.encode(x.reshape(len(x), width))[0]
 
     def decode(self, codes) -> np.ndarray:
@@ -58,6 +62,8 @@ class Model:
         """n pictures (n, *shape) decoded from codes drawn from the prior N(0, I), the same for
         the same seed. Only a VAE has a prior to draw from."""
         if self.spec.kind != "vae":
-            raise ValueError(f"run {self.id} is an autoencoder, which has no prior to sample "
-                             "from; decode codes of your choosing instead")
+            raise ValueError(
+                f"run {self.id} is an autoencoder, which has no prior to sample "
+                "from; decode codes of your choosing instead"
+            )
         return self.decode(np.random.default_rng(seed).standard_normal((n, self.latent_size)))

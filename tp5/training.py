@@ -26,8 +26,16 @@ def override(key: str, value) -> str:
     return f"{key.replace('__', '.')}={text.removesuffix(chr(10) + '...' + chr(10)).strip()}"
 
 
-def run(path: str | Path, *, results: str | Path = "results", site: str | Path | None = "site",
-        jobs: int = 0, force: bool = False, quiet: bool = False, **overrides) -> Experiment:
+def run(
+    path: str | Path,
+    *,
+    results: str | Path = "results",
+    site: str | Path | None = "site",
+    jobs: int = 0,
+    force: bool = False,
+    quiet: bool = False,
+    **overrides,
+) -> Experiment:
     """Train the runs of the YAML at ``path`` that are not stored in ``results`` (all of them
     with ``force``), render the site into ``site`` (None: no site), and load the experiment.
 
@@ -35,9 +43,17 @@ def run(path: str | Path, *, results: str | Path = "results", site: str | Path |
     lines; runs that failed are a warning (the others are stored and loaded).
     """
     args = [override(k, v) for k, v in overrides.items()]
-    argv = [str(path), *args, "--results", str(results), "-j", str(jobs),
-            *(["--site", str(site)] if site is not None else ["--no-site"]),
-            *(["--force"] if force else []), *(["-q"] if quiet else [])]
+    argv = [
+        str(path),
+        *args,
+        "--results",
+        str(results),
+        "-j",
+        str(jobs),
+        *(["--site", str(site)] if site is not None else ["--no-site"]),
+        *(["--force"] if force else []),
+        *(["-q"] if quiet else []),
+    ]
     code = cli.main(argv)
     if code == 130:
         raise KeyboardInterrupt
@@ -45,6 +61,8 @@ def run(path: str | Path, *, results: str | Path = "results", site: str | Path |
         raise ValueError(f"tp5-run {' '.join(argv)}: the input is wrong (see the lines above)")
     name = load_experiment(path, args).name
     if code:
-        warnings.warn(f"some runs of {name} failed; their errors are in {results}/{name}/failed/",
-                      stacklevel=2)
+        warnings.warn(
+            f"some runs of {name} failed; their errors are in {results}/{name}/failed/",
+            stacklevel=2,
+        )
     return load(Path(results) / name)

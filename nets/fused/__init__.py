@@ -3,6 +3,7 @@ twin's numbers bit for bit, so whether numba is installed changes speed and neve
 
 Today one twin: Adam's update (adam.py, used by nets.optimizers.Adam(..., compiled=True)).
 """
+
 import importlib.util
 
 

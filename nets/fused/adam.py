@@ -6,6 +6,7 @@ step on one thread); this makes one, about five times faster (benchmarks/vae_epo
 operations are NumPy's, in NumPy's order and dtype, without fast-math (so nothing is fused or
 reordered): the numbers are the NumPy update's, bit for bit (tests/test_optimizers.py).
 """
+
 import numpy as np
 from numba import njit
 

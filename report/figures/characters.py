@@ -44,8 +44,9 @@ def pixel_errors(classes: list[str], series: list[dict], bar: float = 1.0) -> Fi
         ax.bar(x, per_char.mean(axis=0), width=0.7, color=colour(i), alpha=0.8)
         if per_char.shape[0] > 1:
             jitter = rng.uniform(-0.2, 0.2, size=per_char.shape)
-            ax.scatter((x + jitter).ravel(), per_char.ravel(), s=4, color=TEXT, alpha=0.5,
-                       linewidths=0)
+            ax.scatter(
+                (x + jitter).ravel(), per_char.ravel(), s=4, color=TEXT, alpha=0.5, linewidths=0
+            )
         ax.axhline(bar, color=WRONG, linestyle="--", linewidth=1.2)
         ax.set_title(s["label"], fontsize=10.5)
         ax.set_ylabel("wrong pixels")
@@ -61,10 +62,20 @@ def _pixel_error_map(classes: list[str], series: list[dict], bar: float) -> Figu
     means = np.array([np.asarray(s["per_char"], dtype=float).mean(axis=0) for s in series])
     fig = figure(10, 1.5 + 0.3 * len(series))
     ax = fig.subplots()
-    frame(fig, left=0.3 + max(text_width(s["label"], MIN_TEXT_PT) for s in series) / 72,
-          right=1.1, bottom=0.75)
-    image = ax.imshow(means, cmap="Reds", vmin=0, vmax=max(float(means.max()), 2 * bar),
-                      aspect="auto", interpolation="nearest")
+    frame(
+        fig,
+        left=0.3 + max(text_width(s["label"], MIN_TEXT_PT) for s in series) / 72,
+        right=1.1,
+        bottom=0.75,
+    )
+    image = ax.imshow(
+        means,
+        cmap="Reds",
+        vmin=0,
+        vmax=max(float(means.max()), 2 * bar),
+        aspect="auto",
+        interpolation="nearest",
+    )
     rows, cols = np.nonzero(means > bar)
     ax.scatter(cols, rows, s=14, marker="s", facecolors="none", edgecolors=INK, linewidths=0.6)
     ax.set_yticks(np.arange(len(series)), [s["label"] for s in series], fontsize=MIN_TEXT_PT)

@@ -19,28 +19,44 @@ def _drawn_tick_labels(axis: Axis) -> list[Text]:
     """The tick labels a draw shows: of the ticks the locator gives, those inside the view."""
     low, high = sorted(axis.get_view_interval())
     slack = (high - low) * 1e-9
-    ticks = (axis.get_major_ticks(len(axis.get_majorticklocs()))
-             + axis.get_minor_ticks(len(axis.get_minorticklocs())))
-    return [label for tick in ticks if low - slack <= tick.get_loc() <= high + slack
-            for label in (tick.label1, tick.label2) if label.get_visible()]
+    ticks = axis.get_major_ticks(len(axis.get_majorticklocs())) + axis.get_minor_ticks(
+        len(axis.get_minorticklocs())
+    )
+    return [
+        label
+        for tick in ticks
+        if low - slack <= tick.get_loc() <= high + slack
+        for label in (tick.label1, tick.label2)
+        if label.get_visible()
+    ]
 
 
 def _shown(text: Text) -> bool:
     """Drawn with something to read: visible, not empty, in a visible axes and legend."""
     parent = text.axes
-    return (text.get_visible() and bool(text.get_text().strip())
-            and (parent is None or parent.get_visible()))
+    return (
+        text.get_visible()
+        and bool(text.get_text().strip())
+        and (parent is None or parent.get_visible())
+    )
 
 
 def _texts(fig: Figure) -> list[Text]:
     """Every text the figure shows: titles, axis and tick labels, legends, annotations."""
     axes_lists = [ax.xaxis for ax in fig.axes] + [ax.yaxis for ax in fig.axes]
-    every_tick_label = {id(label) for axis in axes_lists
-                        for tick in axis.get_major_ticks() + axis.get_minor_ticks()
-                        for label in (tick.label1, tick.label2)}
+    every_tick_label = {
+        id(label)
+        for axis in axes_lists
+        for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+        for label in (tick.label1, tick.label2)
+    }
     others = [t for t in fig.findobj(Text) if id(t) not in every_tick_label]
-    ticks = [label for axis in axes_lists if axis.axes.get_visible() and axis.axes.axison
-             and axis.get_visible() for label in _drawn_tick_labels(axis)]
+    ticks = [
+        label
+        for axis in axes_lists
+        if axis.axes.get_visible() and axis.axes.axison and axis.get_visible()
+        for label in _drawn_tick_labels(axis)
+    ]
     return [t for t in others + ticks if _shown(t)]
 
 
@@ -65,10 +81,12 @@ def overlapping_texts(fig: Figure, tolerance: float = 0.5) -> list[tuple[str, st
     texts, boxes = _boxes(fig)
     if len(texts) < 2:
         return []
-    width = np.minimum(boxes[:, None, 2], boxes[None, :, 2]) - np.maximum(boxes[:, None, 0],
-                                                                          boxes[None, :, 0])
-    height = np.minimum(boxes[:, None, 3], boxes[None, :, 3]) - np.maximum(boxes[:, None, 1],
-                                                                           boxes[None, :, 1])
+    width = np.minimum(boxes[:, None, 2], boxes[None, :, 2]) - np.maximum(
+        boxes[:, None, 0], boxes[None, :, 0]
+    )
+    height = np.minimum(boxes[:, None, 3], boxes[None, :, 3]) - np.maximum(
+        boxes[:, None, 1], boxes[None, :, 1]
+    )
     i, j = np.nonzero(np.triu((width > tolerance) & (height > tolerance), k=1))
     return [(texts[a].get_text(), texts[b].get_text()) for a, b in zip(i, j)]
 
@@ -78,6 +96,10 @@ def texts_outside(fig: Figure, tolerance: float = 0.5) -> list[str]:
     """Texts that the figure's edge cuts (a legend or title that does not fit)."""
     texts, boxes = _boxes(fig)
     width, height = fig.bbox.width, fig.bbox.height
-    cut = ((boxes[:, 0] < -tolerance) | (boxes[:, 1] < -tolerance)
-           | (boxes[:, 2] > width + tolerance) | (boxes[:, 3] > height + tolerance))
+    cut = (
+        (boxes[:, 0] < -tolerance)
+        | (boxes[:, 1] < -tolerance)
+        | (boxes[:, 2] > width + tolerance)
+        | (boxes[:, 3] > height + tolerance)
+    )
     return [t.get_text() for t, c in zip(texts, cut) if c]

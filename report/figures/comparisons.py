@@ -42,11 +42,21 @@ def lr_boxes(rates: list[str], series: list[dict], ylabel: str) -> Figure:
     for i, s in enumerate(series):
         positions = np.arange(len(rates)) + (i - (len(series) - 1) / 2) * width
         data = [np.asarray(v, dtype=float)[np.isfinite(v)] for v in s["values"]]
-        ax.boxplot(data, positions=positions, widths=width * 0.75, showfliers=False,
-                   patch_artist=True, medianprops={"color": colour(i), "linewidth": 2.2},
-                   boxprops={"facecolor": to_rgb(colour(i)) + (0.22,), "edgecolor": colour(i),
-                             "linestyle": dash(i)},
-                   whiskerprops={"color": colour(i)}, capprops={"color": colour(i)})
+        ax.boxplot(
+            data,
+            positions=positions,
+            widths=width * 0.75,
+            showfliers=False,
+            patch_artist=True,
+            medianprops={"color": colour(i), "linewidth": 2.2},
+            boxprops={
+                "facecolor": to_rgb(colour(i)) + (0.22,),
+                "edgecolor": colour(i),
+                "linestyle": dash(i),
+            },
+            whiskerprops={"color": colour(i)},
+            capprops={"color": colour(i)},
+        )
         for x, values in zip(positions, data):
             jitter = rng.uniform(-width * 0.25, width * 0.25, size=values.size)
             ax.scatter(x + jitter, values, s=7, color=colour(i), alpha=0.55, linewidths=0)
@@ -55,9 +65,15 @@ def lr_boxes(rates: list[str], series: list[dict], ylabel: str) -> Figure:
     ax.set_ylabel(ylabel)
     ax.grid(axis="x", visible=False)
     if legend:
-        handles = [Patch(facecolor=to_rgba(colour(i), 0.22),
-                                            edgecolor=colour(i), linestyle=dash(i),
-                                            label=s["label"]) for i, s in enumerate(series)]
+        handles = [
+            Patch(
+                facecolor=to_rgba(colour(i), 0.22),
+                edgecolor=colour(i),
+                linestyle=dash(i),
+                label=s["label"],
+            )
+            for i, s in enumerate(series)
+        ]
         legend_below(fig, handles, columns)
     return fig
 
@@ -73,8 +89,7 @@ def overview(rows: list[dict], xlabel: str) -> Figure:
     size = matplotlib.rcParams["ytick.labelsize"]
     size = matplotlib.rcParams["font.size"] if isinstance(size, str) else size
     labels = [wrap(r["label"], 4.5 * 72, size, "normal") for r in rows]
-    left = 0.3 + max(text_width(line, size) for label in labels
-                     for line in label.split("\n")) / 72
+    left = 0.3 + max(text_width(line, size) for label in labels for line in label.split("\n")) / 72
     height = 0.2 * sum(map(lines, labels)) + 0.14 * len(rows)
     fig = figure(10, height + 0.35 + 0.65)
     ax = fig.subplots()
@@ -83,24 +98,50 @@ def overview(rows: list[dict], xlabel: str) -> Figure:
     for k, row in zip(y, rows):
         c = ACCENT if row["best"] else TEXT
         if row["low"] is not None:
-            ax.plot([row["low"], row["high"]], [k, k], color=c,
-                    linewidth=2.2 if row["best"] else 1.6, solid_capstyle="butt")
+            ax.plot(
+                [row["low"], row["high"]],
+                [k, k],
+                color=c,
+                linewidth=2.2 if row["best"] else 1.6,
+                solid_capstyle="butt",
+            )
         if row["best"]:
-            ax.annotate("best", (row["high"] if row["low"] is not None else row["mean"], k),
-                        xytext=(8, 0), textcoords="offset points", va="center", color=ACCENT,
-                        fontweight="bold", fontsize=9.5)
+            ax.annotate(
+                "best",
+                (row["high"] if row["low"] is not None else row["mean"], k),
+                xytext=(8, 0),
+                textcoords="offset points",
+                va="center",
+                color=ACCENT,
+                fontweight="bold",
+                fontsize=9.5,
+            )
         if row["mean"] is None:
-            ax.text(0.01, k, "every run diverged", va="center", fontsize=MIN_TEXT_PT,
-                    transform=blended_transform_factory(ax.transAxes, ax.transData))
+            ax.text(
+                0.01,
+                k,
+                "every run diverged",
+                va="center",
+                fontsize=MIN_TEXT_PT,
+                transform=blended_transform_factory(ax.transAxes, ax.transData),
+            )
         else:
-            ax.plot(row["mean"], k, marker="D" if row["best"] else "o", color=c,
-                    markersize=8 if row["best"] else 6, linestyle="")
+            ax.plot(
+                row["mean"],
+                k,
+                marker="D" if row["best"] else "o",
+                color=c,
+                markersize=8 if row["best"] else 6,
+                linestyle="",
+            )
     ax.set_yticks(y, labels)
     for tick, row in zip(ax.get_yticklabels(), rows):
         if row["best"]:
             tick.set(color=ACCENT, fontweight="bold")
-    values = [np.array([r[k] for r in rows if r[k] is not None], dtype=float)
-              for k in ("mean", "low", "high")]
+    values = [
+        np.array([r[k] for r in rows if r[k] is not None], dtype=float)
+        for k in ("mean", "low", "high")
+    ]
     if wants_log(values):
         ax.set_xscale("log")
     ax.set_ylim(y[-1] - 0.6, 0.6)
@@ -133,19 +174,43 @@ def by_code_width(widths: list[int], panels: list[dict]) -> Figure:
         for i, s in enumerate(panel["series"]):
             at = x + (i - (len(labels) - 1) / 2) * step
             for xi, seeds in zip(at, s["seeds"]):
-                ax.scatter(xi + rng.uniform(-step / 4, step / 4, len(seeds)), seeds, s=9,
-                           color=colour(i), alpha=0.45, linewidths=0, zorder=2)
+                ax.scatter(
+                    xi + rng.uniform(-step / 4, step / 4, len(seeds)),
+                    seeds,
+                    s=9,
+                    color=colour(i),
+                    alpha=0.45,
+                    linewidths=0,
+                    zorder=2,
+                )
             mean = np.array([np.nan if m is None else m for m in s["mean"]])
             ci = np.array([0.0 if c is None else c for c in s["ci"]])
-            ax.errorbar(at, mean, yerr=ci, color=colour(i), linestyle=dash(i), marker="o",
-                        markersize=5, capsize=4, linewidth=1.8, zorder=3)
+            ax.errorbar(
+                at,
+                mean,
+                yerr=ci,
+                color=colour(i),
+                linestyle=dash(i),
+                marker="o",
+                markersize=5,
+                capsize=4,
+                linewidth=1.8,
+                zorder=3,
+            )
         ax.set_xticks(x, [str(w) for w in widths])
         ax.set_xlabel("width of the code (units)")
-        ax.set_ylabel(wrap(panel["ylabel"], axis_h * 72, matplotlib.rcParams["axes.labelsize"],
-                           "normal"))
+        ax.set_ylabel(
+            wrap(panel["ylabel"], axis_h * 72, matplotlib.rcParams["axes.labelsize"], "normal")
+        )
         ax.grid(axis="x", visible=False)
         ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))  # errors and epochs count from 0
     if legend:
-        legend_below(fig, [Line2D([], [], color=colour(i), linestyle=dash(i), marker="o",
-                                  label=label) for i, label in enumerate(labels)], columns)
+        legend_below(
+            fig,
+            [
+                Line2D([], [], color=colour(i), linestyle=dash(i), marker="o", label=label)
+                for i, label in enumerate(labels)
+            ],
+            columns,
+        )
     return fig

@@ -60,8 +60,10 @@ def _curves(ax, series: list[dict], labels: list[str]) -> None:
 
 
 def _line_handles(labels: list[str], **style) -> list[Line2D]:
-    return [Line2D([], [], color=colour(i), linestyle=dash(i), label=label, **style)
-            for i, label in enumerate(labels)]
+    return [
+        Line2D([], [], color=colour(i), linestyle=dash(i), label=label, **style)
+        for i, label in enumerate(labels)
+    ]
 
 
 @styled
@@ -79,8 +81,9 @@ def learning_curves(panels: list[dict]) -> Figure:
     rows = len(slots) // cols
     wgap = 1.0 if len(groups) == 1 else 0.3
     axis_w = (10 - 0.85 - 0.25 - (cols - 1) * wgap) / cols
-    titles = [wrap(slot[1] or slot[0]["title"], axis_w * 72, TITLE_SIZE) if slot else ""
-              for slot in slots]
+    titles = [
+        wrap(slot[1] or slot[0]["title"], axis_w * 72, TITLE_SIZE) if slot else "" for slot in slots
+    ]
     named = [label for label in labels if label]  # series without a label stay out of the legend
     columns, legend = legend_room(named, 10)
     top = title_room(titles)
@@ -103,8 +106,9 @@ def learning_curves(panels: list[dict]) -> Figure:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
         ax.xaxis.set_tick_params(labelbottom=True)
         if k % cols == 0 or len(groups) == 1:  # a long name (sse's) wraps to the axes' height
-            ax.set_ylabel(wrap(panel["ylabel"], height * 72,
-                               matplotlib.rcParams["axes.labelsize"], "normal"))
+            ax.set_ylabel(
+                wrap(panel["ylabel"], height * 72, matplotlib.rcParams["axes.labelsize"], "normal")
+            )
         else:
             ax.tick_params(labelleft=False)
     for panel in panels:
@@ -137,11 +141,22 @@ def denoising_baselines(levels: list[float], series: list[dict], xlabel: str) ->
         mean, std = np.asarray(s["mean"])[order], np.asarray(s["std"])[order]
         if s["style"] == "model":
             i = next(models)
-            style = {"color": colour(i), "linestyle": "-", "marker": "osD^v<>p"[i % 8],
-                     "markersize": 5, "linewidth": 2.0}
+            style = {
+                "color": colour(i),
+                "linestyle": "-",
+                "marker": "osD^v<>p"[i % 8],
+                "markersize": 5,
+                "linewidth": 2.0,
+            }
         else:
-            style = {"color": TEXT, "linestyle": dash(next(references)), "marker": "o",
-                     "markersize": 4, "markerfacecolor": "none", "linewidth": 1.4}
+            style = {
+                "color": TEXT,
+                "linestyle": dash(next(references)),
+                "marker": "o",
+                "markersize": 4,
+                "markerfacecolor": "none",
+                "linewidth": 1.4,
+            }
         ax.errorbar(x[order], mean, yerr=std, capsize=3, label=s["label"], **style)
     ax.set_xticks(x[order], [plain(v) for v in x[order]])
     ax.set_xlabel(xlabel)
@@ -163,11 +178,23 @@ def _ecdf_panel(ax, series: list[dict], key: str, xlabel: str, end: float) -> No
             if reached.size == 0:
                 continue
             share = np.arange(1, reached.size + 1) / values.size
-            ax.step(np.r_[reached[0], reached], np.r_[0, share], where="post", color=colour(i),
-                    linestyle=style, linewidth=1.7)
+            ax.step(
+                np.r_[reached[0], reached],
+                np.r_[0, share],
+                where="post",
+                color=colour(i),
+                linestyle=style,
+                linewidth=1.7,
+            )
     if not ax.lines:
-        ax.text(0.5, 0.5, "no run reached ≤ 1 wrong pixel", ha="center", va="center",
-                transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "no run reached ≤ 1 wrong pixel",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, end)  # the whole training: runs that never reach the bar show as a gap to 1
     ax.set_xlabel(xlabel)
@@ -177,8 +204,14 @@ def _ecdf_panel(ax, series: list[dict], key: str, xlabel: str, end: float) -> No
 
 
 @styled
-def convergence(series: list[dict], classes: list[str], failures: np.ndarray,
-                first_zero: np.ndarray, epochs: int, seconds: float) -> Figure:
+def convergence(
+    series: list[dict],
+    classes: list[str],
+    failures: np.ndarray,
+    first_zero: np.ndarray,
+    epochs: int,
+    seconds: float,
+) -> Figure:
     """When runs reach at most 1 (solid) and 0 (dashed) wrong pixels, and which characters are
     the hard ones.
 
@@ -189,11 +222,15 @@ def convergence(series: list[dict], classes: list[str], failures: np.ndarray,
     epochs, seconds: the length of training, the right end of the x axes.
     The legend sits between the two rows, under the curves it names.
     """
-    handles = [Line2D([], [], color=TEXT, linestyle="-", label="≤ 1 wrong pixel"),
-               Line2D([], [], color=TEXT, linestyle=(0, (5, 2)), label="0 wrong pixels")]
+    handles = [
+        Line2D([], [], color=TEXT, linestyle="-", label="≤ 1 wrong pixel"),
+        Line2D([], [], color=TEXT, linestyle=(0, (5, 2)), label="0 wrong pixels"),
+    ]
     if len(series) > 1:
-        handles += [Line2D([], [], color=colour(i), linewidth=2.5, label=s["label"])
-                    for i, s in enumerate(series)]
+        handles += [
+            Line2D([], [], color=colour(i), linewidth=2.5, label=s["label"])
+            for i, s in enumerate(series)
+        ]
     columns, legend = legend_room([h.get_label() for h in handles], 10)
     fig = figure(10, 7.4 + legend)
     grid = fig.add_gridspec(2, 2)
@@ -204,35 +241,60 @@ def convergence(series: list[dict], classes: list[str], failures: np.ndarray,
     ax_epochs.set_title("runs at the bar, by epoch")
     ax_seconds.set_title("by training time")
     below_labels = ax_epochs.get_position().y0 - 0.5 / fig.get_figheight()
-    fig.legend(handles=handles, loc="upper center", ncol=columns,
-               bbox_to_anchor=(0.5, below_labels))
-    _hard_characters(fig.add_subplot(grid[1, :]), classes, np.asarray(failures),
-                     np.asarray(first_zero, dtype=float).reshape(-1, len(classes)), epochs)
+    fig.legend(
+        handles=handles, loc="upper center", ncol=columns, bbox_to_anchor=(0.5, below_labels)
+    )
+    _hard_characters(
+        fig.add_subplot(grid[1, :]),
+        classes,
+        np.asarray(failures),
+        np.asarray(first_zero, dtype=float).reshape(-1, len(classes)),
+        epochs,
+    )
     return fig
 
 
-def _hard_characters(ax, classes: list[str], failures: np.ndarray, first_zero: np.ndarray,
-                     epochs: int) -> None:
+def _hard_characters(
+    ax, classes: list[str], failures: np.ndarray, first_zero: np.ndarray, epochs: int
+) -> None:
     """Per character: the spread of the epoch it first came right (box: quartiles, whiskers:
     5-95 %), and in red the share of runs that end with it more than 1 pixel wrong."""
     x = np.arange(len(classes))
     columns = [col[np.isfinite(col)] for col in first_zero.T] if first_zero.size else []
     kept = [i for i, col in enumerate(columns) if col.size]
     if kept:
-        ax.boxplot([columns[i] for i in kept], positions=x[kept], widths=0.6, whis=(5, 95),
-                   showfliers=False, patch_artist=True,
-                   boxprops={"facecolor": to_rgba(colour(0), 0.25), "edgecolor": colour(0)},
-                   medianprops={"color": TEXT}, whiskerprops={"color": colour(0)},
-                   capprops={"color": colour(0)})
+        ax.boxplot(
+            [columns[i] for i in kept],
+            positions=x[kept],
+            widths=0.6,
+            whis=(5, 95),
+            showfliers=False,
+            patch_artist=True,
+            boxprops={"facecolor": to_rgba(colour(0), 0.25), "edgecolor": colour(0)},
+            medianprops={"color": TEXT},
+            whiskerprops={"color": colour(0)},
+            capprops={"color": colour(0)},
+        )
     top = max(col.max() for col in columns if col.size) if kept else epochs
     ax.set_ylim(0, top * 1.2)  # room for the shares, upright
     for i, share in enumerate(failures):
         if share > 0:
-            ax.text(i, top * 1.04, f"{share:.0%}", ha="center", va="bottom", rotation=90,
-                    fontsize=MIN_TEXT_PT, color=WRONG)
+            ax.text(
+                i,
+                top * 1.04,
+                f"{share:.0%}",
+                ha="center",
+                va="bottom",
+                rotation=90,
+                fontsize=MIN_TEXT_PT,
+                color=WRONG,
+            )
     class_ticks(ax, classes)
     ax.set_xlim(-0.7, len(classes) - 0.3)
     ax.set_ylabel("epoch")
-    ax.set_title("epoch at which each character first has 0 wrong pixels; "
-                 "red: % of runs that end with it more than 1 pixel wrong", fontsize=10)
+    ax.set_title(
+        "epoch at which each character first has 0 wrong pixels; "
+        "red: % of runs that end with it more than 1 pixel wrong",
+        fontsize=10,
+    )
     ax.grid(axis="x", visible=False)

@@ -18,8 +18,11 @@ RINGS = (2.0, 8.0, 15.0, 23.0, 32.0, 42.0, 54.0, 68.0)
 def _candidates(radius: float) -> np.ndarray:
     """Directions to try at one distance: 8 beside the point, more on the wider rings."""
     n = 8 if radius < 10 else 16
-    angles = np.pi / 4 * np.array([0, 2, 4, 6, 1, 3, 5, 7]) if n == 8 else \
-        np.linspace(0, 2 * np.pi, n, endpoint=False)
+    angles = (
+        np.pi / 4 * np.array([0, 2, 4, 6, 1, 3, 5, 7])
+        if n == 8
+        else np.linspace(0, 2 * np.pi, n, endpoint=False)
+    )
     return np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
 
@@ -38,11 +41,19 @@ def _free(box, placed: np.ndarray, dots: np.ndarray, frame) -> bool:
     pad = 1.0  # points; also room for text a little wider at another dpi's hinting
     if box[0] < pad or box[1] < pad or box[2] > frame[0] - pad or box[3] > frame[1] - pad:
         return False
-    if placed.size and np.any((placed[:, 0] < box[2] + pad) & (placed[:, 2] > box[0] - pad)
-                              & (placed[:, 1] < box[3] + pad) & (placed[:, 3] > box[1] - pad)):
+    if placed.size and np.any(
+        (placed[:, 0] < box[2] + pad)
+        & (placed[:, 2] > box[0] - pad)
+        & (placed[:, 1] < box[3] + pad)
+        & (placed[:, 3] > box[1] - pad)
+    ):
         return False
-    return not np.any((dots[:, 0] > box[0] - pad) & (dots[:, 0] < box[2] + pad)
-                      & (dots[:, 1] > box[1] - pad) & (dots[:, 1] < box[3] + pad))
+    return not np.any(
+        (dots[:, 0] > box[0] - pad)
+        & (dots[:, 0] < box[2] + pad)
+        & (dots[:, 1] > box[1] - pad)
+        & (dots[:, 1] < box[3] + pad)
+    )
 
 
 def in_points(xy: np.ndarray, view: tuple[float, ...], frame: tuple[float, float]) -> np.ndarray:
@@ -50,12 +61,18 @@ def in_points(xy: np.ndarray, view: tuple[float, ...], frame: tuple[float, float
     points) that shows ``view`` (x0, x1, y0, y1) on linear scales."""
     x0, x1, y0, y1 = view
     xy = np.asarray(xy, dtype=float)
-    return np.stack([(xy[:, 0] - x0) / (x1 - x0) * frame[0],
-                     (xy[:, 1] - y0) / (y1 - y0) * frame[1]], axis=1)
+    return np.stack(
+        [(xy[:, 0] - x0) / (x1 - x0) * frame[0], (xy[:, 1] - y0) / (y1 - y0) * frame[1]], axis=1
+    )
 
 
-def plan_labels(points: np.ndarray, texts: list[str], size: float, frame: tuple[float, float],
-                weight: str = "bold") -> tuple[list[dict | None], list[str]]:
+def plan_labels(
+    points: np.ndarray,
+    texts: list[str],
+    size: float,
+    frame: tuple[float, float],
+    weight: str = "bold",
+) -> tuple[list[dict | None], list[str]]:
     """Where each point's label goes, so that no two labels overlap and none covers a point,
     crosses a leader line or leaves the axes: beside the point if there is room, else farther
     out on a leader line. Crowded points choose first. Geometry only (points from
@@ -72,8 +89,9 @@ def plan_labels(points: np.ndarray, texts: list[str], size: float, frame: tuple[
     for i in sorted(np.flatnonzero(inside), key=lambda i: -near[i]):
         box_size = (text_width(texts[i], size, weight), LINE * size)
         dots = np.delete(points, i, axis=0)
-        spot = (_spot(points[i], box_size, placed, np.vstack([dots, leaders]), frame, True)
-                or _spot(points[i], box_size, placed, dots, frame, False))
+        spot = _spot(points[i], box_size, placed, np.vstack([dots, leaders]), frame, True) or _spot(
+            points[i], box_size, placed, dots, frame, False
+        )
         if spot is None:
             missing.append(texts[i])
             continue
@@ -98,8 +116,14 @@ def _spot(point, box_size, placed, obstacles, frame, strict: bool) -> dict | Non
             box, ha, va = _box(point, direction, radius, box_size)
             line = _line(point, radius * direction) if radius > RINGS[0] else np.empty((0, 2))
             if _free(box, placed, obstacles, frame) and not (strict and _crosses(line, placed)):
-                return {"box": box, "line": line, "offset": tuple(radius * direction),
-                        "ha": ha, "va": va, "leader": radius > RINGS[0]}
+                return {
+                    "box": box,
+                    "line": line,
+                    "offset": tuple(radius * direction),
+                    "ha": ha,
+                    "va": va,
+                    "leader": radius > RINGS[0],
+                }
     return None
 
 
@@ -108,22 +132,47 @@ def _crosses(line: np.ndarray, boxes: np.ndarray) -> bool:
     if not line.size or not boxes.size:
         return False
     x, y = line[:, None, 0], line[:, None, 1]
-    return bool(np.any((x > boxes[:, 0]) & (x < boxes[:, 2]) & (y > boxes[:, 1])
-                       & (y < boxes[:, 3])))
+    return bool(
+        np.any((x > boxes[:, 0]) & (x < boxes[:, 2]) & (y > boxes[:, 1]) & (y < boxes[:, 3]))
+    )
 
 
-def annotate(ax, xy: np.ndarray, texts: list[str], plans: list[dict | None], size: float,
-             leader: str, zorder: float = 3, **style) -> None:
+def annotate(
+    ax,
+    xy: np.ndarray,
+    texts: list[str],
+    plans: list[dict | None],
+    size: float,
+    leader: str,
+    zorder: float = 3,
+    **style,
+) -> None:
     """Draw the labels ``plan_labels`` placed, clipped to the axes like the points; a label
     that stands away from its point gets a thin line back to it, drawn under every label."""
     for (x, y), text, plan in zip(xy, texts, plans):
         if plan is None:
             continue
-        where = {"xy": (x, y), "xytext": plan["offset"], "textcoords": "offset points",
-                 "annotation_clip": True, "clip_on": True}
+        where = {
+            "xy": (x, y),
+            "xytext": plan["offset"],
+            "textcoords": "offset points",
+            "annotation_clip": True,
+            "clip_on": True,
+        }
         if plan["leader"]:
-            ax.annotate("", **where, zorder=zorder - 0.5, arrowprops={
-                "arrowstyle": "-", "color": leader, "linewidth": 0.6, "alpha": 0.7,
-                "shrinkA": 0, "shrinkB": 1.5})
-        ax.annotate(text, **where, ha=plan["ha"], va=plan["va"], fontsize=size, zorder=zorder,
-                    **style)
+            ax.annotate(
+                "",
+                **where,
+                zorder=zorder - 0.5,
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": leader,
+                    "linewidth": 0.6,
+                    "alpha": 0.7,
+                    "shrinkA": 0,
+                    "shrinkB": 1.5,
+                },
+            )
+        ax.annotate(
+            text, **where, ha=plan["ha"], va=plan["va"], fontsize=size, zorder=zorder, **style
+        )

@@ -65,8 +65,11 @@ def latent_grid(extent: tuple[float, float, float, float], steps: int) -> np.nda
 def _view(codes: np.ndarray, robust: bool, margin: float = 0.06) -> tuple[float, ...]:
     """The box (x0, x1, y0, y1) a scatter shows: every code with a margin, or for thousands
     of codes the 0.1-99.9 % quantiles, so that a few strays do not shrink the rest to a dot."""
-    low, high = (np.quantile(codes, [0.001, 0.999], axis=0) if robust
-                 else (codes.min(axis=0), codes.max(axis=0)))
+    low, high = (
+        np.quantile(codes, [0.001, 0.999], axis=0)
+        if robust
+        else (codes.min(axis=0), codes.max(axis=0))
+    )
     span = np.where(high - low > 0, high - low, 1.0)
     low, high = low - margin * span, high + margin * span
     return (low[0], high[0], low[1], high[1])
@@ -92,37 +95,69 @@ def _left_out(codes: np.ndarray, view: tuple[float, ...], unlabelled: list[str])
     return "; ".join(notes)
 
 
-def _plan(title: str, codes: np.ndarray, texts: list[str], view: tuple[float, ...],
-          frame_in: tuple[float, float], size: float, title_size: float = TITLE_SIZE) -> dict:
+def _plan(
+    title: str,
+    codes: np.ndarray,
+    texts: list[str],
+    view: tuple[float, ...],
+    frame_in: tuple[float, float],
+    size: float,
+    title_size: float = TITLE_SIZE,
+) -> dict:
     """A panel's label places and its title, with what it leaves out: decided before the
     figure is laid out, since the titles' lines set its margins. ``frame_in``: the axes' size
     in inches; ``texts``: a label per code, or none."""
     frame_pt = (frame_in[0] * 72, frame_in[1] * 72)
-    plans, unlabelled = (plan_labels(in_points(codes, view, frame_pt),
-                                     texts, size, frame_pt) if texts else ([], []))
+    plans, unlabelled = (
+        plan_labels(in_points(codes, view, frame_pt), texts, size, frame_pt) if texts else ([], [])
+    )
     note = _left_out(codes, view, unlabelled)
-    return {"view": view, "texts": texts, "plans": plans,
-            "title": wrap(title + (f"\n{note}" if note else ""), frame_pt[0], title_size)}
+    return {
+        "view": view,
+        "texts": texts,
+        "plans": plans,
+        "title": wrap(title + (f"\n{note}" if note else ""), frame_pt[0], title_size),
+    }
 
 
-def _scatter_panel(ax, codes: np.ndarray, labels: np.ndarray, plan: dict, classes: list[str],
-                   size: float) -> None:
+def _scatter_panel(
+    ax, codes: np.ndarray, labels: np.ndarray, plan: dict, classes: list[str], size: float
+) -> None:
     """Glyphs: each point labelled with its character. Labelled data: one colour per class,
     one call. Unlabelled data: one colour."""
     ax.set(xlim=plan["view"][:2], ylim=plan["view"][2:])
     ax.set_box_aspect(1)
     if plan["texts"]:
         ax.scatter(codes[:, 0], codes[:, 1], s=14, color=ACCENT, alpha=0.5, linewidths=0)
-        annotate(ax, codes, plan["texts"], plan["plans"], size, leader=TEXT,
-                 color=TEXT, fontweight="bold")
+        annotate(
+            ax,
+            codes,
+            plan["texts"],
+            plan["plans"],
+            size,
+            leader=TEXT,
+            color=TEXT,
+            fontweight="bold",
+        )
         return
-    dot = {"s": 10 if len(codes) < 300 else 4 if len(codes) < 10_000 else 1.2, "alpha": 0.6,
-           "linewidths": 0, "rasterized": True}
+    dot = {
+        "s": 10 if len(codes) < 300 else 4 if len(codes) < 10_000 else 1.2,
+        "alpha": 0.6,
+        "linewidths": 0,
+        "rasterized": True,
+    }
     if not labelled(classes):
         ax.scatter(codes[:, 0], codes[:, 1], color=ACCENT, **dot)
         return
-    ax.scatter(codes[:, 0], codes[:, 1], c=np.asarray(labels), vmin=-0.5,
-               vmax=len(classes) - 0.5, cmap=ListedColormap(class_colours(len(classes))), **dot)
+    ax.scatter(
+        codes[:, 0],
+        codes[:, 1],
+        c=np.asarray(labels),
+        vmin=-0.5,
+        vmax=len(classes) - 0.5,
+        cmap=ListedColormap(class_colours(len(classes))),
+        **dot,
+    )
 
 
 def _codes(panel: dict, classes: list[str], text: bool) -> tuple[np.ndarray, list[str]]:
@@ -144,10 +179,18 @@ def _class_legend(fig: Figure, classes: list[str], text: bool) -> None:
     """One legend for all panels, in the right margin that the layout left for it."""
     if not _legend_room(classes, text):
         return
-    handles = [Line2D([], [], marker="o", linestyle="", color=colour, label=c)
-               for c, colour in zip(classes, class_colours(len(classes)))]
-    fig.legend(handles=handles, loc="center right", title="class", markerscale=1.2,
-               fontsize=LEGEND_SIZE, title_fontsize=LEGEND_SIZE)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=colour, label=c)
+        for c, colour in zip(classes, class_colours(len(classes)))
+    ]
+    fig.legend(
+        handles=handles,
+        loc="center right",
+        title="class",
+        markerscale=1.2,
+        fontsize=LEGEND_SIZE,
+        title_fontsize=LEGEND_SIZE,
+    )
 
 
 @styled
@@ -161,13 +204,26 @@ def latent_scatter(panels: list[dict], classes: list[str], text: bool) -> Figure
     legend = _legend_room(classes, text)
     side = 4.4 if cols == 1 else (10 - 0.95 - legend - (cols - 1) * 0.85) / cols
     codes = [_codes(p, classes, text) for p in panels]
-    plans = [_plan(p["title"], xy, texts, _view(xy, robust=len(xy) > 1000), (side, side),
-                   LABEL_SIZE) for p, (xy, texts) in zip(panels, codes)]
+    plans = [
+        _plan(p["title"], xy, texts, _view(xy, robust=len(xy) > 1000), (side, side), LABEL_SIZE)
+        for p, (xy, texts) in zip(panels, codes)
+    ]
     top = title_room([p["title"] for p in plans])
-    fig = figure(side * cols + (cols - 1) * 0.85 + 0.95 + legend,
-                 top + rows * side + (rows - 1) * (0.6 + top) + 0.55)
-    axes = panel_axes(fig, len(panels), cols, left=0.8, right=0.15 + legend, top=top,
-                      bottom=0.55, wgap=0.85, hgap=0.6 + top)
+    fig = figure(
+        side * cols + (cols - 1) * 0.85 + 0.95 + legend,
+        top + rows * side + (rows - 1) * (0.6 + top) + 0.55,
+    )
+    axes = panel_axes(
+        fig,
+        len(panels),
+        cols,
+        left=0.8,
+        right=0.15 + legend,
+        top=top,
+        bottom=0.55,
+        wgap=0.85,
+        hgap=0.6 + top,
+    )
     for ax, panel, (xy, _), plan in zip(axes, panels, codes, plans):
         _scatter_panel(ax, xy, panel["labels"], plan, classes, LABEL_SIZE)
         ax.set_title(plan["title"])
@@ -197,31 +253,69 @@ def generated_grid(panels: list[dict], shape: tuple[int, int, int]) -> Figure:
     pictures = [mosaic(np.asarray(p["images"], dtype=float), shape, steps) for p in panels]
     box = _box(pictures[0], 4.1 if cols > 1 else 4.8)
     views = [_cell_view(p["extent"], steps) for p in panels]
-    plans = [_plan(p["title"], np.asarray(p["codes"], dtype=float)[:, :2], list(p["labels"]),
-                   view, box, LABEL_SIZE) for p, view in zip(panels, views)]
+    plans = [
+        _plan(
+            p["title"],
+            np.asarray(p["codes"], dtype=float)[:, :2],
+            list(p["labels"]),
+            view,
+            box,
+            LABEL_SIZE,
+        )
+        for p, view in zip(panels, views)
+    ]
     top = title_room([p["title"] for p in plans])
-    fig = figure(box[0] * cols + (cols - 1) * 0.8 + 1.05,
-                 top + rows * box[1] + (rows - 1) * (0.65 + top) + 0.6)
+    fig = figure(
+        box[0] * cols + (cols - 1) * 0.8 + 1.05,
+        top + rows * box[1] + (rows - 1) * (0.65 + top) + 0.6,
+    )
     axes = panel_axes(fig, len(panels), cols, left=0.8, top=top, wgap=0.8, hgap=0.65 + top)
     for ax, panel, plan, picture in zip(axes, panels, plans, pictures):
-        ax.imshow(0.3 + 0.7 * picture, interpolation="nearest", extent=plan["view"],
-                  aspect="auto")  # faded towards the paper, so the marks stand out
+        ax.imshow(
+            0.3 + 0.7 * picture, interpolation="nearest", extent=plan["view"], aspect="auto"
+        )  # faded towards the paper, so the marks stand out
         codes = np.asarray(panel["codes"], dtype=float)[:, :2]
-        ax.scatter(codes[:, 0], codes[:, 1], s=26 if plan["texts"] else 9, color=ACCENT,
-                   edgecolors="white", linewidths=0.8 if plan["texts"] else 0.5,
-                   zorder=3)  # unnamed codes: small, the decoded pictures stay in view
-        annotate(ax, codes, plan["texts"], plan["plans"], LABEL_SIZE, leader=ACCENT,
-                 zorder=4, color=ACCENT, fontweight="bold", path_effects=HALO)
-        ax.set(xlim=plan["view"][:2], ylim=plan["view"][2:], title=plan["title"], xlabel="z₁",
-               ylabel="z₂")
+        ax.scatter(
+            codes[:, 0],
+            codes[:, 1],
+            s=26 if plan["texts"] else 9,
+            color=ACCENT,
+            edgecolors="white",
+            linewidths=0.8 if plan["texts"] else 0.5,
+            zorder=3,
+        )  # unnamed codes: small, the decoded pictures stay in view
+        annotate(
+            ax,
+            codes,
+            plan["texts"],
+            plan["plans"],
+            LABEL_SIZE,
+            leader=ACCENT,
+            zorder=4,
+            color=ACCENT,
+            fontweight="bold",
+            path_effects=HALO,
+        )
+        ax.set(
+            xlim=plan["view"][:2],
+            ylim=plan["view"][2:],
+            title=plan["title"],
+            xlabel="z₁",
+            ylabel="z₂",
+        )
         ax.grid(False)
     return fig
 
 
 @styled
-def vae_progression(rows: list[dict], classes: list[str], text: bool,
-                    shape: tuple[int, int, int], extent: tuple[float, ...],
-                    max_cols: int = 6) -> Figure:
+def vae_progression(
+    rows: list[dict],
+    classes: list[str],
+    text: bool,
+    shape: tuple[int, int, int],
+    extent: tuple[float, ...],
+    max_cols: int = 6,
+) -> Figure:
     """Snapshot epochs side by side: the latent scatter above the decoded latent manifold.
 
     rows: [{"title", "codes": (N, Z), "labels": (N,), "manifold": (G*G, D) or None}], one per
@@ -235,18 +329,39 @@ def vae_progression(rows: list[dict], classes: list[str], text: bool,
     side = min(9.2 / cols, 2.8)
     legend = _legend_room(classes, text)
     size = 7.5 if side < 2 else LABEL_SIZE
-    plans = [_plan(row["title"], *_codes(row, classes, text), tuple(extent), (side, side), size,
-                   title_size=10) for row in rows]
+    plans = [
+        _plan(
+            row["title"],
+            *_codes(row, classes, text),
+            tuple(extent),
+            (side, side),
+            size,
+            title_size=10,
+        )
+        for row in rows
+    ]
     gap = max(0.4, title_room([p["title"] for p in plans], 10) + 0.1)
-    fig = figure(side * cols + (cols - 1) * 0.4 + 0.55 + legend,
-                 blocks * 2 * side + (2 * blocks - 1) * gap + gap + 0.1)
+    fig = figure(
+        side * cols + (cols - 1) * 0.4 + 0.55 + legend,
+        blocks * 2 * side + (2 * blocks - 1) * gap + gap + 0.1,
+    )
     axes = fig.subplots(2 * blocks, cols, squeeze=False)
-    frame(fig, 2 * blocks, cols, left=0.45, right=0.1 + legend, top=gap, bottom=0.1,
-          wgap=0.4, hgap=gap)
+    frame(
+        fig,
+        2 * blocks,
+        cols,
+        left=0.45,
+        right=0.1 + legend,
+        top=gap,
+        bottom=0.1,
+        wgap=0.4,
+        hgap=gap,
+    )
     for i, (row, plan) in enumerate(zip(rows, plans)):
         scatter_ax, image_ax = axes[2 * (i // cols), i % cols], axes[2 * (i // cols) + 1, i % cols]
-        _scatter_panel(scatter_ax, _codes(row, classes, False)[0], row["labels"], plan, classes,
-                       size)
+        _scatter_panel(
+            scatter_ax, _codes(row, classes, False)[0], row["labels"], plan, classes, size
+        )
         scatter_ax.set_title(plan["title"], fontsize=10)
         scatter_ax.tick_params(labelsize=MIN_TEXT_PT)
         _manifold(image_ax, row["manifold"], shape)
@@ -261,8 +376,15 @@ def _manifold(ax, manifold: np.ndarray | None, shape: tuple[int, int, int]) -> N
     """The decoded grid of one epoch, or a word that the run kept no weights for it."""
     if manifold is None:
         ax.set_axis_off()
-        ax.text(0.5, 0.5, "weights of this epoch\nnot stored", ha="center", va="center",
-                fontsize=MIN_TEXT_PT, transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "weights of this epoch\nnot stored",
+            ha="center",
+            va="center",
+            fontsize=MIN_TEXT_PT,
+            transform=ax.transAxes,
+        )
         return
     steps = int(round(np.sqrt(len(manifold))))
     draw_picture(ax, mosaic(np.asarray(manifold, dtype=float), shape, steps, gap=0))

@@ -14,8 +14,14 @@ FLOOR = 0.01  # wrong pixels: below a hundredth of a pixel the colour stops chan
 
 
 @styled
-def noise_matrix(levels: list[float], labels: list[str], own: list[float], means: np.ndarray,
-                 references: list[dict], xlabel: str) -> Figure:
+def noise_matrix(
+    levels: list[float],
+    labels: list[str],
+    own: list[float],
+    means: np.ndarray,
+    references: list[dict],
+    xlabel: str,
+) -> Figure:
     """Wrong pixels per character of each denoiser (rows) at each test level (columns), the
     reference decoders' rows under them, on one logarithmic colour scale; each denoiser's own
     training level is outlined.
@@ -23,24 +29,42 @@ def noise_matrix(levels: list[float], labels: list[str], own: list[float], means
     means: (C, L), NaN where not measured; references: [{"label", "means": (L,)}].
     """
     rows = [*labels, "", *(r["label"] for r in references)]
-    values = np.vstack([means, np.full(len(levels), np.nan),
-                        *(r["means"] for r in references)])  # (C + 1 + 3, L): a gap row
+    values = np.vstack(
+        [means, np.full(len(levels), np.nan), *(r["means"] for r in references)]
+    )  # (C + 1 + 3, L): a gap row
     fig = figure(8.5, 1.2 + 0.42 * len(rows))
     ax = fig.subplots()
-    frame(fig, left=0.35 + max(text_width(r, 9.5) for r in rows) / 72, right=1.2,
-          bottom=0.65, top=0.2)
+    frame(
+        fig, left=0.35 + max(text_width(r, 9.5) for r in rows) / 72, right=1.2, bottom=0.65, top=0.2
+    )
     norm = LogNorm(vmin=FLOOR, vmax=max(float(np.nanmax(values)), 10 * FLOOR))
-    image = ax.imshow(np.clip(values, FLOOR, None), cmap="Reds", norm=norm, aspect="auto",
-                      interpolation="nearest")
+    image = ax.imshow(
+        np.clip(values, FLOOR, None), cmap="Reds", norm=norm, aspect="auto", interpolation="nearest"
+    )
     for (i, j), value in np.ndenumerate(values):
         if np.isfinite(value):
             dark = norm(max(value, FLOOR)) > 0.6
-            ax.text(j, i, _cell_text(value), ha="center", va="center", fontsize=9.5,
-                    color="white" if dark else INK)
+            ax.text(
+                j,
+                i,
+                _cell_text(value),
+                ha="center",
+                va="center",
+                fontsize=9.5,
+                color="white" if dark else INK,
+            )
     for i, level in enumerate(own):
         if level in levels:
-            ax.add_patch(Rectangle((levels.index(level) - 0.5, i - 0.5), 1, 1, fill=False,
-                                   edgecolor=INK, linewidth=2.0))
+            ax.add_patch(
+                Rectangle(
+                    (levels.index(level) - 0.5, i - 0.5),
+                    1,
+                    1,
+                    fill=False,
+                    edgecolor=INK,
+                    linewidth=2.0,
+                )
+            )
     ax.set_xticks(np.arange(len(levels)), [f"{v:g}" for v in levels])
     shown = [i for i, r in enumerate(rows) if r]  # no tick on the gap row
     ax.set_yticks(shown, [rows[i] for i in shown], fontsize=9.5)

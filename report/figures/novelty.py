@@ -43,8 +43,14 @@ class _Column:
         self.y = 0.0  # inches used from the top
         self.placed: list[tuple] = []  # (callback, left, top, width, height) in inches
 
-    def add(self, draw, height: float, width: float = WIDTH - 2 * SIDE, left: float = SIDE,
-            after: float = 0.0) -> None:
+    def add(
+        self,
+        draw,
+        height: float,
+        width: float = WIDTH - 2 * SIDE,
+        left: float = SIDE,
+        after: float = 0.0,
+    ) -> None:
         self.placed.append((draw, left, self.y, width, height))
         self.y += height + after
 
@@ -52,8 +58,9 @@ class _Column:
         fig = figure(WIDTH, self.y + SIDE)
         total = fig.get_figheight()
         for draw, left, top, width, height in self.placed:
-            ax = fig.add_axes((left / WIDTH, 1 - (top + height) / total, width / WIDTH,
-                               height / total))
+            ax = fig.add_axes(
+                (left / WIDTH, 1 - (top + height) / total, width / WIDTH, height / total)
+            )
             draw(ax)
         return fig
 
@@ -61,34 +68,58 @@ class _Column:
 def _text(text: str, size: float, weight: str = "normal"):
     def draw(ax):
         ax.set_axis_off()
-        ax.text(0, 1, text, va="top", ha="left", fontsize=size, fontweight=weight,
-                transform=ax.transAxes)
+        ax.text(
+            0,
+            1,
+            text,
+            va="top",
+            ha="left",
+            fontsize=size,
+            fontweight=weight,
+            transform=ax.transAxes,
+        )
+
     return draw
 
 
 def _pair_row(row: dict, shape, scale: float, first: int, whole: bool):
     """A row of pairs: pair k is samples[k] beside neighbours[k], its distance below."""
     h, w = shape[:2]
-    samples = rgb(row["samples"], shape)[first:first + PAIRS_PER_ROW]
-    neighbours = rgb(row["neighbours"], shape)[first:first + PAIRS_PER_ROW]
-    pairs = np.stack([tile(np.stack([a, b])[None], gap=1)
-                      for a, b in zip(samples, neighbours)])
+    samples = rgb(row["samples"], shape)[first : first + PAIRS_PER_ROW]
+    neighbours = rgb(row["neighbours"], shape)[first : first + PAIRS_PER_ROW]
+    pairs = np.stack([tile(np.stack([a, b])[None], gap=1) for a, b in zip(samples, neighbours)])
     gap = _pair_gap(w)
     picture = tile(pairs[None], gap=gap)  # (h, P * (2w + 1) + (P - 1) * gap, 3)
-    distances = row["distances"][first:first + PAIRS_PER_ROW]
-    new = row["new"][first:first + PAIRS_PER_ROW]
+    distances = row["distances"][first : first + PAIRS_PER_ROW]
+    new = row["new"][first : first + PAIRS_PER_ROW]
 
     def draw(ax):
         draw_picture(ax, picture)
         below = offset_copy(ax.transData, fig=ax.figure, y=-2, units="points")
         for k, (d, is_new) in enumerate(zip(distances, new)):
             x = k * (2 * w + 1 + gap) + w  # the pair's middle column
-            ax.plot([x + 0.5, x + w + 0.5], [h - 0.5, h - 0.5], color=ACCENT, linewidth=2,
-                    solid_capstyle="butt", transform=below, clip_on=False)  # the training one
-            ax.annotate(f"{d:.0f} px" if whole else f"{d:.3f}", (x, h - 0.5),
-                        xytext=(0, -4), textcoords="offset points", ha="center", va="top",
-                        fontsize=LABEL, color=ACCENT if is_new else TEXT,
-                        fontweight="bold" if is_new else "normal", annotation_clip=False)
+            ax.plot(
+                [x + 0.5, x + w + 0.5],
+                [h - 0.5, h - 0.5],
+                color=ACCENT,
+                linewidth=2,
+                solid_capstyle="butt",
+                transform=below,
+                clip_on=False,
+            )  # the training one
+            ax.annotate(
+                f"{d:.0f} px" if whole else f"{d:.3f}",
+                (x, h - 0.5),
+                xytext=(0, -4),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=LABEL,
+                color=ACCENT if is_new else TEXT,
+                fontweight="bold" if is_new else "normal",
+                annotation_clip=False,
+            )
+
     return draw, picture.shape[1] * scale, h * scale
 
 
@@ -117,20 +148,40 @@ def _histogram(hist: dict, whole: bool):
     reference = np.asarray(hist["reference"], dtype=float)
     values = np.concatenate([reference, *(np.asarray(s["distances"]) for s in hist["sets"])])
     top = max(values.max(), max(line["at"] for line in hist["lines"]), 1e-9)
-    bins = (np.arange(-0.5, top + 1.5) if whole else np.linspace(0, top * 1.02, 41))
+    bins = np.arange(-0.5, top + 1.5) if whole else np.linspace(0, top * 1.02, 41)
 
     def draw(ax):
-        ax.hist(reference, bins, weights=np.full(len(reference), 1 / len(reference)),
-                color=TEXT, alpha=0.35, label=hist["reference_label"])
+        ax.hist(
+            reference,
+            bins,
+            weights=np.full(len(reference), 1 / len(reference)),
+            color=TEXT,
+            alpha=0.35,
+            label=hist["reference_label"],
+        )
         for i, s in enumerate(hist["sets"]):
             d = np.asarray(s["distances"], dtype=float)
-            ax.hist(d, bins, weights=np.full(len(d), 1 / len(d)), histtype="step",
-                    color=colour(i), linestyle=dash(i), linewidth=1.8, label=s["label"])
+            ax.hist(
+                d,
+                bins,
+                weights=np.full(len(d), 1 / len(d)),
+                histtype="step",
+                color=colour(i),
+                linestyle=dash(i),
+                linewidth=1.8,
+                label=s["label"],
+            )
         for i, line in enumerate(hist["lines"]):
-            ax.axvline(line["at"], color=TEXT if i < 2 else ACCENT, linewidth=1.2,
-                       linestyle=dash(i + 1), label=line["label"])
+            ax.axvline(
+                line["at"],
+                color=TEXT if i < 2 else ACCENT,
+                linewidth=1.2,
+                linestyle=dash(i + 1),
+                label=line["label"],
+            )
         ax.set(xlabel=hist["xlabel"], ylabel="share of pictures")
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.05), fontsize=9)
+
     return draw
 
 
@@ -151,8 +202,7 @@ def nearest_pairs(blocks: list[dict], shape: tuple[int, int, int], whole: bool) 
     column = _Column()
     for b, block in enumerate(blocks):
         title = wrap(block["title"], (WIDTH - 2 * SIDE) * 72, TITLE_SIZE)
-        column.add(_text(title, TITLE_SIZE, "bold"), _text_height(title, TITLE_SIZE),
-                   after=0.08)
+        column.add(_text(title, TITLE_SIZE, "bold"), _text_height(title, TITLE_SIZE), after=0.08)
         for row in block["rows"]:
             heading = wrap(row["heading"], (WIDTH - 2 * SIDE) * 72, HEADING, "normal")
             column.add(_text(heading, HEADING), _text_height(heading, HEADING), after=0.05)
@@ -163,8 +213,17 @@ def nearest_pairs(blocks: list[dict], shape: tuple[int, int, int], whole: bool) 
             heading = wrap(block["map"]["heading"], (WIDTH - 2 * SIDE) * 72, HEADING, "normal")
             column.add(_text(heading, HEADING), _text_height(heading, HEADING), after=0.05)
             h, w = shape[:2]
-            column.add(_grid_map(block["map"]["images"], np.asarray(block["map"]["marked"]),
-                                 shape), MAP_SIDE, MAP_SIDE * w / h, after=0.2)
-        column.add(_histogram(block["histogram"], whole), HIST_HEIGHT, 5.6, left=0.8,
-                   after=0.75 if b == len(blocks) - 1 else 1.0)  # the x label below
+            column.add(
+                _grid_map(block["map"]["images"], np.asarray(block["map"]["marked"]), shape),
+                MAP_SIDE,
+                MAP_SIDE * w / h,
+                after=0.2,
+            )
+        column.add(
+            _histogram(block["histogram"], whole),
+            HIST_HEIGHT,
+            5.6,
+            left=0.8,
+            after=0.75 if b == len(blocks) - 1 else 1.0,
+        )  # the x label below
     return column.figure()

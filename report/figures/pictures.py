@@ -33,11 +33,10 @@ def tile(images: np.ndarray, gap: int = 1, fill: float = 1.0) -> np.ndarray:
     """Lay out (R, C, h, w[, 3]) images as one picture with ``gap`` pixels between them."""
     rows, cols, h, w = images.shape[:4]
     channels = images.shape[4:]
-    out = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap, *channels), fill,
-                  dtype=float)
+    out = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap, *channels), fill, dtype=float)
     for r in range(rows):  # R x C blits of whole images, never per pixel
         for c in range(cols):
-            out[r * (h + gap): r * (h + gap) + h, c * (w + gap): c * (w + gap) + w] = images[r, c]
+            out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = images[r, c]
     return out
 
 
@@ -83,9 +82,14 @@ def mosaic(x: np.ndarray, shape: tuple[int, int, int], cols: int, gap: int = 1) 
     return tile(padded.reshape(rows, cols, *pictures.shape[1:]), gap=gap)
 
 
-def _picture_layout(titles: list[str], width: float, rows: int, picture_height: float,
-                    size: float = TITLE_SIZE, title_width: float | None = None,
-                    ) -> tuple[Figure, list[str], dict]:
+def _picture_layout(
+    titles: list[str],
+    width: float,
+    rows: int,
+    picture_height: float,
+    size: float = TITLE_SIZE,
+    title_width: float | None = None,
+) -> tuple[Figure, list[str], dict]:
     """A figure ``width`` inches wide for rows of pictures ``picture_height`` inches high, its
     titles wrapped to ``title_width`` (default: the figure's), and the margins that leave room
     for their lines."""
@@ -121,18 +125,21 @@ def _pair_rows(originals: np.ndarray, outputs: np.ndarray, shape, per_row: int, 
 
 
 @styled
-def reconstructions(panels: list[dict], shape: tuple[int, int, int], per_row: int = 32,
-                    mark: bool = True):
+def reconstructions(
+    panels: list[dict], shape: tuple[int, int, int], per_row: int = 32, mark: bool = True
+):
     """Originals above their reconstructions. ``mark``: binary data, where the output is
     thresholded at 0.5 and wrong pixels are red; otherwise grey levels or colours, as decoded.
 
     panels: [{"title", "originals": (N, D), "outputs": (N, D)}]; shape: the data's (h, w, c).
     """
-    pictures = [_pair_rows(np.asarray(p["originals"]), p["outputs"], shape, per_row, mark)
-                for p in panels]
+    pictures = [
+        _pair_rows(np.asarray(p["originals"]), p["outputs"], shape, per_row, mark) for p in panels
+    ]
     height, width = pictures[0].shape[:2]
-    fig, titles, margins = _picture_layout([p["title"] for p in panels], 10, len(panels),
-                                           9.9 * height / width)  # square pixels
+    fig, titles, margins = _picture_layout(
+        [p["title"] for p in panels], 10, len(panels), 9.9 * height / width
+    )  # square pixels
     axes = fig.subplots(len(panels), 1, squeeze=False).ravel()
     frame(fig, len(panels), 1, **margins)
     for ax, title, picture in zip(axes, titles, pictures):
@@ -151,8 +158,9 @@ def strips(rows: list[dict], gap: int = 2) -> Figure:
     k = max(len(r["images"]) for r in rows)
     inches_per_pixel = min(10 / (k * (w + gap)), 0.65 / h)  # a picture at most 0.65 in high
     width = k * (w + gap) * inches_per_pixel + PICTURE["left"] + PICTURE["right"]  # no wider
-    fig, titles, margins = _picture_layout([r["title"] for r in rows], width, len(rows),
-                                           h * inches_per_pixel, size=10.5)
+    fig, titles, margins = _picture_layout(
+        [r["title"] for r in rows], width, len(rows), h * inches_per_pixel, size=10.5
+    )
     axes = fig.subplots(len(rows), 1, squeeze=False).ravel()
     frame(fig, len(rows), 1, **margins)
     for ax, row, title in zip(axes, rows, titles):
@@ -175,11 +183,18 @@ def image_grids(panels: list[dict], shape: tuple[int, int, int], cols: int = 10)
     per_row = min(n, 3)
     width = 10 if n > 1 else 5.5  # one grid of 100 digits reads well at half a slide
     side = (width - 0.1 - (per_row - 1) * PICTURE["wgap"]) / per_row
-    pictures = [mosaic(np.asarray(p["images"], dtype=float), shape,
-                       min(cols, len(p["images"]))) for p in panels]
+    pictures = [
+        mosaic(np.asarray(p["images"], dtype=float), shape, min(cols, len(p["images"])))
+        for p in panels
+    ]
     height, breadth = pictures[0].shape[:2]
-    fig, titles, margins = _picture_layout([p["title"] for p in panels], width, -(-n // per_row),
-                                           side * height / breadth, title_width=side)
+    fig, titles, margins = _picture_layout(
+        [p["title"] for p in panels],
+        width,
+        -(-n // per_row),
+        side * height / breadth,
+        title_width=side,
+    )
     axes = panel_axes(fig, n, per_row, **margins)
     for ax, picture, title in zip(axes, pictures, titles):
         draw_picture(ax, picture)

@@ -37,12 +37,17 @@ INK = "#1f2328"  # the dark pixels of pictures, on their own white paper
 WRONG = "#e03131"  # a wrong pixel
 GRID = (0.5, 0.5, 0.5, 0.3)  # light on white, dark on black
 # Mid-tone hues, the accent first; each at least 3.7:1 against white and against #111.
-PALETTE = ["#3a75d6", "#d9600c", "#259545", "#9d58c9", "#c8377a", "#16919c", "#9a8400",
-           "#8c6d46"]
+PALETTE = ["#3a75d6", "#d9600c", "#259545", "#9d58c9", "#c8377a", "#16919c", "#9a8400", "#8c6d46"]
 ACCENT = PALETTE[0]
 # Line styles paired with the colours: series stay apart in greyscale and for colour-blind eyes.
-DASHES = ["-", (0, (5, 2)), (0, (1, 1.6)), (0, (7, 2, 1.5, 2)), (0, (3, 1.5, 1, 1.5, 1, 1.5)),
-          (0, (10, 3))]
+DASHES = [
+    "-",
+    (0, (5, 2)),
+    (0, (1, 1.6)),
+    (0, (7, 2, 1.5, 2)),
+    (0, (3, 1.5, 1, 1.5, 1, 1.5)),
+    (0, (10, 3)),
+]
 DIGIT_COLOURS = PALETTE + [TEXT, "#dd4b39"]
 TITLE_SIZE = 11.5
 # The smallest text a figure draws, in points, and so the least a page may shrink a figure for
@@ -52,14 +57,30 @@ MIN_TEXT_PT = 9  # the latent scatters' point labels (report.figures.labels)
 MIN_SCALE = 8 / (MIN_TEXT_PT * CSS_DPI / 72)
 
 STYLE = {
-    "font.size": 10.5, "axes.titlesize": TITLE_SIZE, "axes.labelsize": 10.5,
-    "axes.titleweight": "bold", "axes.titlelocation": "left", "axes.edgecolor": TEXT,
-    "axes.labelcolor": TEXT, "axes.spines.top": False, "axes.spines.right": False,
-    "axes.grid": True, "grid.color": GRID, "grid.linewidth": 0.8, "axes.axisbelow": True,
-    "xtick.color": TEXT, "ytick.color": TEXT, "text.color": TEXT,
-    "figure.facecolor": "none", "axes.facecolor": "none", "savefig.transparent": True,
-    "legend.frameon": False, "legend.fontsize": 9.5,
-    "svg.hashsalt": "tp5", "svg.fonttype": "path", "path.simplify": True,
+    "font.size": 10.5,
+    "axes.titlesize": TITLE_SIZE,
+    "axes.labelsize": 10.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.edgecolor": TEXT,
+    "axes.labelcolor": TEXT,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": GRID,
+    "grid.linewidth": 0.8,
+    "axes.axisbelow": True,
+    "xtick.color": TEXT,
+    "ytick.color": TEXT,
+    "text.color": TEXT,
+    "figure.facecolor": "none",
+    "axes.facecolor": "none",
+    "savefig.transparent": True,
+    "legend.frameon": False,
+    "legend.fontsize": 9.5,
+    "svg.hashsalt": "tp5",
+    "svg.fonttype": "path",
+    "path.simplify": True,
 }
 
 
@@ -70,10 +91,12 @@ def styled(draw):
     made then, SVG options are read then), so both the functions that build a figure and
     ``save`` run styled; a program that imports this module keeps its own matplotlib settings.
     """
+
     @functools.wraps(draw)
     def in_style(*args, **kwargs):
         with matplotlib.rc_context(STYLE):
             return draw(*args, **kwargs)
+
     return in_style
 
 
@@ -86,14 +109,30 @@ def figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height))
 
 
-def frame(fig: Figure, rows: int = 1, cols: int = 1, *, left=0.8, right=0.25, top=0.4,
-          bottom=0.6, wgap=0.85, hgap=0.75) -> None:
+def frame(
+    fig: Figure,
+    rows: int = 1,
+    cols: int = 1,
+    *,
+    left=0.8,
+    right=0.25,
+    top=0.4,
+    bottom=0.6,
+    wgap=0.85,
+    hgap=0.75,
+) -> None:
     """Place a rows x cols grid of axes with margins and gaps given in inches."""
     width, height = fig.get_size_inches()
     axis_w = (width - left - right - (cols - 1) * wgap) / cols
     axis_h = (height - top - bottom - (rows - 1) * hgap) / rows
-    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
-                        bottom=bottom / height, wspace=wgap / axis_w, hspace=hgap / axis_h)
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        top=1 - top / height,
+        bottom=bottom / height,
+        wspace=wgap / axis_w,
+        hspace=hgap / axis_h,
+    )
 
 
 @styled
@@ -106,8 +145,13 @@ def save(fig: Figure, path: Path) -> tuple[int, int]:
     if path.suffix == ".svg":
         fig.savefig(path, format="svg", metadata={"Date": None})
         return width, height
-    fig.savefig(path, format="png", dpi=CSS_DPI * PNG_SCALE, metadata={"Software": None},
-                pil_kwargs={"compress_level": 3})  # a little larger, much faster to write
+    fig.savefig(
+        path,
+        format="png",
+        dpi=CSS_DPI * PNG_SCALE,
+        metadata={"Software": None},
+        pil_kwargs={"compress_level": 3},
+    )  # a little larger, much faster to write
     with Image.open(path) as image:  # the pixels Agg wrote, rounding included
         return tuple(-(-n // PNG_SCALE) for n in image.size)
 
@@ -142,8 +186,12 @@ def title_room(titles: list[str], size: float = TITLE_SIZE) -> float:
 
 def legend_below(fig: Figure, handles: list, columns: int) -> None:
     """The figure's one legend along its bottom edge, in the room ``legend_rows`` measured."""
-    fig.legend(handles=handles, loc="lower center", ncol=columns,
-               bbox_to_anchor=(0.5, 0.04 / fig.get_figheight()))
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=columns,
+        bbox_to_anchor=(0.5, 0.04 / fig.get_figheight()),
+    )
 
 
 def legend_room(labels: list[str], width: float) -> tuple[int, float]:

@@ -31,21 +31,24 @@ def text_width(text: str, size: float, weight: str = "normal") -> float:
 def wrap(text: str, width: float, size: float, weight: str = "bold") -> str:
     """Text broken into lines at most ``width`` points wide: between the parts of a
     configuration label (" · ") first, then between words; a word wider than the line stays."""
-    return "\n".join(line for given in text.split("\n")
-                     for line in _fill(given, width, size, weight))
+    return "\n".join(
+        line for given in text.split("\n") for line in _fill(given, width, size, weight)
+    )
 
 
 def _fill(text: str, width: float, size: float, weight: str) -> list[str]:
     if text_width(text, size, weight) <= width:
         return [text]
     if " · " in text:
-        return [piece for line in _greedy(text.split(" · "), " · ", width, size, weight)
-                for piece in _fill(line, width, size, weight)]
+        return [
+            piece
+            for line in _greedy(text.split(" · "), " · ", width, size, weight)
+            for piece in _fill(line, width, size, weight)
+        ]
     return _greedy(text.split(" "), " ", width, size, weight)
 
 
-def _greedy(parts: list[str], separator: str, width: float, size: float,
-            weight: str) -> list[str]:
+def _greedy(parts: list[str], separator: str, width: float, size: float, weight: str) -> list[str]:
     """Parts joined into as few lines as fit, in order."""
     lines = [parts[0]]
     for part in parts[1:]:

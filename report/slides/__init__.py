@@ -20,6 +20,7 @@ The names are the module names of ``kinds/``, read without importing them; the k
 (which import report.summary, and matplotlib only inside the functions that draw) load on the
 first question asked of the registry.
 """
+
 from __future__ import annotations
 
 import functools
@@ -94,10 +95,15 @@ class _ExperimentSetup(Setup):
     def configurations(self) -> int:
         exp, training = self._exp, self._exp.training
         vae = exp.model.kind == "vae"
-        return (len(exp.model.architectures) * len(training.inits) * len(training.normalizes)
-                * sum(len(o.learning_rates) for o in training.optimizers)
-                * (len(exp.noise.levels) if exp.noise else 1)
-                * (len(exp.model.betas) * len(training.kl_warmups) if vae else 1))
+        return (
+            len(exp.model.architectures)
+            * len(training.inits)
+            * len(training.normalizes)
+            * sum(len(o.learning_rates) for o in training.optimizers)
+            * (len(exp.noise.levels) if exp.noise else 1)
+            * (len(exp.model.betas) * len(training.kl_warmups) if vae else 1)
+        )
+
     reference = property(lambda self: self._exp.reference is not None)
 
 
@@ -109,17 +115,31 @@ class _RunsSetup(Setup):
     model = property(lambda self: self._specs[0].kind)
     dataset = property(lambda self: self._specs[0].dataset)
     noise = property(lambda self: self._specs[0].noise is not None)
-    test_levels = property(lambda self: bool(self._specs[0].noise
-                                             and self._specs[0].noise.test_levels))
-    latent_sizes = property(lambda self: tuple(dict.fromkeys(min(s.architecture)
-                                                             for s in self._specs)))
-    architectures = property(lambda self: tuple(dict.fromkeys(s.architecture
-                                                              for s in self._specs)))
+    test_levels = property(
+        lambda self: bool(self._specs[0].noise and self._specs[0].noise.test_levels)
+    )
+    latent_sizes = property(
+        lambda self: tuple(dict.fromkeys(min(s.architecture) for s in self._specs))
+    )
+    architectures = property(lambda self: tuple(dict.fromkeys(s.architecture for s in self._specs)))
     learning_rates = property(lambda self: len({s.optimizer.learning_rate for s in self._specs}))
     snapshots = property(lambda self: bool(self._specs[0].snapshots))
-    configurations = property(lambda self: len({
-        (s.architecture, s.optimizer, s.init, s.normalize, s.noise, getattr(s, "beta", None),
-         getattr(s, "kl_warmup", 0)) for s in self._specs}))
+    configurations = property(
+        lambda self: len(
+            {
+                (
+                    s.architecture,
+                    s.optimizer,
+                    s.init,
+                    s.normalize,
+                    s.noise,
+                    getattr(s, "beta", None),
+                    getattr(s, "kl_warmup", 0),
+                )
+                for s in self._specs
+            }
+        )
+    )
     reference = property(lambda self: bool(self._config.get("reference")))
 
 
@@ -216,7 +236,8 @@ def default_report(setup: Setup) -> list[str]:
 CATALOGUE = SlideCatalogue(
     names=NAMES,
     why_not=lambda name, exp: why_not(name, Setup.of_experiment(exp)),
-    default_report=lambda exp: default_report(Setup.of_experiment(exp)))
+    default_report=lambda exp: default_report(Setup.of_experiment(exp)),
+)
 
 
 def figure(ext: str, alt: str, **args) -> dict:
@@ -232,19 +253,33 @@ def figures_of(slide: dict) -> list[tuple[str, dict]]:
         return [(f"{slide['id']}{slide['figure']['ext']}", slide["figure"])]
     if not slide["chooser"]:
         return []
-    named = [(f"{slide['id']}-{k + 1}{o['figure']['ext']}", o["figure"])
-             for k, o in enumerate(slide["chooser"]["options"])]
+    named = [
+        (f"{slide['id']}-{k + 1}{o['figure']['ext']}", o["figure"])
+        for k, o in enumerate(slide["chooser"]["options"])
+    ]
     first = slide["chooser"]["selected"]
-    return [named[first], *named[:first], *named[first + 1:]]
+    return [named[first], *named[:first], *named[first + 1 :]]
 
 
 def build(name: str, s: Summary) -> dict:
     """The context of one slide; a slide that cannot apply says why instead of failing."""
     known = name in NAMES
-    slide = {"kind": name, "id": name.replace("_", "-"), "title": get(name).title if known
-             else name, "lede": "", "figure": None, "chooser": None, "tables": [], "facts": [],
-             "highlights": [], "note": None, "empty": None, "explorer": None,
-             "paragraphs": [], "diagrams": []}
+    slide = {
+        "kind": name,
+        "id": name.replace("_", "-"),
+        "title": get(name).title if known else name,
+        "lede": "",
+        "figure": None,
+        "chooser": None,
+        "tables": [],
+        "facts": [],
+        "highlights": [],
+        "note": None,
+        "empty": None,
+        "explorer": None,
+        "paragraphs": [],
+        "diagrams": [],
+    }
     if not s.runs:
         return {**slide, "empty": "No run of this experiment is stored yet."}
     if not known:

@@ -30,8 +30,10 @@ SNAPSHOT_KEY = "epoch_{}"  # latent.npz codes (and optional model.npz weights) a
 # ------------------------------------------------------------------------------ main process
 
 
-def representatives(s: sm.Summary, limit: int | None = MAX_PANELS,
-                    ) -> list[tuple[sm.Configuration, store.StoredRun]]:
+def representatives(
+    s: sm.Summary,
+    limit: int | None = MAX_PANELS,
+) -> list[tuple[sm.Configuration, store.StoredRun]]:
     """The median seed of each configuration shown (the first ``limit``; None: all)."""
     pairs = [(c, c.representative(s.headline)) for c in s.configurations[:limit]]
     return [(c, r) for c, r in pairs if r is not None]
@@ -50,24 +52,32 @@ def panel_title(config: sm.Configuration, run: store.StoredRun, many: bool) -> s
 
 
 def representative_note(s: sm.Summary) -> str:
-    note = (f"One run per configuration: the seed with the median {s.headline.label} "
-            f"of its {seeds_phrase(s)}.")
+    note = (
+        f"One run per configuration: the seed with the median {s.headline.label} "
+        f"of its {seeds_phrase(s)}."
+    )
     if len(s.configurations) > MAX_PANELS:
-        note += (f" Shown: the first {MAX_PANELS} of {len(s.configurations)} configurations, in "
-                 "the order of the YAML file (more panels would be too small to read); the "
-                 "tables have them all.")
+        note += (
+            f" Shown: the first {MAX_PANELS} of {len(s.configurations)} configurations, in "
+            "the order of the YAML file (more panels would be too small to read); the "
+            "tables have them all."
+        )
     return note
 
 
 def chooser_note(s: sm.Summary) -> str:
     """The note of a slide with a chooser: which run stands for a configuration, and which
     configuration the slide opens on."""
-    note = (f"One run per configuration: the seed with the median {s.headline.label} "
-            f"of its {seeds_phrase(s)}.")
+    note = (
+        f"One run per configuration: the seed with the median {s.headline.label} "
+        f"of its {seeds_phrase(s)}."
+    )
     best = s.best()
     if len(s.configurations) > 1 and best is not None:
-        note += (f" Every configuration can be chosen; the slide opens on {best.label}, the "
-                 f"lowest mean {s.headline.label}.")
+        note += (
+            f" Every configuration can be chosen; the slide opens on {best.label}, the "
+            f"lowest mean {s.headline.label}."
+        )
     return note
 
 
@@ -84,19 +94,29 @@ def choices(s: sm.Summary, alt: str, apart: str | None = None) -> dict:
     for config, run in representatives(s, None):
         label = " · ".join(v for k, v in config.values.items() if k != apart) or "all runs"
         groups.setdefault(label, []).append((config, run))
-    options = [{"label": label, "run": pairs[0][1].id,
-                "figure": figure(".png", f"{alt}: {label}",
-                                 refs=[ref(c, r, many) for c, r in pairs])}
-               for label, pairs in groups.items()]
+    options = [
+        {
+            "label": label,
+            "run": pairs[0][1].id,
+            "figure": figure(".png", f"{alt}: {label}", refs=[ref(c, r, many) for c, r in pairs]),
+        }
+        for label, pairs in groups.items()
+    ]
     if len(options) == 1:
         return {"figure": options[0]["figure"], "chooser": None}
     best = s.best()
-    selected = next((i for i, (_, pairs) in enumerate(groups.items())
-                     if any(c is best for c, _ in pairs)), 0)
-    heading = "Configuration" if apart is None else " · ".join(
-        a.heading for a in s.varying if a.name != apart)
-    return {"figure": None, "chooser": {"label": heading.capitalize(), "selected": selected,
-                                        "options": options}}
+    selected = next(
+        (i for i, (_, pairs) in enumerate(groups.items()) if any(c is best for c, _ in pairs)), 0
+    )
+    heading = (
+        "Configuration"
+        if apart is None
+        else " · ".join(a.heading for a in s.varying if a.name != apart)
+    )
+    return {
+        "figure": None,
+        "chooser": {"label": heading.capitalize(), "selected": selected, "options": options},
+    }
 
 
 def ref(config: sm.Configuration, run: store.StoredRun, many: bool) -> dict:

@@ -14,5 +14,12 @@ from runner.config.fields import fields
 from runner.config.load import ConfigError, ConfigNote, load_experiment
 from runner.config.schema import Experiment, schema
 
-__all__ = ["ConfigError", "ConfigNote", "Experiment", "SlideCatalogue", "fields", "load_experiment",
-           "schema"]
+__all__ = [
+    "ConfigError",
+    "ConfigNote",
+    "Experiment",
+    "SlideCatalogue",
+    "fields",
+    "load_experiment",
+    "schema",
+]

@@ -43,7 +43,7 @@ def render(exc: ValidationError, doc: yamlfile.Document, origins: dict, source: 
 
 
 def file_line(source: str, mark: yamlfile.Mark | None, text: str) -> str:
-    """"x.yaml:12:7: text", or "x.yaml: text" when there is no position (a missing file)."""
+    """ "x.yaml:12:7: text", or "x.yaml: text" when there is no position (a missing file)."""
     where = f"{source}:{mark.line}:{mark.column}" if mark else source
     return f"{where}: {text}"
 
@@ -53,15 +53,25 @@ def _located(path: tuple, message: str) -> str:
 
 
 _EXPECTED = {  # error type -> what was expected, for errors about the kind of value
-    "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
     "int_from_float": "a whole number",
-    "float_type": "a number", "float_parsing": "a number", "finite_number": "a finite number",
-    "bool_type": "true or false", "bool_parsing": "true or false", "string_type": "text",
-    "list_type": "a list", "path_type": "a folder path",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text",
+    "list_type": "a list",
+    "path_type": "a folder path",
 }
 _ALSO = {"one": " or a list of them", "size": " or 'full'", "full": " or a whole number >= 1"}
-_BOUNDS = {"greater_than": ("gt", "greater than"), "greater_than_equal": ("ge", "at least"),
-           "less_than": ("lt", "less than"), "less_than_equal": ("le", "at most")}
+_BOUNDS = {
+    "greater_than": ("gt", "greater than"),
+    "greater_than_equal": ("ge", "at least"),
+    "less_than": ("lt", "less than"),
+    "less_than_equal": ("le", "at most"),
+}
 
 
 class _Found(typing.NamedTuple):
@@ -86,8 +96,9 @@ def _explain(error: dict) -> _Found:
         return _Found(path[:-1], _unknown_key(path[-1], allowed), where=path, at_key=True)
     if kind == "union_tag_not_found":
         tags = [_tag_of(m) for m in typing.get_args(tp)]
-        return _Found(path, f"missing key {ctx['discriminator']} (one of: {', '.join(tags)})",
-                      at_key=True)
+        return _Found(
+            path, f"missing key {ctx['discriminator']} (one of: {', '.join(tags)})", at_key=True
+        )
     if kind == "union_tag_invalid":
         tags = [_tag_of(m) for m in typing.get_args(tp)]
         return _Found(path + (ctx["discriminator"].strip("'"),), _choice(tags, ctx["tag"]))
@@ -189,7 +200,7 @@ def _unknown_key(key: str, allowed: list[str]) -> str:
 
 
 def _choice(choices: list[str], value: Any, also: str = "") -> str:
-    """"expected one of: sgd, adam, got 'sdg'; did you mean 'sgd'?"."""
+    """ "expected one of: sgd, adam, got 'sdg'; did you mean 'sgd'?"."""
     wanted = f"'{choices[0]}'" if len(choices) == 1 else f"one of: {', '.join(choices)}"
     near = difflib.get_close_matches(str(value), choices, n=1) if isinstance(value, str) else []
     hint = f"; did you mean '{near[0]}'?" if near and near[0] != value else ""

@@ -42,8 +42,11 @@ def _sections(root: dict, model: dict, path: str, kind: str) -> list[str]:
 
 
 def _line(root: dict, dotted: str, node: dict, required: bool) -> str:
-    given = "*required*" if required else (f"default `{_yaml(node['default'])}`"
-                                           if "default" in node else "optional")
+    given = (
+        "*required*"
+        if required
+        else (f"default `{_yaml(node['default'])}`" if "default" in node else "optional")
+    )
     text = node.get("description")
     return f"- `{dotted}` ({_type(root, node)}; {given})" + (f": {text}" if text else "")
 
@@ -56,9 +59,13 @@ def _inside(root: dict, dotted: str, node: dict) -> list[str]:
     if "discriminator" in node:
         key = node["discriminator"]["propertyName"]
         variants = [_resolve(root, m) for m in node["oneOf"]]
-        return [section for variant in variants
-                for section in _sections(root, variant, dotted,
-                                         f" with `{key}: {variant['properties'][key]['const']}`")]
+        return [
+            section
+            for variant in variants
+            for section in _sections(
+                root, variant, dotted, f" with `{key}: {variant['properties'][key]['const']}`"
+            )
+        ]
     members = [m for m in node.get("anyOf", ()) if m.get("type") != "null"]
     if len(members) == 1:  # an optional mapping (noise: ... or null)
         return _inside(root, dotted, members[0])
@@ -94,8 +101,13 @@ def _type(root: dict, node: dict) -> str:
     return words + (f" {' and '.join(bounds)}" if bounds else "")
 
 
-_WORDS = {"integer": "a whole number", "number": "a number", "string": "text",
-          "boolean": "true or false", "null": "null"}
+_WORDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "text",
+    "boolean": "true or false",
+    "null": "null",
+}
 _BOUNDS = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
 
 
@@ -121,5 +133,3 @@ def _resolve(root: dict, node: dict) -> dict:
 def _yaml(value: Any) -> str:
     """A value as the YAML writes it: null, true, [0, 1], a plain word unquoted."""
     return value if isinstance(value, str) and value else json.dumps(value).replace('"', "'")
-
-

@@ -38,8 +38,11 @@ class ConfigNote(UserWarning):
     """A value the file gives that validation left out, and why (tp5-run prints the message)."""
 
 
-def load_experiment(path: str | os.PathLike, overrides: typing.Sequence[str] = (),
-                    slides: SlideCatalogue | None = None) -> Experiment:
+def load_experiment(
+    path: str | os.PathLike,
+    overrides: typing.Sequence[str] = (),
+    slides: SlideCatalogue | None = None,
+) -> Experiment:
     """Read, override and validate one experiment file; raises ConfigError with every problem.
 
     overrides are "key.path=value" strings (e.g. "training.epochs=5"), applied in order before
@@ -56,8 +59,15 @@ def load_experiment(path: str | os.PathLike, overrides: typing.Sequence[str] = (
         raise ConfigError(lines) from None
     if doc.data is None:
         needed = errors.key_list(Experiment, required=True)
-        raise ConfigError([errors.file_line(source, yamlfile.Mark(1, 1), "the file is empty; "
-                                            f"an experiment needs at least {needed}")])
+        raise ConfigError(
+            [
+                errors.file_line(
+                    source,
+                    yamlfile.Mark(1, 1),
+                    f"the file is empty; an experiment needs at least {needed}",
+                )
+            ]
+        )
     origins, problems = _apply_overrides(doc, overrides, source)
     context = {"folder": Path(path).parent, "slides": slides, "notes": []}
     try:
@@ -71,8 +81,9 @@ def load_experiment(path: str | os.PathLike, overrides: typing.Sequence[str] = (
     return experiment
 
 
-def _apply_overrides(doc: yamlfile.Document, overrides: typing.Sequence[str],
-                     source: str) -> tuple[dict, list[str]]:
+def _apply_overrides(
+    doc: yamlfile.Document, overrides: typing.Sequence[str], source: str
+) -> tuple[dict, list[str]]:
     """Apply overrides onto doc.data; returns {path set: override text} and the bad ones' lines."""
     origins, problems = {}, []
     for text in overrides:

@@ -62,9 +62,11 @@ def _known_slides(names: list[str], info: ValidationInfo) -> list[str]:
     if catalogue is None:
         return names
     expected = ", ".join(f"'{name}'" for name in catalogue.names)
-    unknown = [InitErrorDetails(type="literal_error", loc=(i,), input=name,
-                                ctx={"expected": expected})
-               for i, name in enumerate(names) if name not in catalogue.names]
+    unknown = [
+        InitErrorDetails(type="literal_error", loc=(i,), input=name, ctx={"expected": expected})
+        for i, name in enumerate(names)
+        if name not in catalogue.names
+    ]
     if unknown:
         raise ValidationError.from_exception_data("report", unknown)
     return names
@@ -76,16 +78,19 @@ def _known_slides(names: list[str], info: ValidationInfo) -> list[str]:
 class _Network(Strict):
     kind: str  # each network narrows it to its Literal; declared here so it comes first
     architectures: list[Layers] = Field(
-        min_length=1, description="layer sizes of each network to train, input to "
-        "output")  # e.g. [[35, 20, 2, 20, 35]]; the narrowest layer is the latent
+        min_length=1, description="layer sizes of each network to train, input to output"
+    )  # e.g. [[35, 20, 2, 20, 35]]; the narrowest layer is the latent
     latent_size: PositiveInt | None = Field(
-        None, description="if given, every architecture's narrowest layer must have this "
-        "size")  # guards a sweep of architectures against a typo
+        None, description="if given, every architecture's narrowest layer must have this size"
+    )  # guards a sweep of architectures against a typo
 
     def _one_bottleneck(self) -> list[Problem]:
         """The networks read the latent off the narrowest layer, so it must be unambiguous."""
-        return [problem for i, layers in enumerate(self.architectures)
-                if (problem := self._bottleneck_problem(i, layers))]
+        return [
+            problem
+            for i, layers in enumerate(self.architectures)
+            if (problem := self._bottleneck_problem(i, layers))
+        ]
 
     checks = (_one_bottleneck,)
 
@@ -93,14 +98,26 @@ class _Network(Strict):
         z = min(layers)
         where = [j for j, n in enumerate(layers) if n == z]
         if where[0] == 0 or where[-1] == len(layers) - 1:
-            return (("architectures", i), f"the narrowest layer ({z}) must be an inner layer "
-                    "(the latent), not the input or output", layers)
+            return (
+                ("architectures", i),
+                f"the narrowest layer ({z}) must be an inner layer "
+                "(the latent), not the input or output",
+                layers,
+            )
         if len(where) > 1:
-            return (("architectures", i, where[1]), f"{z} is the narrowest size and occurs "
-                    f"{len(where)} times; the latent must be the one narrowest layer", z)
+            return (
+                ("architectures", i, where[1]),
+                f"{z} is the narrowest size and occurs "
+                f"{len(where)} times; the latent must be the one narrowest layer",
+                z,
+            )
         if self.latent_size is not None and z != self.latent_size:
-            return (("architectures", i, where[0]), f"the latent (narrowest) layer has {z} "
-                    f"units, but latent_size is {self.latent_size}", z)
+            return (
+                ("architectures", i, where[0]),
+                f"the latent (narrowest) layer has {z} "
+                f"units, but latent_size is {self.latent_size}",
+                z,
+            )
         return None
 
     @property
@@ -111,35 +128,54 @@ class _Network(Strict):
 
 class AutoencoderModel(_Network):
     kind: Literal["autoencoder"] = Field(
-        description="autoencoder (a denoising one when noise is given)")
+        description="autoencoder (a denoising one when noise is given)"
+    )
     activation: Activation = Field(
-        "sigmoid", description="activation of the hidden layers")  # the study's choice
+        "sigmoid", description="activation of the hidden layers"
+    )  # the study's choice
     latent_activation: Activation | None = Field(
-        None, description="activation of the latent layer")  # None: same as activation
+        None, description="activation of the latent layer"
+    )  # None: same as activation
     output_activation: Literal["sigmoid", "identity", "tanh"] = Field(
-        "sigmoid", description="activation of the output layer")  # sigmoid: pixels in [0, 1]
+        "sigmoid", description="activation of the output layer"
+    )  # sigmoid: pixels in [0, 1]
     loss: Literal["mse", "bce", "sse"] = Field(
-        "mse", description="reconstruction loss: mse, the squared error averaged over pixels and "
+        "mse",
+        description="reconstruction loss: mse, the squared error averaged over pixels and "
         "samples; sse, half the squared error summed over a sample's pixels, 1/2 sum (y - t)^2, "
         "averaged over the batch (with batch_size 1, the textbook's per-character update); bce, "
-        "cross-entropy")  # bce: pixels as coin flips
+        "cross-entropy",
+    )  # bce: pixels as coin flips
     pixels: tuple[Literal[0, -1], Literal[1]] = Field(
-        (0, 1), description="the values the data's pixels 0 and 1 take in training, as inputs "
+        (0, 1),
+        description="the values the data's pixels 0 and 1 take in training, as inputs "
         "and targets: [0, 1], or [-1, 1] (for a tanh output); outputs are mapped back to [0, 1] "
-        "for every measure and picture")
+        "for every measure and picture",
+    )
 
     def _bce_needs_sigmoid(self) -> list[Problem]:
         """Binary cross-entropy is computed from the logits of a sigmoid output."""
         if self.loss == "bce" and self.output_activation != "sigmoid":
-            return [(("loss",), "'bce' needs output_activation: sigmoid, "
-                     f"got '{self.output_activation}'", self.loss)]
+            return [
+                (
+                    ("loss",),
+                    f"'bce' needs output_activation: sigmoid, got '{self.output_activation}'",
+                    self.loss,
+                )
+            ]
         return []
 
     def _pixels_in_reach(self) -> list[Problem]:
         """A sigmoid output never reaches a target of -1."""
         if self.pixels[0] < 0 and self.output_activation == "sigmoid":
-            return [(("pixels",), "pixels [-1, 1] need output_activation tanh or identity "
-                     "(a sigmoid stays in (0, 1))", list(self.pixels))]
+            return [
+                (
+                    ("pixels",),
+                    "pixels [-1, 1] need output_activation tanh or identity "
+                    "(a sigmoid stays in (0, 1))",
+                    list(self.pixels),
+                )
+            ]
         return []
 
     checks = _Network.checks + (_bce_needs_sigmoid, _pixels_in_reach)
@@ -148,9 +184,11 @@ class AutoencoderModel(_Network):
 class VAEModel(_Network):
     kind: Literal["vae"] = Field(description="variational autoencoder")
     activation: Activation = Field(
-        "relu", description="activation of the hidden layers")  # relu: the usual VAE choice
+        "relu", description="activation of the hidden layers"
+    )  # relu: the usual VAE choice
     beta: one_or_list(PositiveFloat) = Field(
-        1.0, description="weight of the KL term, or a list to sweep")  # 1: the plain ELBO
+        1.0, description="weight of the KL term, or a list to sweep"
+    )  # 1: the plain ELBO
 
     @property
     def betas(self) -> list[float]:
@@ -160,9 +198,11 @@ class VAEModel(_Network):
 class SGD(Strict):
     name: Literal["sgd"] = Field(description="stochastic gradient descent")
     learning_rate: LearningRates = Field(
-        description="step size, or a list to sweep")  # the font study: 0.0005
+        description="step size, or a list to sweep"
+    )  # the font study: 0.0005
     momentum: float = Field(
-        0.0, ge=0, lt=1, description="share of the last step kept in the next")  # 0.9 is usual
+        0.0, ge=0, lt=1, description="share of the last step kept in the next"
+    )  # 0.9 is usual
 
     @property
     def learning_rates(self) -> list[float]:
@@ -172,7 +212,8 @@ class SGD(Strict):
 class Adam(Strict):
     name: Literal["adam"] = Field(description="Adam")
     learning_rate: LearningRates = Field(
-        0.001, description="step size, or a list to sweep")  # Adam's published default
+        0.001, description="step size, or a list to sweep"
+    )  # Adam's published default
     beta1: float = Field(0.9, ge=0, lt=1, description="decay of the gradient mean")
     beta2: float = Field(0.999, ge=0, lt=1, description="decay of the squared-gradient mean")
     eps: PositiveFloat = Field(1e-8, description="added to the denominator")  # guards only 0
@@ -188,14 +229,16 @@ Optimizer = Annotated[SGD | Adam, Field(discriminator="name")]
 class StepSchedule(Strict):
     kind: Literal["step"]
     every: PositiveInt = Field(description="epochs between two cuts of the rate")
-    factor: Annotated[float, Field(gt=0, le=1)] = Field(description="what each cut multiplies "
-                                                                    "the rate by")
+    factor: Annotated[float, Field(gt=0, le=1)] = Field(
+        description="what each cut multiplies the rate by"
+    )
 
 
 class CosineSchedule(Strict):
     kind: Literal["cosine"]
     final: Annotated[float, Field(ge=0, le=1)] = Field(
-        description="the last epoch's rate as a share of the first's")
+        description="the last epoch's rate as a share of the first's"
+    )
 
 
 Schedule = Annotated[StepSchedule | CosineSchedule, Field(discriminator="kind")]
@@ -203,56 +246,72 @@ Share = Annotated[float, Field(gt=0, lt=1)]
 
 
 class EarlyStop(Strict):
-    patience: PositiveInt = Field(description="epochs without a lower validation loss before "
-                                  "a run stops")
+    patience: PositiveInt = Field(
+        description="epochs without a lower validation loss before a run stops"
+    )
 
 
 class Training(Strict):
     epochs: PositiveInt = Field(description="passes over the training data")  # font study: 1000
     batch_size: BatchSize = Field(
-        "full", description="samples per step, or 'full' for the whole training "
-        "set")  # full: deterministic steps, and the font is only 32 samples
+        "full", description="samples per step, or 'full' for the whole training set"
+    )  # full: deterministic steps, and the font is only 32 samples
     shuffle: bool = Field(
-        True, description="minibatches in a fresh random order every epoch, each run drawing "
+        True,
+        description="minibatches in a fresh random order every epoch, each run drawing "
         "from its own seed (true), or in the data's order (false); a full batch has no "
-        "order")  # true: the usual online/minibatch training
+        "order",
+    )  # true: the usual online/minibatch training
     optimizers: list[Optimizer] = Field(
-        default_factory=lambda: [Adam(name="adam")], min_length=1,
-        description="optimizers to compare (default: adam with its "
-        "defaults)")  # each one is a sweep point
+        default_factory=lambda: [Adam(name="adam")],
+        min_length=1,
+        description="optimizers to compare (default: adam with its defaults)",
+    )  # each one is a sweep point
     init: one_or_list(Init) = Field(
-        "xavier", description="weight initialisation, or a list to sweep")  # suits sigmoid
+        "xavier", description="weight initialisation, or a list to sweep"
+    )  # suits sigmoid
     normalize: one_or_list(bool) = Field(
-        False, description="standardise each input pixel, or a list to "
-        "sweep")  # the targets stay the raw pixels
+        False, description="standardise each input pixel, or a list to sweep"
+    )  # the targets stay the raw pixels
     dtype: Literal["float32", "float64"] | None = Field(
-        None, description="float precision")  # None: float64 for the font, float32 for mnist
+        None, description="float precision"
+    )  # None: float64 for the font, float32 for mnist
     kl_warmup: one_or_list(NonNegativeInt) = Field(
-        0, description="VAE only: epochs over which the KL term's weight rises linearly from 0 "
+        0,
+        description="VAE only: epochs over which the KL term's weight rises linearly from 0 "
         "to beta, or a list to sweep. In epoch e (1, 2, ...) the weight is "
         "beta * min(1, (e - 1) / kl_warmup): 0 in the first epoch, beta from epoch "
         "kl_warmup + 1 on (with 4: 0, 1/4, 1/2, 3/4, 1, 1, ... of beta); 0: beta "
-        "throughout")  # 0: the plain ELBO from the start
+        "throughout",
+    )  # 0: the plain ELBO from the start
     weight_decay: one_or_list(NonNegativeFloat) | None = Field(
-        None, description="L2 penalty lambda, coupled: lambda * w is added to every parameter's "
+        None,
+        description="L2 penalty lambda, coupled: lambda * w is added to every parameter's "
         "gradient (biases too) before the optimizer's update, the gradient of loss + lambda/2 "
         "* sum(w^2) (not AdamW's decoupled decay); a list sweeps it, runs that differ only in "
-        "it training in one pack like the learning rate's; none: no decay")
+        "it training in one pack like the learning rate's; none: no decay",
+    )
     schedule: Schedule | None = Field(
-        None, description="the learning rate by epoch e (0-based) of E: step: rate * factor ** "
+        None,
+        description="the learning rate by epoch e (0-based) of E: step: rate * factor ** "
         "(e // every); cosine: rate * (final + (1 - final) * (1 + cos(pi e / (E - 1))) / 2), "
-        "the first epoch at the rate, the last at final * rate; none: constant")
+        "the first epoch at the rate, the last at final * rate; none: constant",
+    )
     validation: PositiveInt | Share | None = Field(
-        None, description="training samples held out to measure the validation loss on after "
+        None,
+        description="training samples held out to measure the validation loss on after "
         "every epoch: a count, or a share (0 < share < 1, rounded to the nearest count, at "
         "least 1); evenly spaced through the data (the same samples for every run, so runs "
         "still share packs); a run trains on the others and is measured on all; none: train on "
-        "all")
+        "all",
+    )
     early_stop: EarlyStop | None = Field(
-        None, description="a run stops counting once its validation loss has not improved for "
+        None,
+        description="a run stops counting once its validation loss has not improved for "
         "`patience` epochs: it keeps its best epoch's weights, which are measured and stored, "
         "and metrics.json records that epoch and the one it stopped at (its pack trains on to "
-        "the last epoch, so a run's numbers never depend on its pack); needs validation")
+        "the last epoch, so a run's numbers never depend on its pack); needs validation",
+    )
 
     @property
     def inits(self) -> list[str]:
@@ -269,8 +328,13 @@ class Training(Strict):
     def _early_stop_needs_validation(self) -> list[Problem]:
         """Early stopping watches the loss on held-out samples."""
         if self.early_stop is not None and self.validation is None:
-            return [(("early_stop",), "early_stop needs validation: the held-out samples whose "
-                     "loss it watches", self.early_stop.model_dump())]
+            return [
+                (
+                    ("early_stop",),
+                    "early_stop needs validation: the held-out samples whose loss it watches",
+                    self.early_stop.model_dump(),
+                )
+            ]
         return []
 
     checks = (_early_stop_needs_validation,)
@@ -284,19 +348,25 @@ class Noise(Strict):
     kind: Literal["bitflip", "salt_and_pepper", "masking", "gaussian"] = Field(
         description="bitflip: flip each pixel with probability p; salt_and_pepper: force each "
         "pixel with probability p to 0 or 1 (equal chance); masking: set each pixel to 0 with "
-        "probability p; gaussian: add sigma * N(0, 1), clipped to [0, 1]")
+        "probability p; gaussian: add sigma * N(0, 1), clipped to [0, 1]"
+    )
     levels: Annotated[list[Level], Field(min_length=1), AfterValidator(distinct)] = Field(
         description="p or sigma of each sweep point; 0 trains a plain autoencoder on clean "
-        "inputs, measured on noisy ones like the denoisers")  # the study: [0.05, 0.2]
+        "inputs, measured on noisy ones like the denoisers"
+    )  # the study: [0.05, 0.2]
     test_levels: Annotated[list[Level], AfterValidator(distinct)] = Field(
-        default_factory=list, description="levels every run is also measured at, whatever "
-        "level it trained at (the slide 'noise_matrix'); empty: only its own")
+        default_factory=list,
+        description="levels every run is also measured at, whatever "
+        "level it trained at (the slide 'noise_matrix'); empty: only its own",
+    )
     eval_draws: PositiveInt = Field(
-        30, description="noisy copies of each sample to measure denoising "
-        "on")  # 30 draws x 32 characters: a stable mean
+        30, description="noisy copies of each sample to measure denoising on"
+    )  # 30 draws x 32 characters: a stable mean
     floor_draws: PositiveInt = Field(
-        2**22, description="noisy characters drawn to estimate the reference decoders' "
-        "expected errors (the floor)")  # 4 million: standard errors near 0.001 pixel
+        2**22,
+        description="noisy characters drawn to estimate the reference decoders' "
+        "expected errors (the floor)",
+    )  # 4 million: standard errors near 0.001 pixel
 
     @property
     def measured_levels(self) -> list[float]:
@@ -308,7 +378,8 @@ class ReferenceValue(Strict):
     """One of a reference's figures, and the configuration of ours it is set beside."""
 
     architecture: Layers | None = Field(
-        None, description="the configuration's layer sizes, input to output")  # [35, 2, 35]
+        None, description="the configuration's layer sizes, input to output"
+    )  # [35, 2, 35]
     learning_rate: PositiveFloat | None = Field(None, description="its learning rate")
     noise: Level | None = Field(None, description="its noise level (p or sigma)")
     optimizer: Literal["sgd", "adam"] | None = Field(None, description="its optimizer's name")
@@ -328,43 +399,54 @@ class Reference(Strict):
 
     source: str = Field(description="where the figures come from")  # "the course's slides"
     metric: str = Field(
-        description="what the figures measure, in the source's words")  # undefined error
+        description="what the figures measure, in the source's words"
+    )  # undefined error
     statistic: Literal["mean", "std"] = Field(
-        "mean", description="what each figure summarises over seeds: their mean, or their "
-        "spread (standard deviation)")
+        "mean",
+        description="what each figure summarises over seeds: their mean, or their "
+        "spread (standard deviation)",
+    )
     values: list[ReferenceValue] = Field(
-        min_length=1, description="each figure, with the axis values of the configuration it "
-        "is for")
+        min_length=1, description="each figure, with the axis values of the configuration it is for"
+    )
 
 
 class Experiment(Strict):
-    name: str = Field(
-        pattern=SLUG, description="names the results folder and the page URL")
+    name: str = Field(pattern=SLUG, description="names the results folder and the page URL")
     title: str | None = Field(None, description="heading of the page")  # None: the name
     description: str = Field("", description="text under the title")
     order: int | None = Field(
-        None, description="place of the experiment's card on the site's index (lowest first; "
-        "without one, after those that have one, in the order the files were given)")
+        None,
+        description="place of the experiment's card on the site's index (lowest first; "
+        "without one, after those that have one, in the order the files were given)",
+    )
     dataset: Dataset = Field(description="what to train on: its name, and its options")
     model: Annotated[AutoencoderModel | VAEModel, Field(discriminator="kind")] = Field(
-        description="the networks to train")
+        description="the networks to train"
+    )
     training: Training = Field(description="how to train")
     noise: Noise | None = Field(
-        None, description="noise on the inputs: present means a denoising autoencoder")
+        None, description="noise on the inputs: present means a denoising autoencoder"
+    )
     seeds: Seeds = Field(
-        1, description="n (seeds 0..n-1) or a list of seeds")  # 10+ for a mean +- std
+        1, description="n (seeds 0..n-1) or a list of seeds"
+    )  # 10+ for a mean +- std
     snapshots: Annotated[list[PositiveInt], AfterValidator(distinct)] = Field(
-        default_factory=list, description="epochs at which to keep the latent codes (those "
-        "after the last epoch are left out, with a note)")  # for vae_progression
-    report: Annotated[list[str], AfterValidator(distinct),
-                      AfterValidator(_known_slides)] | None = Field(
-        None, description="slides of the page, in order (left out: every slide that "
-        "applies)")  # None: resolved with the report's catalogue
+        default_factory=list,
+        description="epochs at which to keep the latent codes (those "
+        "after the last epoch are left out, with a note)",
+    )  # for vae_progression
+    report: Annotated[list[str], AfterValidator(distinct), AfterValidator(_known_slides)] | None = (
+        Field(None, description="slides of the page, in order (left out: every slide that applies)")
+    )  # None: resolved with the report's catalogue
     reference: Reference | None = Field(
-        None, description="figures from elsewhere to compare with (the slide 'reference')")
+        None, description="figures from elsewhere to compare with (the slide 'reference')"
+    )
     conclusions: list[str] = Field(
-        default_factory=list, description="paragraphs of prose for the page's conclusions "
-        "slide, under the findings computed from the runs")
+        default_factory=list,
+        description="paragraphs of prose for the page's conclusions "
+        "slide, under the findings computed from the runs",
+    )
 
     @model_validator(mode="after")
     def _defaults(self, info: ValidationInfo) -> Experiment:
@@ -388,7 +470,8 @@ class Experiment(Strict):
             many = len(late) > 1
             info.context["notes"].append(
                 f"snapshot{'s' * many} {', '.join(map(str, late))} {'are' if many else 'is'} "
-                f"after the last epoch ({training.epochs}): not kept")
+                f"after the last epoch ({training.epochs}): not kept"
+            )
         return [e for e in snapshots if e not in late]
 
     def _width_problems(self) -> list[Problem]:
@@ -400,34 +483,51 @@ class Experiment(Strict):
         subject = {"glyphs": f"the {info.name} is", "images": "the images are"}
         what = subject.get(info.kind, f"{info.name} images are")
         return [
-            (("model", "architectures", i, j),
-             f"{what} {info.describe()}: {info.n_features} inputs, got {layers[j]}", layers[j])
+            (
+                ("model", "architectures", i, j),
+                f"{what} {info.describe()}: {info.n_features} inputs, got {layers[j]}",
+                layers[j],
+            )
             for i, layers in enumerate(self.model.architectures)
-            for j in (0, len(layers) - 1) if layers[j] != info.n_features
+            for j in (0, len(layers) - 1)
+            if layers[j] != info.n_features
         ]
 
     def _noise_problems(self) -> list[Problem]:
         if self.noise is None or self.model.kind == "autoencoder":
             return []
-        return [(("noise",), "only an autoencoder is trained with noise, but model.kind is "
-                 f"'{self.model.kind}' (remove noise)", None)]
+        return [
+            (
+                ("noise",),
+                "only an autoencoder is trained with noise, but model.kind is "
+                f"'{self.model.kind}' (remove noise)",
+                None,
+            )
+        ]
 
     def _warmup_problems(self) -> list[Problem]:
         """Only a VAE has a KL term to warm up."""
         if self.model.kind == "vae" or self.training.kl_warmups == [0]:
             return []
-        return [(("training", "kl_warmup"), "only a VAE has a KL term to warm up, but "
-                 f"model.kind is '{self.model.kind}' (remove kl_warmup)",
-                 self.training.kl_warmup)]
+        return [
+            (
+                ("training", "kl_warmup"),
+                "only a VAE has a KL term to warm up, but "
+                f"model.kind is '{self.model.kind}' (remove kl_warmup)",
+                self.training.kl_warmup,
+            )
+        ]
 
     def _slide_problems(self, context: dict) -> list[Problem]:
         """Each report entry the catalogue knows must apply to the experiment."""
         catalogue = _catalogue(context)
         if catalogue is None:
             return []
-        return [(("report", i), f"'{slide}' {why}", slide)
-                for i, slide in enumerate(self.report or [])
-                if slide in catalogue.names and (why := catalogue.why_not(slide, self))]
+        return [
+            (("report", i), f"'{slide}' {why}", slide)
+            for i, slide in enumerate(self.report or [])
+            if slide in catalogue.names and (why := catalogue.why_not(slide, self))
+        ]
 
     def _reference_problems(self) -> list[Problem]:
         """A reference entry that names no configuration of the experiment would compare with
@@ -436,27 +536,39 @@ class Experiment(Strict):
             return []
         found = []
         for i, entry in enumerate(self.reference.values):
-            missing = next(((name, options) for name, options in self._options(entry).items()
-                            if name in entry.axes and entry.axes[name] not in options), None)
+            missing = next(
+                (
+                    (name, options)
+                    for name, options in self._options(entry).items()
+                    if name in entry.axes and entry.axes[name] not in options
+                ),
+                None,
+            )
             if missing:
                 name, options = missing
-                found.append((("reference", "values", i, name), "no configuration of the "
-                              f"experiment has {_shown(entry.axes[name])} (it has "
-                              f"{', '.join(map(_shown, options)) or 'none'})",
-                              entry.axes[name]))
+                found.append(
+                    (
+                        ("reference", "values", i, name),
+                        "no configuration of the "
+                        f"experiment has {_shown(entry.axes[name])} (it has "
+                        f"{', '.join(map(_shown, options)) or 'none'})",
+                        entry.axes[name],
+                    )
+                )
         return found
 
     def _options(self, entry: ReferenceValue) -> dict[str, list]:
         """The values each axis takes in the experiment; learning rates those of the entry's
         optimizer when it names one."""
-        optimizers = [o for o in self.training.optimizers
-                      if entry.optimizer in (None, o.name)]
-        return {"architecture": self.model.architectures,
-                "optimizer": [o.name for o in self.training.optimizers],
-                "learning_rate": list(dict.fromkeys(lr for o in optimizers
-                                                    for lr in o.learning_rates)),
-                "noise": self.noise.levels if self.noise else [],
-                "init": self.training.inits, "normalize": self.training.normalizes}
+        optimizers = [o for o in self.training.optimizers if entry.optimizer in (None, o.name)]
+        return {
+            "architecture": self.model.architectures,
+            "optimizer": [o.name for o in self.training.optimizers],
+            "learning_rate": list(dict.fromkeys(lr for o in optimizers for lr in o.learning_rates)),
+            "noise": self.noise.levels if self.noise else [],
+            "init": self.training.inits,
+            "normalize": self.training.normalizes,
+        }
 
     checks = (_width_problems, _noise_problems, _warmup_problems, _reference_problems)
     context_checks = (_slide_problems,)

@@ -60,8 +60,10 @@ class Strict(BaseModel):
     def problems(self, context: dict | None = None, partial: bool = False) -> list[Problem]:
         """What the checks find; on a partial model, those that read an unset value are skipped."""
         found = []
-        checks = [*self.checks, *(functools.partial(check, context=context or {})
-                                  for check in self.context_checks)]
+        checks = [
+            *self.checks,
+            *(functools.partial(check, context=context or {}) for check in self.context_checks),
+        ]
         for check in checks:
             try:
                 found += check(self)
@@ -84,22 +86,28 @@ def raise_problems(title: str, problems: list[Problem]) -> None:
 def _with(exc: ValidationError, problems: list[Problem]) -> ValidationError:
     """exc's errors and problems as one ValidationError."""
     return ValidationError.from_exception_data(
-        exc.title, [_again(error) for error in exc.errors()] + _details(problems))
+        exc.title, [_again(error) for error in exc.errors()] + _details(problems)
+    )
 
 
 def _again(error: dict) -> InitErrorDetails:
     """A reported error as the details to raise it again unchanged."""
     kind = error["type"]
-    again = InitErrorDetails(type=PydanticCustomError(kind, error["msg"]) if kind == _CUSTOM
-                             else kind, loc=error["loc"], input=error["input"])
+    again = InitErrorDetails(
+        type=PydanticCustomError(kind, error["msg"]) if kind == _CUSTOM else kind,
+        loc=error["loc"],
+        input=error["input"],
+    )
     if "ctx" in error:
         again["ctx"] = error["ctx"]
     return again
 
 
 def _details(problems: list[Problem]) -> list[InitErrorDetails]:
-    return [InitErrorDetails(type=PydanticCustomError(_CUSTOM, message), loc=loc, input=value)
-            for loc, message, value in problems]
+    return [
+        InitErrorDetails(type=PydanticCustomError(_CUSTOM, message), loc=loc, input=value)
+        for loc, message, value in problems
+    ]
 
 
 def _partial(cls: type[Strict], data: dict, context: Any) -> Strict:
@@ -108,8 +116,11 @@ def _partial(cls: type[Strict], data: dict, context: Any) -> Strict:
     A value that is wrong is left unset, so that reading it raises AttributeError; a key that
     data does not give takes its default, as in a valid model.
     """
-    values = {name: value for name in cls.model_fields.keys() & data.keys()
-              if (value := _valid_or_partial(cls, name, data[name], context)) is not _WRONG}
+    values = {
+        name: value
+        for name in cls.model_fields.keys() & data.keys()
+        if (value := _valid_or_partial(cls, name, data[name], context)) is not _WRONG
+    }
     model = cls.model_construct(**values)
     for name in cls.model_fields.keys() & data.keys() - values.keys():
         model.__dict__.pop(name, None)  # a required field has no default to remove
@@ -132,8 +143,9 @@ def _adapter(cls: type[Strict], name: str) -> TypeAdapter:
     """Validates one field of cls on its own, with the field's constraints and cls's config."""
     field = cls.model_fields[name]
     own_config = isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
-    return TypeAdapter(Annotated[field.annotation, field],
-                       config=None if own_config else cls.model_config)
+    return TypeAdapter(
+        Annotated[field.annotation, field], config=None if own_config else cls.model_config
+    )
 
 
 def _model_of(field: Any, value: Any) -> type[Strict] | None:
@@ -143,6 +155,10 @@ def _model_of(field: Any, value: Any) -> type[Strict] | None:
     members = typing.get_args(field.annotation) or (field.annotation,)
     models = [m for m in members if isinstance(m, type) and issubclass(m, Strict)]
     if field.discriminator:
-        models = [m for m in models if value.get(field.discriminator)
-                  in typing.get_args(m.model_fields[field.discriminator].annotation)]
+        models = [
+            m
+            for m in models
+            if value.get(field.discriminator)
+            in typing.get_args(m.model_fields[field.discriminator].annotation)
+        ]
     return models[0] if len(models) == 1 else None

@@ -24,10 +24,14 @@ from runner.config.yamlfile import show_value
 
 def distinct(values: list) -> list:
     """A value listed twice would train (or show) the same thing twice: name the second one."""
-    raise_problems("distinct", [
-        ((i,), f"{show_value(v)} is already listed (as entry [{values.index(v)}])", v)
-        for i, v in enumerate(values) if values.index(v) < i
-    ])
+    raise_problems(
+        "distinct",
+        [
+            ((i,), f"{show_value(v)} is already listed (as entry [{values.index(v)}])", v)
+            for i, v in enumerate(values)
+            if values.index(v) < i
+        ],
+    )
     return values
 
 
@@ -42,8 +46,9 @@ def one_or_list(one: Any, item: Any = None) -> Any:
     one branch the user meant.
     """
     many = Annotated[list[item or one], Field(min_length=1), AfterValidator(distinct)]
-    return Annotated[Annotated[one, Tag("one")] | Annotated[many, Tag("list")],
-                     Discriminator(_one_or_list_tag)]
+    return Annotated[
+        Annotated[one, Tag("one")] | Annotated[many, Tag("list")], Discriminator(_one_or_list_tag)
+    ]
 
 
 def _batch_size_tag(value: Any) -> str:
@@ -55,9 +60,8 @@ Init = Literal["uniform", "xavier", "he", "lecun"]
 Layers = Annotated[list[PositiveInt], Field(min_length=3)]  # input, latent, output at least
 BatchSize = Annotated[
     Annotated[PositiveInt, Tag("size")] | Annotated[Literal["full"], Tag("full")],
-    Discriminator(_batch_size_tag)]
+    Discriminator(_batch_size_tag),
+]
 LearningRates = one_or_list(PositiveFloat)
 Seeds = one_or_list(PositiveInt, NonNegativeInt)
 Level = Annotated[float, Field(ge=0, le=1)]  # a probability p, or sigma of pixels in [0, 1]
-
-

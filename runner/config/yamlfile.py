@@ -85,16 +85,28 @@ class _Loader(yaml.SafeLoader):
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         self.n_values += 1
         if self.n_values > MAX_VALUES:
-            raise YamlError([(Mark.of(node), f"the file expands to more than {MAX_VALUES:,} "
-                              "values; are aliases (*name) repeating each other?")])
+            raise YamlError(
+                [
+                    (
+                        Mark.of(node),
+                        f"the file expands to more than {MAX_VALUES:,} "
+                        "values; are aliases (*name) repeating each other?",
+                    )
+                ]
+            )
         if id(node) in self.open:
-            raise YamlError([(Mark.of(node), "an alias (*name) refers to a value that "
-                              "contains it")])
+            raise YamlError(
+                [(Mark.of(node), "an alias (*name) refers to a value that contains it")]
+            )
         self.doc.values[path] = Mark.of(node)
         if node.tag not in _PLAIN_TAGS and node.tag != _TIMESTAMP:
             shown = node.tag.replace(_CORE, "!!")
-            self.problems.append((Mark.of(node), f"the tag '{shown}' is not allowed "
-                                  "(only plain values, lists and mappings)"))
+            self.problems.append(
+                (
+                    Mark.of(node),
+                    f"the tag '{shown}' is not allowed (only plain values, lists and mappings)",
+                )
+            )
             return None
         self.open.add(id(node))
         try:
@@ -125,8 +137,12 @@ class _Loader(yaml.SafeLoader):
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _CORE + "merge":
                 if key_node.value in first:
                     line = first[key_node.value].line
-                    self.problems.append((Mark.of(key_node), f"the key '{key_node.value}' is "
-                                          f"written twice (first on line {line})"))
+                    self.problems.append(
+                        (
+                            Mark.of(key_node),
+                            f"the key '{key_node.value}' is written twice (first on line {line})",
+                        )
+                    )
                 first.setdefault(key_node.value, Mark.of(key_node))
 
 
@@ -137,8 +153,9 @@ def parse(text: str) -> Document:
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         mark = Mark(before.count("\n") + 1, exc.position - before.rfind("\n"))
-        raise YamlError([(mark, f"the character U+{exc.character:04X} cannot be in YAML text; "
-                          "remove it")]) from None
+        raise YamlError(
+            [(mark, f"the character U+{exc.character:04X} cannot be in YAML text; remove it")]
+        ) from None
     try:
         root = loader.get_single_node()
         if root is not None:
@@ -178,8 +195,15 @@ def _decode(raw: bytes) -> str:
         column = len(before[line_start:].decode("utf-8", "replace")) + 1  # in characters
         mark = Mark(before.count(b"\n") + 1, column)
         byte = raw[exc.start]
-        raise YamlError([(mark, f"the file is not UTF-8 text (byte 0x{byte:02x}); "
-                          "save it with the UTF-8 encoding")]) from None
+        raise YamlError(
+            [
+                (
+                    mark,
+                    f"the file is not UTF-8 text (byte 0x{byte:02x}); "
+                    "save it with the UTF-8 encoding",
+                )
+            ]
+        ) from None
 
 
 def _mark(exc: yaml.MarkedYAMLError) -> Mark | None:
@@ -188,13 +212,15 @@ def _mark(exc: yaml.MarkedYAMLError) -> Mark | None:
 
 
 _WORDS = {  # PyYAML's token names -> words
-    "'<stream end>'": "the end of the file", "end of stream": "end of the file",
-    "<block end>": "the end of the indented block", "'<scalar>'": "a value",
-    "'<block mapping start>'": "a key", "'<block sequence start>'": "a '-' entry",
+    "'<stream end>'": "the end of the file",
+    "end of stream": "end of the file",
+    "<block end>": "the end of the indented block",
+    "'<scalar>'": "a value",
+    "'<block mapping start>'": "a key",
+    "'<block sequence start>'": "a '-' entry",
 }
 _HINTS = {  # a part of PyYAML's words for the usual slips -> what to do
-    "mapping values are not allowed here":
-        "check the indentation, or quote a value that contains ': '",
+    "mapping values are not allowed here": "check the indentation, or quote a value that contains ': '",
     "the end of the indented block": "check the indentation",
     "'\\t'": "indent with spaces, not tabs",
 }
@@ -241,12 +267,16 @@ def apply_override(data: dict, parts: KeyPath, value: Any) -> KeyPath:
         last = i == len(parts) - 1
         if isinstance(node, list):
             if not (part.isdigit() and int(part) < len(node)):
-                raise OverrideError(f"{show_path(path)} is a list of {len(node)}, so '{part}' "
-                                    "is not one of its indices (they count from 0)")
+                raise OverrideError(
+                    f"{show_path(path)} is a list of {len(node)}, so '{part}' "
+                    "is not one of its indices (they count from 0)"
+                )
             part = int(part)
         elif not isinstance(node, dict):
-            raise OverrideError(f"{show_path(path)} is a plain value ({node!r}), not a mapping, "
-                                f"so it has no '{part}'")
+            raise OverrideError(
+                f"{show_path(path)} is a plain value ({node!r}), not a mapping, "
+                f"so it has no '{part}'"
+            )
         elif not last and node.get(part) is None:
             node[part] = {}
         path += (part,)

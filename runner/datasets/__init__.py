@@ -21,8 +21,18 @@ import numpy as np
 
 from runner.datasets.dataset import Data, DatasetError, DatasetInfo, Source, kept
 
-__all__ = ["NAMES", "Data", "DatasetError", "DatasetInfo", "Source", "fingerprint", "info",
-           "kind", "load", "takes_path"]
+__all__ = [
+    "NAMES",
+    "Data",
+    "DatasetError",
+    "DatasetInfo",
+    "Source",
+    "fingerprint",
+    "info",
+    "kind",
+    "load",
+    "takes_path",
+]
 
 
 def _dataset_modules() -> dict[str, ModuleType]:
@@ -70,8 +80,7 @@ def _checked(source: Source | str) -> Source:
     """source as a Source, refused when it names no dataset or a path that is not read."""
     source = Source(source) if isinstance(source, str) else source
     if source.path is not None and not takes_path(source.name):
-        raise DatasetError(f"{source.name} is built in and reads no files; "
-                           "remove dataset.path.")
+        raise DatasetError(f"{source.name} is built in and reads no files; remove dataset.path.")
     return source
 
 

@@ -42,8 +42,15 @@ def _info(source: Source, size: int, mtime_ns: int) -> DatasetInfo:
     path = Path(source.path)
     n, sample = _header(path, source)
     shape = _shape(path, source, sample)
-    return DatasetInfo(NAME, shape, "rgb" if shape[2] == 3 else "grey", KIND, has_test=False,
-                       n_train=n, takes_path=True)
+    return DatasetInfo(
+        NAME,
+        shape,
+        "rgb" if shape[2] == 3 else "grey",
+        KIND,
+        has_test=False,
+        n_train=n,
+        takes_path=True,
+    )
 
 
 def load(source: Source, dtype: np.dtype) -> Data:
@@ -57,8 +64,16 @@ def load(source: Source, dtype: np.dtype) -> Data:
         names = np.array([str(v) for v in labels])
         classes = sorted(set(names.tolist()))
         y = np.searchsorted(np.array(classes), names).astype(np.int64)
-    return Data(NAME, x_train=x, y_train=y, x_test=None, y_test=None, classes=classes,
-                shape=shape, color="rgb" if shape[2] == 3 else "grey")
+    return Data(
+        NAME,
+        x_train=x,
+        y_train=y,
+        x_test=None,
+        y_test=None,
+        classes=classes,
+        shape=shape,
+        color="rgb" if shape[2] == 3 else "grey",
+    )
 
 
 def fingerprint(source: Source) -> str:
@@ -80,8 +95,11 @@ def _header(path: Path, source: Source) -> tuple[int, tuple[int, ...]]:
         elif path.suffix == ".npz":
             with zipfile.ZipFile(path) as npz, npz.open(_key(path, source) + ".npy") as f:
                 fmt = np.lib.format
-                read = (fmt.read_array_header_1_0 if fmt.read_magic(f) == (1, 0)
-                        else fmt.read_array_header_2_0)
+                read = (
+                    fmt.read_array_header_1_0
+                    if fmt.read_magic(f) == (1, 0)
+                    else fmt.read_array_header_2_0
+                )
                 shape = read(f)[0]
         elif path.suffix == ".csv":
             rows = _csv_rows(path, source)
@@ -91,8 +109,10 @@ def _header(path: Path, source: Source) -> tuple[int, tuple[int, ...]]:
     except (OSError, ValueError, zipfile.BadZipFile) as err:
         raise DatasetError(f"{path} is not a readable {path.suffix} file ({err}).") from None
     if len(shape) < 2:
-        raise DatasetError(f"{path} holds an array of shape {shape}; one sample a row needs "
-                           "at least two dimensions.")
+        raise DatasetError(
+            f"{path} holds an array of shape {shape}; one sample a row needs "
+            "at least two dimensions."
+        )
     return shape[0], tuple(shape[1:])
 
 
@@ -106,8 +126,10 @@ def _key(path: Path, source: Source) -> str:
     if key is None:
         others = [n for n in names if n != source.options.get("labels_key")]
         if len(others) != 1:
-            raise DatasetError(f"{path} holds the arrays {', '.join(names)}; name the samples' "
-                               "one with dataset.key.")
+            raise DatasetError(
+                f"{path} holds the arrays {', '.join(names)}; name the samples' "
+                "one with dataset.key."
+            )
         key = others[0]
     return key
 
@@ -118,12 +140,15 @@ def _shape(path: Path, source: Source, sample: tuple[int, ...]) -> tuple[int, in
     if given is None:
         if len(sample) == 2 or (len(sample) == 3 and sample[2] in (1, 3)):
             return (sample[0], sample[1], sample[2] if len(sample) == 3 else 1)
-        raise DatasetError(f"{path}: samples of shape {list(sample)}; give dataset.shape: "
-                           "[h, w] or [h, w, 3].")
+        raise DatasetError(
+            f"{path}: samples of shape {list(sample)}; give dataset.shape: [h, w] or [h, w, 3]."
+        )
     shape = (given[0], given[1], given[2] if len(given) == 3 else 1)
     if math.prod(sample) != math.prod(shape):
-        raise DatasetError(f"{path}: each sample has {math.prod(sample)} values, but "
-                           f"dataset.shape {list(given)} needs {math.prod(shape)}.")
+        raise DatasetError(
+            f"{path}: each sample has {math.prod(sample)} values, but "
+            f"dataset.shape {list(given)} needs {math.prod(shape)}."
+        )
     return shape
 
 
@@ -137,13 +162,15 @@ def _read(path: Path, source: Source):
         width = len(rows[0][1]) if rows else 0
         for line, values, _ in rows:
             if len(values) != width:
-                raise DatasetError(f"{path} line {line}: {len(values)} values, the first row "
-                                   f"has {width}.")
+                raise DatasetError(
+                    f"{path} line {line}: {len(values)} values, the first row has {width}."
+                )
         try:
             x = np.array([values for _, values, _ in rows], dtype=np.float64)
         except ValueError:
-            line, bad = next((line, v) for line, values, _ in rows for v in values
-                             if not _is_number(v))
+            line, bad = next(
+                (line, v) for line, values, _ in rows for v in values if not _is_number(v)
+            )
             raise DatasetError(f"{path} line {line}: {bad!r} is not a number.") from None
         has_labels = source.options.get("label_column") is not None
         labels = [label for _, _, label in rows] if has_labels else None
@@ -156,8 +183,7 @@ def _read(path: Path, source: Source):
         labels_key = source.options.get("labels_key")
         labels = npz[labels_key] if labels_key else None
     if labels is not None and len(labels) != len(x):
-        raise DatasetError(f"{path}: {labels_key} holds {len(labels)} labels for {len(x)} "
-                           "samples.")
+        raise DatasetError(f"{path}: {labels_key} holds {len(labels)} labels for {len(x)} samples.")
     return x, labels, lambda i: f"row {i}"
 
 
@@ -193,8 +219,10 @@ def _scaled(x: np.ndarray, path: Path, row_name) -> np.ndarray:
     bad = ~np.isfinite(x)
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        raise DatasetError(f"{path} {row_name(i)}: {x[i, j]} at value {j}; values must be "
-                           "numbers in [0, 1] or whole numbers 0..255.")
+        raise DatasetError(
+            f"{path} {row_name(i)}: {x[i, j]} at value {j}; values must be "
+            "numbers in [0, 1] or whole numbers 0..255."
+        )
     if x.size == 0 or (x.min() >= 0 and x.max() <= 1):
         return x
     if x.max() <= 1:
@@ -203,6 +231,8 @@ def _scaled(x: np.ndarray, path: Path, row_name) -> np.ndarray:
         bad, rule = (x < 0) | (x > 255) | (x != np.round(x)), "whole numbers 0..255"
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        raise DatasetError(f"{path} {row_name(i)}: {x[i, j]:g} at value {j}; the values must be "
-                           f"{rule} (or all in [0, 1], or all whole numbers 0..255).")
+        raise DatasetError(
+            f"{path} {row_name(i)}: {x[i, j]:g} at value {j}; the values must be "
+            f"{rule} (or all in [0, 1], or all whole numbers 0..255)."
+        )
     return x / 255

@@ -36,8 +36,7 @@ class DownloadError(Exception):
     """No mirror gave the file; the message lists each mirror with what went wrong."""
 
 
-def fetch(bases: Sequence[str], dest: Path, checksum: str,
-          digest: Callable[[Path], str]) -> None:
+def fetch(bases: Sequence[str], dest: Path, checksum: str, digest: Callable[[Path], str]) -> None:
     """Download dest.name from the first base URL that serves it with the expected checksum.
 
     digest(path) gives the checksum the file is judged by, in checksum's form (e.g.
@@ -57,15 +56,19 @@ def fetch(bases: Sequence[str], dest: Path, checksum: str,
     raise DownloadError(f"{dest.name} could not be downloaded ({'; '.join(failures)})")
 
 
-def _fetch_one(url: str, dest: Path, checksum: str, digest: Callable[[Path], str],
-               timeout: float) -> None:
+def _fetch_one(
+    url: str, dest: Path, checksum: str, digest: Callable[[Path], str], timeout: float
+) -> None:
     """Download url into a fresh folder beside dest, check it there, rename it to dest."""
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent))
     try:
         downloader = pooch.HTTPDownloader(progressbar=sys.stderr.isatty(), timeout=timeout)
         with _quiet(pooch.get_logger()):
-            part = Path(pooch.retrieve(url, known_hash=None, fname=dest.name, path=staging,
-                                       downloader=downloader))
+            part = Path(
+                pooch.retrieve(
+                    url, known_hash=None, fname=dest.name, path=staging, downloader=downloader
+                )
+            )
         found = digest(part)
         if found != checksum:
             raise ValueError(f"checksum {found} is not the expected {checksum}")

@@ -25,9 +25,16 @@ _FILE = Path(__file__).with_name("emoji.npz")
 def load(source: Source, dtype: np.dtype) -> Data:
     with np.load(_FILE) as npz:
         images, labels, classes = npz["images"], npz["labels"], npz["classes"]
-    return Data("emoji", x_train=pixels(images, dtype), y_train=labels.astype(np.int64),
-                x_test=None, y_test=None, classes=[str(c) for c in classes], shape=INFO.shape,
-                color=INFO.color)
+    return Data(
+        "emoji",
+        x_train=pixels(images, dtype),
+        y_train=labels.astype(np.int64),
+        x_test=None,
+        y_test=None,
+        classes=[str(c) for c in classes],
+        shape=INFO.shape,
+        color=INFO.color,
+    )
 
 
 def fingerprint(source: Source) -> str:

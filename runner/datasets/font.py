@@ -25,16 +25,30 @@ def info(source: Source) -> DatasetInfo:
     if source.path is None:
         return INFO
     font = _from_file(source)
-    return DatasetInfo("font", (font.rows.shape[1], font.width, 1), "binary", "glyphs",
-                       has_test=False, n_train=len(font.rows), takes_path=True)
+    return DatasetInfo(
+        "font",
+        (font.rows.shape[1], font.width, 1),
+        "binary",
+        "glyphs",
+        has_test=False,
+        n_train=len(font.rows),
+        takes_path=True,
+    )
 
 
 def load(source: Source, dtype: np.dtype) -> Data:
     font = _embedded() if source.path is None else _from_file(source)
     h = font.rows.shape[1]
-    return Data("font", x_train=font.pixels(dtype), y_train=np.arange(len(font.rows)),
-                x_test=None, y_test=None, classes=font.labels, shape=(h, font.width, 1),
-                color="binary")
+    return Data(
+        "font",
+        x_train=font.pixels(dtype),
+        y_train=np.arange(len(font.rows)),
+        x_test=None,
+        y_test=None,
+        classes=font.labels,
+        shape=(h, font.width, 1),
+        color="binary",
+    )
 
 
 def _embedded() -> fontfile.Font:

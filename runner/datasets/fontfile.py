@@ -55,8 +55,10 @@ def read(path: Path) -> dict[str, Font]:
         raise DatasetError(f"{path} cannot be read ({err.strerror}).") from None
     fonts = {name: _font(path, name, chars) for name, chars in _arrays(text).items()}
     if not fonts:
-        raise DatasetError(f"{path} holds no font: no C array of rows such as "
-                           "'Font3[32][7] = {{0x04, 0x04, 0x02, 0x00, 0x00, 0x00, 0x00}, ...};'.")
+        raise DatasetError(
+            f"{path} holds no font: no C array of rows such as "
+            "'Font3[32][7] = {{0x04, 0x04, 0x02, 0x00, 0x00, 0x00, 0x00}, ...};'."
+        )
     return fonts
 
 
@@ -64,8 +66,9 @@ def choose(path: Path, fonts: dict[str, Font], name: str | None) -> tuple[str, F
     """The font the YAML names (dataset.font), or the file's only one."""
     if name is None:
         if len(fonts) > 1:
-            raise DatasetError(f"{path} holds {len(fonts)} fonts ({', '.join(fonts)}); "
-                               "name one with dataset.font.")
+            raise DatasetError(
+                f"{path} holds {len(fonts)} fonts ({', '.join(fonts)}); name one with dataset.font."
+            )
         return next(iter(fonts.items()))
     if name not in fonts:
         raise DatasetError(f"{path} has no font {name!r}; it has {', '.join(fonts)}.")
@@ -110,11 +113,14 @@ def _font(path: Path, name: str, chars: list[tuple[list[int], str, int]]) -> Fon
     usual = max(set(heights), key=heights.count)
     for i, (numbers, _, line) in enumerate(chars):
         if len(numbers) != usual:
-            raise DatasetError(f"{path}:{line}: character {i} of {name} has {len(numbers)} rows, "
-                               f"the others {usual}.")
+            raise DatasetError(
+                f"{path}:{line}: character {i} of {name} has {len(numbers)} rows, "
+                f"the others {usual}."
+            )
     rows = np.array([numbers for numbers, _, _ in chars], dtype=np.int64)
-    return Font(rows, [_label(comment, i) for i, (_, comment, _) in enumerate(chars)],
-                width_of(rows))
+    return Font(
+        rows, [_label(comment, i) for i, (_, comment, _) in enumerate(chars)], width_of(rows)
+    )
 
 
 def _label(comment: str, index: int) -> str:

@@ -52,16 +52,20 @@ def parse(data: bytes, magic: int, source: str) -> np.ndarray:
     header = 4 + 4 * ndim
     found = int.from_bytes(data[:4], "big")
     if len(data) >= 4 and found != magic:
-        raise FormatError(f"{source} is not an IDX {kind} file: "
-                          f"its magic number is 0x{found:08x}, not 0x{magic:08x}.")
+        raise FormatError(
+            f"{source} is not an IDX {kind} file: "
+            f"its magic number is 0x{found:08x}, not 0x{magic:08x}."
+        )
     if len(data) < header:
         raise FormatError(f"{source} is too short to be an IDX {kind} file ({len(data)} bytes).")
     shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     payload = len(data) - header
     if payload != math.prod(shape):
         dims = " x ".join(map(str, shape))
-        raise FormatError(f"{source} holds {payload} data bytes "
-                          f"but its header announces {dims} = {math.prod(shape)}.")
+        raise FormatError(
+            f"{source} holds {payload} data bytes "
+            f"but its header announces {dims} = {math.prod(shape)}."
+        )
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
 
@@ -75,6 +79,8 @@ def read_labelled(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.
     images = read(images_path, IMAGES)
     labels = read(labels_path, LABELS)
     if len(images) != len(labels):
-        raise FormatError(f"{labels_path} holds {len(labels)} labels "
-                          f"but {images_path} holds {len(images)} images.")
+        raise FormatError(
+            f"{labels_path} holds {len(labels)} labels "
+            f"but {images_path} holds {len(images)} images."
+        )
     return images, labels

@@ -27,8 +27,12 @@ from runner import fingerprint as fingerprints
 from runner.datasets import download, idx
 from runner.datasets.dataset import Data, DatasetError, DatasetInfo, Source
 
-FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
 
 
 def pixels(images: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -56,8 +60,15 @@ class IdxSet:
 
     @property
     def info(self) -> DatasetInfo:
-        return DatasetInfo(self.name, (28, 28, 1), "grey", self.kind, has_test=True,
-                           n_train=60_000, takes_path=True)
+        return DatasetInfo(
+            self.name,
+            (28, 28, 1),
+            "grey",
+            self.kind,
+            has_test=True,
+            n_train=60_000,
+            takes_path=True,
+        )
 
     @property
     def _hint(self) -> str:
@@ -70,12 +81,20 @@ class IdxSet:
         else:
             folder, may_download = Path(source.path).resolve(), False
             if not folder.is_dir():
-                raise DatasetError(f"dataset.path {folder} is not a folder; "
-                                   f"it must hold {self._hint}.")
+                raise DatasetError(
+                    f"dataset.path {folder} is not a folder; it must hold {self._hint}."
+                )
         x_train, y_train, x_test, y_test = _read_idx(self, folder, may_download)
-        return Data(self.name, x_train=pixels(x_train, dtype), y_train=y_train.astype(np.int64),
-                    x_test=pixels(x_test, dtype), y_test=y_test.astype(np.int64),
-                    classes=list(self.classes), shape=(28, 28, 1), color="grey")
+        return Data(
+            self.name,
+            x_train=pixels(x_train, dtype),
+            y_train=y_train.astype(np.int64),
+            x_test=pixels(x_test, dtype),
+            y_test=y_test.astype(np.int64),
+            classes=list(self.classes),
+            shape=(28, 28, 1),
+            color="grey",
+        )
 
     def _cache_folder(self) -> Path:
         """$TP5_DATA/<name>, with TP5_DATA defaulting to the user's cache folder for tp5."""
@@ -87,8 +106,10 @@ class IdxSet:
             if candidate.is_file():
                 return candidate
         if not may_download:
-            raise DatasetError(f"{folder} has no {name} (raw or .gz); dataset.path must be a "
-                               f"folder holding {self._hint}.")
+            raise DatasetError(
+                f"{folder} has no {name} (raw or .gz); dataset.path must be a "
+                f"folder holding {self._hint}."
+            )
         return self._download(folder, name)
 
     def _download(self, folder: Path, name: str) -> Path:
@@ -97,11 +118,17 @@ class IdxSet:
         override = os.environ.get(f"TP5_{self.name.upper().replace('-', '_')}_URL")
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            download.fetch([override] if override else self.mirrors, dest,
-                           self.checksums[name], self._served_checksum)
+            download.fetch(
+                [override] if override else self.mirrors,
+                dest,
+                self.checksums[name],
+                self._served_checksum,
+            )
         except (OSError, download.DownloadError) as err:
-            raise DatasetError(f"{err}; put {self._hint} in {folder}, or set dataset.path to a "
-                               "folder that holds them.") from None
+            raise DatasetError(
+                f"{err}; put {self._hint} in {folder}, or set dataset.path to a "
+                "folder that holds them."
+            ) from None
         return dest
 
     def _served_checksum(self, path: Path) -> str:
@@ -126,8 +153,10 @@ class IdxSet:
         """
         folder = self._cache_folder() if source.path is None else Path(source.path).resolve()
         try:
-            sums = [self._stored_checksum(folder, name, may_be_missing=source.path is None)
-                    for name in FILES]
+            sums = [
+                self._stored_checksum(folder, name, may_be_missing=source.path is None)
+                for name in FILES
+            ]
         except (DatasetError, ValueError, OSError):  # ValueError: not a readable gzip file
             return "unavailable"
         return fingerprints.digest(s.split(":")[-1].encode() for s in sums)
@@ -161,8 +190,9 @@ def _read_idx(dataset: IdxSet, folder: Path, may_download: bool) -> tuple[np.nda
             raise DatasetError(f"{err.filename} cannot be read ({err.strerror}).") from None
         if pair[0].shape[1:] != (28, 28):
             rows, cols = pair[0].shape[1:]
-            raise DatasetError(f"{images} holds {rows}x{cols} images; "
-                               f"{dataset.name} images are 28x28.")
+            raise DatasetError(
+                f"{images} holds {rows}x{cols} images; {dataset.name} images are 28x28."
+            )
         arrays.extend(pair)
     return tuple(arrays)
 

@@ -40,8 +40,15 @@ def info(source: Source) -> DatasetInfo:
     heads = [_header(path) for path in files]
     h, w = _size(source, files, heads)
     color = _color(source, heads)
-    return DatasetInfo(NAME, (h, w, 3 if color == "rgb" else 1), color, KIND, has_test=False,
-                       n_train=len(files), takes_path=True)
+    return DatasetInfo(
+        NAME,
+        (h, w, 3 if color == "rgb" else 1),
+        color,
+        KIND,
+        has_test=False,
+        n_train=len(files),
+        takes_path=True,
+    )
 
 
 def load(source: Source, dtype: np.dtype) -> Data:
@@ -54,8 +61,16 @@ def load(source: Source, dtype: np.dtype) -> Data:
         x[row] = _pixels(files[i], source, shape).reshape(-1)
     classes = sorted(set(labels)) if labels else [Path(source.path).name]
     y = np.array([classes.index(labels[i]) if labels else 0 for i in keep], dtype=np.int64)
-    return Data(NAME, x_train=x, y_train=y, x_test=None, y_test=None, classes=classes,
-                shape=shape.shape, color=shape.color)
+    return Data(
+        NAME,
+        x_train=x,
+        y_train=y,
+        x_test=None,
+        y_test=None,
+        classes=classes,
+        shape=shape.shape,
+        color=shape.color,
+    )
 
 
 def fingerprint(source: Source) -> str:
@@ -63,8 +78,12 @@ def fingerprint(source: Source) -> str:
     changes it; "unavailable" when the folder cannot be read (the loader then says why)."""
     try:
         files, _ = _listing(Path(source.path))
-        return fingerprints.digest([*(str(p.relative_to(source.path)).encode() for p in files),
-                                    fingerprints.data(files).encode()])
+        return fingerprints.digest(
+            [
+                *(str(p.relative_to(source.path)).encode() for p in files),
+                fingerprints.data(files).encode(),
+            ]
+        )
     except (DatasetError, OSError):
         return "unavailable"
 
@@ -80,9 +99,11 @@ def _listing(folder: Path) -> tuple[list[Path], list[str]]:
     subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     labelled = [(path, sub.name) for sub in subfolders for path in _images_in(sub)]
     if labelled and top:
-        raise DatasetError(f"{folder} holds images both in subfolders ({labelled[0][0]}) and "
-                           f"beside them ({top[0]}); put every image in a subfolder (its "
-                           "label) or none.")
+        raise DatasetError(
+            f"{folder} holds images both in subfolders ({labelled[0][0]}) and "
+            f"beside them ({top[0]}); put every image in a subfolder (its "
+            "label) or none."
+        )
     if labelled:
         return [path for path, _ in labelled], [label for _, label in labelled]
     if top:
@@ -90,13 +111,18 @@ def _listing(folder: Path) -> tuple[list[Path], list[str]]:
     others = [p.name for p in folder.iterdir() if not p.name.startswith(".")]
     if not others:
         raise DatasetError(f"{folder} is empty; it must hold PNG, JPEG, GIF, BMP or WebP files.")
-    raise DatasetError(f"{folder} holds no PNG, JPEG, GIF, BMP or WebP file ({len(others)} "
-                       f"other entries, such as {min(others)}).")
+    raise DatasetError(
+        f"{folder} holds no PNG, JPEG, GIF, BMP or WebP file ({len(others)} "
+        f"other entries, such as {min(others)})."
+    )
 
 
 def _images_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir()
-                  if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith(".")
+    )
 
 
 def _header(path: Path) -> tuple[int, int, str, bool]:
@@ -134,9 +160,11 @@ def _size(source: Source, files: list[Path], heads: list[tuple]) -> tuple[int, i
         sizes.setdefault((h, w), path)
     if len(sizes) > 1:
         (a, first), (b, second) = list(sizes.items())[:2]
-        raise DatasetError(f"the images differ in size: {first} is {a[0]}x{a[1]}, {second} is "
-                           f"{b[0]}x{b[1]} (h x w); give dataset.size: [h, w] to resize them "
-                           "all.")
+        raise DatasetError(
+            f"the images differ in size: {first} is {a[0]}x{a[1]}, {second} is "
+            f"{b[0]}x{b[1]} (h x w); give dataset.size: [h, w] to resize them "
+            "all."
+        )
     return next(iter(sizes))
 
 
@@ -157,7 +185,8 @@ def _fits_in_memory(source: Source, shape: DatasetInfo, n: int, dtype: np.dtype)
         raise DatasetError(
             f"{source.path}: {n} images of {shape.describe()} need {need / 1e6:,.1f} MB as "
             f"{dtype.name}, more than this machine's memory allows ({MEMORY_SHARE:.0%} of "
-            f"{have / 1e9:,.1f} GB); set dataset.size or dataset.limit lower.")
+            f"{have / 1e9:,.1f} GB); set dataset.size or dataset.limit lower."
+        )
 
 
 # ---- one image ----------------------------------------------------------------------------------

@@ -23,9 +23,16 @@ _SAMPLE = Path(__file__).with_name("mnist5k.npz")
 def load(source: Source, dtype: np.dtype) -> Data:
     with np.load(_SAMPLE) as npz:
         images, labels = npz["images"], npz["labels"]
-    return Data("mnist-5k", x_train=pixels(images, dtype), y_train=labels.astype(np.int64),
-                x_test=None, y_test=None, classes=list(DIGITS), shape=INFO.shape,
-                color=INFO.color)
+    return Data(
+        "mnist-5k",
+        x_train=pixels(images, dtype),
+        y_train=labels.astype(np.int64),
+        x_test=None,
+        y_test=None,
+        classes=list(DIGITS),
+        shape=INFO.shape,
+        color=INFO.color,
+    )
 
 
 def fingerprint(source: Source) -> str:

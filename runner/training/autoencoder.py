@@ -21,8 +21,13 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x.mean(axis=0), np.where(std > 0, std, 1.0)
 
 
-def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = None,
-          checkpoint: str | None = None) -> list[RunResult]:
+def train(
+    pack: Pack,
+    data: datasets.Data,
+    progress=None,
+    split: Split | None = None,
+    checkpoint: str | None = None,
+) -> list[RunResult]:
     """The pack's results; ``checkpoint``: the file its fit keeps its state in, and resumes
     from (runner.training.resume). With held-out samples (runner.training.validation) it
     trains on the others, traces their loss and, with early stopping, keeps the best weights."""
@@ -38,18 +43,23 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), progress=progress)
     parts = {"recorder": recorder}
     if not noise:
-        wrong_max = parts["wrong_max"] = WrongMaxTrace(x, len(pack.runs), spec.epochs,
-                                                            fitted is x)
+        wrong_max = parts["wrong_max"] = WrongMaxTrace(x, len(pack.runs), spec.epochs, fitted is x)
         recorder.traces["wrong_max"] = wrong_max.trace
     watch = validation.watch(pack, held_out, lambda m: m.loss_on(held_out), parts, recorder)
     opt = optimizer.of_pack(pack)
     saver = Checkpointed(checkpoint, [run.id for run in pack.runs], opt, parts)
     saver.restore(model)
     with saver:
-        history = model.fit(fitted, epochs=spec.epochs, optimizer=opt,
-                            batch_size=None if spec.batch_size == "full" else spec.batch_size,
-                            shuffle=spec.shuffle, noise=noise, split=split,
-                            callback=chain(*parts.values(), saver))
+        history = model.fit(
+            fitted,
+            epochs=spec.epochs,
+            optimizer=opt,
+            batch_size=None if spec.batch_size == "full" else spec.batch_size,
+            shuffle=spec.shuffle,
+            noise=noise,
+            split=split,
+            callback=chain(*parts.values(), saver),
+        )
     output = model.reconstruct(x)  # (S, N, D)
     if not noise:
         wrong_max.finish(output)
@@ -70,16 +80,27 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     results = []
     for k, run in enumerate(pack.runs):
         final_loss = float(history["loss"][k, -1])
-        either = ({"denoise": denoise[k], "test_levels": tested and tested[k]} if noise else
-                  {"convergence": measures.convergence(recorder.traces["wrong_max"][k],
-                                                       wrong_max.first_zero[k],
-                                                       seconds / len(pack.runs) / spec.epochs)})
+        either = (
+            {"denoise": denoise[k], "test_levels": tested and tested[k]}
+            if noise
+            else {
+                "convergence": measures.convergence(
+                    recorder.traces["wrong_max"][k],
+                    wrong_max.first_zero[k],
+                    seconds / len(pack.runs) / spec.epochs,
+                )
+            }
+        )
         metrics = AutoencoderMetrics(
-            status=result.status(final_loss), final_loss=final_loss, mse=float(mse[k]),
+            status=result.status(final_loss),
+            final_loss=final_loss,
+            mse=float(mse[k]),
             wrong_pixels=PixelSummary(**measures.pixel_fields(per_char[k])),
             errors=measures.errors(measured[0][k], measured[1], len(x), spec.pixels),
-            timing=result.timing(seconds, pack), **either,
-            **validation.record(watch, k))
+            timing=result.timing(seconds, pack),
+            **either,
+            **validation.record(watch, k),
+        )
         arrays = {
             "history": {"loss": history["loss"][k], **result.member(recorder.traces, k)},
             "model": result.member(params, k),

@@ -10,9 +10,11 @@ from runner.training.measures import wrong_pixels
 
 def chain(*callbacks):
     """One epoch callback that calls ``callbacks`` in order."""
+
     def callback(epoch: int, model) -> None:
         for each in callbacks:
             each(epoch, model)
+
     return callback
 
 
@@ -40,8 +42,9 @@ class Recorder:
         if epoch in self.snapshots:
             key = models.snapshot_key(epoch)
             self.codes[key] = model.encode(self.x)  # (S, N, Z)
-            self.weights.update({f"{key}.{name}": value.copy()
-                                 for name, value in model.params.items()})
+            self.weights.update(
+                {f"{key}.{name}": value.copy() for name, value in model.params.items()}
+            )
         for name, probe in self.probes.items():
             self.traces[name][:, epoch - 1] = probe(model)
         if self.progress is not None:
@@ -49,9 +52,11 @@ class Recorder:
 
     def saved(self) -> dict[str, np.ndarray]:
         """What it has recorded so far, for a checkpoint (runner.training.resume)."""
-        return {**{f"codes.{k}": v for k, v in self.codes.items()},
-                **{f"weights.{k}": v for k, v in self.weights.items()},
-                **{f"traces.{k}": v for k, v in self.traces.items()}}
+        return {
+            **{f"codes.{k}": v for k, v in self.codes.items()},
+            **{f"weights.{k}": v for k, v in self.weights.items()},
+            **{f"traces.{k}": v for k, v in self.traces.items()},
+        }
 
     def restore(self, saved: dict[str, np.ndarray]) -> None:
         """Put back what ``saved()`` returned; traces in place (another callback may hold

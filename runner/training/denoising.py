@@ -18,8 +18,9 @@ from runner.plan import Pack
 from runner.training.measures import draw_summary, wrong_pixels
 
 
-def noisy_draws(model, pack: Pack, x: np.ndarray,
-                levels: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+def noisy_draws(
+    model, pack: Pack, x: np.ndarray, levels: np.ndarray | None = None
+) -> tuple[np.ndarray, ...]:
     """Clean characters repeated (M, D) (M = N x eval_draws, glyph-major), fresh noisy copies of
     them (S, M, D) at ``levels`` (S,) (default: each member's own) and the model's outputs
     (S, M, D)."""
@@ -31,18 +32,32 @@ def noisy_draws(model, pack: Pack, x: np.ndarray,
     return draws, noisy, model.reconstruct(noisy)
 
 
-def denoise_metrics(pack: Pack, x: np.ndarray, draws: np.ndarray, noisy: np.ndarray,
-                    denoised: np.ndarray, levels: np.ndarray | None = None) -> list[Denoise]:
+def denoise_metrics(
+    pack: Pack,
+    x: np.ndarray,
+    draws: np.ndarray,
+    noisy: np.ndarray,
+    denoised: np.ndarray,
+    levels: np.ndarray | None = None,
+) -> list[Denoise]:
     """Wrong pixels against the clean glyph on the noisy draws, for the model and baselines
     (the baselines decode knowing the draws' ``levels``, default: each member's own)."""
     kind = pack.spec.noise.kind
     levels = pack.noise_levels if levels is None else levels
     results = []
     for k in range(len(pack.runs)):
-        decoded = {"model": denoised[k],
-                   **baselines.decode_all(x, noisy[k], kind, float(levels[k]))}
-        results.append(Denoise(**{name: draw_summary(wrong_pixels(out, draws).reshape(len(x), -1))
-                                  for name, out in decoded.items()}))
+        decoded = {
+            "model": denoised[k],
+            **baselines.decode_all(x, noisy[k], kind, float(levels[k])),
+        }
+        results.append(
+            Denoise(
+                **{
+                    name: draw_summary(wrong_pixels(out, draws).reshape(len(x), -1))
+                    for name, out in decoded.items()
+                }
+            )
+        )
     return results
 
 

@@ -15,16 +15,19 @@ def wrong_pixels(output: np.ndarray, target: np.ndarray) -> np.ndarray:
 def pixel_fields(per_char: np.ndarray) -> dict:
     """Statistics of wrong pixels per character (per_char: (N,)) as plain numbers; counts stay
     integers, means over noise draws stay fractions."""
-    return {"max": per_char.max().item(), "mean": float(per_char.mean()),
-            "chars_le1": int((per_char <= 1).sum()), "share_le1": float((per_char <= 1).mean()),
-            "per_char": per_char.tolist()}
+    return {
+        "max": per_char.max().item(),
+        "mean": float(per_char.mean()),
+        "chars_le1": int((per_char <= 1).sum()),
+        "share_le1": float((per_char <= 1).mean()),
+        "per_char": per_char.tolist(),
+    }
 
 
 def draw_summary(wrong: np.ndarray) -> DrawSummary:
     """Statistics of wrong pixels per draw (wrong: (N, draws)): those of the per-character
     means, and ``draws_le1``, the share of single draws denoised to at most 1 wrong pixel."""
-    return DrawSummary(**pixel_fields(wrong.mean(axis=1)),
-                       draws_le1=float((wrong <= 1).mean()))
+    return DrawSummary(**pixel_fields(wrong.mean(axis=1)), draws_le1=float((wrong <= 1).mean()))
 
 
 def _first_epoch(trace: np.ndarray, bound: int) -> int | None:
@@ -33,8 +36,7 @@ def _first_epoch(trace: np.ndarray, bound: int) -> int | None:
     return int(hits[0]) + 1 if hits.size else None
 
 
-def convergence(trace: np.ndarray, first_zero: np.ndarray,
-                seconds_per_epoch: float) -> Convergence:
+def convergence(trace: np.ndarray, first_zero: np.ndarray, seconds_per_epoch: float) -> Convergence:
     """Epochs and seconds to the bars, from one member's trace (epochs,) and first_zero (N,).
 
     ``per_char_epochs_to_zero`` says which characters come right last, which the final wrong
@@ -45,13 +47,18 @@ def convergence(trace: np.ndarray, first_zero: np.ndarray,
     def seconds(epoch: int | None) -> float | None:
         return None if epoch is None else epoch * seconds_per_epoch
 
-    return Convergence(epochs_to_zero=zero, seconds_to_zero=seconds(zero), epochs_to_le1=le1,
-                       seconds_to_le1=seconds(le1),
-                       per_char_epochs_to_zero=[int(e) if e else None for e in first_zero])
+    return Convergence(
+        epochs_to_zero=zero,
+        seconds_to_zero=seconds(zero),
+        epochs_to_le1=le1,
+        seconds_to_le1=seconds(le1),
+        per_char_epochs_to_zero=[int(e) if e else None for e in first_zero],
+    )
 
 
-def error_measures(output: np.ndarray, target: np.ndarray, n_chars: int,
-                   span: float = 1.0) -> ErrorMeasures:
+def error_measures(
+    output: np.ndarray, target: np.ndarray, n_chars: int, span: float = 1.0
+) -> ErrorMeasures:
     """The error measures of outputs (M, D) against their characters (M, D), both in [0, 1], the
     rows grouped by character (M = n_chars x draws, glyph-major). ``span`` 2 measures them in
     {-1, 1}: every difference doubles, while wrong pixels (the middle moves with the range)
@@ -59,9 +66,13 @@ def error_measures(output: np.ndarray, target: np.ndarray, n_chars: int,
     per_char = wrong_pixels(output, target).reshape(n_chars, -1).mean(axis=1)
     diff = (output - target) * span
     square = np.square(diff)
-    return ErrorMeasures(wrong_pixels=float(per_char.mean()), worst_character=float(per_char.max()),
-                         mse=float(square.mean()), mae=float(np.abs(diff).mean()),
-                         sse=float(square.sum(axis=-1).mean()))
+    return ErrorMeasures(
+        wrong_pixels=float(per_char.mean()),
+        worst_character=float(per_char.max()),
+        mse=float(square.mean()),
+        mae=float(np.abs(diff).mean()),
+        sse=float(square.sum(axis=-1).mean()),
+    )
 
 
 def errors(output: np.ndarray, target: np.ndarray, n_chars: int, pixels: tuple) -> Errors:

@@ -20,9 +20,12 @@ from runner.training.data import load_data
 from runner.training.result import RunResult
 
 
-def run_pack(pack: Pack, progress: Callable[[int], None] | None = None,
-             threads: Callable[[], int] | None = None,
-             checkpoint: str | None = None) -> list[RunResult]:
+def run_pack(
+    pack: Pack,
+    progress: Callable[[int], None] | None = None,
+    threads: Callable[[], int] | None = None,
+    checkpoint: str | None = None,
+) -> list[RunResult]:
     """Train a pack; an exception becomes an error result for each of its runs, never a crash.
 
     ``progress(epoch)``, if given, is called after every epoch (runner.progress.EpochFile).
@@ -60,4 +63,5 @@ def _epoch_hook(progress, split: Split | None, threads: Callable[[], int]):
         if progress is not None:
             progress(epoch)
         split.threads = threads()
+
     return after

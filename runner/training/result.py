@@ -38,8 +38,7 @@ def status(final_loss: float) -> str:
 
 def timing(seconds: float, pack: Pack) -> Timing:
     """Per-run seconds are the pack's wall time shared equally among its members."""
-    return Timing(seconds=seconds / len(pack.runs), pack_seconds=seconds,
-                  pack_size=len(pack.runs))
+    return Timing(seconds=seconds / len(pack.runs), pack_seconds=seconds, pack_size=len(pack.runs))
 
 
 def saved_params(model, snapshot_weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -48,8 +48,14 @@ class Checkpointed:
     of training, those before the interruption included.
     """
 
-    def __init__(self, file: str | None, run_ids: Sequence[str], optimizer, parts: dict,
-                 every: float | None = None):
+    def __init__(
+        self,
+        file: str | None,
+        run_ids: Sequence[str],
+        optimizer,
+        parts: dict,
+        every: float | None = None,
+    ):
         self.file, self.ids = file, list(run_ids)
         self.optimizer, self.parts = optimizer, parts
         self.every = checkpoints.every() if every is None else every
@@ -84,9 +90,11 @@ class Checkpointed:
 
     def save(self, model) -> None:
         """Write the checkpoint of the fit as it stands (after a whole epoch)."""
-        arrays = {**_prefixed("model", model.training_state()),
-                  **_prefixed("optimizer", self.optimizer.saved()),
-                  "seconds": np.array(self.elapsed())}
+        arrays = {
+            **_prefixed("model", model.training_state()),
+            **_prefixed("optimizer", self.optimizer.saved()),
+            "seconds": np.array(self.elapsed()),
+        }
         for name, part in self.parts.items():
             arrays.update(_prefixed(name, part.saved()))
         checkpoints.save(self.file, self.ids, arrays)

@@ -16,8 +16,13 @@ def _elbo_terms(evaluation: dict, k: int) -> Elbo:
     return Elbo(**{name: float(evaluation[name][k]) for name in ("recon", "kl", "neg_elbo")})
 
 
-def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = None,
-          checkpoint: str | None = None) -> list[RunResult]:
+def train(
+    pack: Pack,
+    data: datasets.Data,
+    progress=None,
+    split: Split | None = None,
+    checkpoint: str | None = None,
+) -> list[RunResult]:
     """The pack's results; ``checkpoint``: the file its fit keeps its state in, and resumes
     from (runner.training.resume). With held-out samples (runner.training.validation) it
     trains on the others, traces their negative ELBO (beta 1, nets.vae.VAE.evaluate) and, with
@@ -29,16 +34,24 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     probes = {} if x_test is None else {"test_neg_elbo": lambda m: m.evaluate(x_test)["neg_elbo"]}
     recorder = Recorder(x, spec.snapshots, spec.epochs, len(pack.runs), probes, progress)
     parts = {"recorder": recorder}
-    watch = validation.watch(pack, held_out, lambda m: m.evaluate(held_out)["neg_elbo"], parts,
-                             recorder)
+    watch = validation.watch(
+        pack, held_out, lambda m: m.evaluate(held_out)["neg_elbo"], parts, recorder
+    )
     opt = optimizer.of_pack(pack)
     saver = Checkpointed(checkpoint, [run.id for run in pack.runs], opt, parts)
     saver.restore(model)
     with saver:
         batch_size = len(fitted) if spec.batch_size == "full" else spec.batch_size
-        history = model.fit(fitted, epochs=spec.epochs, optimizer=opt, batch_size=batch_size,
-                            shuffle=spec.shuffle, callback=chain(*parts.values(), saver),
-                            split=split, kl_warmup=pack.kl_warmups)
+        history = model.fit(
+            fitted,
+            epochs=spec.epochs,
+            optimizer=opt,
+            batch_size=batch_size,
+            shuffle=spec.shuffle,
+            callback=chain(*parts.values(), saver),
+            split=split,
+            kl_warmup=pack.kl_warmups,
+        )
     validation.keep_best(watch, model)
     seconds = saver.elapsed()
 
@@ -49,10 +62,14 @@ def train(pack: Pack, data: datasets.Data, progress=None, split: Split | None = 
     results = []
     for k, run in enumerate(pack.runs):
         final_loss = float(history["loss"][k, -1])
-        metrics = VAEMetrics(status=result.status(final_loss), final_loss=final_loss,
-                             train=_elbo_terms(train_eval, k),
-                             test=_elbo_terms(test_eval, k) if test_eval else None,
-                             timing=result.timing(seconds, pack), **validation.record(watch, k))
+        metrics = VAEMetrics(
+            status=result.status(final_loss),
+            final_loss=final_loss,
+            train=_elbo_terms(train_eval, k),
+            test=_elbo_terms(test_eval, k) if test_eval else None,
+            timing=result.timing(seconds, pack),
+            **validation.record(watch, k),
+        )
         arrays = {
             "history": {**result.member(history, k), **result.member(recorder.traces, k)},
             "model": result.member(params, k),

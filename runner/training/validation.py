@@ -79,22 +79,32 @@ class EarlyStop:
             p[kept] = self.best_params[name][kept]
 
     def record(self, k: int) -> EarlyStopping:
-        return EarlyStopping(best_epoch=int(self.best_epoch[k]),
-                             validation_loss=float(self.best_loss[k]),
-                             stopped_epoch=int(self.stopped[k]) or None)
+        return EarlyStopping(
+            best_epoch=int(self.best_epoch[k]),
+            validation_loss=float(self.best_loss[k]),
+            stopped_epoch=int(self.stopped[k]) or None,
+        )
 
     def saved(self) -> dict[str, np.ndarray]:
         """Its state, for a checkpoint (runner.training.resume): the trace, best losses, epochs
         and weights, epochs without improvement and the stopped epochs."""
-        return {"trace": self.trace, "best_loss": self.best_loss, "best_epoch": self.best_epoch,
-                "waited": self.waited, "stopped": self.stopped,
-                **{f"params.{name}": p for name, p in self.best_params.items()}}
+        return {
+            "trace": self.trace,
+            "best_loss": self.best_loss,
+            "best_epoch": self.best_epoch,
+            "waited": self.waited,
+            "stopped": self.stopped,
+            **{f"params.{name}": p for name, p in self.best_params.items()},
+        }
 
     def restore(self, saved: dict[str, np.ndarray]) -> None:
         for name in ("trace", "best_loss", "best_epoch", "waited", "stopped"):
             getattr(self, name)[...] = saved[name]
-        self.best_params = {label.split(".", 1)[1]: np.array(value)
-                            for label, value in saved.items() if label.startswith("params.")}
+        self.best_params = {
+            label.split(".", 1)[1]: np.array(value)
+            for label, value in saved.items()
+            if label.startswith("params.")
+        }
 
 
 def watch(pack, held_out, loss, parts: dict, recorder) -> EarlyStop | None:

@@ -22,10 +22,12 @@ TOP, BOTTOM = 24, 22  # room for the widths above and the roles below
 def build(s: sm.Summary) -> dict:
     architectures = list(dict.fromkeys(r.spec.architecture for r in s.runs))
     widest = max(max(layers) for layers in architectures)
-    return {"lede": "The layer widths from input to output: the encoder narrows to the code "
-                    "(the latent, in colour) and the decoder widens back to the image. Each "
-                    "bar's height grows with the square root of its width.",
-            "diagrams": [hourglass(layers, widest) for layers in architectures]}
+    return {
+        "lede": "The layer widths from input to output: the encoder narrows to the code "
+        "(the latent, in colour) and the decoder widens back to the image. Each "
+        "bar's height grows with the square root of its width.",
+        "diagrams": [hourglass(layers, widest) for layers in architectures],
+    }
 
 
 def hourglass(layers: tuple[int, ...], widest: int) -> dict:
@@ -37,20 +39,41 @@ def hourglass(layers: tuple[int, ...], widest: int) -> dict:
     for i, width in enumerate(layers):
         h = max(SHORTEST, TALL * math.sqrt(width / widest))
         x = PAD + i * STEP
-        bars.append({"x": x, "y": round(middle - h / 2, 1), "w": BAR, "h": round(h, 1),
-                     "cx": x + BAR / 2, "label": format_number(width), "latent": i == latent,
-                     "role": roles.get(i, "")})
-    links = [" ".join(f"{x},{y}" for x, y in ((a["x"] + BAR, a["y"]), (b["x"], b["y"]),
-                                               (b["x"], b["y"] + b["h"]),
-                                               (a["x"] + BAR, a["y"] + a["h"])))
-             for a, b in zip(bars, bars[1:])]
+        bars.append(
+            {
+                "x": x,
+                "y": round(middle - h / 2, 1),
+                "w": BAR,
+                "h": round(h, 1),
+                "cx": x + BAR / 2,
+                "label": format_number(width),
+                "latent": i == latent,
+                "role": roles.get(i, ""),
+            }
+        )
+    links = [
+        " ".join(
+            f"{x},{y}"
+            for x, y in (
+                (a["x"] + BAR, a["y"]),
+                (b["x"], b["y"]),
+                (b["x"], b["y"] + b["h"]),
+                (a["x"] + BAR, a["y"] + a["h"]),
+            )
+        )
+        for a, b in zip(bars, bars[1:])
+    ]
     name = "-".join(map(str, layers))
     others = len(layers) - 3  # hidden layers besides the code
-    return {"bars": bars, "links": links, "width": 2 * PAD + (len(layers) - 1) * STEP + BAR,
-            "height": TOP + TALL + BOTTOM, "alt": f"Architecture {name}",
-            "caption": f"{name}: a {layers[latent]}-unit code"
-                       + (f" and {plural(others, 'other hidden layer')}" if others
-                          else ", the only hidden layer")}
+    return {
+        "bars": bars,
+        "links": links,
+        "width": 2 * PAD + (len(layers) - 1) * STEP + BAR,
+        "height": TOP + TALL + BOTTOM,
+        "alt": f"Architecture {name}",
+        "caption": f"{name}: a {layers[latent]}-unit code"
+        + (f" and {plural(others, 'other hidden layer')}" if others else ", the only hidden layer"),
+    }
 
 
 SLIDE = SlideKind(name="architecture", title="Architecture", position=15, build=build)

@@ -21,24 +21,29 @@ from report.stats import describe
 
 #: How soon a clean autoencoder's every character is right: where a narrow code reaches 0 wrong
 #: pixels too, a wider one may still reach it sooner.
-EPOCHS_TO_ZERO = Metric("epochs_to_zero", "epochs until every character has 0 wrong pixels",
-                        ("convergence", "epochs_to_zero"), "epochs to 0 wrong pixels")
+EPOCHS_TO_ZERO = Metric(
+    "epochs_to_zero",
+    "epochs until every character has 0 wrong pixels",
+    ("convergence", "epochs_to_zero"),
+    "epochs to 0 wrong pixels",
+)
 
 
 def _without_code(architecture: tuple[int, ...]) -> tuple:
     """The architecture with its code's width blanked out (its place kept)."""
     z = architecture.index(min(architecture))
-    return (*architecture[:z], None, *architecture[z + 1:])
+    return (*architecture[:z], None, *architecture[z + 1 :])
 
 
 def why_not(setup: Setup) -> str | None:
     architectures = setup.architectures
     if len(architectures) < 2:
-        return ("needs at least 2 architectures that differ only in the width of the code, "
-                f"got {len(architectures)}")
+        return (
+            "needs at least 2 architectures that differ only in the width of the code, "
+            f"got {len(architectures)}"
+        )
     if len({_without_code(a) for a in architectures}) > 1:
-        return ("needs architectures that differ only in the width of the code (the narrowest "
-                "layer)")
+        return "needs architectures that differ only in the width of the code (the narrowest layer)"
     return None
 
 
@@ -53,9 +58,12 @@ def _series(label: str, configs: dict, widths: list[int], metric: Metric) -> dic
     """One line of a panel: every seed's value, the mean and its interval, per width."""
     values = [configs[w].metric(metric) if w in configs else np.array([]) for w in widths]
     stats = [describe(v) for v in values]
-    return {"label": label, "seeds": [[v for v in nan_list(seeds) if v is not None]
-                                      for seeds in values],
-            "mean": [st["mean"] for st in stats], "ci": [st["ci"] for st in stats]}
+    return {
+        "label": label,
+        "seeds": [[v for v in nan_list(seeds) if v is not None] for seeds in values],
+        "mean": [st["mean"] for st in stats],
+        "ci": [st["ci"] for st in stats],
+    }
 
 
 def build(s: sm.Summary) -> dict:
@@ -66,22 +74,45 @@ def build(s: sm.Summary) -> dict:
     for c in s.configurations:
         label = " · ".join(c.values[a.name] for a in others)
         lines.setdefault(label, {})[min(c.runs[0].spec.architecture)] = c
-    panels = [{"ylabel": m.label, "series": [_series(label, configs, widths, m)
-                                             for label, configs in lines.items()]}
-              for m in metrics]
-    rows = [{"labels": [str(w), *([label] if others else [])],
-             "cells": [describe(configs[w].metric(m)) for m in metrics]}
-            for label, configs in lines.items() for w in widths if w in configs]
-    table = {"caption": spread_phrase(s), "row_headings": ["code width"]
-             + ([" · ".join(a.heading for a in others)] if others else []),
-             "column_heading": "", "columns": [m.short or m.label for m in metrics], "rows": rows}
-    note = (f"{EPOCHS_TO_ZERO.label.capitalize()}: over the seeds that get there; the number "
-            "after ✕ counts those that never do." if EPOCHS_TO_ZERO in metrics else None)
-    return {"lede": "The final error against the width of the code (the narrowest layer): mean "
-                    f"over seeds with its 95 % interval, every seed a dot; {seeds_phrase(s)}.",
-            "figure": figure(".svg", "Final error against the width of the code",
-                             widths=widths, panels=panels),
-            "tables": [table], "note": note}
+    panels = [
+        {
+            "ylabel": m.label,
+            "series": [_series(label, configs, widths, m) for label, configs in lines.items()],
+        }
+        for m in metrics
+    ]
+    rows = [
+        {
+            "labels": [str(w), *([label] if others else [])],
+            "cells": [describe(configs[w].metric(m)) for m in metrics],
+        }
+        for label, configs in lines.items()
+        for w in widths
+        if w in configs
+    ]
+    table = {
+        "caption": spread_phrase(s),
+        "row_headings": ["code width"]
+        + ([" · ".join(a.heading for a in others)] if others else []),
+        "column_heading": "",
+        "columns": [m.short or m.label for m in metrics],
+        "rows": rows,
+    }
+    note = (
+        f"{EPOCHS_TO_ZERO.label.capitalize()}: over the seeds that get there; the number "
+        "after ✕ counts those that never do."
+        if EPOCHS_TO_ZERO in metrics
+        else None
+    )
+    return {
+        "lede": "The final error against the width of the code (the narrowest layer): mean "
+        f"over seeds with its 95 % interval, every seed a dot; {seeds_phrase(s)}.",
+        "figure": figure(
+            ".svg", "Final error against the width of the code", widths=widths, panels=panels
+        ),
+        "tables": [table],
+        "note": note,
+    }
 
 
 def prepare(widths: list[int], panels: list[dict]):
@@ -90,5 +121,12 @@ def prepare(widths: list[int], panels: list[dict]):
     return comparisons.by_code_width(widths, panels)
 
 
-SLIDE = SlideKind(name="code_size", title="Error against code size", position=42, build=build,
-                  why_not=why_not, prepare=prepare, card=2)
+SLIDE = SlideKind(
+    name="code_size",
+    title="Error against code size",
+    position=42,
+    build=build,
+    why_not=why_not,
+    prepare=prepare,
+    card=2,
+)

@@ -21,16 +21,20 @@ BAR = 1  # the course's bar: every character at most this many wrong pixels
 def build(s: sm.Summary) -> dict:
     groups = s.levels()
     bar = s.kind == "autoencoder" and not s.denoising and s.spec.dataset == "font"
-    tables = [_ranking_table(s, key, configs, bar) for key, configs in groups.items()
-              if len(configs) > 1]
+    tables = [
+        _ranking_table(s, key, configs, bar) for key, configs in groups.items() if len(configs) > 1
+    ]
     facts = [_best(s, key, configs) for key, configs in groups.items()]
     if bar:
         facts.append(("the course's bar, at the last epoch", _bar_fact(s)))
-    return {"lede": f"Computed from the stored runs: the configurations ranked by "
-                    f"{s.headline.label}, lower first, each against the next by Welch's 95 % "
-                    "interval of their difference.",
-            "facts": facts, "tables": tables,
-            "paragraphs": list(s.config.get("conclusions") or [])}
+    return {
+        "lede": f"Computed from the stored runs: the configurations ranked by "
+        f"{s.headline.label}, lower first, each against the next by Welch's 95 % "
+        "interval of their difference.",
+        "facts": facts,
+        "tables": tables,
+        "paragraphs": list(s.config.get("conclusions") or []),
+    }
 
 
 def _label(c: sm.Configuration, key: str) -> str:
@@ -40,24 +44,34 @@ def _label(c: sm.Configuration, key: str) -> str:
 
 def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
     ranked = stats.ranking([(c, c.metric(s.headline)) for c in configs])
-    columns = [s.headline.short or s.headline.label, "gap to the next (Welch 95 % CI)",
-               "told apart from the next"]
+    columns = [
+        s.headline.short or s.headline.label,
+        "gap to the next (Welch 95 % CI)",
+        "told apart from the next",
+    ]
     rows = []
     for entry in ranked:
         gap = entry["gap"]
-        cells = [entry["stat"],
-                 {"mean": gap["difference"], "welch": gap["ci"], "spread": "welch",
-                  "dropped": 0} if gap else None,
-                 ("yes" if gap["clear"] else "no") if gap else "–"]
+        cells = [
+            entry["stat"],
+            {"mean": gap["difference"], "welch": gap["ci"], "spread": "welch", "dropped": 0}
+            if gap
+            else None,
+            ("yes" if gap["clear"] else "no") if gap else "–",
+        ]
         if bar:
             cells.append(_bar_count(entry["item"]))
         rows.append({"labels": [_label(entry["item"], key)], "cells": cells})
     if bar:
         columns.append(f"runs that end with every character ≤ {BAR} wrong pixel")
     where = f" at {key}" if key else ""
-    return {"caption": f"ranking{where}: {spread_phrase(s)}, lower first",
-            "row_headings": ["configuration"], "column_heading": "", "columns": columns,
-            "rows": rows}
+    return {
+        "caption": f"ranking{where}: {spread_phrase(s)}, lower first",
+        "row_headings": ["configuration"],
+        "column_heading": "",
+        "columns": columns,
+        "rows": rows,
+    }
 
 
 def _best(s: sm.Summary, key: str, configs: list) -> tuple[str, str]:
@@ -69,8 +83,11 @@ def _best(s: sm.Summary, key: str, configs: list) -> tuple[str, str]:
     if len(ranked) == 1:
         return f"configuration{where}", _label(best["item"], key)
     gap = best["gap"]
-    verdict = ("ahead of the next beyond the 95 % interval" if gap and gap["clear"] else
-               f"not told apart from {_label(ranked[1]['item'], key)}")
+    verdict = (
+        "ahead of the next beyond the 95 % interval"
+        if gap and gap["clear"]
+        else f"not told apart from {_label(ranked[1]['item'], key)}"
+    )
     name = "best" if gap and gap["clear"] else "lowest mean"
     return f"{name}{where}", f"{_label(best['item'], key)}, {verdict}"
 
@@ -86,12 +103,15 @@ def _bar_count(c: sm.Configuration) -> str:
 def _bar_fact(s: sm.Summary) -> str:
     """Which configurations reach every character at ≤ 1 wrong pixel: on every seed, some."""
     every = [c.label for c in s.configurations if _reached(c) == len(c.runs)]
-    some = [f"{c.label} ({_bar_count(c)})" for c in s.configurations
-            if 0 < _reached(c) < len(c.runs)]
+    some = [
+        f"{c.label} ({_bar_count(c)})" for c in s.configurations if 0 < _reached(c) < len(c.runs)
+    ]
     if not every and not some:
         return f"no run ends with every character at ≤ {BAR} wrong pixel"
-    parts = [f"every run of {', '.join(every)}" if every else "",
-             f"some runs of {', '.join(some)}" if some else ""]
+    parts = [
+        f"every run of {', '.join(every)}" if every else "",
+        f"some runs of {', '.join(some)}" if some else "",
+    ]
     return "reached by " + "; ".join(p for p in parts if p)
 
 

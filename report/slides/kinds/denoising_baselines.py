@@ -14,66 +14,117 @@ from report.slides.runs import info, nan_list
 from runner import floors as floor_rule
 
 #: The decoders of a run's metrics.denoise, and their names on the slide.
-DECODERS = (("model", "model"), ("noisy", "noisy input"), ("nearest", "nearest glyph"),
-            ("bayes", "Bayes-optimal"))
+DECODERS = (
+    ("model", "model"),
+    ("noisy", "noisy input"),
+    ("nearest", "nearest glyph"),
+    ("bayes", "Bayes-optimal"),
+)
 
 
 def build(s: sm.Summary) -> dict:
     levels = list(dict.fromkeys(r.spec.noise.level for r in s.runs))
     others = [a for a in s.varying if a.name != "noise"]
-    series = [_level_series(configs, levels, "model",
-                            f"model: {label}" if others else "model", "model")
-              for label, configs in _group_by(s.configurations, others).items()]
+    series = [
+        _level_series(configs, levels, "model", f"model: {label}" if others else "model", "model")
+        for label, configs in _group_by(s.configurations, others).items()
+    ]
     kind = s.spec.noise.kind
     floors = [s.floors.get((kind, level)) for level in levels]
     if all(floors):
         series += [_floor_series(floors, name, label) for name, label in DECODERS[1:]]
     else:
-        series += [_level_series(s.configurations, levels, name, label, "baseline")
-                   for name, label in DECODERS[1:]]
+        series += [
+            _level_series(s.configurations, levels, name, label, "baseline")
+            for name, label in DECODERS[1:]
+        ]
     spread = spread_phrase(s)
-    tables = [_decoder_table(s, "mean", "wrong pixels per character against the clean "
-                             f"character, on the runs' own evaluation draws: {spread}"),
-              _decoder_table(s, "draws_le1", "share of noisy draws denoised to at most 1 "
-                             f"wrong pixel: {spread}")]
+    tables = [
+        _decoder_table(
+            s,
+            "mean",
+            "wrong pixels per character against the clean "
+            f"character, on the runs' own evaluation draws: {spread}",
+        ),
+        _decoder_table(
+            s, "draws_le1", f"share of noisy draws denoised to at most 1 wrong pixel: {spread}"
+        ),
+    ]
     if all(floors):
         tables.insert(0, floor_table(levels, floors))
-    return {"lede": "The model beside three decoders that need no training: the noisy input "
-                    "itself, the nearest glyph, and the Bayes-optimal pixel decoder (the floor).",
-            "figure": figure(".svg", "Wrong pixels against noise level", levels=levels,
-                             series=series, xlabel=LEVEL_NAMES[kind]),
-            "tables": tables, "note": _no_floors(s)}
+    return {
+        "lede": "The model beside three decoders that need no training: the noisy input "
+        "itself, the nearest glyph, and the Bayes-optimal pixel decoder (the floor).",
+        "figure": figure(
+            ".svg",
+            "Wrong pixels against noise level",
+            levels=levels,
+            series=series,
+            xlabel=LEVEL_NAMES[kind],
+        ),
+        "tables": tables,
+        "note": _no_floors(s),
+    }
 
 
 def _no_floors(s: sm.Summary) -> str | None:
     """Why the references have no floors of their own, where runner.floors does not apply."""
     why = floor_rule.why_not(info(s.spec))
-    return (None if why is None else "The reference decoders are measured on the runs' own "
-            f"draws only, without floors from a large draw of their own: {why}.")
+    return (
+        None
+        if why is None
+        else "The reference decoders are measured on the runs' own "
+        f"draws only, without floors from a large draw of their own: {why}."
+    )
 
 
 #: What a level of each noise kind is, as an axis says it.
-LEVEL_NAMES = {"bitflip": "bit-flip probability p", "salt_and_pepper": "salt-and-pepper p",
-               "masking": "masking probability p", "gaussian": "noise σ"}
+LEVEL_NAMES = {
+    "bitflip": "bit-flip probability p",
+    "salt_and_pepper": "salt-and-pepper p",
+    "masking": "masking probability p",
+    "gaussian": "noise σ",
+}
 
 
 def _floor_series(floors: list[dict], decoder: str, label: str) -> dict:
     """A reference decoder's expected wrong pixels at each level, from its own large draw."""
-    return {"label": label, "mean": [f[decoder]["mean"] for f in floors],
-            "std": [f[decoder]["se"] for f in floors], "style": "baseline"}
+    return {
+        "label": label,
+        "mean": [f[decoder]["mean"] for f in floors],
+        "std": [f[decoder]["se"] for f in floors],
+        "style": "baseline",
+    }
 
 
 def floor_table(levels: list[float], floors: list[dict]) -> dict:
     """The reference decoders' expected wrong pixels per level, ± their standard error."""
     draws = floors[0]["bayes"]["draws"]
-    rows = [{"labels": [plain(level)],
-             "cells": [{"mean": f[name]["mean"], "se": f[name]["se"], "spread": "se",
-                        "n": draws, "unit": "draw", "dropped": 0} for name, _ in DECODERS[1:]]}
-            for level, f in zip(levels, floors)]
-    return {"caption": f"expected wrong pixels per character of the reference decoders ± "
-                       f"standard error, each from its own {format_number(draws)} noisy characters",
-            "row_headings": ["noise level"], "column_heading": "",
-            "columns": [label for _, label in DECODERS[1:]], "rows": rows}
+    rows = [
+        {
+            "labels": [plain(level)],
+            "cells": [
+                {
+                    "mean": f[name]["mean"],
+                    "se": f[name]["se"],
+                    "spread": "se",
+                    "n": draws,
+                    "unit": "draw",
+                    "dropped": 0,
+                }
+                for name, _ in DECODERS[1:]
+            ],
+        }
+        for level, f in zip(levels, floors)
+    ]
+    return {
+        "caption": f"expected wrong pixels per character of the reference decoders ± "
+        f"standard error, each from its own {format_number(draws)} noisy characters",
+        "row_headings": ["noise level"],
+        "column_heading": "",
+        "columns": [label for _, label in DECODERS[1:]],
+        "rows": rows,
+    }
 
 
 def _statistic(run, decoder: str, statistic: str) -> float:
@@ -83,12 +134,23 @@ def _statistic(run, decoder: str, statistic: str) -> float:
 
 def _decoder_table(s: sm.Summary, statistic: str, caption: str) -> dict:
     """One row per configuration, one column per decoder, mean ± 95 % CI over seeds."""
-    rows = [{"labels": [c.values.get(a.name, "") for a in s.varying] or ["all runs"],
-             "cells": [stats.describe([_statistic(r, name, statistic) for r in c.ok])
-                       for name, _ in DECODERS]}
-            for c in s.configurations]
-    return {"caption": caption, "row_headings": [a.heading for a in s.varying] or [""],
-            "column_heading": "", "columns": [label for _, label in DECODERS], "rows": rows}
+    rows = [
+        {
+            "labels": [c.values.get(a.name, "") for a in s.varying] or ["all runs"],
+            "cells": [
+                stats.describe([_statistic(r, name, statistic) for r in c.ok])
+                for name, _ in DECODERS
+            ],
+        }
+        for c in s.configurations
+    ]
+    return {
+        "caption": caption,
+        "row_headings": [a.heading for a in s.varying] or [""],
+        "column_heading": "",
+        "columns": [label for _, label in DECODERS],
+        "rows": rows,
+    }
 
 
 def _group_by(configs: list[sm.Configuration], axes: list[Axis]) -> dict[str, list]:
@@ -102,8 +164,14 @@ def _level_series(configs, levels, decoder, label, style) -> dict:
     """One decoder's mean ± std over the runs of ``configs`` at each noise level."""
     means, stds = [], []
     for level in levels:
-        st = stats.describe([_statistic(r, decoder, "mean") for c in configs for r in c.ok
-                             if r.spec.noise.level == level])
+        st = stats.describe(
+            [
+                _statistic(r, decoder, "mean")
+                for c in configs
+                for r in c.ok
+                if r.spec.noise.level == level
+            ]
+        )
         means.append(st["mean"])
         stds.append(st["std"])
     return {"label": label, "mean": nan_list(means), "std": nan_list(stds), "style": style}
@@ -112,10 +180,19 @@ def _level_series(configs, levels, decoder, label, style) -> dict:
 def prepare(levels: list[float], series: list[dict], xlabel: str):
     from report.figures import curves  # matplotlib only where figures are drawn
 
-    series = [{**s, "mean": np.array(s["mean"], dtype=float),
-               "std": np.array(s["std"], dtype=float)} for s in series]
+    series = [
+        {**s, "mean": np.array(s["mean"], dtype=float), "std": np.array(s["std"], dtype=float)}
+        for s in series
+    ]
     return curves.denoising_baselines(levels, series, xlabel)
 
 
-SLIDE = SlideKind(name="denoising_baselines", title="Denoising against reference decoders",
-                  position=140, build=build, why_not=needs_noise, prepare=prepare, card=2)
+SLIDE = SlideKind(
+    name="denoising_baselines",
+    title="Denoising against reference decoders",
+    position=140,
+    build=build,
+    why_not=needs_noise,
+    prepare=prepare,
+    card=2,
+)

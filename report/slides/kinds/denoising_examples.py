@@ -13,11 +13,16 @@ EXAMPLES = 8  # samples per row
 
 def build(s: sm.Summary) -> dict:
     noun = runs.noun(s.spec)
-    marked = (f" (wrong pixels against the clean {noun} in red)"
-              if runs.info(s.spec).color == "binary" else "")
-    return {"lede": f"Per noise level: each {noun} clean, with noise, and denoised{marked}.",
-            "note": runs.chooser_note(s) + " One fixed noise draw.",
-            **runs.choices(s, f"Clean, noisy and denoised {noun}s", apart="noise")}
+    marked = (
+        f" (wrong pixels against the clean {noun} in red)"
+        if runs.info(s.spec).color == "binary"
+        else ""
+    )
+    return {
+        "lede": f"Per noise level: each {noun} clean, with noise, and denoised{marked}.",
+        "note": runs.chooser_note(s) + " One fixed noise draw.",
+        **runs.choices(s, f"Clean, noisy and denoised {noun}s", apart="noise"),
+    }
 
 
 def prepare(refs: list[dict]):
@@ -31,15 +36,22 @@ def prepare(refs: list[dict]):
         noise = noise_models.make(run.spec.noise.kind, run.spec.noise.level)
         noisy = noise.apply(clean, [np.random.default_rng(0)])[0]  # (K, D), one fixed draw
         denoised = runs.model_of(run).reconstruct(noisy)[0]
-        shown = pictures.marked(denoised, clean, shape) if binary else pictures.rgb(
-            denoised, shape)
+        shown = pictures.marked(denoised, clean, shape) if binary else pictures.rgb(denoised, shape)
         blank = np.ones_like(shown)
-        triplets = np.stack([pictures.rgb(clean, shape), pictures.rgb(noisy, shape), shown,
-                             blank], axis=1)  # (K, 4, h, w, 3)
-        rows.append({"title": ref["title"],
-                     "images": triplets.reshape(-1, *triplets.shape[2:])[:-1]})
+        triplets = np.stack(
+            [pictures.rgb(clean, shape), pictures.rgb(noisy, shape), shown, blank], axis=1
+        )  # (K, 4, h, w, 3)
+        rows.append(
+            {"title": ref["title"], "images": triplets.reshape(-1, *triplets.shape[2:])[:-1]}
+        )
     return pictures.strips(rows)
 
 
-SLIDE = SlideKind(name="denoising_examples", title="Denoising examples", position=130,
-                  build=build, why_not=needs_noise, prepare=prepare)
+SLIDE = SlideKind(
+    name="denoising_examples",
+    title="Denoising examples",
+    position=130,
+    build=build,
+    why_not=needs_noise,
+    prepare=prepare,
+)

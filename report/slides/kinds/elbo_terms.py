@@ -17,41 +17,62 @@ from report.slides.kinds import learning_curves
 from report.stats import describe
 
 TERMS = {
-    "train": (Metric("recon_train", "reconstruction, training set", ("train", "recon"),
-                     "reconstruction"),
-              Metric("kl_train", "KL, training set", ("train", "kl"), "KL")),
-    "test": (Metric("recon_test", "reconstruction, test set", ("test", "recon"),
-                    "reconstruction, test set"),
-             Metric("kl_test", "KL, test set", ("test", "kl"), "KL, test set")),
+    "train": (
+        Metric("recon_train", "reconstruction, training set", ("train", "recon"), "reconstruction"),
+        Metric("kl_train", "KL, training set", ("train", "kl"), "KL"),
+    ),
+    "test": (
+        Metric(
+            "recon_test", "reconstruction, test set", ("test", "recon"), "reconstruction, test set"
+        ),
+        Metric("kl_test", "KL, test set", ("test", "kl"), "KL, test set"),
+    ),
 }
 
 
 def build(s: sm.Summary) -> dict:
-    panels = [{"title": "reconstruction", "ylabel": "reconstruction (nats per image)",
-               "key": "recon"},
-              {"title": "KL to the prior", "ylabel": "KL (nats per image)", "key": "kl"}]
+    panels = [
+        {"title": "reconstruction", "ylabel": "reconstruction (nats per image)", "key": "recon"},
+        {"title": "KL to the prior", "ylabel": "KL (nats per image)", "key": "kl"},
+    ]
     split = learning_curves.with_series(s, panels)
-    return {"lede": "The two terms of the loss, recon + β · KL, apart: mean over seeds (line) "
-                    "and the band between the 25th and 75th percentile, one line per "
-                    "configuration"
-                    f"{split}; below, their final values.",
-            "figure": figure(".svg", "Reconstruction and KL against epoch", panels=panels),
-            "tables": [_table(s)],
-            "note": "The curves are each epoch's mean over its batches, in training; the table's "
-                    "values are measured after training on every image with one sample of the "
-                    "code each. −ELBO = reconstruction + KL whatever β is."}
+    return {
+        "lede": "The two terms of the loss, recon + β · KL, apart: mean over seeds (line) "
+        "and the band between the 25th and 75th percentile, one line per "
+        "configuration"
+        f"{split}; below, their final values.",
+        "figure": figure(".svg", "Reconstruction and KL against epoch", panels=panels),
+        "tables": [_table(s)],
+        "note": "The curves are each epoch's mean over its batches, in training; the table's "
+        "values are measured after training on every image with one sample of the "
+        "code each. −ELBO = reconstruction + KL whatever β is.",
+    }
 
 
 def _table(s: sm.Summary) -> dict:
     """A row per configuration, a column per term (test-set terms where there is a test set)."""
     metrics = [*TERMS["train"], *(TERMS["test"] if any(r.metrics.test for r in s.runs) else ())]
-    return {"caption": f"final terms (nats per image): {spread_phrase(s)}",
-            "row_headings": [a.heading for a in s.varying] or [""], "column_heading": "",
-            "columns": [m.short for m in metrics],
-            "rows": [{"labels": [c.values[a.name] for a in s.varying] or ["all runs"],
-                      "cells": [describe(c.metric(m)) for m in metrics]}
-                     for c in s.configurations]}
+    return {
+        "caption": f"final terms (nats per image): {spread_phrase(s)}",
+        "row_headings": [a.heading for a in s.varying] or [""],
+        "column_heading": "",
+        "columns": [m.short for m in metrics],
+        "rows": [
+            {
+                "labels": [c.values[a.name] for a in s.varying] or ["all runs"],
+                "cells": [describe(c.metric(m)) for m in metrics],
+            }
+            for c in s.configurations
+        ],
+    }
 
 
-SLIDE = SlideKind(name="elbo_terms", title="Reconstruction and KL", position=32, build=build,
-                  why_not=needs_vae, prepare=learning_curves.prepare, cost=3)
+SLIDE = SlideKind(
+    name="elbo_terms",
+    title="Reconstruction and KL",
+    position=32,
+    build=build,
+    why_not=needs_vae,
+    prepare=learning_curves.prepare,
+    cost=3,
+)

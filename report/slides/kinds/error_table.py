@@ -10,10 +10,13 @@ from report.tables import by_metric, pivot
 
 
 def build(s: sm.Summary) -> dict:
-    tables = ([pivot(s, m) for m in s.metrics] if len(s.varying) > 1
-              else [by_metric(s)])  # one axis: all metrics side by side
-    return {"lede": f"The final error of each configuration, {spread_phrase(s)}; lower is "
-                    "better.", "tables": tables}
+    tables = (
+        [pivot(s, m) for m in s.metrics] if len(s.varying) > 1 else [by_metric(s)]
+    )  # one axis: all metrics side by side
+    return {
+        "lede": f"The final error of each configuration, {spread_phrase(s)}; lower is better.",
+        "tables": tables,
+    }
 
 
 SLIDE = SlideKind(name="error_table", title="Error over seeds", position=20, build=build)

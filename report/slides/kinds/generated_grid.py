@@ -19,15 +19,20 @@ def build(s: sm.Summary) -> dict:
         marked = f"the mean code of each class of {noun}s marked"
     else:
         marked = f"training codes marked (the {noun}s have no labels)"
-    return {"title": f"New {noun}s from the latent plane",
-            "lede": f"{noun.capitalize()}s decoded from a regular {GRID_STEPS} × {GRID_STEPS} "
-                    f"grid over the latent plane, {marked}. Between the known {noun}s, the "
-                    "decoder draws new ones.",
-            "note": runs.chooser_note(s),
-            **runs.choices(s, "Decoded latent grid"),
-            "explorer": explorer.section(runs.representatives(s, None),
-                                         len(s.configurations) > 1, "Explore the latent plane",
-                                         selected=runs.best_pair(s)[1])}
+    return {
+        "title": f"New {noun}s from the latent plane",
+        "lede": f"{noun.capitalize()}s decoded from a regular {GRID_STEPS} × {GRID_STEPS} "
+        f"grid over the latent plane, {marked}. Between the known {noun}s, the "
+        "decoder draws new ones.",
+        "note": runs.chooser_note(s),
+        **runs.choices(s, "Decoded latent grid"),
+        "explorer": explorer.section(
+            runs.representatives(s, None),
+            len(s.configurations) > 1,
+            "Explore the latent plane",
+            selected=runs.best_pair(s)[1],
+        ),
+    }
 
 
 def prepare(refs: list[dict]):
@@ -40,11 +45,25 @@ def prepare(refs: list[dict]):
         extent = runs.extent(codes, run.spec)
         images = runs.model_of(run).decode(latent.latent_grid(extent, GRID_STEPS))[0]  # (G*G, D)
         marks, labels = runs.marks(codes, run.latent["labels"], runs.classes_of(run.spec))
-        panels.append({"title": ref["title"], "images": images, "extent": extent,
-                       "codes": marks, "labels": labels})
+        panels.append(
+            {
+                "title": ref["title"],
+                "images": images,
+                "extent": extent,
+                "codes": marks,
+                "labels": labels,
+            }
+        )
     return latent.generated_grid(panels, runs.info(run.spec).shape)
 
 
-SLIDE = SlideKind(name="generated_grid", title="New characters from the latent plane",
-                  position=110, build=build, why_not=needs_plane, prepare=prepare, card=3,
-                  cost=2)
+SLIDE = SlideKind(
+    name="generated_grid",
+    title="New characters from the latent plane",
+    position=110,
+    build=build,
+    why_not=needs_plane,
+    prepare=prepare,
+    card=3,
+    cost=2,
+)

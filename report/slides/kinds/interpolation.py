@@ -12,11 +12,13 @@ STEPS = 9  # decoded points on the segment, both ends included
 
 def build(s: sm.Summary) -> dict:
     noun = runs.noun(s.spec)
-    return {"title": f"Between two {noun}s",
-            "lede": "Decoding along the straight segment between the codes of the two training "
-                    f"{noun}s farthest apart; the originals stand at both ends.",
-            "note": runs.representative_note(s),
-            "figure": figure(".png", "Interpolation in the latent plane", refs=runs.refs(s))}
+    return {
+        "title": f"Between two {noun}s",
+        "lede": "Decoding along the straight segment between the codes of the two training "
+        f"{noun}s farthest apart; the originals stand at both ends.",
+        "note": runs.representative_note(s),
+        "figure": figure(".png", "Interpolation in the latent plane", refs=runs.refs(s)),
+    }
 
 
 def farthest_pair(codes: np.ndarray, labels: np.ndarray) -> tuple[int, int]:
@@ -53,8 +55,12 @@ def prepare(refs: list[dict]):
         shape = runs.info(run.spec).shape
         images = pictures.rgb(np.concatenate([x[i][None], decoded, x[j][None]]), shape)
         images[[0, -1]] = pictures.tinted(images[[0, -1]])  # the ends read as originals
-        rows.append({"title": _title(ref["title"], runs.classes_of(run.spec), labels[[i, j]]),
-                     "images": images})
+        rows.append(
+            {
+                "title": _title(ref["title"], runs.classes_of(run.spec), labels[[i, j]]),
+                "images": images,
+            }
+        )
     return pictures.strips(rows)
 
 
@@ -65,5 +71,11 @@ def _title(title: str, classes: list[str], ends: np.ndarray) -> str:
     return f"{title}: “{classes[int(ends[0])]}” to “{classes[int(ends[1])]}”"
 
 
-SLIDE = SlideKind(name="interpolation", title="Between two characters", position=120,
-                  build=build, why_not=needs_plane, prepare=prepare)
+SLIDE = SlideKind(
+    name="interpolation",
+    title="Between two characters",
+    position=120,
+    build=build,
+    why_not=needs_plane,
+    prepare=prepare,
+)

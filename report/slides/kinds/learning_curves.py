@@ -18,14 +18,22 @@ MAX_LINES = 6  # lines one axes can hold and still be told apart; beyond, small 
 def build(s: sm.Summary) -> dict:
     panels = [{"title": "training loss", "ylabel": _loss_label(s), "key": "loss"}]
     if s.kind == "vae" and any(r.metrics.test for r in s.runs):
-        panels.append({"title": "test set", "ylabel": "test-set −ELBO (nats)",
-                       "key": "test_neg_elbo"})
+        panels.append(
+            {"title": "test set", "ylabel": "test-set −ELBO (nats)", "key": "test_neg_elbo"}
+        )
     elif s.kind == "autoencoder" and not s.denoising:
-        panels.append({"title": "worst character", "ylabel": "wrong pixels, worst character",
-                       "key": "wrong_max"})
-    return {"lede": "Mean over seeds (line) and the band between the 25th and 75th percentile, "
-                    f"one line per configuration{with_series(s, panels)}.",
-            "figure": figure(".svg", "Loss against epoch", panels=panels)}
+        panels.append(
+            {
+                "title": "worst character",
+                "ylabel": "wrong pixels, worst character",
+                "key": "wrong_max",
+            }
+        )
+    return {
+        "lede": "Mean over seeds (line) and the band between the 25th and 75th percentile, "
+        f"one line per configuration{with_series(s, panels)}.",
+        "figure": figure(".svg", "Loss against epoch", panels=panels),
+    }
 
 
 def with_series(s: sm.Summary, panels: list[dict]) -> str:
@@ -34,19 +42,20 @@ def with_series(s: sm.Summary, panels: list[dict]) -> str:
     split = _panel_axes(s.configurations, s.varying)
     names = facets(s.configurations, s.varying, split)
     for panel in panels:
-        panel["series"] = [{"label": label, "group": group,
-                            "paths": [str(r.path) for r in c.runs]}
-                           for c, (group, label) in zip(s.configurations, names)]
+        panel["series"] = [
+            {"label": label, "group": group, "paths": [str(r.path) for r in c.runs]}
+            for c, (group, label) in zip(s.configurations, names)
+        ]
     return f"; a panel per {' and '.join(a.heading for a in split)}" if split else ""
 
 
 def _panel_axes(configs: list[sm.Configuration], varying: list[Axis]) -> tuple[Axis, ...]:
     """The fewest axes whose values split the configurations into panels of at most MAX_LINES
     lines (none when they fit in one), the fewest panels first, then the axes' order."""
-    subsets = (subset for k in range(len(varying) + 1)
-               for subset in itertools.combinations(varying, k))
-    fitting = (subset for subset in subsets
-               if max(_counts(configs, subset).values()) <= MAX_LINES)
+    subsets = (
+        subset for k in range(len(varying) + 1) for subset in itertools.combinations(varying, k)
+    )
+    fitting = (subset for subset in subsets if max(_counts(configs, subset).values()) <= MAX_LINES)
     return min(fitting, key=lambda subset: len(_counts(configs, subset)))
 
 
@@ -58,8 +67,9 @@ def _counts(configs: list[sm.Configuration], axes) -> dict[tuple, int]:
     return counts
 
 
-def facets(configs: list[sm.Configuration], varying: list[Axis],
-           split: tuple[Axis, ...]) -> list[tuple[str, str]]:
+def facets(
+    configs: list[sm.Configuration], varying: list[Axis], split: tuple[Axis, ...]
+) -> list[tuple[str, str]]:
     """(panel, line label) of each configuration, the panels split by the axes ``split``: a
     panel is named by the values its lines share ("SGD · 64"), a line by the values that tell
     it apart within its panel."""
@@ -68,12 +78,14 @@ def facets(configs: list[sm.Configuration], varying: list[Axis],
         groups.setdefault(tuple(c.values[a.name] for a in split), []).append(c)
     names = {}
     for members in groups.values():
-        shared = [a for a in varying if len({c.values[a.name] for c in members}) == 1
-                  and len(groups) > 1]
+        shared = [
+            a for a in varying if len({c.values[a.name] for c in members}) == 1 and len(groups) > 1
+        ]
         for c in members:
-            names[id(c)] = (" · ".join(c.values[a.name] for a in shared),
-                            " · ".join(c.values[a.name] for a in varying if a not in shared)
-                            or c.label)
+            names[id(c)] = (
+                " · ".join(c.values[a.name] for a in shared),
+                " · ".join(c.values[a.name] for a in varying if a not in shared) or c.label,
+            )
     return [names[id(c)] for c in configs]
 
 
@@ -81,8 +93,11 @@ def _loss_label(s: sm.Summary) -> str:
     if s.kind == "vae":  # the loss trained on is the ELBO only at full weight 1 on the KL
         plain = all(r.spec.beta == 1 and not r.spec.kl_warmup for r in s.runs)
         return "negative ELBO (nats)" if plain else "recon + β · KL (nats)"
-    return {"mse": "mean squared error", "bce": "cross-entropy",
-            "sse": "half the squared error summed over a character's pixels"}[s.spec.loss]
+    return {
+        "mse": "mean squared error",
+        "bce": "cross-entropy",
+        "sse": "half the squared error summed over a character's pixels",
+    }[s.spec.loss]
 
 
 def prepare(panels: list[dict]):
@@ -90,9 +105,14 @@ def prepare(panels: list[dict]):
 
     drawn = []
     for panel in panels:
-        series = [{"label": s["label"], "group": s["group"],
-                   "values": _stack([_history(p, panel["key"]) for p in s["paths"]])}
-                  for s in panel["series"]]
+        series = [
+            {
+                "label": s["label"],
+                "group": s["group"],
+                "values": _stack([_history(p, panel["key"]) for p in s["paths"]]),
+            }
+            for s in panel["series"]
+        ]
         series = [x for x in series if x["values"].size]
         if series:
             drawn.append({"title": panel["title"], "ylabel": panel["ylabel"], "series": series})
@@ -113,5 +133,12 @@ def _stack(rows: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-SLIDE = SlideKind(name="learning_curves", title="Learning curves", position=30, build=build,
-                  prepare=prepare, card=7, cost=3)
+SLIDE = SlideKind(
+    name="learning_curves",
+    title="Learning curves",
+    position=30,
+    build=build,
+    prepare=prepare,
+    card=7,
+    cost=3,
+)

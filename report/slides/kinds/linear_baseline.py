@@ -44,28 +44,47 @@ def build(s: sm.Summary) -> dict:
     widths = sorted({_width(c) for c in s.configurations})
     found = {k: pca.measures(x, k) for k in widths}
     best = s.best()
-    rows = [{**overview.row(c, WRONG_MEAN, c is best), "label": _label(c)}
-            for c in s.configurations]
-    rows += [{"label": _pca_label(k), "mean": found[k]["errors"].wrong_pixels, "best": False,
-              "low": None, "high": None} for k in widths]
+    rows = [
+        {**overview.row(c, WRONG_MEAN, c is best), "label": _label(c)} for c in s.configurations
+    ]
+    rows += [
+        {
+            "label": _pca_label(k),
+            "mean": found[k]["errors"].wrong_pixels,
+            "best": False,
+            "low": None,
+            "high": None,
+        }
+        for k in widths
+    ]
     measures = (WRONG_MEAN, WRONG_MAX, MSE)
-    table = {"caption": f"ours: {spread_phrase(s)}; PCA: exact, one number (no seeds)",
-             "row_headings": ["configuration"], "column_heading": "",
-             "columns": [m.short for m in measures],
-             "rows": [{"labels": [_label(c)], "cells": [stats.describe(c.metric(m)) for m in measures]}
-                      for c in s.configurations]
-             + [{"labels": [_pca_label(k)], "cells": _pca_cells(found[k])} for k in widths]}
-    return {"lede": "Each configuration beside the exact rank-k PCA reconstruction of the same "
-                    "characters (k = its code's width; closed form, no training): the least "
-                    "squared error of any linear code that wide. Below it is what the "
-                    "nonlinearity buys.",
-            "figure": figure(".svg", "Wrong pixels per character of each configuration and of "
-                             "PCA at its code width", rows=rows,
-                             xlabel=WRONG_MEAN.label),
-            "tables": [table],
-            "note": "PCA minimises squared error, not wrong pixels (outputs on the wrong side of "
-                    "0.5): a trained linear autoencoder can count a few fewer wrong pixels at a "
-                    "larger squared error, never a smaller squared error."}
+    table = {
+        "caption": f"ours: {spread_phrase(s)}; PCA: exact, one number (no seeds)",
+        "row_headings": ["configuration"],
+        "column_heading": "",
+        "columns": [m.short for m in measures],
+        "rows": [
+            {"labels": [_label(c)], "cells": [stats.describe(c.metric(m)) for m in measures]}
+            for c in s.configurations
+        ]
+        + [{"labels": [_pca_label(k)], "cells": _pca_cells(found[k])} for k in widths],
+    }
+    return {
+        "lede": "Each configuration beside the exact rank-k PCA reconstruction of the same "
+        "characters (k = its code's width; closed form, no training): the least "
+        "squared error of any linear code that wide. Below it is what the "
+        "nonlinearity buys.",
+        "figure": figure(
+            ".svg",
+            "Wrong pixels per character of each configuration and of PCA at its code width",
+            rows=rows,
+            xlabel=WRONG_MEAN.label,
+        ),
+        "tables": [table],
+        "note": "PCA minimises squared error, not wrong pixels (outputs on the wrong side of "
+        "0.5): a trained linear autoencoder can count a few fewer wrong pixels at a "
+        "larger squared error, never a smaller squared error.",
+    }
 
 
 def _pca_label(k: int) -> str:
@@ -74,9 +93,18 @@ def _pca_label(k: int) -> str:
 
 def _pca_cells(found: dict) -> list[str]:
     errors = found["errors"]
-    return [f"{errors.wrong_pixels:.3g}", f"{errors.worst_character:g}",
-            f"{errors.mse:.8g}"]  # all the digits a trained linear autoencoder comes to
+    return [
+        f"{errors.wrong_pixels:.3g}",
+        f"{errors.worst_character:g}",
+        f"{errors.mse:.8g}",
+    ]  # all the digits a trained linear autoencoder comes to
 
 
-SLIDE = SlideKind(name="linear_baseline", title="Against the best linear code", position=23,
-                  build=build, why_not=why_not, prepare=overview.prepare)
+SLIDE = SlideKind(
+    name="linear_baseline",
+    title="Against the best linear code",
+    position=23,
+    build=build,
+    why_not=why_not,
+    prepare=overview.prepare,
+)

@@ -26,40 +26,70 @@ def build(s: sm.Summary) -> dict:
         label = " · ".join(c.values[a.name] for a in others) or "all runs"
         groups.setdefault(label, [[] for _ in rates])
         groups[label][rates.index(rate_of(c.runs[0].spec))] += list(c.metric(s.headline))
-    series = [{"label": label, "values": [nan_list(v) for v in values]}
-              for label, values in groups.items()]
-    rows = [{"labels": [label, rate], "cells": _spread(values[i])}
-            for label, values in groups.items() for i, rate in enumerate(rates)]
-    table = {"caption": f"{s.headline.label}, final", "row_headings": ["", "learning rate"],
-             "column_heading": "", "rows": rows,
-             "columns": ["mean ± standard deviation", "median", "min", "max", "runs",
-                         "diverged"]}
+    series = [
+        {"label": label, "values": [nan_list(v) for v in values]}
+        for label, values in groups.items()
+    ]
+    rows = [
+        {"labels": [label, rate], "cells": _spread(values[i])}
+        for label, values in groups.items()
+        for i, rate in enumerate(rates)
+    ]
+    table = {
+        "caption": f"{s.headline.label}, final",
+        "row_headings": ["", "learning rate"],
+        "column_heading": "",
+        "rows": rows,
+        "columns": ["mean ± standard deviation", "median", "min", "max", "runs", "diverged"],
+    }
     if not others:
         table["row_headings"] = ["learning rate"]
         for row in rows:
             row["labels"] = row["labels"][1:]
-    return {"lede": "The final error of every seed, per learning rate: the box spans the middle "
-                    "half, the line is the median, dots are single runs.",
-            "figure": figure(".svg", "Final error per learning rate", rates=rates,
-                             series=series, ylabel=s.headline.label),
-            "tables": [table]}
+    return {
+        "lede": "The final error of every seed, per learning rate: the box spans the middle "
+        "half, the line is the median, dots are single runs.",
+        "figure": figure(
+            ".svg",
+            "Final error per learning rate",
+            rates=rates,
+            series=series,
+            ylabel=s.headline.label,
+        ),
+        "tables": [table],
+    }
 
 
 def _spread(values: list[float]) -> list:
     st = {**stats.describe(values), "spread": "std"}  # the seeds' spread is this slide's point
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite)]
-    return [st, st["median"], float(finite.min()) if finite.size else None,
-            float(finite.max()) if finite.size else None, st["n"], st["dropped"]]
+    return [
+        st,
+        st["median"],
+        float(finite.min()) if finite.size else None,
+        float(finite.max()) if finite.size else None,
+        st["n"],
+        st["dropped"],
+    ]
 
 
 def prepare(rates: list[str], series: list[dict], ylabel: str):
     from report.figures import comparisons  # matplotlib only where figures are drawn
 
-    series = [{"label": s["label"], "values": [np.array(v, dtype=float) for v in s["values"]]}
-              for s in series]
+    series = [
+        {"label": s["label"], "values": [np.array(v, dtype=float) for v in s["values"]]}
+        for s in series
+    ]
     return comparisons.lr_boxes(rates, series, ylabel)
 
 
-SLIDE = SlideKind(name="lr_analysis", title="Learning-rate analysis", position=40, build=build,
-                  why_not=why_not, prepare=prepare, card=1)
+SLIDE = SlideKind(
+    name="lr_analysis",
+    title="Learning-rate analysis",
+    position=40,
+    build=build,
+    why_not=why_not,
+    prepare=prepare,
+    card=1,
+)

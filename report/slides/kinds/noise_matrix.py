@@ -43,31 +43,53 @@ def _label(c: sm.Configuration) -> str:
 def build(s: sm.Summary) -> dict:
     noise = s.spec.noise
     levels = list(noise.test_levels)
-    rows = [{"label": _label(c), "own": c.runs[0].spec.noise.level,
-             "cells": [stats.describe([_at(r, t, "model") for r in c.ok]) for t in levels]}
-            for c in s.configurations]
+    rows = [
+        {
+            "label": _label(c),
+            "own": c.runs[0].spec.noise.level,
+            "cells": [stats.describe([_at(r, t, "model") for r in c.ok]) for t in levels],
+        }
+        for c in s.configurations
+    ]
     floors = [s.floors.get((noise.kind, t)) for t in levels]
-    references = [{"label": label, "means": [f[name]["mean"] for f in floors]
-                   if all(floors) else [_mean_over(s, t, name) for t in levels]}
-                  for name, label in DECODERS[1:]]
+    references = [
+        {
+            "label": label,
+            "means": [f[name]["mean"] for f in floors]
+            if all(floors)
+            else [_mean_over(s, t, name) for t in levels],
+        }
+        for name, label in DECODERS[1:]
+    ]
     symbol = level_symbol(noise.kind)
-    table = {"caption": f"wrong pixels per character by test level: {spread_phrase(s)}",
-             "row_headings": ["configuration"], "column_heading": f"tested at {symbol} =",
-             "columns": [plain(t) for t in levels],
-             "rows": [{"labels": [r["label"]], "cells": r["cells"]} for r in rows]}
+    table = {
+        "caption": f"wrong pixels per character by test level: {spread_phrase(s)}",
+        "row_headings": ["configuration"],
+        "column_heading": f"tested at {symbol} =",
+        "columns": [plain(t) for t in levels],
+        "rows": [{"labels": [r["label"]], "cells": r["cells"]} for r in rows],
+    }
     tables = [table]
     if all(floors):
         tables.append(floor_table(levels, floors))
     cells = [[c["mean"] for c in r["cells"]] for r in rows]
-    return {"lede": "Each denoiser tested at every noise level, whatever level it trained at, "
-                    "beside the noisy input and the floors at that level; outlined: the level "
-                    "it trained at (the number of the other slides).",
-            "figure": figure(".svg", "Wrong pixels by training and test noise level",
-                             levels=levels, labels=[r["label"] for r in rows],
-                             own=[r["own"] for r in rows], means=cells,
-                             references=references, xlabel=f"tested at {symbol}"),
-            "tables": tables,
-            "note": _note(s, all(floors))}
+    return {
+        "lede": "Each denoiser tested at every noise level, whatever level it trained at, "
+        "beside the noisy input and the floors at that level; outlined: the level "
+        "it trained at (the number of the other slides).",
+        "figure": figure(
+            ".svg",
+            "Wrong pixels by training and test noise level",
+            levels=levels,
+            labels=[r["label"] for r in rows],
+            own=[r["own"] for r in rows],
+            means=cells,
+            references=references,
+            xlabel=f"tested at {symbol}",
+        ),
+        "tables": tables,
+        "note": _note(s, all(floors)),
+    }
 
 
 def _mean_over(s: sm.Summary, level: float, decoder: str) -> float:
@@ -76,23 +98,44 @@ def _mean_over(s: sm.Summary, level: float, decoder: str) -> float:
 
 
 def _note(s: sm.Summary, floors: bool) -> str:
-    where = ("each reference row is its expected wrong pixels from its own large draw "
-             "(runner.floors)" if floors else "each reference row is its mean over the runs' "
-             "evaluation draws")
-    return (f"One row per configuration ({seeds_phrase(s)} each: the mean is shown); {where}. "
-            "The Bayes-optimal decoder knows the noise kind and level it is tested at, which "
-            "the denoisers do not.")
+    where = (
+        "each reference row is its expected wrong pixels from its own large draw (runner.floors)"
+        if floors
+        else "each reference row is its mean over the runs' evaluation draws"
+    )
+    return (
+        f"One row per configuration ({seeds_phrase(s)} each: the mean is shown); {where}. "
+        "The Bayes-optimal decoder knows the noise kind and level it is tested at, which "
+        "the denoisers do not."
+    )
 
 
-def prepare(levels: list[float], labels: list[str], own: list[float], means: list[list],
-            references: list[dict], xlabel: str):
+def prepare(
+    levels: list[float],
+    labels: list[str],
+    own: list[float],
+    means: list[list],
+    references: list[dict],
+    xlabel: str,
+):
     from report.figures import noise_matrix  # matplotlib only where figures are drawn
 
-    return noise_matrix.noise_matrix(levels, labels, own,
-                                np.array(means, dtype=float),
-                                [{**r, "means": np.array(r["means"], dtype=float)}
-                                 for r in references], xlabel)
+    return noise_matrix.noise_matrix(
+        levels,
+        labels,
+        own,
+        np.array(means, dtype=float),
+        [{**r, "means": np.array(r["means"], dtype=float)} for r in references],
+        xlabel,
+    )
 
 
-SLIDE = SlideKind(name="noise_matrix", title="Trained at one noise level, tested at others",
-                  position=141, build=build, why_not=why_not, prepare=prepare, card=1)
+SLIDE = SlideKind(
+    name="noise_matrix",
+    title="Trained at one noise level, tested at others",
+    position=141,
+    build=build,
+    why_not=why_not,
+    prepare=prepare,
+    card=1,
+)

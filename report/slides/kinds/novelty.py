@@ -23,9 +23,11 @@ SEED = 0  # the prior's draws: the same samples as the "Samples from the prior" 
 SHOWN = 16  # pairs shown per set, evenly spaced from the nearest to the farthest
 PRIOR = f"{SAMPLES} samples of the prior"  # the sets of generated pictures, as headings name them
 PLANE = f"{GRID_STEPS} × {GRID_STEPS} points of the latent plane"
-BLUR = ("A distance in pixels cannot tell invention from blur: a blurred picture is far from "
-        "every sharp training picture too, so on grey and colour pictures “new” counts both; "
-        "the pairs show which it is.")
+BLUR = (
+    "A distance in pixels cannot tell invention from blur: a blurred picture is far from "
+    "every sharp training picture too, so on grey and colour pictures “new” counts both; "
+    "the pairs show which it is."
+)
 
 
 def why_not(setup: Setup) -> str | None:
@@ -42,31 +44,44 @@ def build(s: sm.Summary) -> dict:
     n_train = min(info.n_train, s.spec.source.limit or info.n_train)
     sets = []
     if s.spec.kind == "vae":
-        sets.append(f"the {SAMPLES} samples of the prior (z drawn from N(0, I), seed {SEED}: "
-                    "those of the samples slide)")
+        sets.append(
+            f"the {SAMPLES} samples of the prior (z drawn from N(0, I), seed {SEED}: "
+            "those of the samples slide)"
+        )
     if 2 in {min(r.spec.architecture) for r in s.runs}:
         sets.append(f"the {GRID_STEPS} × {GRID_STEPS} points decoded from the latent plane")
-    distance = (f"pixels that differ, both pictures thresholded at {novelty.THRESHOLD}"
-                if binary else "RMS of the value differences (0: the same picture, 1: black "
-                               "against white everywhere)")
+    distance = (
+        f"pixels that differ, both pictures thresholded at {novelty.THRESHOLD}"
+        if binary
+        else "RMS of the value differences (0: the same picture, 1: black against white everywhere)"
+    )
     measured = min(n_train, novelty.REFERENCE)
-    reference = (f"each of the {plural(n_train, 'training picture')} against all the others"
-                 if measured == n_train else
-                 f"{plural(measured, 'training picture')} evenly spaced through the set, each "
-                 f"against the whole set of {n_train:,}")
+    reference = (
+        f"each of the {plural(n_train, 'training picture')} against all the others"
+        if measured == n_train
+        else f"{plural(measured, 'training picture')} evenly spaced through the set, each "
+        f"against the whole set of {n_train:,}"
+    )
     reference += ": the distance to its nearest other one"
     new = "farther from its nearest training picture than the median of those distances"
-    facts = [("distance", distance), ("reference", reference), ("new", new),
-             ("like the data", f"no farther than their {novelty.LIKE_QUANTILE}th percentile")]
+    facts = [
+        ("distance", distance),
+        ("reference", reference),
+        ("new", new),
+        ("like the data", f"no farther than their {novelty.LIKE_QUANTILE}th percentile"),
+    ]
     if binary:
         far = f"a decoded point at least {novelty.K_PIXELS} pixels from every training picture"
         facts.append(("a new character", far))
-    return {"lede": f"Judged here: {' and '.join(sets)}. Each is shown beside its nearest "
-                    "training picture, with the distance between them: is it new, and does it "
-                    "look like the data?",
-            "facts": facts, "note": runs.chooser_note(s),
-            "paragraphs": [] if binary else [BLUR],
-            **runs.choices(s, "Generated pictures beside their nearest training pictures")}
+    return {
+        "lede": f"Judged here: {' and '.join(sets)}. Each is shown beside its nearest "
+        "training picture, with the distance between them: is it new, and does it "
+        "look like the data?",
+        "facts": facts,
+        "note": runs.chooser_note(s),
+        "paragraphs": [] if binary else [BLUR],
+        **runs.choices(s, "Generated pictures beside their nearest training pictures"),
+    }
 
 
 def prepare(refs: list[dict]):
@@ -74,8 +89,7 @@ def prepare(refs: list[dict]):
 
     blocks, captions = zip(*(_block(ref) for ref in refs))
     info = runs.info(runs.load(refs[0]).spec)
-    fig = drawn.nearest_pairs(list(blocks), info.shape,
-                              novelty.metric_of(info.color) == "hamming")
+    fig = drawn.nearest_pairs(list(blocks), info.shape, novelty.metric_of(info.color) == "hamming")
     return Captioned(fig, " ".join(captions))
 
 
@@ -108,9 +122,13 @@ def _block(ref: dict) -> tuple[dict, str]:
     reference = novelty.reference(train, metric)
     spread = " to ".join(_distance(v, metric) for v in (reference.low, reference.high))
     title = ref["title"][:1].upper() + ref["title"][1:]  # "seed 0" or a configuration's label
-    caption = [(f"{title}: {reference.measured} training pictures are "
-                f"{_distance(reference.median, metric)} from their nearest other one (median; "
-                f"5th to 95th percentile {spread}).")]
+    caption = [
+        (
+            f"{title}: {reference.measured} training pictures are "
+            f"{_distance(reference.median, metric)} from their nearest other one (median; "
+            f"5th to 95th percentile {spread})."
+        )
+    ]
     generated, rows, found = _generated(run), [], {}
     for label, x in generated.items():
         distances, index = novelty.nearest(x, train, metric)
@@ -121,52 +139,88 @@ def _block(ref: dict) -> tuple[dict, str]:
     if metric == "hamming" and PLANE in found:
         far_map = _far_map(generated[PLANE], found[PLANE])
         caption.append(f"{far_map['found']}.")
-    block = {"title": ref["title"], "rows": rows, "map": far_map,
-             "histogram": _histogram(reference, found, metric)}
+    block = {
+        "title": ref["title"],
+        "rows": rows,
+        "map": far_map,
+        "histogram": _histogram(reference, found, metric),
+    }
     return block, " ".join(caption)
 
 
-def _row(label: str, x: np.ndarray, train: np.ndarray, distances: np.ndarray,
-         index: np.ndarray, reference: novelty.Reference, metric: str) -> dict:
+def _row(
+    label: str,
+    x: np.ndarray,
+    train: np.ndarray,
+    distances: np.ndarray,
+    index: np.ndarray,
+    reference: novelty.Reference,
+    metric: str,
+) -> dict:
     """A set's counts, and SHOWN of its pictures beside their nearest training ones."""
     verdict = novelty.verdict(distances, reference)
     new, like = verdict["new"], verdict["like"]
-    counts = (f"{label}: {new.sum()} of {len(x)} new, {like.sum()} like the data, "
-              f"{(new & like).sum()} both")
+    counts = (
+        f"{label}: {new.sum()} of {len(x)} new, {like.sum()} like the data, "
+        f"{(new & like).sum()} both"
+    )
     shown = np.argsort(distances, kind="stable")[novelty.spaced(len(x), SHOWN)]
-    return {"counts": counts,
-            "heading": f"{counts}. Each beside its nearest training picture (underlined), from "
-                       "the nearest to the farthest:",
-            "samples": novelty.measured(x[shown], metric),
-            "neighbours": novelty.measured(train[index[shown]], metric),
-            "distances": distances[shown], "new": new[shown]}
+    return {
+        "counts": counts,
+        "heading": f"{counts}. Each beside its nearest training picture (underlined), from "
+        "the nearest to the farthest:",
+        "samples": novelty.measured(x[shown], metric),
+        "neighbours": novelty.measured(train[index[shown]], metric),
+        "distances": distances[shown],
+        "new": new[shown],
+    }
 
 
 def _far_map(x: np.ndarray, distances: np.ndarray) -> dict:
     """Binary data: the decoded plane, marking the points at least K_PIXELS from every
     training picture (the study's new characters)."""
     far = distances >= novelty.K_PIXELS
-    found = (f"New characters: {far.sum()} of {len(x)} points of the plane decode at least "
-             f"{novelty.K_PIXELS} pixels from every training picture")
-    return {"found": found, "heading": f"{found} (in full ink; the others faded).",
-            "images": novelty.measured(x, "hamming"), "marked": far}
+    found = (
+        f"New characters: {far.sum()} of {len(x)} points of the plane decode at least "
+        f"{novelty.K_PIXELS} pixels from every training picture"
+    )
+    return {
+        "found": found,
+        "heading": f"{found} (in full ink; the others faded).",
+        "images": novelty.measured(x, "hamming"),
+        "marked": far,
+    }
 
 
 def _histogram(reference: novelty.Reference, found: dict[str, np.ndarray], metric: str) -> dict:
     """Each set's distances against the training ones, with the rules' thresholds."""
-    lines = [{"label": "median: new beyond", "at": reference.median},
-             {"label": f"{novelty.LIKE_QUANTILE}th percentile: like the data within",
-              "at": reference.high}]
+    lines = [
+        {"label": "median: new beyond", "at": reference.median},
+        {
+            "label": f"{novelty.LIKE_QUANTILE}th percentile: like the data within",
+            "at": reference.high,
+        },
+    ]
     if metric == "hamming":
-        lines.append({"label": f"{novelty.K_PIXELS} pixels: a new character",
-                      "at": novelty.K_PIXELS})
+        lines.append(
+            {"label": f"{novelty.K_PIXELS} pixels: a new character", "at": novelty.K_PIXELS}
+        )
     unit = "pixels that differ" if metric == "hamming" else "RMS of value differences"
-    return {"reference": reference.distances, "lines": lines,
-            "sets": [{"label": label, "distances": d} for label, d in found.items()],
-            "reference_label": f"{reference.measured} training pictures to their nearest "
-                               "other one",
-            "xlabel": f"distance to the nearest training picture ({unit})"}
+    return {
+        "reference": reference.distances,
+        "lines": lines,
+        "sets": [{"label": label, "distances": d} for label, d in found.items()],
+        "reference_label": f"{reference.measured} training pictures to their nearest other one",
+        "xlabel": f"distance to the nearest training picture ({unit})",
+    }
 
 
-SLIDE = SlideKind(name="novelty", title="New, and like the data?", position=115, build=build,
-                  why_not=why_not, prepare=prepare, cost=2)
+SLIDE = SlideKind(
+    name="novelty",
+    title="New, and like the data?",
+    position=115,
+    build=build,
+    why_not=why_not,
+    prepare=prepare,
+    cost=2,
+)

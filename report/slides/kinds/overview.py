@@ -20,15 +20,25 @@ def build(s: sm.Summary) -> dict:
     best = _clear_best(s)
     rows = [row(c, s.headline, c in best) for c in s.configurations]
     several = max(len(c.runs) for c in s.configurations) > 1
-    marked = ("the best design is marked where its interval leaves it ahead of the next"
-              + (" (per noise level)" if len(s.levels()) > 1 else ""))
-    return {"lede": f"Final {s.headline.label} of each configuration, "
-                    + (f"{spread_phrase(s)}, in the order of the experiment file; {marked}. "
-                       if several else f"{spread_phrase(s)} (one seed: no interval). ")
-                    + "Lower is better.",
-            "figure": figure(".svg", f"Final {s.headline.label} per configuration"
-                             + (" with 95 % t-intervals" if several else ""),
-                             rows=rows, xlabel=s.headline.label)}
+    marked = "the best design is marked where its interval leaves it ahead of the next" + (
+        " (per noise level)" if len(s.levels()) > 1 else ""
+    )
+    return {
+        "lede": f"Final {s.headline.label} of each configuration, "
+        + (
+            f"{spread_phrase(s)}, in the order of the experiment file; {marked}. "
+            if several
+            else f"{spread_phrase(s)} (one seed: no interval). "
+        )
+        + "Lower is better.",
+        "figure": figure(
+            ".svg",
+            f"Final {s.headline.label} per configuration"
+            + (" with 95 % t-intervals" if several else ""),
+            rows=rows,
+            xlabel=s.headline.label,
+        ),
+    }
 
 
 def _clear_best(s: sm.Summary) -> list[sm.Configuration]:
@@ -46,9 +56,13 @@ def row(config: sm.Configuration, metric: Metric, best: bool) -> dict:
     """A configuration's mean and interval (None where one seed gives none)."""
     st = stats.describe(config.metric(metric))
     ci = st["ci"]
-    return {"label": config.label, "mean": st["mean"], "best": best,
-            "low": None if ci is None else st["mean"] - ci,
-            "high": None if ci is None else st["mean"] + ci}
+    return {
+        "label": config.label,
+        "mean": st["mean"],
+        "best": best,
+        "low": None if ci is None else st["mean"] - ci,
+        "high": None if ci is None else st["mean"] + ci,
+    }
 
 
 def prepare(rows: list[dict], xlabel: str):
@@ -57,5 +71,11 @@ def prepare(rows: list[dict], xlabel: str):
     return comparisons.overview(rows, xlabel)
 
 
-SLIDE = SlideKind(name="overview", title="Configurations at a glance", position=22,
-                  build=build, why_not=why_not, prepare=prepare)
+SLIDE = SlideKind(
+    name="overview",
+    title="Configurations at a glance",
+    position=22,
+    build=build,
+    why_not=why_not,
+    prepare=prepare,
+)

@@ -11,18 +11,24 @@ from report.slides import SlideKind, counts_font_pixels, figure, runs
 def build(s: sm.Summary) -> dict:
     from report.figures import characters  # matplotlib only where figures are drawn
 
-    series = [{"label": c.label, "per_char": [list(_per_char(r.metrics, s.denoising))
-                                              for r in c.ok]}
-              for c in s.configurations]
+    series = [
+        {"label": c.label, "per_char": [list(_per_char(r.metrics, s.denoising)) for r in c.ok]}
+        for c in s.configurations
+    ]
     series = [x for x in series if x["per_char"]]
-    lede = ("Wrong pixels of each character after training: bars are the mean over seeds, dots "
-            "single runs. The dashed line is the course's bar of 1."
-            if len(series) <= characters.MAX_BAR_PANELS else
-            "Mean wrong pixels of each character after training, one row per configuration; "
-            "squares mark the characters above the course's bar of 1.")
-    return {"lede": lede,
-            "figure": figure(".svg", "Wrong pixels per character", series=series,
-                             classes=runs.classes_of(s.spec))}
+    lede = (
+        "Wrong pixels of each character after training: bars are the mean over seeds, dots "
+        "single runs. The dashed line is the course's bar of 1."
+        if len(series) <= characters.MAX_BAR_PANELS
+        else "Mean wrong pixels of each character after training, one row per configuration; "
+        "squares mark the characters above the course's bar of 1."
+    )
+    return {
+        "lede": lede,
+        "figure": figure(
+            ".svg", "Wrong pixels per character", series=series, classes=runs.classes_of(s.spec)
+        ),
+    }
 
 
 def _per_char(metrics, denoising: bool):
@@ -33,10 +39,17 @@ def _per_char(metrics, denoising: bool):
 def prepare(series: list[dict], classes: list[str]):
     from report.figures import characters  # matplotlib only where figures are drawn
 
-    series = [{"label": s["label"], "per_char": np.array(s["per_char"], dtype=float)}
-              for s in series]
+    series = [
+        {"label": s["label"], "per_char": np.array(s["per_char"], dtype=float)} for s in series
+    ]
     return characters.pixel_errors(classes, series)
 
 
-SLIDE = SlideKind(name="pixel_errors", title="Wrong pixels per character", position=100,
-                  build=build, why_not=counts_font_pixels, prepare=prepare)
+SLIDE = SlideKind(
+    name="pixel_errors",
+    title="Wrong pixels per character",
+    position=100,
+    build=build,
+    why_not=counts_font_pixels,
+    prepare=prepare,
+)

@@ -10,12 +10,17 @@ EXAMPLES = 32  # reconstructions of a large set: 32 training samples spread over
 
 def build(s: sm.Summary) -> dict:
     marked = "thresholded at 0.5; wrong pixels in red" if _marked(s.spec) else "as decoded"
-    lede = (f"Each original above its reconstruction, {marked}."
-            if runs.glyphs(s.spec) or runs.n_train(s.spec) <= EXAMPLES else
-            f"{EXAMPLES} training {runs.noun(s.spec)}s, spread over the set, above their "
-            f"reconstructions, {marked}.")
-    return {"lede": lede, "note": runs.representative_note(s),
-            "figure": figure(".png", "Originals and reconstructions", refs=runs.refs(s))}
+    lede = (
+        f"Each original above its reconstruction, {marked}."
+        if runs.glyphs(s.spec) or runs.n_train(s.spec) <= EXAMPLES
+        else f"{EXAMPLES} training {runs.noun(s.spec)}s, spread over the set, above their "
+        f"reconstructions, {marked}."
+    )
+    return {
+        "lede": lede,
+        "note": runs.representative_note(s),
+        "figure": figure(".png", "Originals and reconstructions", refs=runs.refs(s)),
+    }
 
 
 def prepare(refs: list[dict]):
@@ -27,11 +32,15 @@ def prepare(refs: list[dict]):
         x = runs.data_of(run.spec).x_train
         if not runs.glyphs(run.spec) and len(x) > EXAMPLES:
             x = runs.spread(x, EXAMPLES)
-        panels.append({"title": ref["title"], "originals": x,
-                       "outputs": runs.model_of(run).reconstruct(x)[0]})
-    return pictures.reconstructions(panels, runs.info(run.spec).shape,
-                                    per_row=32 if runs.glyphs(run.spec) else 16,
-                                    mark=_marked(run.spec))
+        panels.append(
+            {"title": ref["title"], "originals": x, "outputs": runs.model_of(run).reconstruct(x)[0]}
+        )
+    return pictures.reconstructions(
+        panels,
+        runs.info(run.spec).shape,
+        per_row=32 if runs.glyphs(run.spec) else 16,
+        mark=_marked(run.spec),
+    )
 
 
 def _marked(spec) -> bool:
@@ -39,5 +48,12 @@ def _marked(spec) -> bool:
     return runs.info(spec).color == "binary"
 
 
-SLIDE = SlideKind(name="reconstructions", title="Reconstructions", position=80, build=build,
-                  prepare=prepare, card=6, cost=1)
+SLIDE = SlideKind(
+    name="reconstructions",
+    title="Reconstructions",
+    position=80,
+    build=build,
+    prepare=prepare,
+    card=6,
+    cost=1,
+)

@@ -36,32 +36,52 @@ def build(s: sm.Summary) -> dict:
     reference = Reference.model_validate(s.config["reference"])
     matched = [(entry, _configurations(s, entry)) for entry in reference.values]
     by_std = reference.statistic == "std"
-    ours = (f"the standard deviation over {seeds_phrase(s)}" if by_std
-            else spread_phrase(s))
-    theirs = (f"{reference.source}: {reference.metric} "
-              f"({'its spread over seeds' if by_std else 'a mean over seeds'})")
+    ours = f"the standard deviation over {seeds_phrase(s)}" if by_std else spread_phrase(s)
+    theirs = (
+        f"{reference.source}: {reference.metric} "
+        f"({'its spread over seeds' if by_std else 'a mean over seeds'})"
+    )
     others = [m for m in s.measures if m not in s.metrics]
     tables = [_table(f"{theirs}; ours: {ours}", matched, s.metrics, by_std, reference.source)]
     if others:  # split by measure: one table of every measure would not fit a page's width
-        tables.append(_table(f"ours under the other error measures the runs store: {ours}",
-                             matched, others, by_std))
-    return {"lede": f"The figures of {reference.source} beside ours for the same "
-                    "configurations. They measure something else, so only orderings compare, "
-                    "and only where our intervals tell the configurations apart.",
-            "tables": tables, "facts": _orderings(s, reference, matched)}
+        tables.append(
+            _table(
+                f"ours under the other error measures the runs store: {ours}",
+                matched,
+                others,
+                by_std,
+            )
+        )
+    return {
+        "lede": f"The figures of {reference.source} beside ours for the same "
+        "configurations. They measure something else, so only orderings compare, "
+        "and only where our intervals tell the configurations apart.",
+        "tables": tables,
+        "facts": _orderings(s, reference, matched),
+    }
 
 
-def _table(caption: str, matched: list, measures: list[Metric], by_std: bool,
-           source: str | None = None) -> dict:
+def _table(
+    caption: str, matched: list, measures: list[Metric], by_std: bool, source: str | None = None
+) -> dict:
     """A row per configuration: the reference's figure (where ``source`` names it), then ours
     under each measure."""
-    rows = [{"labels": [c.label],
-             "cells": ([f"{entry.value:g}"] if source else [])
-             + [_ours(c, m, by_std) for m in measures]}
-            for entry, configs in matched for c in configs]
-    return {"caption": caption, "row_headings": ["configuration"], "column_heading": "",
-            "columns": [*([source] if source else []), *(m.short or m.label for m in measures)],
-            "rows": rows}
+    rows = [
+        {
+            "labels": [c.label],
+            "cells": ([f"{entry.value:g}"] if source else [])
+            + [_ours(c, m, by_std) for m in measures],
+        }
+        for entry, configs in matched
+        for c in configs
+    ]
+    return {
+        "caption": caption,
+        "row_headings": ["configuration"],
+        "column_heading": "",
+        "columns": [*([source] if source else []), *(m.short or m.label for m in measures)],
+        "rows": rows,
+    }
 
 
 def _configurations(s: sm.Summary, entry: ReferenceValue) -> list[sm.Configuration]:
@@ -89,8 +109,10 @@ def _orderings(s: sm.Summary, reference: Reference, matched: list) -> list[tuple
     theirs = sorted(reference.values, key=lambda e: e.value)
     facts = [(f"order by {reference.source}", " < ".join(_label(e, s) for e in theirs))]
     for key in dict.fromkeys(_rest_key(c, rest) for _, configs in matched for c in configs):
-        pairs = [(entry, next((c for c in configs if _rest_key(c, rest) == key), None))
-                 for entry, configs in matched]
+        pairs = [
+            (entry, next((c for c in configs if _rest_key(c, rest) == key), None))
+            for entry, configs in matched
+        ]
         if len(pairs) < 2 or any(c is None for _, c in pairs):
             continue
         for metric in s.measures:
@@ -98,22 +120,28 @@ def _orderings(s: sm.Summary, reference: Reference, matched: list) -> list[tuple
     return facts
 
 
-def _our_order(s: sm.Summary, metric: Metric, pairs: list, theirs: list, statistic: str,
-               key: str) -> tuple[str, str]:
+def _our_order(
+    s: sm.Summary, metric: Metric, pairs: list, theirs: list, statistic: str, key: str
+) -> tuple[str, str]:
     """One fact: our order of the entries under ``metric``, and whether it is the reference's."""
     if statistic == "std":
         spread = {id(e): stats.describe(c.metric(metric))["std"] for e, c in pairs}
-        order = sorted((e for e, _ in pairs), key=lambda e: (spread[id(e)] is None,
-                                                             spread[id(e)] or 0.0))
+        order = sorted(
+            (e for e, _ in pairs), key=lambda e: (spread[id(e)] is None, spread[id(e)] or 0.0)
+        )
         text, verdict = " < ".join(_label(e, s) for e in order), _verdict(order, theirs)
     else:
         ranked = stats.ranking([(e, c.metric(metric)) for e, c in pairs])
         text = stats.order_text(ranked, lambda e: _label(e, s))
         apart = [bool(r["gap"] and r["gap"]["clear"]) for r in ranked[:-1]]
         # an order the runs do not make is no order to set beside theirs
-        verdict = (_verdict([r["item"] for r in ranked], theirs) if all(apart) else
-                   "only partly told apart (≈): no full order to compare" if any(apart) else
-                   "not told apart by Welch's 95 % interval: no order to compare")
+        verdict = (
+            _verdict([r["item"] for r in ranked], theirs)
+            if all(apart)
+            else "only partly told apart (≈): no full order to compare"
+            if any(apart)
+            else "not told apart by Welch's 95 % interval: no order to compare"
+        )
     where = f" ({key})" if key else ""
     return f"ours, {metric.short or metric.label}{where}", f"{text}: {verdict}"
 
@@ -136,5 +164,10 @@ def _label(entry: ReferenceValue, s: sm.Summary) -> str:
     return " · ".join(c.values[name] for name in entry.axes if name in c.values) or c.label
 
 
-SLIDE = SlideKind(name="reference", title="The study's figures beside ours", position=25,
-                  build=build, why_not=why_not)
+SLIDE = SlideKind(
+    name="reference",
+    title="The study's figures beside ours",
+    position=25,
+    build=build,
+    why_not=why_not,
+)

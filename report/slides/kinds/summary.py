@@ -14,23 +14,41 @@ def build(s: sm.Summary) -> dict:
     spec, n = s.spec, len(s.runs)
     diverged = sum(c.diverged for c in s.configurations)
     seconds = sum(r.metrics.timing.seconds for r in s.runs)
-    facts = [("dataset", spec.dataset),
-             ("model", "variational autoencoder" if s.kind == "vae" else
-              "denoising autoencoder" if s.denoising else "autoencoder"),
-             ("architectures", _values(s, "architecture")),
-             ("optimisers", "; ".join(_optimisers(s))),
-             ("initialisation", _values(s, "init")), ("inputs", _values(s, "normalize")),
-             ("epochs", format_number(spec.epochs)), ("batch size", str(spec.batch_size)),
-             *_controls(s),
-             ("runs", f"{format_number(n)} in {plural(len(s.configurations), 'configuration')} × "
-                      f"{seeds_phrase(s)}"
-                      + (f", {diverged} diverged" if diverged else "")),
-             ("training time", f"{format_number(seconds)} s summed over the runs (each pack's "
-                               "wall time shared among its runs)")]
+    facts = [
+        ("dataset", spec.dataset),
+        (
+            "model",
+            "variational autoencoder"
+            if s.kind == "vae"
+            else "denoising autoencoder"
+            if s.denoising
+            else "autoencoder",
+        ),
+        ("architectures", _values(s, "architecture")),
+        ("optimisers", "; ".join(_optimisers(s))),
+        ("initialisation", _values(s, "init")),
+        ("inputs", _values(s, "normalize")),
+        ("epochs", format_number(spec.epochs)),
+        ("batch size", str(spec.batch_size)),
+        *_controls(s),
+        (
+            "runs",
+            f"{format_number(n)} in {plural(len(s.configurations), 'configuration')} × "
+            f"{seeds_phrase(s)}" + (f", {diverged} diverged" if diverged else ""),
+        ),
+        (
+            "training time",
+            f"{format_number(seconds)} s summed over the runs (each pack's "
+            "wall time shared among its runs)",
+        ),
+    ]
     if s.denoising:
         facts.insert(3, ("noise", f"{spec.noise.kind}: {_values(s, 'noise')}"))
-    return {"lede": "What was run, and the numbers that matter.",
-            "facts": facts, "highlights": highlights(s)}
+    return {
+        "lede": "What was run, and the numbers that matter.",
+        "facts": facts,
+        "highlights": highlights(s),
+    }
 
 
 def _values(s: sm.Summary, name: str) -> str:
@@ -44,21 +62,34 @@ def _controls(s: sm.Summary) -> list[tuple[str, str]]:
     spec, facts = s.spec, []
     decays = dict.fromkeys(r.spec.weight_decay for r in s.runs)
     if decays != {None: None}:
-        facts.append(("weight decay", "L2 (coupled), λ " + ", ".join(
-            f"{d or 0:g}" for d in decays)))
+        facts.append(
+            ("weight decay", "L2 (coupled), λ " + ", ".join(f"{d or 0:g}" for d in decays))
+        )
     schedule = spec.schedule
     if schedule is not None:
-        facts.append(("learning-rate schedule",
-                      f"× {schedule.factor:g} every "
-                      f"{plural(schedule.every, 'epoch')}" if schedule.kind == "step" else
-                      f"cosine, to {schedule.final:g} × the rate at the last epoch"))
+        facts.append(
+            (
+                "learning-rate schedule",
+                f"× {schedule.factor:g} every {plural(schedule.every, 'epoch')}"
+                if schedule.kind == "step"
+                else f"cosine, to {schedule.final:g} × the rate at the last epoch",
+            )
+        )
     if spec.validation is not None:
-        held = (f"{format_number(spec.validation)} samples" if isinstance(spec.validation, int)
-                else f"{100 * spec.validation:g} % of the samples")
+        held = (
+            f"{format_number(spec.validation)} samples"
+            if isinstance(spec.validation, int)
+            else f"{100 * spec.validation:g} % of the samples"
+        )
         facts.append(("validation", f"{held} held out, evenly spaced"))
     if spec.early_stop is not None:
-        facts.append(("early stopping", f"patience {plural(spec.early_stop.patience, 'epoch')} "
-                      "on the validation loss; each run's best epoch's weights kept"))
+        facts.append(
+            (
+                "early stopping",
+                f"patience {plural(spec.early_stop.patience, 'epoch')} "
+                "on the validation loss; each run's best epoch's weights kept",
+            )
+        )
     return facts
 
 
@@ -82,9 +113,13 @@ def highlights(s: sm.Summary) -> list[dict]:
     found = [_headline(s, level, configs) for level, configs in s.levels().items()]
     if s.kind == "autoencoder" and not s.denoising:
         reached = sum(1 for r in s.runs if WRONG_MAX.of(r.metrics) <= 1)
-        found.append({"text": f"{reached} / {len(s.runs)}",
-                      "label": "runs that end with every character at ≤ 1 wrong pixel",
-                      "detail": "the course's bar, at the last epoch"})
+        found.append(
+            {
+                "text": f"{reached} / {len(s.runs)}",
+                "label": "runs that end with every character at ≤ 1 wrong pixel",
+                "detail": "the course's bar, at the last epoch",
+            }
+        )
     return found
 
 
@@ -94,15 +129,20 @@ def _headline(s: sm.Summary, level: str, configs: list[sm.Configuration]) -> dic
     ranked = stats.ranking([(c, c.metric(s.headline)) for c in configs])
     best, gap = ranked[0]["item"], ranked[0]["gap"]
     design = " · ".join(v for k, v in best.values.items() if k != "noise") or best.label
-    which = ("best design" if gap and gap["clear"] else
-             "lowest mean, not told apart from the next") if len(configs) > 1 else ""
+    which = (
+        ("best design" if gap and gap["clear"] else "lowest mean, not told apart from the next")
+        if len(configs) > 1
+        else ""
+    )
     parts = [f"{which}: {design}" if which else spread_phrase(s)]
     parts += [f"{label}: {format_number(value)}" for label, value in references.of(s, best)]
     if s.denoising:
         parts += _noise_baselines(s, best)
-    return {"stat": ranked[0]["stat"],
-            "label": s.headline.label + (f" at {level}" if level else ""),
-            "detail": " · ".join(parts)}
+    return {
+        "stat": ranked[0]["stat"],
+        "label": s.headline.label + (f" at {level}" if level else ""),
+        "detail": " · ".join(parts),
+    }
 
 
 NOISY = Metric("noisy", "", ("denoise", "noisy", "mean"))
@@ -114,12 +154,12 @@ def _noise_baselines(s: sm.Summary, best: sm.Configuration) -> list[str]:
     noise = best.runs[0].spec.noise
     floor = s.floors.get((noise.kind, noise.level))
     if floor:
-        return [f"the noisy input: {format_number(floor['noisy']['mean'])}",
-                f"the Bayes-optimal floor: {format_number(floor['bayes']['mean'])} "
-                "(expected values)"]
+        return [
+            f"the noisy input: {format_number(floor['noisy']['mean'])}",
+            f"the Bayes-optimal floor: {format_number(floor['bayes']['mean'])} (expected values)",
+        ]
     noisy = stats.describe([NOISY.of(r.metrics) for r in best.ok])["mean"]
     return [f"the noisy input: {format_number(noisy)} (on the runs' own draws)"]
 
 
-SLIDE = SlideKind(name="summary", title="Summary", position=10, build=build,
-                  highlights=highlights)
+SLIDE = SlideKind(name="summary", title="Summary", position=10, build=build, highlights=highlights)

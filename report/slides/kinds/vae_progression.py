@@ -19,28 +19,45 @@ def build(s: sm.Summary) -> dict:
     from report import explorer  # it loads matplotlib: not when a YAML is validated
 
     config, run = runs.best_pair(s)
-    marked = ("each labelled with its character" if runs.glyphs(s.spec) else
-              "coloured by class" if runs.labelled(s) else
-              f"in one colour (the {runs.noun(s.spec)}s have no labels)")
-    return {"lede": f"The latent codes of the training set at each snapshot epoch, {marked}, "
-                    "above what the decoder draws over the same square of the plane at that "
-                    "epoch.",
-            "note": (f"Seed {run.spec.seed}"
-                     + (f", the median of its {seeds_phrase(s)} by {s.headline.label}"
-                        if len(config.runs) > 1 else ", its configuration's one run")
-                     + (f", of {config.label}: of the {len(s.configurations)} configurations, "
-                        "the one with the lowest mean" if len(s.configurations) > 1 else "")
-                     + "."),
-            "figure": figure(".png", "Latent space at snapshot epochs",
-                             ref=runs.ref(config, run, False)),
-            "explorer": explorer.section([(config, run)], False,
-                                         f"Explore the plane at the end, epoch {run.spec.epochs}")}
+    marked = (
+        "each labelled with its character"
+        if runs.glyphs(s.spec)
+        else "coloured by class"
+        if runs.labelled(s)
+        else f"in one colour (the {runs.noun(s.spec)}s have no labels)"
+    )
+    return {
+        "lede": f"The latent codes of the training set at each snapshot epoch, {marked}, "
+        "above what the decoder draws over the same square of the plane at that "
+        "epoch.",
+        "note": (
+            f"Seed {run.spec.seed}"
+            + (
+                f", the median of its {seeds_phrase(s)} by {s.headline.label}"
+                if len(config.runs) > 1
+                else ", its configuration's one run"
+            )
+            + (
+                f", of {config.label}: of the {len(s.configurations)} configurations, "
+                "the one with the lowest mean"
+                if len(s.configurations) > 1
+                else ""
+            )
+            + "."
+        ),
+        "figure": figure(
+            ".png", "Latent space at snapshot epochs", ref=runs.ref(config, run, False)
+        ),
+        "explorer": explorer.section(
+            [(config, run)], False, f"Explore the plane at the end, epoch {run.spec.epochs}"
+        ),
+    }
 
 
 def snapshot_params(params: dict, epoch: int) -> dict | None:
     """Weights stored for a snapshot epoch (keys "epoch_<k>.<name>"), if the run kept them."""
     prefix = runs.SNAPSHOT_KEY.format(epoch) + "."
-    found = {k[len(prefix):]: v for k, v in params.items() if k.startswith(prefix)}
+    found = {k[len(prefix) :]: v for k, v in params.items() if k.startswith(prefix)}
     return found or None
 
 
@@ -55,22 +72,40 @@ def prepare(ref: dict):
     spec, latent, params = stored.spec, stored.latent, stored.params
     epochs = [e for e in spec.snapshots if runs.SNAPSHOT_KEY.format(e) in latent]
     # one plane for every epoch: the scatters' view is the box the manifolds decode
-    every_code = np.concatenate([latent[runs.SNAPSHOT_KEY.format(e)][:, :2] for e in epochs]
-                                + [latent["train"][:, :2]])
+    every_code = np.concatenate(
+        [latent[runs.SNAPSHOT_KEY.format(e)][:, :2] for e in epochs] + [latent["train"][:, :2]]
+    )
     extent = runs.extent(every_code, spec)
     grid = latent_grid(extent, GRID_STEPS)
     rows = []
     for epoch in epochs + ([] if spec.epochs in epochs else [spec.epochs]):
         final = epoch == spec.epochs
         weights = final_params(params) if final else snapshot_params(params, epoch)
-        codes = latent["train"] if final and epoch not in epochs else latent[
-            runs.SNAPSHOT_KEY.format(epoch)]
+        codes = (
+            latent["train"]
+            if final and epoch not in epochs
+            else latent[runs.SNAPSHOT_KEY.format(epoch)]
+        )
         manifold = None if weights is None else runs.model_of(stored, weights).decode(grid)[0]
-        rows.append({"title": f"epoch {epoch}", "codes": codes, "labels": latent["labels"],
-                     "manifold": manifold})
-    return vae_progression(rows, runs.classes_of(spec), runs.glyphs(spec), runs.info(spec).shape,
-                           extent)
+        rows.append(
+            {
+                "title": f"epoch {epoch}",
+                "codes": codes,
+                "labels": latent["labels"],
+                "manifold": manifold,
+            }
+        )
+    return vae_progression(
+        rows, runs.classes_of(spec), runs.glyphs(spec), runs.info(spec).shape, extent
+    )
 
 
-SLIDE = SlideKind(name="vae_progression", title="Latent space during training", position=70,
-                  build=build, why_not=why_not, prepare=prepare, cost=5)
+SLIDE = SlideKind(
+    name="vae_progression",
+    title="Latent space during training",
+    position=70,
+    build=build,
+    why_not=why_not,
+    prepare=prepare,
+    cost=5,
+)
