@@ -37,6 +37,7 @@ def tp5(*args, cwd):
     )
 
 
+@pytest.mark.slow  # trains through tp5-run
 def test_the_readmes_six_lines_train_a_vae_on_a_folder_of_pngs(tmp_path):
     assert len(readme_yaml().splitlines()) == 6
     write_pngs(tmp_path / "pictures", n=40, size=(20, 24), mode="RGBA")  # resized to 16x16

@@ -113,7 +113,13 @@ def stop_after(k):
 
 @pytest.mark.parametrize(
     "text",
-    [DENOISING, VAE, BATCH1, CONTROLS, VAE_EARLY_STOP],
+    [
+        DENOISING,
+        pytest.param(VAE, marks=pytest.mark.slow),  # a split pack on MNIST digits
+        BATCH1,
+        CONTROLS,
+        pytest.param(VAE_EARLY_STOP, marks=pytest.mark.slow),
+    ],
     ids=["denoising", "vae", "batch1", "controls", "vae early stop"],
 )
 def test_a_pack_stopped_and_resumed_ends_as_an_unbroken_one(tmp_path, text, monkeypatch):

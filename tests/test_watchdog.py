@@ -103,6 +103,7 @@ def test_workers_end_when_tp5_run_is_killed(tmp_path):
             os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.slow  # trains through tp5-run
 def test_sigterm_stops_the_sweep_as_ctrl_c_does(tmp_path):
     """A time limit's SIGTERM, with one experiment stored and one training."""
     (tmp_path / "long.yaml").write_text(ONE_LONG)  # one pack: the other worker trains short
