@@ -11,13 +11,18 @@ these through their filters (``FILTERS``).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from report.summary import Summary
+
+class Seeded(Protocol):
+    """What the seed phrases read: an experiment's configurations, each with its runs (a
+    report.summary.Summary; named by its shape so that formatting imports nothing of it)."""
+
+    configurations: Sequence[Any]
 
 
 def plain(value: float) -> str:
@@ -102,14 +107,14 @@ def format_when(iso: str | None) -> str:
     )
 
 
-def seeds_phrase(s: Summary) -> str:
+def seeds_phrase(s: Seeded) -> str:
     """ "2 seeds", "1 seed", or "9–10 seeds" where some runs are missing."""
     counts = sorted({len(c.runs) for c in s.configurations})
     n = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
     return f"{n} seed{'s' if counts[-1] > 1 else ''}"
 
 
-def spread_phrase(s: Summary) -> str:
+def spread_phrase(s: Seeded) -> str:
     """What a table's cells are: "mean ± 95 % t-interval over 10 seeds", or one seed's value."""
     if max((len(c.runs) for c in s.configurations), default=0) < 2:
         return "the value of 1 seed"

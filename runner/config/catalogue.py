@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from runner.config.schema import Experiment
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,5 +22,5 @@ class SlideCatalogue:
     names: tuple[str, ...]  # every kind a report: list may name
     #: why a slide cannot apply to the experiment (the end of a sentence), or None; the
     #: experiment may be partial (a value wrong on its own is unset: see runner.config.strict)
-    why_not: Callable[[str, Experiment], str | None]
-    default_report: Callable[[Experiment], list[str]]  # every kind that applies, in order
+    why_not: Callable[[str, Any], str | None]  # (slide, runner.config.schema.Experiment)
+    default_report: Callable[[Any], list[str]]  # every kind that applies, in order
