@@ -12,6 +12,7 @@ it has changed (parameters, the training streams' positions, the epochs done and
 and ``resume(state)`` puts it back, so that the next fit starts at the next epoch.
 """
 
+import contextlib
 import copy
 import json
 
@@ -213,29 +214,10 @@ class Ensemble:
         the samples (each batch weighted by its size). split (a nets.split.Split): each step is
         cut into its fixed parts, trained on its threads.
         """
-        if split is None:
+        with contextlib.nullcontext() if split is None else split.one_blas_thread():
+            step = self._numpy_step(optimizer) if split is None else split.step(self, optimizer)
             return self._epochs(
-                arrays,
-                epochs,
-                batch_size,
-                callback,
-                n_series,
-                corrupt,
-                shuffle,
-                optimizer,
-                self._numpy_step(optimizer),
-            )
-        with split.one_blas_thread():
-            return self._epochs(
-                arrays,
-                epochs,
-                batch_size,
-                callback,
-                n_series,
-                corrupt,
-                shuffle,
-                optimizer,
-                split.step(self, optimizer),
+                arrays, epochs, batch_size, callback, n_series, corrupt, shuffle, optimizer, step
             )
 
     def _epochs(
