@@ -14,7 +14,7 @@ from report.axes import Axis
 from report.formatting import seeds_phrase, spread_phrase
 from report.metrics import Metric
 from report.slides import Setup, SlideKind
-from runner.config.schema import Reference, ReferenceValue
+from runner.config.reference import Reference, ReferenceValue
 from runner.spec import RunSpec
 
 #: Each axis of a reference entry, read off a run spec in the entry's terms.
