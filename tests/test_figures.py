@@ -530,6 +530,19 @@ def test_no_text_overlaps_another_or_leaves_the_figure(name):
     assert checks.texts_outside(fig) == []
 
 
+@pytest.mark.parametrize("seconds", [0.0009, 0.0187, 0.43, 71.0, 25_000.0])
+def test_convergence_ticks_stay_apart_however_long_training_took(seconds):
+    """A sweep of tiny runs trains for hundredths of a second: the seconds axis then needs four
+    decimals per tick, which overlapped at matplotlib's default tick count."""
+    times = np.array([0.1, 0.2, np.nan, 0.3]) * seconds
+    series = [
+        {"label": "a", "epochs_le1": times, "epochs_zero": times, "seconds_le1": times}
+        | {"seconds_zero": times}
+    ]
+    fig = curves.convergence(series, list("abcd"), np.zeros(4), np.full((4, 4), 2.0), 10, seconds)
+    assert checks.overlapping_texts(fig) == []
+
+
 def test_overlapping_texts_are_found():
     fig = comparisons.overview(
         [{"label": "a", "mean": 1.0, "low": 0.5, "high": 1.5, "best": True}], "error"

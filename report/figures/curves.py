@@ -198,8 +198,8 @@ def _ecdf_panel(ax, series: list[dict], key: str, xlabel: str, end: float) -> No
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, end)  # the whole training: runs that never reach the bar show as a gap to 1
     ax.set_xlabel(xlabel)
-    if key == "epochs":
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    # few ticks: a short training's seconds need four decimals, which crowd at the default count
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=key == "epochs"))
     ax.set_ylabel("share of runs")
 
 
