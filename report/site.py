@@ -45,6 +45,7 @@ PROVENANCE_FIELDS = (
     ("finished", "finished"),
     ("commit", "git commit"),
     ("modified", "files changed since the commit"),
+    ("overrides", "changed on the command line"),
 )
 
 

@@ -114,10 +114,12 @@ def packs_of(
     return packs
 
 
-def provenance() -> dict:
-    """Versions and machine of a sweep. The processor and the BLAS kernel are there because
-    they decide the round-off that training amplifies: runs compare bit for bit only on the
-    same kernel."""
+def provenance(experiment: Experiment) -> dict:
+    """Versions and machine of a sweep, and the overrides its experiment was read with. The
+    processor and the BLAS kernel are there because they decide the round-off that training
+    amplifies: runs compare bit for bit only on the same kernel. The overrides are there because
+    the file's own prose was written for the file without them."""
+    overrides = {"overrides": list(experiment.overrides)} if experiment.overrides else {}
     return {
         "tp5": __version__,
         "numpy": np.__version__,
@@ -129,6 +131,7 @@ def provenance() -> dict:
         "cpus": cpu_count(),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         **gitinfo.checkout(Path(__file__).resolve().parent.parent),
+        **overrides,
     }
 
 
@@ -196,6 +199,7 @@ class Finishing:
         self.results, self.board, self.on_progress = results, board, on_progress
         self.waiting = {p.experiment.name: {r.id for r in p.todo} for p in planned}
         self.runs = {p.experiment.name: len(p.runs) for p in planned}
+        self.experiments = {p.experiment.name: p.experiment for p in planned}
         self.floors_wanted, self.floors_ready = floors_wanted, floors_ready
         self.told: set[str] = set()
 
@@ -221,7 +225,8 @@ class Finishing:
             return
         for name in finished:
             store.write_json(
-                store.experiment_dir(self.results, name) / "provenance.json", provenance()
+                store.experiment_dir(self.results, name) / "provenance.json",
+                provenance(self.experiments[name]),
             )
         self.told.update(finished)
         training = {
@@ -315,7 +320,7 @@ def run(
     outcome.seconds = time.perf_counter() - start
     for p in planned:
         folder = store.experiment_dir(results, p.experiment.name)
-        store.write_json(folder / "provenance.json", provenance())
+        store.write_json(folder / "provenance.json", provenance(p.experiment))
         tables.write(results, p.experiment.name)
     return outcome
 

@@ -656,3 +656,27 @@ def test_every_spread_is_titled_and_downloads_give_their_size(tiny_site):
     assert "Student's t" not in html
     sizes = re.findall(r'download>[^<]+</a> <span class="size">\(([^)]+)\)</span>', html)
     assert len(sizes) == 4 and all(re.fullmatch(r"[\d.,]+ (B|kB|MB)", s) for s in sizes)
+
+
+def test_a_file_read_with_overrides_says_so_before_its_own_prose(tmp_path):
+    """The YAML's conclusions were written for the file as it stands: a sweep that changed it on
+    the command line records the changes, the page names them, and the conclusions warn that
+    the prose's figures need not be these runs'. Without overrides, no warning."""
+    (tmp_path / "p.yaml").write_text(
+        "name: p\ndataset: {name: font}\nmodel: {kind: autoencoder, architectures: [[35, 2, 35]]}\n"
+        "training: {epochs: 4}\nseeds: 1\nreport: [summary, conclusions]\n"
+        "conclusions: [After 4 epochs the code is still blurry.]\n"
+    )
+    pages = {}
+    for results, overrides in (("plain", ()), ("changed", ("training.epochs=3", "seeds=2"))):
+        train([tmp_path / "p.yaml"], tmp_path / results, *overrides)
+        provenance = sm.load(tmp_path / results, "p").provenance
+        assert provenance.get("overrides", []) == list(overrides)
+        site.render(tmp_path / results, tmp_path / f"{results}-site")
+        pages[results] = (tmp_path / f"{results}-site" / "p" / "index.html").read_text()
+    warning = "These runs read it with training.epochs=3 seeds=2"
+    assert (
+        warning in pages["changed"] and "<code>training.epochs=3 seeds=2</code>" in pages["changed"]
+    )
+    assert "read it with" not in pages["plain"] and "<code>training" not in pages["plain"]
+    assert pages["changed"].index(warning) < pages["changed"].index("still blurry")

@@ -69,7 +69,12 @@ def load_experiment(
             ]
         )
     origins, problems = _apply_overrides(doc, overrides, source)
-    context = {"folder": Path(path).parent, "slides": slides, "notes": []}
+    context = {
+        "folder": Path(path).parent,
+        "slides": slides,
+        "notes": [],
+        "overrides": list(origins.values()),
+    }
     try:
         experiment = Experiment.model_validate(doc.data, context=context)
     except ValidationError as exc:

@@ -23,6 +23,7 @@ from pydantic import (
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -412,11 +413,20 @@ class Experiment(Strict):
         "slide, under the findings computed from the runs",
     )
 
+    #: The command line's KEY=VALUE changes the file was read with (from the validation
+    #: context): the file's own prose (description, conclusions) was written without them.
+    _overrides: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        return self._overrides
+
     @model_validator(mode="after")
     def _defaults(self, info: ValidationInfo) -> Experiment:
         """The title and report the file leaves out, once the values are known to fit (the
-        report only when the caller gave the slide catalogue)."""
+        report only when the caller gave the slide catalogue), and the overrides applied."""
         self.title = self.title or self.name
+        self._overrides = tuple((info.context or {}).get("overrides", ()))
         catalogue = _catalogue(info.context)
         if self.report is None and catalogue is not None:
             self.report = catalogue.default_report(self)

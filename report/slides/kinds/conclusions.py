@@ -33,8 +33,24 @@ def build(s: sm.Summary) -> dict:
         "interval of their difference.",
         "facts": facts,
         "tables": tables,
-        "paragraphs": list(s.config.get("conclusions") or []),
+        "paragraphs": _prose(s),
     }
+
+
+def _prose(s: sm.Summary) -> list[str]:
+    """The YAML's own paragraphs. They were written for the file as it stands: when the sweep
+    changed it on the command line (fewer seeds or epochs, say), the figures they quote are not
+    these runs', and a reader is told so before reading them."""
+    prose = list(s.config.get("conclusions") or [])
+    overrides = s.provenance.get("overrides")
+    if prose and overrides:
+        prose.insert(
+            0,
+            "The paragraphs below are the experiment file's own, written for the file as it "
+            f"stands. These runs read it with {' '.join(overrides)}, so the figures the "
+            "paragraphs quote need not be these runs' figures; the tables above are.",
+        )
+    return prose
 
 
 def _label(c: sm.Configuration, key: str) -> str:
