@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -18,6 +17,8 @@ import time
 
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
+
+from runner.machine import processor
 
 #: Environment variables some machines preset for OpenBLAS. They pick the kernel and cache sizes
 #: OpenBLAS tunes its blocking for; set for another CPU than the one it runs on, they can hold a
@@ -77,8 +78,7 @@ def machine(with_torch: bool = True) -> list[str]:
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     presets = ", ".join(f"{k}={os.environ[k]}" for k in PRESETS if k in os.environ) or "none"
     lines = [
-        f"machine: {platform.processor() or platform.machine()}, {cores} cores, "
-        f"load average {load} (1, 5, 15 min)",
+        f"machine: {processor()}, {cores} cores, load average {load} (1, 5, 15 min)",
         f"numpy {np.__version__}: {blas()}",
         f"OpenBLAS presets in the environment: {presets}",
     ]

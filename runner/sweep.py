@@ -17,9 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from threadpoolctl import threadpool_info
 
-from runner import __version__, checkpoints, floors, gitinfo, store, tables
+from runner import __version__, checkpoints, floors, gitinfo, machine, store, tables
 from runner import spec as run_spec
 from runner.config import Experiment
 from runner.cores import Allowance
@@ -126,36 +125,13 @@ def provenance(experiment: Experiment) -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "machine": platform.machine(),
-        "processor": _processor(),
-        "blas": _blas(),
+        "processor": machine.processor(),
+        "blas": machine.blas(),
         "cpus": cpu_count(),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         **gitinfo.checkout(Path(__file__).resolve().parent.parent),
         **overrides,
     }
-
-
-def _processor() -> str:
-    """The CPU's model name (Linux), else what the platform module knows."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _blas() -> str:
-    """NumPy's BLAS and the kernel it runs on this CPU, e.g. "openblas 0.3.31, SkylakeX" (other
-    libraries, such as SciPy, may load a BLAS of their own that training never calls)."""
-    found = [
-        f"{i['internal_api']} {i['version']}, {i.get('architecture') or '?'}"
-        for i in threadpool_info()
-        if i["user_api"] == "blas" and "numpy" in i.get("filepath", "")
-    ]
-    return "; ".join(found) or "unknown"
 
 
 def save_plan(p: Planned, results: Path) -> None:
