@@ -8,7 +8,9 @@ everything that decides the run's numbers (its spec, the code's fingerprint), so
 or changed code plans other ids and never resumes a checkpoint that is not its own. The folder is
 hidden, so a checkpoint never makes a run look stored ("is this run done?" stays "does its folder
 exist?"); a file is written whole or not at all (runner.files), and removed once the pack's runs
-are stored.
+are stored. A sweep of the same experiment with other overrides leaves another configuration's
+checkpoint alone (it resumes when that configuration is asked for again); one that can never
+resume, because other code wrote it or some of its runs are stored since, is removed.
 
 Only local workers write checkpoints (they share the store's disk); a dask worker on another
 machine has no such disk and returns nothing before its pack ends, so a dask sweep neither writes
@@ -29,13 +31,14 @@ from pathlib import Path
 
 import numpy as np
 
-from runner import store
+from runner import fingerprint, store
 from runner.files import TEMP_PREFIX, atomic_write
 from runner.plan import Pack, pack
 from runner.spec import RunSpec
 
 FOLDER = ".checkpoints"
 RUNS = "runs"  # the entry listing the pack's run ids
+CODE = "code"  # the entry naming the code that wrote it (runner.fingerprint.code)
 DEFAULT_EVERY = 120.0
 
 
@@ -67,15 +70,22 @@ def save(file: str | Path, run_ids: Sequence[str], arrays: dict[str, np.ndarray]
     file = Path(file)
     file.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    np.savez(buffer, **{RUNS: np.array(list(run_ids))}, **arrays)
+    header = {RUNS: np.array(list(run_ids)), CODE: np.array(fingerprint.code())}
+    np.savez(buffer, **header, **arrays)
     atomic_write(file, buffer.getvalue())
 
 
 def run_ids(file: Path) -> list[str] | None:
     """The run ids a checkpoint file holds, or None if it cannot be read."""
+    header = _header(file)
+    return header[0] if header else None
+
+
+def _header(file: Path) -> tuple[list[str], str] | None:
+    """The run ids a checkpoint file holds and the code that wrote it; None if unreadable."""
     try:
         with np.load(file) as data:
-            return [str(i) for i in data[RUNS]]
+            return [str(i) for i in data[RUNS]], str(data[CODE])
     except (OSError, ValueError, KeyError):
         return None
 
@@ -86,7 +96,7 @@ def load(file: str | Path, ids: Sequence[str]) -> dict[str, np.ndarray] | None:
     if not file.exists() or run_ids(file) != list(ids):
         return None
     with np.load(file) as data:
-        return {name: data[name] for name in data.files if name != RUNS}
+        return {name: data[name] for name in data.files if name not in (RUNS, CODE)}
 
 
 def remove(results: Path, experiment: str, ids: Sequence[str]) -> None:
@@ -94,20 +104,34 @@ def remove(results: Path, experiment: str, ids: Sequence[str]) -> None:
     path(results, experiment, ids).unlink(missing_ok=True)
 
 
-def packs(results: Path, experiment: str, todo: list[RunSpec], n_workers: int) -> list[Pack]:
+def packs(
+    results: Path, experiment: str, todo: list[RunSpec], n_workers: int, tidy: bool = True
+) -> list[Pack]:
     """The packs that train ``todo``: first each pack a checkpoint holds, as it was packed (the
     packing depends on how many runs are left, so a resumed sweep would cut them otherwise), then
-    the other runs packed as usual (runner.plan.pack). A checkpoint of runs that are not all to
-    be trained (stored since, or of another YAML or code) is removed."""
+    the other runs packed as usual (runner.plan.pack)."""
+    held = resumed(results, experiment, todo, tidy)
+    taken = {run.id for p in held for run in p.runs}
+    rest = [run for run in todo if run.id not in taken]
+    return held + (pack(experiment, rest, n_workers) if rest else [])
+
+
+def resumed(results: Path, experiment: str, todo: list[RunSpec], tidy: bool = True) -> list[Pack]:
+    """The packs whose checkpoints hold only runs of ``todo``. With ``tidy``, half-written files
+    and checkpoints that can never resume are removed; without it (a dry run) nothing is."""
     left = {run.id: run for run in todo}
-    resumed = []
-    for half_written in folder(results, experiment).glob(f"{TEMP_PREFIX}*"):
-        half_written.unlink(missing_ok=True)
+    held, dropped = [], []
+    stored = store.stored_ids(results, experiment)
+    dropped += folder(results, experiment).glob(f"{TEMP_PREFIX}*")
     for file in sorted(folder(results, experiment).glob("*.npz")):
-        ids = run_ids(file)
-        if ids is None or not all(i in left for i in ids) or file != path(results, experiment, ids):
-            file.unlink(missing_ok=True)
-            continue
-        resumed.append(Pack(experiment, tuple(left.pop(i) for i in ids)))
-    rest = [run for run in todo if run.id in left]
-    return resumed + (pack(experiment, rest, n_workers) if rest else [])
+        header = _header(file)
+        if header is None or file != path(results, experiment, header[0]):
+            dropped.append(file)
+        elif all(i in left for i in header[0]):
+            held.append(Pack(experiment, tuple(left.pop(i) for i in header[0])))
+        elif header[1] != fingerprint.code() or any(i in stored for i in header[0]):
+            dropped.append(file)
+        # else: another configuration of the experiment, kept until it is asked for again
+    for file in dropped if tidy else ():
+        file.unlink(missing_ok=True)
+    return held

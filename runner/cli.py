@@ -308,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     n_jobs = args.jobs if args.jobs > 0 else cpu_count()
     planned = sweep.plan(experiments, args.results, force=args.force, keep_stale=args.keep_stale)
     if args.dry_run:
-        print(sweep.describe(planned, n_jobs))
+        local = args.backend == "local"  # only local workers resume checkpoints
+        print(sweep.describe(planned, n_jobs, args.results if local else None))
         return 0
     skipped = unavailable_datasets(planned)
     if skipped and len(skipped) == sum(1 for p in planned if p.todo):

@@ -96,17 +96,18 @@ def _stale(
 
 
 def packs_of(
-    planned: list[Planned], n_workers: int, checkpointed: Path | None = None
+    planned: list[Planned], n_workers: int, checkpointed: Path | None = None, tidy: bool = True
 ) -> list[Pack]:
     """The packs to train; ``checkpointed``: the results folder whose checkpoints give the packs
-    they hold as they were (runner.checkpoints.packs)."""
+    they hold as they were (runner.checkpoints.packs, which ``tidy`` lets remove the ones that
+    can never resume)."""
     total = sum(len(p.todo) for p in planned)
     packs = []
     for p in planned:
         # each experiment's share of the workers, so a small one is not split needlessly
         share = max(1, round(n_workers * len(p.todo) / total)) if total else 1
         packs += (
-            checkpoints.packs(checkpointed, p.experiment.name, p.todo, share)
+            checkpoints.packs(checkpointed, p.experiment.name, p.todo, share, tidy)
             if checkpointed
             else pack(p.experiment.name, p.todo, share)
         )
@@ -364,19 +365,32 @@ def _store(result, results: Path, outcome: Outcome) -> None:
         outcome.diverged.append(result.id)
 
 
-def describe(planned: list[Planned], n_workers: int) -> str:
-    """The --dry-run table: runs, packs and what is already stored, per experiment."""
+def describe(planned: list[Planned], n_workers: int, checkpointed: Path | None = None) -> str:
+    """The --dry-run table: runs, packs and what is already stored, per experiment. The packs
+    are those the sweep would train: with ``checkpointed`` (the results folder of a local sweep),
+    checkpointed ones as they were, counted below the table (none is removed here)."""
+    packs = packs_of(planned, n_workers, checkpointed, tidy=False)
     width = max([len("experiment"), *(len(p.experiment.name) for p in planned)])
     lines = [
         f"{'experiment':<{width}} {'runs':>6} {'stored':>7} {'stale':>6} {'to train':>9} "
         f"{'packs':>6}"
     ]
     for p in planned:
-        n_packs = len(pack(p.experiment.name, p.todo, n_workers)) if p.todo else 0
+        n_packs = sum(pack.experiment == p.experiment.name for pack in packs)
         lines.append(
             f"{p.experiment.name:<{width}} {len(p.runs):>6} {p.n_stored:>7} "
             f"{len(p.stale):>6} {len(p.todo):>9} {n_packs:>6}"
         )
+    held = {
+        p.experiment.name: len(checkpoints.resumed(checkpointed, p.experiment.name, p.todo, False))
+        for p in planned
+        if checkpointed
+    }
+    lines += [
+        f"{name}: {n} {'pack goes' if n == 1 else 'packs go'} on from a checkpoint"
+        for name, n in held.items()
+        if n
+    ]
     if any(p.stale for p in planned):
         lines.append(
             "stale: stored runs that other code computed (a change under nets/, to "

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from runner import checkpoints, plan, store
+from runner import checkpoints, plan, store, sweep
 from runner.config import load_experiment
 from runner.training.pack import run_pack
 from support import wait_for
@@ -182,12 +182,41 @@ def test_the_sweep_packs_checkpointed_runs_as_they_were(tmp_path):
     checkpoints.save(
         checkpoints.path(tmp_path, "x", [r.id for r in kept]), [r.id for r in kept], {}
     )
-    stale = checkpoints.path(tmp_path, "x", ["gone"])
-    checkpoints.save(stale, ["gone"], {})
     packs = checkpoints.packs(tmp_path, "x", runs, n_workers=2)
     assert packs[0].runs == tuple(kept)
     assert sorted(r.id for p in packs for r in p.runs) == sorted(r.id for r in runs)
-    assert not stale.exists()
+
+
+def test_only_checkpoints_that_can_never_resume_are_removed(tmp_path):
+    """Another configuration's checkpoint (the same experiment run with other overrides) stays
+    for when it is asked for again; one written by other code, one whose runs are stored since,
+    and an unreadable one go. A dry run removes none and counts the packs it would resume."""
+    experiment = load_experiment(_written(tmp_path, BATCH1.replace("seeds: 3", "seeds: 8")))
+    runs, name = plan.expand(experiment), experiment.name
+    ids = [r.id for r in runs]
+
+    def written(run_ids, code=None):
+        file = checkpoints.path(tmp_path, name, run_ids)
+        checkpoints.save(file, run_ids, {})
+        if code:  # as other code would have written it
+            np.savez(file, **{checkpoints.RUNS: np.array(run_ids), checkpoints.CODE: code})
+        return file
+
+    other_configuration = written(["elsewhere1", "elsewhere2"])
+    other_code = written(["old1"], code="0123456789abcdef")
+    stored = written(["done1", ids[0]])
+    unreadable = checkpoints.path(tmp_path, name, ["junk"])
+    unreadable.write_bytes(b"not a zip")
+    mine = written(ids[:4])
+    everything = [other_configuration, other_code, stored, unreadable, mine]
+
+    assert checkpoints.packs(tmp_path, name, runs, 2, tidy=False)[0].runs == tuple(runs[:4])
+    dry_run = sweep.describe(sweep.plan([experiment], tmp_path), 2, tmp_path)
+    assert f"{name}: 1 pack goes on from a checkpoint" in dry_run
+    assert all(f.exists() for f in everything)
+    (tmp_path / name / "done1").mkdir()  # as if stored since
+    assert len(checkpoints.resumed(tmp_path, name, runs)) == 1
+    assert [f.exists() for f in everything] == [True, False, False, False, True]
 
 
 def _written(tmp_path, text):
