@@ -26,7 +26,7 @@ name: font-levels
 dataset: {name: font}
 model: {kind: autoencoder, architectures: [[35, 10, 35]]}
 training: {epochs: 20}
-noise: {kind: bitflip, levels: [0.1, 0], test_levels: [0.05, 0.2], eval_draws: 2,
+noise: {kind: bitflip, levels: [0.1, 0], test_levels: [0.05, 0.1, 0.2], eval_draws: 2,
         floor_draws: 4096}
 seeds: 2
 """,
@@ -106,6 +106,7 @@ def test_the_clean_level_heads_nothing_and_joins_no_curve(results):
     s = sm.load(results, "font-levels")
     (headline,) = summary_slide.highlights(s)
     assert headline["label"].endswith("at p = 0.1")
+    assert "the plain autoencoder, trained on clean inputs: " in headline["detail"]
     slide = built(s)["denoising_baselines"]
     assert slide["figure"]["args"]["levels"] == [0.1]
     assert all(len(series["mean"]) == 1 for series in slide["figure"]["args"]["series"])

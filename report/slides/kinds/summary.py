@@ -153,7 +153,7 @@ def _headline(s: sm.Summary, level: str, configs: list[sm.Configuration]) -> dic
     parts = [f"{which}: {design}" if which else spread_phrase(s)]
     parts += [f"{label}: {format_number(value)}" for label, value in references.of(s, best)]
     if s.denoising:
-        parts += _noise_baselines(s, best)
+        parts += _noise_baselines(s, best) + _plain(s, best)
     return {
         "stat": ranked[0]["stat"],
         "label": s.headline.label + (f" at {level}" if level else ""),
@@ -176,6 +176,24 @@ def _noise_baselines(s: sm.Summary, best: sm.Configuration) -> list[str]:
         ]
     noisy = stats.describe([NOISY.of(r.metrics) for r in best.ok])["mean"]
     return [f"the noisy input: {format_number(noisy)} (on the runs' own draws)"]
+
+
+def _plain(s: sm.Summary, best: sm.Configuration) -> list[str]:
+    """The runs trained on clean inputs (level 0), tested at the best's level where they were
+    (noise.test_levels): what training on noise buys."""
+    level = best.runs[0].spec.noise.level
+    found = [
+        t.model.mean
+        for c in s.configurations
+        if c.runs[0].spec.noise.level == 0
+        for r in c.ok
+        for t in r.metrics.test_levels or ()
+        if t.level == level
+    ]
+    if not found:
+        return []
+    mean = stats.describe(found)["mean"]
+    return [f"the plain autoencoder, trained on clean inputs: {format_number(mean)}"]
 
 
 SLIDE = SlideKind(name="summary", title="Summary", position=10, build=build, highlights=highlights)
