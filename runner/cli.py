@@ -248,9 +248,14 @@ def trained_line(outcome: sweep.Outcome) -> str:
     training seconds summed over its runs, the sum a page's "training time" gives (several
     workers at once make the sum larger than the wall time)."""
     return (
-        f"trained {outcome.trained} run(s): wall time {outcome.seconds:,.1f} s; "
-        f"{outcome.run_seconds:,.1f} s of training summed over the runs"
+        f"trained {outcome.trained} run(s): wall time {_seconds(outcome.seconds)}; "
+        f"{_seconds(outcome.run_seconds)} of training summed over the runs"
     )
+
+
+def _seconds(value: float) -> str:
+    """Tenths of a second, or three decimals below one (a tiny run's 0.042 s, not 0.0 s)."""
+    return f"{value:,.1f} s" if value >= 1 else f"{value:.3f} s"
 
 
 def summarise(outcome: sweep.Outcome, args, skipped: dict[str, str]) -> None:
