@@ -25,6 +25,7 @@ from matplotlib.ticker import MaxNLocator
 
 from report.figures.latent import class_colours, labelled
 from report.figures.style import ACCENT
+from report.metrics import WORDS
 from report.slides import runs
 from runner.files import atomic_write
 from runner.spec import RunSpec
@@ -127,7 +128,7 @@ def section(pairs: list, many: bool, heading: str, selected=None) -> dict | None
         "runs": shown,
         "image": list(info.image_shape),
         "selected": ids.index(selected.id) if selected and selected.id in ids else 0,
-        "what": runs.WORDS[info.kind],
+        "what": WORDS[info.kind],
     }
 
 

@@ -1,10 +1,18 @@
-"""The numbers a run's metrics hold, each named for the pages and read by a path of attributes."""
+"""The numbers a run's metrics hold, each named for the pages and read by a path of attributes.
+
+The names below count the font's samples, characters; ``Metric.per`` names them for the data
+an experiment trained on (report.summary.Summary.metrics), so that "wrong pixels per character"
+reads "wrong pixels per image" on a page of pictures.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from runner.metrics import Metrics
+
+#: What a page calls one sample of each kind of dataset (runner.datasets.kind).
+WORDS = {"glyphs": "character", "digits": "digit", "images": "image"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,14 @@ class Metric:
             if value is None:
                 return float("nan")
         return float(value)
+
+    def per(self, sample: str) -> Metric:
+        """The metric named for the data's samples (WORDS): "character" becomes ``sample``."""
+        return replace(
+            self,
+            label=self.label.replace("character", sample),
+            short=self.short.replace("character", sample),
+        )
 
 
 WRONG_MEAN = Metric(
@@ -67,7 +83,7 @@ SECONDS = Metric("seconds", "training seconds", ("timing", "seconds"))
 MAE = Metric("mae", "mean absolute error", ("errors", "zero_one", "mae"), "MAE")
 SSE = Metric(
     "sse",
-    "squared error summed over a character's pixels",
+    "squared error summed over the pixels of each character",
     ("errors", "zero_one", "sse"),
     "squared error per character",
 )

@@ -12,8 +12,10 @@ spread.
   of the configuration it is set beside: what a nonlinear autoencoder must beat to earn its
   nonlinearity (the linear_baseline slide sets every configuration beside it).
 
-Denoising's references (the noisy input, the nearest glyph, the Bayes floor) depend on the
-noise draw and come with the runs' store (runner.floors).
+Each is named for the data's samples (report.summary.Summary.sample): the mean character of
+the font, the mean image of pictures. Denoising's references (the noisy input, the nearest
+training sample, the Bayes floor) depend on the noise draw and come with the runs' store
+(runner.floors).
 """
 
 from __future__ import annotations
@@ -43,6 +45,6 @@ def of(s: sm.Summary, c: sm.Configuration) -> list[tuple[str, float]]:
     x = load_data(c.runs[0].spec).x_train  # (N, D) as the runs read it
     k = min(c.runs[0].spec.architecture)
     return [
-        ("the mean character drawn for every input", mean_character(x)),
+        (f"the mean {s.sample} drawn for every input", mean_character(x)),
         (f"the best linear {k}-number code (PCA)", linear_code(x, k)),
     ]

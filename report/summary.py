@@ -27,12 +27,13 @@ from report.metrics import (
     MSE_PM1,
     SSE,
     SSE_PM1,
+    WORDS,
     WRONG_MAX,
     WRONG_MEAN,
     Metric,
 )
 from report.stats import describe
-from runner import floors, store
+from runner import datasets, floors, store
 from runner.spec import RunSpec
 
 
@@ -103,24 +104,41 @@ class Summary:
         return bool(self.runs) and self.spec.noise is not None
 
     @property
+    def glyphs(self) -> bool:
+        """The font (characters, the course's bar of 1 wrong pixel) rather than pictures."""
+        return self._data_kind == "glyphs"
+
+    @property
+    def sample(self) -> str:
+        """What the pages call one of the data's samples: character, digit or image; every
+        metric and reference on the page is named with it."""
+        return WORDS[self._data_kind]
+
+    @property
+    def _data_kind(self) -> str:
+        """runner.datasets.kind of the data, read from the YAML before any run is stored."""
+        name = self.spec.dataset if self.runs else self.config.get("dataset", {}).get("name")
+        return datasets.kind(name or "font")
+
+    @property
     def metrics(self) -> list[Metric]:
-        """The metrics of this kind of experiment, headline first."""
+        """The metrics of this kind of experiment, headline first, named for its data."""
         if self.kind == "vae":
             has_test = any(r.metrics.test for r in self.runs)
             return [ELBO_TRAIN, ELBO_TEST] if has_test else [ELBO_TRAIN]
-        if self.denoising:
-            return [DENOISED_MEAN, DENOISED_MAX]
-        return [WRONG_MEAN, WRONG_MAX, MSE]
+        found = [DENOISED_MEAN, DENOISED_MAX] if self.denoising else [WRONG_MEAN, WRONG_MAX, MSE]
+        return [m.per(self.sample) for m in found]
 
     @property
     def measures(self) -> list[Metric]:
         """Every error measure the runs store: the experiment's metrics, then the other ways
         an error is reported (absolute, summed, and all three in {-1, 1}) where the runs hold
         them."""
+        shown = {m.key for m in self.metrics}
         others = [
-            m
+            m.per(self.sample)
             for m in (MAE, SSE, MSE_PM1, MAE_PM1, SSE_PM1)
-            if m not in self.metrics and any(np.isfinite(m.of(r.metrics)) for r in self.runs)
+            if m.key not in shown and any(np.isfinite(m.of(r.metrics)) for r in self.runs)
         ]
         return self.metrics + others
 

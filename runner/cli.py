@@ -243,11 +243,26 @@ def pages_as_experiments_finish(args, given: list[str]):
     return write
 
 
+def trained_line(outcome: sweep.Outcome) -> str:
+    """What was trained and in how long, both ways: the wall time of this command, and the
+    training seconds summed over its runs, the sum a page's "training time" gives (several
+    workers at once make the sum larger than the wall time)."""
+    return (
+        f"trained {outcome.trained} run(s): wall time {_seconds(outcome.seconds)}; "
+        f"{_seconds(outcome.run_seconds)} of training summed over the runs"
+    )
+
+
+def _seconds(value: float) -> str:
+    """Tenths of a second, or three decimals below one (a tiny run's 0.042 s, not 0.0 s)."""
+    return f"{value:,.1f} s" if value >= 1 else f"{value:.3f} s"
+
+
 def summarise(outcome: sweep.Outcome, args, skipped: dict[str, str]) -> None:
     """The closing lines: what was trained, and every failure even when quiet."""
     if not args.quiet:
         print(
-            f"trained {outcome.trained} run(s) in {outcome.seconds:.1f} s"
+            trained_line(outcome)
             + (f"; {len(outcome.diverged)} diverged (stored as such)" if outcome.diverged else "")
         )
     if outcome.failed:

@@ -50,7 +50,8 @@ class Outcome:
     trained: int = 0
     diverged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # run id -> last line of the error
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time of the sweep
+    run_seconds: float = 0.0  # training seconds summed over the runs trained (metrics.timing)
 
 
 def plan(
@@ -361,6 +362,7 @@ def _store(result, results: Path, outcome: Outcome) -> None:
         return
     store.write_run(results, experiment, result.spec, result.metrics, result.arrays)
     outcome.trained += 1
+    outcome.run_seconds += result.metrics.timing.seconds
     if result.metrics.status == "diverged":
         outcome.diverged.append(result.id)
 

@@ -149,6 +149,7 @@ def test_every_drawing_function_draws(tmp_path):
                 {"label": "noisy", "mean": [7.0, 1.7], "std": [0, 0], "style": "baseline"},
             ],
             "p",
+            "wrong pixels per character",
         ),
         "convergence.svg": curves.convergence(
             [
@@ -407,6 +408,7 @@ def _crowded(name):
                 ),
             ],
             "bit-flip probability p",
+            "wrong pixels per character",
         ),
         "convergence": lambda: curves.convergence(
             [

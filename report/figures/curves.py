@@ -123,8 +123,11 @@ def learning_curves(panels: list[dict]) -> Figure:
 
 
 @styled
-def denoising_baselines(levels: list[float], series: list[dict], xlabel: str) -> Figure:
-    """Wrong pixels per character against noise level, the model beside reference denoisers.
+def denoising_baselines(
+    levels: list[float], series: list[dict], xlabel: str, ylabel: str
+) -> Figure:
+    """Wrong pixels per sample (``ylabel`` names them) against noise level, the model beside
+    reference denoisers.
 
     series: [{"label", "mean": (L,), "std": (L,), "style": "model"|"baseline"}]; models in
     colour with solid lines, each its own marker; references in grey, each its own dashes.
@@ -160,10 +163,10 @@ def denoising_baselines(levels: list[float], series: list[dict], xlabel: str) ->
         ax.errorbar(x[order], mean, yerr=std, capsize=3, label=s["label"], **style)
     ax.set_xticks(x[order], [plain(v) for v in x[order]])
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("wrong pixels per character")
+    ax.set_ylabel(ylabel)
     if wants_log([np.asarray(s["mean"], dtype=float) for s in series]):
         ax.set_yscale("log")  # the gap to the floor at low noise is hundredths of a pixel
-        ax.set_ylabel("wrong pixels per character (log scale)")
+        ax.set_ylabel(f"{ylabel} (log scale)")
     if legend:
         legend_below(fig, ax.get_legend_handles_labels()[0], columns)
     return fig

@@ -21,10 +21,11 @@ def noise_matrix(
     means: np.ndarray,
     references: list[dict],
     xlabel: str,
+    scale: str,
 ) -> Figure:
-    """Wrong pixels per character of each denoiser (rows) at each test level (columns), the
-    reference decoders' rows under them, on one logarithmic colour scale; each denoiser's own
-    training level is outlined.
+    """Wrong pixels per sample of each denoiser (rows) at each test level (columns), the
+    reference decoders' rows under them, on one logarithmic colour scale (``scale`` names
+    it); each denoiser's own training level is outlined.
 
     means: (C, L), NaN where not measured; references: [{"label", "means": (L,)}].
     """
@@ -73,7 +74,7 @@ def noise_matrix(
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     colorbar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-    colorbar.set_label("wrong pixels per character (log scale)")
+    colorbar.set_label(f"{scale} (log scale)")
     return fig
 
 

@@ -17,12 +17,11 @@ import numpy as np
 
 from report import summary as sm
 from report.formatting import seeds_phrase
+from report.metrics import WORDS
 from report.slides import figure
 from runner import datasets, models, store
 from runner.training.data import load_data
 
-#: What a page calls one sample of each kind of dataset (runner.datasets.kind).
-WORDS = {"glyphs": "character", "digits": "digit", "images": "image"}
 MAX_MARKS = 100  # codes marked one by one on a plane; beyond, a mark per class (or a sample)
 MAX_PANELS = 6  # per-run pictures: beyond this many configurations a slide shows the first ones
 SNAPSHOT_KEY = "epoch_{}"  # latent.npz codes (and optional model.npz weights) at a snapshot

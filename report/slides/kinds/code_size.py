@@ -51,7 +51,7 @@ def _metrics(s: sm.Summary) -> list[Metric]:
     """The experiment's first two metrics, and how soon the runs reach 0 wrong pixels where
     some do."""
     reached = any(np.isfinite(EPOCHS_TO_ZERO.of(r.metrics)) for r in s.runs)
-    return s.metrics[:2] + ([EPOCHS_TO_ZERO] if reached else [])
+    return s.metrics[:2] + ([EPOCHS_TO_ZERO.per(s.sample)] if reached else [])
 
 
 def _series(label: str, configs: dict, widths: list[int], metric: Metric) -> dict:
@@ -99,9 +99,9 @@ def build(s: sm.Summary) -> dict:
         "rows": rows,
     }
     note = (
-        f"{EPOCHS_TO_ZERO.label.capitalize()}: over the seeds that get there; the number "
+        f"{metrics[-1].label.capitalize()}: over the seeds that get there; the number "
         "after ✕ counts those that never do."
-        if EPOCHS_TO_ZERO in metrics
+        if metrics[-1].key == EPOCHS_TO_ZERO.key
         else None
     )
     return {

@@ -1,4 +1,9 @@
-"""The denoiser beside three decoders that need no training, against the noise level."""
+"""The denoiser beside three decoders that need no training, against the noise level.
+
+Runs trained at level 0 (the plain autoencoder, on clean inputs) are left out: there every
+reference decoder is exact, and a line from 0 to the first noisy level would join a
+reconstruction to a denoising. The slide noise_matrix tests them at the noisy levels.
+"""
 
 from __future__ import annotations
 
@@ -13,58 +18,83 @@ from report.slides import SlideKind, figure, needs_noise
 from report.slides.runs import info, nan_list
 from runner import floors as floor_rule
 
-#: The decoders of a run's metrics.denoise, and their names on the slide.
-DECODERS = (
-    ("model", "model"),
-    ("noisy", "noisy input"),
-    ("nearest", "nearest glyph"),
-    ("bayes", "Bayes-optimal"),
-)
+
+def decoders(s: sm.Summary) -> tuple[tuple[str, str], ...]:
+    """The decoders of a run's metrics.denoise, and their names on the slide: the nearest
+    training sample is the font's nearest glyph, a picture set's nearest training image."""
+    nearest = "nearest glyph" if s.glyphs else f"nearest training {s.sample}"
+    return (
+        ("model", "model"),
+        ("noisy", "noisy input"),
+        ("nearest", nearest),
+        ("bayes", "Bayes-optimal"),
+    )
+
+
+def noisy(s: sm.Summary) -> list[sm.Configuration]:
+    """The configurations trained on noisy inputs, or all of them if none is."""
+    return [c for c in s.configurations if c.runs[0].spec.noise.level > 0] or s.configurations
 
 
 def build(s: sm.Summary) -> dict:
-    levels = list(dict.fromkeys(r.spec.noise.level for r in s.runs))
+    configurations, named = noisy(s), decoders(s)
+    levels = list(dict.fromkeys(c.runs[0].spec.noise.level for c in configurations))
     others = [a for a in s.varying if a.name != "noise"]
     series = [
         _level_series(configs, levels, "model", f"model: {label}" if others else "model", "model")
-        for label, configs in _group_by(s.configurations, others).items()
+        for label, configs in _group_by(configurations, others).items()
     ]
     kind = s.spec.noise.kind
     floors = [s.floors.get((kind, level)) for level in levels]
     if all(floors):
-        series += [_floor_series(floors, name, label) for name, label in DECODERS[1:]]
+        series += [_floor_series(floors, name, label) for name, label in named[1:]]
     else:
         series += [
-            _level_series(s.configurations, levels, name, label, "baseline")
-            for name, label in DECODERS[1:]
+            _level_series(configurations, levels, name, label, "baseline")
+            for name, label in named[1:]
         ]
     spread = spread_phrase(s)
     tables = [
         _decoder_table(
             s,
+            configurations,
             "mean",
-            "wrong pixels per character against the clean "
-            f"character, on the runs' own evaluation draws: {spread}",
+            f"{s.headline.short} against the clean {s.sample}, on the runs' own "
+            f"evaluation draws: {spread}",
         ),
         _decoder_table(
-            s, "draws_le1", f"share of noisy draws denoised to at most 1 wrong pixel: {spread}"
+            s,
+            configurations,
+            "draws_le1",
+            f"share of noisy draws denoised to at most 1 wrong pixel: {spread}",
         ),
     ]
     if all(floors):
-        tables.insert(0, floor_table(levels, floors))
+        tables.insert(0, floor_table(s, levels, floors))
     return {
         "lede": "The model beside three decoders that need no training: the noisy input "
-        "itself, the nearest glyph, and the Bayes-optimal pixel decoder (the floor).",
+        f"itself, the {named[2][1]}, and the Bayes-optimal pixel decoder (the floor).",
         "figure": figure(
             ".svg",
             "Wrong pixels against noise level",
             levels=levels,
             series=series,
             xlabel=LEVEL_NAMES[kind],
+            ylabel=s.headline.short,
         ),
         "tables": tables,
-        "note": _no_floors(s),
+        "note": " ".join(filter(None, [_clean_left_out(s, configurations), _no_floors(s)])) or None,
     }
+
+
+def _clean_left_out(s: sm.Summary, shown: list[sm.Configuration]) -> str | None:
+    """Which runs the slide leaves out, and why: those trained on clean inputs."""
+    if len(shown) == len(s.configurations):
+        return None
+    return (
+        "Not shown: the runs trained at level 0, the plain autoencoder on clean inputs, "
+        "against which every reference decoder is exact."
+    )
 
 
 def _no_floors(s: sm.Summary) -> str | None:
@@ -97,9 +127,9 @@ def _floor_series(floors: list[dict], decoder: str, label: str) -> dict:
     }
 
 
-def floor_table(levels: list[float], floors: list[dict]) -> dict:
+def floor_table(s: sm.Summary, levels: list[float], floors: list[dict]) -> dict:
     """The reference decoders' expected wrong pixels per level, ± their standard error."""
-    draws = floors[0]["bayes"]["draws"]
+    draws, named = floors[0]["bayes"]["draws"], decoders(s)
     rows = [
         {
             "labels": [plain(level)],
@@ -112,17 +142,17 @@ def floor_table(levels: list[float], floors: list[dict]) -> dict:
                     "unit": "draw",
                     "dropped": 0,
                 }
-                for name, _ in DECODERS[1:]
+                for name, _ in named[1:]
             ],
         }
         for level, f in zip(levels, floors)
     ]
     return {
-        "caption": f"expected wrong pixels per character of the reference decoders ± "
-        f"standard error, each from its own {format_number(draws)} noisy characters",
+        "caption": f"expected {s.headline.short} of the reference decoders ± "
+        f"standard error, each from its own {format_number(draws)} noisy {s.sample}s",
         "row_headings": ["noise level"],
         "column_heading": "",
-        "columns": [label for _, label in DECODERS[1:]],
+        "columns": [label for _, label in named[1:]],
         "rows": rows,
     }
 
@@ -132,23 +162,25 @@ def _statistic(run, decoder: str, statistic: str) -> float:
     return Metric(decoder, "", ("denoise", decoder, statistic)).of(run.metrics)
 
 
-def _decoder_table(s: sm.Summary, statistic: str, caption: str) -> dict:
+def _decoder_table(
+    s: sm.Summary, configurations: list[sm.Configuration], statistic: str, caption: str
+) -> dict:
     """One row per configuration, one column per decoder, mean ± 95 % CI over seeds."""
+    named = decoders(s)
     rows = [
         {
             "labels": [c.values.get(a.name, "") for a in s.varying] or ["all runs"],
             "cells": [
-                stats.describe([_statistic(r, name, statistic) for r in c.ok])
-                for name, _ in DECODERS
+                stats.describe([_statistic(r, name, statistic) for r in c.ok]) for name, _ in named
             ],
         }
-        for c in s.configurations
+        for c in configurations
     ]
     return {
         "caption": caption,
         "row_headings": [a.heading for a in s.varying] or [""],
         "column_heading": "",
-        "columns": [label for _, label in DECODERS],
+        "columns": [label for _, label in named],
         "rows": rows,
     }
 
@@ -177,14 +209,14 @@ def _level_series(configs, levels, decoder, label, style) -> dict:
     return {"label": label, "mean": nan_list(means), "std": nan_list(stds), "style": style}
 
 
-def prepare(levels: list[float], series: list[dict], xlabel: str):
+def prepare(levels: list[float], series: list[dict], xlabel: str, ylabel: str):
     from report.figures import curves  # matplotlib only where figures are drawn
 
     series = [
         {**s, "mean": np.array(s["mean"], dtype=float), "std": np.array(s["std"], dtype=float)}
         for s in series
     ]
-    return curves.denoising_baselines(levels, series, xlabel)
+    return curves.denoising_baselines(levels, series, xlabel, ylabel)
 
 
 SLIDE = SlideKind(

@@ -4,7 +4,7 @@ matrix of wrong pixels, with the rows of the decoders that need no training besi
 Each run stores its denoising at every level of ``noise.test_levels`` (runner.training.denoising),
 on the draws that a run trained at that level is measured on; so a cell whose test level is the
 run's own level holds the number of the slide 'denoising_baselines', and every row of a seed sees
-the same noisy characters at a level. A run trained at level 0 is the plain autoencoder.
+the same noisy samples at a level. A run trained at level 0 is the plain autoencoder.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from report import summary as sm
 from report.axes import axis, level_symbol
 from report.formatting import plain, seeds_phrase, spread_phrase
 from report.slides import Setup, SlideKind, figure
-from report.slides.kinds.denoising_baselines import DECODERS, floor_table
+from report.slides.kinds.denoising_baselines import decoders, floor_table
 
 
 def why_not(setup: Setup) -> str | None:
@@ -26,7 +26,7 @@ def why_not(setup: Setup) -> str | None:
 
 
 def _at(run, level: float, decoder: str) -> float:
-    """A run's mean wrong pixels per character at a test level (NaN: not measured there)."""
+    """A run's mean wrong pixels per sample at a test level (NaN: not measured there)."""
     found = [t for t in run.metrics.test_levels or () if t.level == level]
     return getattr(found[0], decoder).mean if found else float("nan")
 
@@ -59,11 +59,11 @@ def build(s: sm.Summary) -> dict:
             if all(floors)
             else [_mean_over(s, t, name) for t in levels],
         }
-        for name, label in DECODERS[1:]
+        for name, label in decoders(s)[1:]
     ]
     symbol = level_symbol(noise.kind)
     table = {
-        "caption": f"wrong pixels per character by test level: {spread_phrase(s)}",
+        "caption": f"{s.headline.short} by test level: {spread_phrase(s)}",
         "row_headings": ["configuration"],
         "column_heading": f"tested at {symbol} =",
         "columns": [plain(t) for t in levels],
@@ -71,7 +71,7 @@ def build(s: sm.Summary) -> dict:
     }
     tables = [table]
     if all(floors):
-        tables.append(floor_table(levels, floors))
+        tables.append(floor_table(s, levels, floors))
     cells = [[c["mean"] for c in r["cells"]] for r in rows]
     return {
         "lede": "Each denoiser tested at every noise level, whatever level it trained at, "
@@ -86,6 +86,7 @@ def build(s: sm.Summary) -> dict:
             means=cells,
             references=references,
             xlabel=f"tested at {symbol}",
+            scale=s.headline.short,
         ),
         "tables": tables,
         "note": _note(s, all(floors)),
@@ -117,6 +118,7 @@ def prepare(
     means: list[list],
     references: list[dict],
     xlabel: str,
+    scale: str,
 ):
     from report.figures import noise_matrix  # matplotlib only where figures are drawn
 
@@ -127,6 +129,7 @@ def prepare(
         np.array(means, dtype=float),
         [{**r, "means": np.array(r["means"], dtype=float)} for r in references],
         xlabel,
+        scale,
     )
 
 

@@ -72,7 +72,7 @@ def build(s: sm.Summary) -> dict:
     ]
     if binary:
         far = f"a decoded point at least {novelty.K_PIXELS} pixels from every training picture"
-        facts.append(("a new character", far))
+        facts.append((f"a new {s.sample}", far))
     return {
         "lede": f"Judged here: {' and '.join(sets)}. Each is shown beside its nearest "
         "training picture, with the distance between them: is it new, and does it "
@@ -137,13 +137,13 @@ def _block(ref: dict) -> tuple[dict, str]:
         caption.append(f"{rows[-1]['counts']}.")
     far_map = None
     if metric == "hamming" and PLANE in found:
-        far_map = _far_map(generated[PLANE], found[PLANE])
+        far_map = _far_map(generated[PLANE], found[PLANE], runs.noun(run.spec))
         caption.append(f"{far_map['found']}.")
     block = {
         "title": ref["title"],
         "rows": rows,
         "map": far_map,
-        "histogram": _histogram(reference, found, metric),
+        "histogram": _histogram(reference, found, metric, runs.noun(run.spec)),
     }
     return block, " ".join(caption)
 
@@ -176,12 +176,12 @@ def _row(
     }
 
 
-def _far_map(x: np.ndarray, distances: np.ndarray) -> dict:
+def _far_map(x: np.ndarray, distances: np.ndarray, noun: str) -> dict:
     """Binary data: the decoded plane, marking the points at least K_PIXELS from every
-    training picture (the study's new characters)."""
+    training picture (the study's new characters, on the font)."""
     far = distances >= novelty.K_PIXELS
     found = (
-        f"New characters: {far.sum()} of {len(x)} points of the plane decode at least "
+        f"New {noun}s: {far.sum()} of {len(x)} points of the plane decode at least "
         f"{novelty.K_PIXELS} pixels from every training picture"
     )
     return {
@@ -192,7 +192,9 @@ def _far_map(x: np.ndarray, distances: np.ndarray) -> dict:
     }
 
 
-def _histogram(reference: novelty.Reference, found: dict[str, np.ndarray], metric: str) -> dict:
+def _histogram(
+    reference: novelty.Reference, found: dict[str, np.ndarray], metric: str, noun: str
+) -> dict:
     """Each set's distances against the training ones, with the rules' thresholds."""
     lines = [
         {"label": "median: new beyond", "at": reference.median},
@@ -202,9 +204,7 @@ def _histogram(reference: novelty.Reference, found: dict[str, np.ndarray], metri
         },
     ]
     if metric == "hamming":
-        lines.append(
-            {"label": f"{novelty.K_PIXELS} pixels: a new character", "at": novelty.K_PIXELS}
-        )
+        lines.append({"label": f"{novelty.K_PIXELS} pixels: a new {noun}", "at": novelty.K_PIXELS})
     unit = "pixels that differ" if metric == "hamming" else "RMS of value differences"
     return {
         "reference": reference.distances,
