@@ -467,6 +467,7 @@ conclusions: ["Deeper <b>is</b> not better here."]
 """,
     "one-seed": """\
 name: one-seed
+description: Like `referenced.yaml`, with <b>one</b> seed.
 dataset: {name: font}
 model: {kind: autoencoder, architectures: [[35, 2, 35]]}
 training: {epochs: 20}
@@ -575,6 +576,14 @@ def test_one_run_is_a_value_and_counts_are_singular(referenced):
     assert "1 run · 1 configuration ·" in html
     assert "the value of 1 seed" in html and "±" not in _slide(page, "error-table")
     assert "1 run ·" in (referenced / "site" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_description_shows_its_code_spans_and_no_markup_of_its_own(referenced):
+    shown = "Like <code>referenced.yaml</code>, with &lt;b&gt;one&lt;/b&gt; seed."
+    site = referenced / "site"
+    for page in (site / "index.html", site / "one-seed" / "index.html"):
+        assert shown in page.read_text(encoding="utf-8"), page
 
 
 @pytest.mark.slow
