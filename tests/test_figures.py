@@ -278,6 +278,10 @@ def _crowded(name):
     """Each kind of figure with as many series, labels and as long titles as the study has."""
     rng = np.random.default_rng(1)
     digits = [str(d) for d in range(10)]
+
+    def glyphs():
+        return pictures.rgb(rng.random((8, 35)), FONT)
+
     build = {
         "curves-18": lambda: curves.learning_curves(
             [
@@ -496,6 +500,16 @@ def _crowded(name):
             ]
             * 3
         ),
+        "labelled-rows": lambda: pictures.labelled_rows(
+            [[{"label": "clean", "images": glyphs()}]]
+            + [
+                [
+                    {"label": f"noisy, p = 0.{k}", "images": glyphs()},
+                    {"label": "denoised, seed 12", "images": glyphs()},
+                ]
+                for k in range(1, 5)
+            ]
+        ),
     }
     return build[name]()
 
@@ -520,6 +534,7 @@ KINDS = [
     "pixel-bars",
     "samples",
     "strips",
+    "labelled-rows",
 ]
 
 
@@ -619,7 +634,7 @@ def _pictures_drawn(fig) -> list[tuple[float, float]]:
 
 @pytest.mark.parametrize("shape", [FLAT, TALL, FONT], ids=["flat-rgb", "tall-grey", "font"])
 def test_every_picture_keeps_its_aspect_ratio(shape):
-    """Reconstructions, strips, sample grids, decoded latent grids and the progression's
+    """Reconstructions, strips, labelled rows, sample grids, decoded latent grids and the progression's
     manifolds: each picture's pixels are square on the page, whatever h x w."""
     rng = np.random.default_rng(0)
     d = int(np.prod(shape))
@@ -635,6 +650,15 @@ def test_every_picture_keeps_its_aspect_ratio(shape):
             ]
         ),
         pictures.image_grids([{"title": "g", "images": x}] * 2, shape, cols=4),
+        pictures.labelled_rows(
+            [
+                [{"label": "clean", "images": pictures.rgb(x[:7], shape)}],
+                [
+                    {"label": "noisy", "images": pictures.rgb(x[:7], shape)},
+                    {"label": "denoised", "images": pictures.rgb(x[:4], shape)},
+                ],
+            ]
+        ),
         latent.generated_grid(
             [
                 {
@@ -663,7 +687,7 @@ def test_every_picture_keeps_its_aspect_ratio(shape):
         ),
     ]
     drawn = [pair for fig in figures for pair in _pictures_drawn(fig)]
-    assert len(drawn) == 7
+    assert len(drawn) == 10
     for picture, box in drawn:
         assert box == pytest.approx(picture, rel=0.02)
 
