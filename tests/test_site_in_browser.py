@@ -140,3 +140,22 @@ def test_a_typed_title_is_shown_as_text(browser, base):
     assert visit.page.locator("h1").inner_text() == "Tiny <script>alert(1)</script> autoencoder"
     assert visit.errors == []  # no dialog opened
     visit.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_heading_reached_by_its_anchor_is_below_the_sticky_bar(browser, tiny_site, width):
+    """On a phone the bar is two rows high: the explorer's heading, jumped to, is not under it."""
+    visit = Visit(browser, (tiny_site / "font-ae" / "index.html").as_uri())
+    page = visit.page
+    page.set_viewport_size({"width": width, "height": 800})
+    anchor = "generated-grid-explorer-title"
+    page.evaluate(f"() => {{ location.hash = '#{anchor}'; }}")
+    page.wait_for_function(f"() => location.hash === '#{anchor}'", timeout=5000)
+    page.wait_for_timeout(100)
+    bar, heading = page.evaluate(f"""() => [
+        document.querySelector('.site-header').getBoundingClientRect().bottom,
+        document.getElementById('{anchor}').getBoundingClientRect().top]""")
+    assert bar <= heading < bar + 80, f"the heading's top at {heading} px, the bar's bottom {bar}"
+    assert visit.errors == []
+    visit.close()
