@@ -611,8 +611,10 @@ def test_a_description_shows_its_code_spans_and_no_markup_of_its_own(referenced)
 @pytest.mark.slow
 def test_every_architecture_is_drawn_with_its_widths(referenced):
     html = _slide(referenced / "site" / "referenced" / "index.html", "architecture")
-    assert html.count("<svg") == 2
-    assert all(f">{width}</text>" in html for width in (35, 10, 2))
+    for way in ("wide", "tall"):  # across the page, and down it for a phone
+        assert html.count(f'<svg class="hourglass-{way}"') == 2
+    # 35-2-35 and 35-10-2-10-35, each drawn twice
+    assert [html.count(f">{width}</text>") for width in (35, 10, 2)] == [8, 4, 4]
 
 
 @pytest.mark.slow

@@ -5,6 +5,8 @@ and drives the explorer; the page reads without JavaScript."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import yaml
 
@@ -159,3 +161,24 @@ def test_a_heading_reached_by_its_anchor_is_below_the_sticky_bar(browser, tiny_s
     assert bar <= heading < bar + 80, f"the heading's top at {heading} px, the bar's bottom {bar}"
     assert visit.errors == []
     visit.close()
+
+
+DRAWING_PAGE = """<!doctype html><html><head><meta name="viewport" content="width=device-width">
+<title>architecture</title><link rel="stylesheet" href="style.css"></head><body><main>
+{% import "partials/drawings.html" as drawn %}{{ drawn.hourglass(d) }}</main></body></html>"""
+
+
+@pytest.mark.browser
+def test_the_longest_architecture_reads_on_a_phone(tmp_path):
+    """The study's nine layers as the page draws them: every word at least 8 px as shown, at a
+    laptop's width (across the page) and a phone's (down it)."""
+    pytest.importorskip("playwright.sync_api")
+    from report import site
+    from report.slides.kinds.architecture import hourglass
+
+    shutil.copyfile(site.TEMPLATES / "static" / "style.css", tmp_path / "style.css")
+    drawing = hourglass((35, 20, 10, 5, 2, 5, 10, 20, 35), 35)
+    page = site.environment().from_string(DRAWING_PAGE).render(d=drawing)
+    (tmp_path / "index.html").write_text(page)
+    found = check.check(tmp_path, widths=(1280, 390), schemes=("light",), origins=("disk",))
+    assert found == {"index.html 1280px light disk": [], "index.html 390px light disk": []}
