@@ -437,6 +437,7 @@ def figure_problems(
         for kind in s.report:
             for file, job in slides.figures_of(slides.build(kind, s)):
                 fig = slides.get(job["slide"]).prepare(**job["args"])
+                fig = fig.figure if isinstance(fig, slides.Captioned) else fig
                 found[f"{name}/{file}"] = [f"text overlaps: {o}" for o in overlapping_texts(fig)]
                 if texts is not None:
                     texts[f"{name}/{file}"] = [
