@@ -169,10 +169,10 @@ DRAWING_PAGE = """<!doctype html><html><head><meta name="viewport" content="widt
 
 
 @pytest.mark.browser
-def test_the_longest_architecture_reads_on_a_phone(tmp_path):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_longest_architecture_reads_on_a_phone(browser, tmp_path, width):
     """The study's nine layers as the page draws them: every word at least 8 px as shown, at a
     laptop's width (across the page) and a phone's (down it)."""
-    pytest.importorskip("playwright.sync_api")
     from report import site
     from report.slides.kinds.architecture import hourglass
 
@@ -180,5 +180,7 @@ def test_the_longest_architecture_reads_on_a_phone(tmp_path):
     drawing = hourglass((35, 20, 10, 5, 2, 5, 10, 20, 35), 35)
     page = site.environment().from_string(DRAWING_PAGE).render(d=drawing)
     (tmp_path / "index.html").write_text(page)
-    found = check.check(tmp_path, widths=(1280, 390), schemes=("light",), origins=("disk",))
-    assert found == {"index.html 1280px light disk": [], "index.html 390px light disk": []}
+    url, base = (tmp_path / "index.html").as_uri(), tmp_path.as_uri() + "/"
+    facts = check.visit(browser, url, width, "light")
+    assert [d["name"] for d in facts["drawings"]] == ["Architecture 35-20-10-5-2-5-10-20-35"]
+    assert check.page_problems(facts, url, base, tmp_path, []) == []
