@@ -181,7 +181,7 @@ ROW_GAP, GROUP_GAP = 0.06, 0.24  # inches between rows, and between groups of ro
 
 
 @styled
-def labelled_rows(groups: list[list[dict]], gap: int = 2, most: float = 0.55) -> Figure:
+def labelled_rows(groups: list[list[dict]], gap: int = 2, most: float = 0.45) -> Figure:
     """Rows of pictures, each named at its left ("clean", "noisy, p = 0.1", "denoised"), in
     groups set apart by a wider gap; a picture at most ``most`` inches high.
 
