@@ -17,7 +17,9 @@ last columns and its caption hide behind a scroll nobody sees); at any width a c
 box is. Every text of a figure must be at least MIN_TEXT_PX as displayed: an SVG text's font size
 times the SVG's displayed scale (its width on the page over its viewBox's), at 1280 px and at
 390 px alike, measured on the file the page shows at that width (so a page that serves a
-phone-sized figure is measured on it). PNG figures hold no text to read back: with ``--figures``
+phone-sized figure is measured on it). A drawing the page holds as inline SVG (an architecture)
+is measured the same way, on the drawing shown at that width (one hidden by the stylesheet is
+not read). PNG figures hold no text to read back: with ``--figures``
 each figure is drawn again, which gives their texts' sizes in points (then to CSS px at the
 figure's own size, times its displayed scale), and any text overlapping another text in a figure
 is a problem too (``report.figures.overlapping_texts``).
@@ -88,8 +90,9 @@ _PAGE_FACTS = """() => {
 }"""
 
 # Run in the page: how wide each table is against its box, the captions that a box cuts (an
-# ancestor that clips, or the caption's own overflow), and each figure shown: the file its width
-# picked and its displayed and CSS widths (not the index's cards: previews of a page's figure).
+# ancestor that clips, or the caption's own overflow), each figure shown: the file its width
+# picked and its displayed and CSS widths (not the index's cards: previews of a page's figure),
+# and each inline SVG shown: its name and its texts' font sizes times its displayed scale.
 _LAYOUT = """() => {
     const text = e => e.textContent.trim().replace(/\\s+/g, " ").slice(0, 60);
     const tables = Array.from(document.querySelectorAll("table"), table => ({
@@ -114,7 +117,16 @@ _LAYOUT = """() => {
         .filter(img => img.getBoundingClientRect().width && !img.closest(".card"))
         .map(img => ({src: img.currentSrc, shown: img.getBoundingClientRect().width,
                       css: Number(img.getAttribute("width")) || img.naturalWidth}));
-    return {tables, cut, figures};
+    const drawings = Array.from(document.querySelectorAll("svg"))
+        .filter(svg => !svg.parentElement.closest("svg") && svg.getBoundingClientRect().width)
+        .map(svg => {
+            const box = svg.viewBox.baseVal, shown = svg.getBoundingClientRect().width;
+            const scale = box && box.width ? shown / box.width : 1;
+            return {name: svg.getAttribute("aria-label") || "an inline drawing",
+                    texts: Array.from(svg.querySelectorAll("text"), t => [
+                        t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize) * scale])};
+        });
+    return {tables, cut, figures, drawings};
 }"""
 
 # Run in the page: images that fail once every lazy one is asked to load.
@@ -302,8 +314,10 @@ def text_problems(
 ) -> list[str]:
     """Figure texts under MIN_TEXT_PX as displayed. An SVG's are read from its file; a PNG's
     come from ``figure_texts`` (site-relative file -> [(text, CSS px at the figure's size)],
-    ``figure_problems``), and a PNG not in it is not measured."""
-    problems = []
+    ``figure_problems``), and a PNG not in it is not measured; an inline SVG's, from the page."""
+    problems = [
+        _small(d["texts"], 1.0, f"the drawing {d['name']!r}") for d in facts.get("drawings", [])
+    ]
     for f in facts["figures"]:
         target = urldefrag(f["src"])[0]
         if not target.startswith(base):
@@ -317,14 +331,19 @@ def text_problems(
             texts, scale = figure_texts[file], f["shown"] / f["css"]
         else:
             continue
-        small = [(text, size * scale) for text, size in texts if size * scale < MIN_TEXT_PX]
-        if small:
-            text, px = min(small, key=lambda t: t[1])
-            problems.append(
-                f"{len(small)} text(s) under {MIN_TEXT_PX} px in {file} "
-                f"(smallest {px:.1f} px: {text!r})"
-            )
-    return problems
+        problems.append(_small(texts, scale, file))
+    return [p for p in problems if p]
+
+
+def _small(texts: list, scale: float, where: str) -> str:
+    """The problem of texts (text, size) shown at ``scale`` that fall under MIN_TEXT_PX, or ""."""
+    small = [(text, size * scale) for text, size in texts if size * scale < MIN_TEXT_PX]
+    if not small:
+        return ""
+    text, px = min(small, key=lambda t: t[1])
+    return (
+        f"{len(small)} text(s) under {MIN_TEXT_PX} px in {where} (smallest {px:.1f} px: {text!r})"
+    )
 
 
 def page_problems(
@@ -418,6 +437,7 @@ def figure_problems(
         for kind in s.report:
             for file, job in slides.figures_of(slides.build(kind, s)):
                 fig = slides.get(job["slide"]).prepare(**job["args"])
+                fig = fig.figure if isinstance(fig, slides.Captioned) else fig
                 found[f"{name}/{file}"] = [f"text overlaps: {o}" for o in overlapping_texts(fig)]
                 if texts is not None:
                     texts[f"{name}/{file}"] = [

@@ -114,9 +114,15 @@ def seeds_phrase(s: Seeded) -> str:
     return f"{n} seed{'s' if counts[-1] > 1 else ''}"
 
 
+def one_seed(s: Seeded) -> bool:
+    """Whether every configuration has a single seed: a value each, and no spread, interval,
+    quartile or median to speak of."""
+    return max((len(c.runs) for c in s.configurations), default=0) < 2
+
+
 def spread_phrase(s: Seeded) -> str:
     """What a table's cells are: "mean ± 95 % t-interval over 10 seeds", or one seed's value."""
-    if max((len(c.runs) for c in s.configurations), default=0) < 2:
+    if one_seed(s):
         return "the value of 1 seed"
     return f"mean ± 95 % t-interval over {seeds_phrase(s)}"
 

@@ -30,6 +30,7 @@ import jinja2
 from report import downloads, figure_cache, formatting, slides
 from report import summary as sm
 from report.figures.style import MIN_SCALE
+from report.prose import prose
 from runner import __version__, store
 from runner.files import atomic_write
 
@@ -253,6 +254,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(formatting.FILTERS)
+    env.filters["prose"] = prose  # the YAML's description and conclusions
     env.globals["min_scale"] = MIN_SCALE  # a figure shrinks no further on a phone
     return env
 

@@ -1,6 +1,7 @@
 """The page checker's measures of what a reader meets, each on a small hand-made page: a table
 wider than its box at 1280 px, a caption a box cuts, figure text under 8 px as displayed (and a
-phone-sized figure served at 390 px), and the SVG texts it reads back from matplotlib's files."""
+phone-sized figure served at 390 px, and a drawing held in the page as inline SVG), and the SVG
+texts it reads back from matplotlib's files."""
 
 from __future__ import annotations
 
@@ -113,3 +114,17 @@ def test_svg_texts_reads_matplotlib_texts_drawn_as_paths(tmp_path):
     sizes = dict(texts)
     assert sizes["a title"] == pytest.approx(style.TITLE_SIZE, abs=0.01)
     assert sizes["0.0"] == pytest.approx(style.STYLE["font.size"], abs=0.01)
+
+
+@pytest.mark.browser
+def test_inline_svg_text_under_8_px_as_displayed_is_a_problem(tmp_path):
+    """The same drawing held in the page: 12 px at full width, 4.8 px at 400 px; hidden by the
+    stylesheet, it is not read."""
+    pytest.importorskip("playwright.sync_api")
+    drawing = SVG.format(12).replace("<svg ", '<svg aria-label="a drawing" ', 1)
+    assert _problems(tmp_path, f'<div style="width: 1000px">{drawing}</div>') == []
+    shrunk = drawing.replace('width="1000" height="100"', 'style="width: 400px"')
+    assert _problems(tmp_path, shrunk) == [
+        "1 text(s) under 8 px in the drawing 'a drawing' (smallest 4.8 px: 'label')"
+    ]
+    assert _problems(tmp_path, f'<div style="display: none">{shrunk}</div>') == []

@@ -279,6 +279,10 @@ def _crowded(name):
     """Each kind of figure with as many series, labels and as long titles as the study has."""
     rng = np.random.default_rng(1)
     digits = [str(d) for d in range(10)]
+
+    def glyphs():
+        return pictures.rgb(rng.random((8, 35)), FONT)
+
     build = {
         "curves-18": lambda: curves.learning_curves(
             [
@@ -498,6 +502,16 @@ def _crowded(name):
             ]
             * 3
         ),
+        "labelled-rows": lambda: pictures.labelled_rows(
+            [[{"label": "clean", "images": glyphs()}]]
+            + [
+                [
+                    {"label": f"noisy, p = 0.{k}", "images": glyphs()},
+                    {"label": "denoised, seed 12", "images": glyphs()},
+                ]
+                for k in range(1, 5)
+            ]
+        ),
     }
     return build[name]()
 
@@ -522,6 +536,7 @@ KINDS = [
     "pixel-bars",
     "samples",
     "strips",
+    "labelled-rows",
 ]
 
 
@@ -621,7 +636,7 @@ def _pictures_drawn(fig) -> list[tuple[float, float]]:
 
 @pytest.mark.parametrize("shape", [FLAT, TALL, FONT], ids=["flat-rgb", "tall-grey", "font"])
 def test_every_picture_keeps_its_aspect_ratio(shape):
-    """Reconstructions, strips, sample grids, decoded latent grids and the progression's
+    """Reconstructions, strips, labelled rows, sample grids, decoded latent grids and the progression's
     manifolds: each picture's pixels are square on the page, whatever h x w."""
     rng = np.random.default_rng(0)
     d = int(np.prod(shape))
@@ -637,6 +652,15 @@ def test_every_picture_keeps_its_aspect_ratio(shape):
             ]
         ),
         pictures.image_grids([{"title": "g", "images": x}] * 2, shape, cols=4),
+        pictures.labelled_rows(
+            [
+                [{"label": "clean", "images": pictures.rgb(x[:7], shape)}],
+                [
+                    {"label": "noisy", "images": pictures.rgb(x[:7], shape)},
+                    {"label": "denoised", "images": pictures.rgb(x[:4], shape)},
+                ],
+            ]
+        ),
         latent.generated_grid(
             [
                 {
@@ -665,7 +689,7 @@ def test_every_picture_keeps_its_aspect_ratio(shape):
         ),
     ]
     drawn = [pair for fig in figures for pair in _pictures_drawn(fig)]
-    assert len(drawn) == 7
+    assert len(drawn) == 10
     for picture, box in drawn:
         assert box == pytest.approx(picture, rel=0.02)
 
@@ -698,3 +722,75 @@ def test_labelled_codes_are_coloured_by_class_and_named_in_a_legend():
         assert all(colours[k] == colours[k % n] for k in range(3 * n))
         legend = [t.get_text() for fig_legend in fig.legends for t in fig_legend.get_texts()]
         assert legend == (classes if n <= latent.MAX_LEGEND else [])
+
+
+def _lab(hex_colour: str) -> np.ndarray:
+    """CIELAB (D65) of an sRGB colour."""
+    rgb = np.array(to_rgb(hex_colour))
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    srgb_to_xyz = [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]
+    xyz = np.array(srgb_to_xyz) @ linear / np.array([0.95047, 1.0, 1.08883])  # over white
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _delta_e2000(lab1, lab2) -> float:
+    """CIEDE2000 colour difference (Sharma, Wu and Dalal 2005, equations 1-22)."""
+    (l1, a1, b1), (l2, a2, b2) = lab1, lab2
+    c_mean = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - np.sqrt(c_mean**7 / (c_mean**7 + 25**7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = np.hypot(a1, b1), np.hypot(a2, b2)
+    h1, h2 = np.degrees(np.arctan2(b1, a1)) % 360, np.degrees(np.arctan2(b2, a2)) % 360
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    dh_big = 2 * np.sqrt(c1 * c2) * np.sin(np.radians(dh / 2))
+    l_mean, c_mean = (l1 + l2) / 2, (c1 + c2) / 2
+    if c1 * c2 == 0:
+        h_mean = h1 + h2
+    elif abs(h1 - h2) <= 180:
+        h_mean = (h1 + h2) / 2
+    else:
+        h_mean = (h1 + h2 + (360 if h1 + h2 < 360 else -360)) / 2
+    t = (
+        1
+        - 0.17 * np.cos(np.radians(h_mean - 30))
+        + 0.24 * np.cos(np.radians(2 * h_mean))
+        + 0.32 * np.cos(np.radians(3 * h_mean + 6))
+        - 0.20 * np.cos(np.radians(4 * h_mean - 63))
+    )
+    s_l = 1 + 0.015 * (l_mean - 50) ** 2 / np.sqrt(20 + (l_mean - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * c_mean, 1 + 0.015 * c_mean * t
+    r_t = (
+        -2
+        * np.sqrt(c_mean**7 / (c_mean**7 + 25**7))
+        * np.sin(np.radians(60 * np.exp(-(((h_mean - 275) / 25) ** 2))))
+    )
+    dl, dc, dh = (l2 - l1) / s_l, (c2 - c1) / s_c, dh_big / s_h
+    return float(np.sqrt(dl**2 + dc**2 + dh**2 + r_t * dc * dh))
+
+
+#: CIEDE2000 test pairs of Sharma, Wu and Dalal (2005), table 1: (Lab, Lab, ΔE00).
+SHARMA = [
+    ((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425),
+    ((50, 2.5, 0), (50, 0, -2.5), 4.3065),
+    ((50, 2.5, 0), (73, 25, -18), 27.1492),
+    ((2.0776, 0.0795, -1.135), (0.9033, -0.0636, -0.5514), 0.9082),
+]
+#: Least CIEDE2000 difference between two classes' colours. About 1 tells two large patches
+#: apart side by side; the scatters' dots are 1 to 4 px, scattered among others, where a
+#: difference must be many times that to be seen (Szafir 2018, "Modeling Color Difference for
+#: Visualization Design"). 15 leaves every pair of tab10 apart (its closest, red and brown, at
+#: 16) and fails the palette it replaced, whose orange and red (13) readers took for one class.
+CLASS_DELTA_E = 15
+
+
+def test_a_reader_tells_the_ten_classes_apart_by_colour():
+    for lab1, lab2, expected in SHARMA:  # the formula first, on its published values
+        assert _delta_e2000(lab1, lab2) == pytest.approx(expected, abs=1e-4)
+    colours = latent.class_colours(10)
+    closest = min(
+        (_delta_e2000(_lab(a), _lab(b)), a, b)
+        for i, a in enumerate(colours)
+        for b in colours[i + 1 :]
+    )
+    assert len(set(colours)) == 10 and closest[0] >= CLASS_DELTA_E, closest

@@ -5,6 +5,8 @@ and drives the explorer; the page reads without JavaScript."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import yaml
 
@@ -140,3 +142,45 @@ def test_a_typed_title_is_shown_as_text(browser, base):
     assert visit.page.locator("h1").inner_text() == "Tiny <script>alert(1)</script> autoencoder"
     assert visit.errors == []  # no dialog opened
     visit.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_heading_reached_by_its_anchor_is_below_the_sticky_bar(browser, tiny_site, width):
+    """On a phone the bar is two rows high: the explorer's heading, jumped to, is not under it."""
+    visit = Visit(browser, (tiny_site / "font-ae" / "index.html").as_uri())
+    page = visit.page
+    page.set_viewport_size({"width": width, "height": 800})
+    anchor = "generated-grid-explorer-title"
+    page.evaluate(f"() => {{ location.hash = '#{anchor}'; }}")
+    page.wait_for_function(f"() => location.hash === '#{anchor}'", timeout=5000)
+    page.wait_for_timeout(100)
+    bar, heading = page.evaluate(f"""() => [
+        document.querySelector('.site-header').getBoundingClientRect().bottom,
+        document.getElementById('{anchor}').getBoundingClientRect().top]""")
+    assert bar <= heading < bar + 80, f"the heading's top at {heading} px, the bar's bottom {bar}"
+    assert visit.errors == []
+    visit.close()
+
+
+DRAWING_PAGE = """<!doctype html><html><head><meta name="viewport" content="width=device-width">
+<title>architecture</title><link rel="stylesheet" href="style.css"></head><body><main>
+{% import "partials/drawings.html" as drawn %}{{ drawn.hourglass(d) }}</main></body></html>"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_longest_architecture_reads_on_a_phone(browser, tmp_path, width):
+    """The study's nine layers as the page draws them: every word at least 8 px as shown, at a
+    laptop's width (across the page) and a phone's (down it)."""
+    from report import site
+    from report.slides.kinds.architecture import hourglass
+
+    shutil.copyfile(site.TEMPLATES / "static" / "style.css", tmp_path / "style.css")
+    drawing = hourglass((35, 20, 10, 5, 2, 5, 10, 20, 35), 35)
+    page = site.environment().from_string(DRAWING_PAGE).render(d=drawing)
+    (tmp_path / "index.html").write_text(page)
+    url, base = (tmp_path / "index.html").as_uri(), tmp_path.as_uri() + "/"
+    facts = check.visit(browser, url, width, "light")
+    assert [d["name"] for d in facts["drawings"]] == ["Architecture 35-20-10-5-2-5-10-20-35"]
+    assert check.page_problems(facts, url, base, tmp_path, []) == []

@@ -398,3 +398,21 @@ def test_the_font_planes_new_characters_are_judged(tmp_path):
             "pixels from every training picture",
             html,
         )
+
+
+def test_denoising_examples_name_every_row(tiny_results):
+    """The clean characters once, then each noise level's noisy and denoised rows, each row
+    named at its left."""
+    from report.slides.kinds import denoising_examples
+
+    s = sm.load(tiny_results, "font-denoise")
+    [(_, job)] = slides.figures_of({"id": "x", **denoising_examples.build(s)})
+    fig = denoising_examples.prepare(**job["args"])
+    seeds = [c.representative(s.headline).spec.seed for c in s.configurations]
+    assert [t.get_text() for ax in fig.axes for t in ax.texts] == [
+        "clean",
+        "noisy, p = 0.05",
+        f"denoised, seed {seeds[0]}",
+        "noisy, p = 0.2",
+        f"denoised, seed {seeds[1]}",
+    ]

@@ -19,7 +19,7 @@ from report.figures.labels import annotate, in_points, plan_labels
 from report.figures.pictures import draw_picture, mosaic
 from report.figures.style import (
     ACCENT,
-    DIGIT_COLOURS,
+    CLASS_COLOURS,
     MIN_TEXT_PT,
     TEXT,
     TITLE_SIZE,
@@ -48,9 +48,10 @@ def labelled(classes: list[str]) -> bool:
 
 
 def class_colours(n: int) -> list[str]:
-    """A colour per class: the site's palette for up to 10 classes, else hues spread evenly."""
-    if n <= len(DIGIT_COLOURS):
-        return DIGIT_COLOURS[:n]
+    """A colour per class: the ten of CLASS_COLOURS for up to 10 classes, else hues spread
+    evenly."""
+    if n <= len(CLASS_COLOURS):
+        return CLASS_COLOURS[:n]
     return [to_hex(c) for c in colormaps["turbo"](np.linspace(0.05, 0.95, n))]
 
 

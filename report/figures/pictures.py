@@ -8,13 +8,17 @@ figures, is an (h, w, 3) picture at its own aspect ratio, with square pixels."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from report.figures.style import (
     ACCENT,
+    CSS_DPI,
     INK,
+    TEXT,
     TITLE_SIZE,
     WRONG,
     figure,
@@ -23,7 +27,7 @@ from report.figures.style import (
     styled,
     title_room,
 )
-from report.figures.text import wrap
+from report.figures.text import text_width, wrap
 
 PICTURE = {"left": 0.05, "right": 0.05, "bottom": 0.05, "wgap": 0.25}  # pixel pictures: a
 # title above each (``_picture_layout`` adds its room), nothing else
@@ -169,6 +173,52 @@ def strips(rows: list[dict], gap: int = 2) -> Figure:
         padded[: len(images)] = images
         draw_picture(ax, tile(padded[None], gap=gap))  # as wide as the longest row
         ax.set_title(title, fontsize=10.5)
+    return fig
+
+
+ROW_LABEL_SIZE = 10.5  # the name of a row of pictures, at its left
+ROW_GAP, GROUP_GAP = 0.06, 0.24  # inches between rows, and between groups of rows
+
+
+@styled
+def labelled_rows(groups: list[list[dict]], gap: int = 2, most: float = 0.45) -> Figure:
+    """Rows of pictures, each named at its left ("clean", "noisy, p = 0.1", "denoised"), in
+    groups set apart by a wider gap; a picture at most ``most`` inches high.
+
+    groups: [[{"label", "images": (K, h, w, 3)}]], RGB pictures (``rgb``, ``marked``).
+    """
+    rows = [row for group in groups for row in group]
+    h, w = np.shape(rows[0]["images"])[1:3]
+    k = max(len(r["images"]) for r in rows)
+    inch = min(most / h, 7 / (k * (w + gap)))  # inches per pixel: at most 7 in of pictures
+    label_room = max(text_width(r["label"], ROW_LABEL_SIZE) for r in rows) / 72 + 0.15
+    row_h, pictures_w = h * inch, (k * (w + gap) - gap) * inch
+    gaps = [ROW_GAP if i else GROUP_GAP for group in groups for i in range(len(group))][1:]
+    width, height = (
+        math.ceil(inches * CSS_DPI) / CSS_DPI  # whole CSS pixels, as ``save`` writes them
+        for inches in (label_room + pictures_w + 0.1, 0.1 + len(rows) * row_h + sum(gaps) + 0.1)
+    )
+    fig = figure(width, height)
+    top = 0.1
+    for row, below in zip(rows, [*gaps, 0]):
+        ax = fig.add_axes(
+            [label_room / width, 1 - (top + row_h) / height, pictures_w / width, row_h / height]
+        )
+        images = np.asarray(row["images"], dtype=float)
+        padded = np.ones((k, *images.shape[1:]))
+        padded[: len(images)] = images
+        draw_picture(ax, tile(padded[None], gap=gap))
+        ax.text(
+            -0.1 / pictures_w,
+            0.5,
+            row["label"],
+            transform=ax.transAxes,
+            ha="right",
+            va="center",
+            fontsize=ROW_LABEL_SIZE,
+            color=TEXT,
+        )
+        top += row_h + below
     return fig
 
 

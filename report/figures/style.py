@@ -10,7 +10,8 @@ high-density screens.
 Read at a glance, on a light page and on a dark one. One file per figure serves both colour
 schemes: its background is transparent, text and axes are one neutral grey (TEXT: 4.3:1 against
 white and 4.4:1 against #111, the most any single grey reaches against both), and series take
-mid-tone hues (PALETTE, at least 3.7:1 against both). Pictures of pixels keep their own white
+mid-tone hues (PALETTE, at least 3.7:1 against both); classes of labelled data take a palette
+of ten hues a reader tells apart (CLASS_COLOURS). Pictures of pixels keep their own white
 paper. An axes holds at most a handful of series, each with its own colour and line style so
 that they differ in greyscale too; legends sit below the axes, outside the data; titles are
 wrapped to their panel (report.figures.text); point labels are placed clear of each other
@@ -25,6 +26,8 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -48,7 +51,11 @@ DASHES = [
     (0, (3, 1.5, 1, 1.5, 1, 1.5)),
     (0, (10, 3)),
 ]
-DIGIT_COLOURS = PALETTE + [TEXT, "#dd4b39"]
+# A colour per class of labelled data (the ten digits): matplotlib's tab10 (Tableau's 10, d3's
+# category10), the palette readers know from digit scatters, every pair far apart in hue or
+# lightness (tests/test_figures.py measures it). Figures sit on a light card in a dark page too
+# (style.css's --figure-paper), so its lighter hues read in both schemes.
+CLASS_COLOURS = [to_hex(c) for c in colormaps["tab10"].colors]
 TITLE_SIZE = 11.5
 # The smallest text a figure draws, in points, and so the least a page may shrink a figure for
 # that text to stay at 8 CSS px, what a reader reads (report.check's MIN_TEXT_PX): on a phone a

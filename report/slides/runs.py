@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from report import summary as sm
-from report.formatting import seeds_phrase
+from report.formatting import one_seed, seeds_phrase
 from report.metrics import WORDS
 from report.slides import figure
 from runner import datasets, models, store
@@ -50,11 +50,18 @@ def panel_title(config: sm.Configuration, run: store.StoredRun, many: bool) -> s
     return f"{config.label} · {seed}" if many else seed
 
 
-def representative_note(s: sm.Summary) -> str:
-    note = (
+def _which_run(s: sm.Summary) -> str:
+    """Which run stands for a configuration: its median seed, or its one seed."""
+    if one_seed(s):
+        return "One run per configuration, its one seed."
+    return (
         f"One run per configuration: the seed with the median {s.headline.label} "
         f"of its {seeds_phrase(s)}."
     )
+
+
+def representative_note(s: sm.Summary) -> str:
+    note = _which_run(s)
     if len(s.configurations) > MAX_PANELS:
         note += (
             f" Shown: the first {MAX_PANELS} of {len(s.configurations)} configurations, in "
@@ -67,15 +74,12 @@ def representative_note(s: sm.Summary) -> str:
 def chooser_note(s: sm.Summary) -> str:
     """The note of a slide with a chooser: which run stands for a configuration, and which
     configuration the slide opens on."""
-    note = (
-        f"One run per configuration: the seed with the median {s.headline.label} "
-        f"of its {seeds_phrase(s)}."
-    )
+    note = _which_run(s)
     best = s.best()
     if len(s.configurations) > 1 and best is not None:
         note += (
             f" Every configuration can be chosen; the slide opens on {best.label}, the "
-            f"lowest mean {s.headline.label}."
+            f"lowest{'' if one_seed(s) else ' mean'} {s.headline.label}."
         )
     return note
 

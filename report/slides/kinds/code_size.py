@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from report import summary as sm
-from report.formatting import seeds_phrase, spread_phrase
+from report.formatting import one_seed, seeds_phrase, spread_phrase
 from report.metrics import Metric
 from report.slides import Setup, SlideKind, figure
 from report.slides.runs import nan_list
@@ -105,8 +105,13 @@ def build(s: sm.Summary) -> dict:
         else None
     )
     return {
-        "lede": "The final error against the width of the code (the narrowest layer): mean "
-        f"over seeds with its 95 % interval, every seed a dot; {seeds_phrase(s)}.",
+        "lede": "The final error against the width of the code (the narrowest layer): "
+        + (
+            "the one seed's value"
+            if one_seed(s)
+            else f"mean over seeds with its 95 % interval, every seed a dot; {seeds_phrase(s)}"
+        )
+        + ".",
         "figure": figure(
             ".svg", "Final error against the width of the code", widths=widths, panels=panels
         ),

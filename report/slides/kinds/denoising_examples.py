@@ -1,4 +1,4 @@
-"""Samples clean, with noise, and denoised, one row per noise level."""
+"""Samples clean, then with noise and denoised at each noise level, every row named."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 
 from nets import noise as noise_models
 from report import summary as sm
+from report.axes import axis
 from report.slides import SlideKind, needs_noise, runs
 
 EXAMPLES = 8  # samples per row
@@ -19,7 +20,8 @@ def build(s: sm.Summary) -> dict:
         else ""
     )
     return {
-        "lede": f"Per noise level: each {noun} clean, with noise, and denoised{marked}.",
+        "lede": f"The same {noun}s clean, then at each noise level with noise and "
+        f"denoised{marked}.",
         "note": runs.chooser_note(s) + " One fixed noise draw.",
         **runs.choices(s, f"Clean, noisy and denoised {noun}s", apart="noise"),
     }
@@ -28,23 +30,26 @@ def build(s: sm.Summary) -> dict:
 def prepare(refs: list[dict]):
     from report.figures import pictures  # matplotlib only where figures are drawn
 
-    rows = []
-    for ref in refs:
-        run = runs.load(ref)
-        shape, binary = runs.info(run.spec).shape, runs.info(run.spec).color == "binary"
-        clean = runs.spread(runs.data_of(run.spec).x_train, EXAMPLES)  # (K, D)
+    stored = [runs.load(ref) for ref in refs]  # a run per noise level, same samples
+    shape = runs.info(stored[0].spec).shape
+    binary = runs.info(stored[0].spec).color == "binary"
+    clean = runs.spread(runs.data_of(stored[0].spec).x_train, EXAMPLES)  # (K, D)
+    groups = [[{"label": "clean", "images": pictures.rgb(clean, shape)}]]
+    for run in stored:
         noise = noise_models.make(run.spec.noise.kind, run.spec.noise.level)
         noisy = noise.apply(clean, [np.random.default_rng(0)])[0]  # (K, D), one fixed draw
         denoised = runs.model_of(run).reconstruct(noisy)[0]
         shown = pictures.marked(denoised, clean, shape) if binary else pictures.rgb(denoised, shape)
-        blank = np.ones_like(shown)
-        triplets = np.stack(
-            [pictures.rgb(clean, shape), pictures.rgb(noisy, shape), shown, blank], axis=1
-        )  # (K, 4, h, w, 3)
-        rows.append(
-            {"title": ref["title"], "images": triplets.reshape(-1, *triplets.shape[2:])[:-1]}
+        groups.append(
+            [
+                {
+                    "label": f"noisy, {axis('noise').value(run.spec)}",
+                    "images": pictures.rgb(noisy, shape),
+                },
+                {"label": f"denoised, seed {run.spec.seed}", "images": shown},
+            ]
         )
-    return pictures.strips(rows)
+    return pictures.labelled_rows(groups)
 
 
 SLIDE = SlideKind(

@@ -37,10 +37,8 @@ def build(s: sm.Summary) -> dict:
     ]
     split = learning_curves.with_series(s, panels)
     return {
-        "lede": "The two terms of the loss, recon + β · KL, apart: mean over seeds (line) "
-        "and the band between the 25th and 75th percentile, one line per "
-        "configuration"
-        f"{split}; below, their final values.",
+        "lede": "The two terms of the loss, recon + β · KL, apart: "
+        f"{learning_curves.lines_phrase(s)}{split}; below, their final values.",
         "figure": figure(".svg", "Reconstruction and KL against epoch", panels=panels),
         "tables": [_table(s)],
         "note": "The curves are each epoch's mean over its batches, in training; the table's "

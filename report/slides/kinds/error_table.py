@@ -4,7 +4,7 @@ value)."""
 from __future__ import annotations
 
 from report import summary as sm
-from report.formatting import spread_phrase
+from report.formatting import one_seed, spread_phrase
 from report.slides import SlideKind
 from report.tables import by_metric, pivot
 
@@ -14,6 +14,7 @@ def build(s: sm.Summary) -> dict:
         [pivot(s, m) for m in s.metrics] if len(s.varying) > 1 else [by_metric(s)]
     )  # one axis: all metrics side by side
     return {
+        "title": "Final error" if one_seed(s) else SLIDE.title,
         "lede": f"The final error of each configuration, {spread_phrase(s)}; lower is better.",
         "tables": tables,
     }

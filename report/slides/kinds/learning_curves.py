@@ -9,6 +9,7 @@ import numpy as np
 
 from report import summary as sm
 from report.axes import Axis
+from report.formatting import one_seed
 from report.slides import SlideKind, figure
 from runner import store
 
@@ -30,10 +31,19 @@ def build(s: sm.Summary) -> dict:
             }
         )
     return {
-        "lede": "Mean over seeds (line) and the band between the 25th and 75th percentile, "
-        f"one line per configuration{with_series(s, panels)}.",
+        "lede": f"{lines_phrase(s).capitalize()}{with_series(s, panels)}.",
         "figure": figure(".svg", "Loss against epoch", panels=panels),
     }
+
+
+def lines_phrase(s: sm.Summary) -> str:
+    """What a curve of the seeds is: their mean and interquartile band, or the one seed's."""
+    if one_seed(s):
+        return "one line per configuration, from its one seed"
+    return (
+        "mean over seeds (line) and the band between the 25th and 75th percentile, one line "
+        "per configuration"
+    )
 
 
 def with_series(s: sm.Summary, panels: list[dict]) -> str:

@@ -7,6 +7,7 @@ import numpy as np
 from report import stats
 from report import summary as sm
 from report.axes import axis
+from report.formatting import one_seed
 from report.slides import Setup, SlideKind, figure
 from report.slides.runs import nan_list
 
@@ -31,7 +32,7 @@ def build(s: sm.Summary) -> dict:
         for label, values in groups.items()
     ]
     rows = [
-        {"labels": [label, rate], "cells": _spread(values[i])}
+        {"labels": [label, rate], "cells": _spread(values[i], one_seed(s))}
         for label, values in groups.items()
         for i, rate in enumerate(rates)
     ]
@@ -40,15 +41,21 @@ def build(s: sm.Summary) -> dict:
         "row_headings": ["", "learning rate"],
         "column_heading": "",
         "rows": rows,
-        "columns": ["mean ± standard deviation", "median", "min", "max", "runs", "diverged"],
+        "columns": ["final", "runs", "diverged"]
+        if one_seed(s)
+        else ["mean ± standard deviation", "median", "min", "max", "runs", "diverged"],
     }
     if not others:
         table["row_headings"] = ["learning rate"]
         for row in rows:
             row["labels"] = row["labels"][1:]
     return {
-        "lede": "The final error of every seed, per learning rate: the box spans the middle "
-        "half, the line is the median, dots are single runs.",
+        "lede": "The final error of every seed, per learning rate: "
+        + (
+            "a dot each (one seed: no spread to box)."
+            if one_seed(s)
+            else "the box spans the middle half, the line is the median, dots are single runs."
+        ),
         "figure": figure(
             ".svg",
             "Final error per learning rate",
@@ -60,8 +67,12 @@ def build(s: sm.Summary) -> dict:
     }
 
 
-def _spread(values: list[float]) -> list:
+def _spread(values: list[float], single: bool) -> list:
+    """A row's cells: the seeds' mean ± standard deviation, median and range, or the one seed's
+    value."""
     st = {**stats.describe(values), "spread": "std"}  # the seeds' spread is this slide's point
+    if single:
+        return [st["mean"], st["n"], st["dropped"]]
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite)]
     return [

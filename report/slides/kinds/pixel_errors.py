@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from report import summary as sm
+from report.formatting import one_seed
 from report.slides import SlideKind, counts_font_pixels, figure, runs
 
 
@@ -16,11 +17,13 @@ def build(s: sm.Summary) -> dict:
         for c in s.configurations
     ]
     series = [x for x in series if x["per_char"]]
+    bars = " (one seed)" if one_seed(s) else ": bars are the mean over seeds, dots single runs"
     lede = (
-        "Wrong pixels of each character after training: bars are the mean over seeds, dots "
-        "single runs. The dashed line is the course's bar of 1."
+        f"Wrong pixels of each character after training{bars}. The dashed line is the "
+        "course's bar of 1."
         if len(series) <= characters.MAX_BAR_PANELS
-        else "Mean wrong pixels of each character after training, one row per configuration; "
+        else f"{'Wrong' if one_seed(s) else 'Mean wrong'} pixels of each character after "
+        "training, one row per configuration; "
         "squares mark the characters above the course's bar of 1."
     )
     return {
