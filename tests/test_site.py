@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 import pytest
 import scipy.stats
+import yaml
 
 import support
 from report import formatting, metrics, site, stats, tables
@@ -508,9 +509,49 @@ def test_the_reference_is_set_beside_each_configuration_it_names(referenced):
         stat = t_interval(c.metric(metrics.WRONG_MEAN))
         assert row[2] == _cell(stat)
     html = _slide(referenced / "site" / "referenced" / "index.html", "reference")
-    assert "35-10-2-10-35 &lt; 35-2-35" in html  # the reference's order
-    assert html.count("ours, wrong pixels per character (0.02)") == 1  # once per learning rate
-    assert "ours, wrong pixels per character (0.005)" in html
+    assert "the slides: 35-10-2-10-35 &lt; 35-2-35" in html  # the reference's order
+    # ranked per learning rate, which the entries leave out
+    assert html.count("order by wrong pixels per character at learning rate 0.02") == 1
+    assert "order by wrong pixels per character at learning rate 0.005" in html
+    assert '<img src="reference.svg"' in html
+
+
+@pytest.mark.slow
+def test_the_order_sentences_change_with_the_stored_numbers(referenced, tmp_path):
+    """The same store made to say otherwise: the course's figures swapped, then one
+    architecture's errors made far lower on every seed. The page's sentences and ranks follow."""
+    results = tmp_path / "results"
+    shutil.copytree(referenced / "results" / "referenced", results / "referenced")
+    before = _reference_facts(referenced / "site" / "referenced" / "index.html")
+    config = results / "referenced" / "experiment.yaml"
+    stored = yaml.safe_load(config.read_text())
+    for entry in stored["reference"]["values"]:  # the course's order reversed
+        entry["value"] = 0.1 if entry["architecture"] == [35, 2, 35] else 0.9
+    config.write_text(yaml.safe_dump(stored))
+    for run in sm.load(results, "referenced").runs:
+        if list(run.spec.architecture) == [35, 2, 35]:  # far below the rest, on every seed
+            path = run.path / "metrics.json"
+            metrics = json.loads(path.read_text())
+            slower = run.spec.optimizer.learning_rate != 0.02
+            metrics["wrong_pixels"]["mean"] = 0.01 * (1 + run.spec.seed) + slower
+            metrics["mse"] = 1e-4 * (1 + run.spec.seed + 100 * slower)
+            path.write_text(json.dumps(metrics))
+    site.render(results, tmp_path / "site", ["referenced"])
+    page = tmp_path / "site" / "referenced" / "index.html"
+    after = _reference_facts(page)
+    key = "order by wrong pixels per character at learning rate 0.02"
+    assert after[key] != before[key]
+    assert after[key].startswith("ours: 35-2-35 &lt; 35-10-2-10-35; the slides: 35-2-35 &lt;")
+    assert "On every pair (1) ours is in the order of the slides." in after[key]
+    conclusions = _slide(page, "conclusions")
+    assert "35-2-35 · 0.02, ahead of the next beyond the 95 % interval" in conclusions
+    assert "ours is in the order of the slides" in conclusions
+
+
+def _reference_facts(page: Path) -> dict[str, str]:
+    """The reference slide's facts, label -> sentence, as the page writes them."""
+    html = _slide(page, "reference")
+    return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html))
 
 
 def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_site, tiny_results):
@@ -552,6 +593,8 @@ def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_si
 
 @pytest.mark.slow
 def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
+    """Ranks shared where Welch's interval does not tell neighbours apart, the bar's count,
+    and the file's prose, escaped."""
     summary = sm.load(referenced / "results", "referenced")
     html = _slide(referenced / "site" / "referenced" / "index.html", "conclusions")
     assert "Deeper &lt;b&gt;is&lt;/b&gt; not better here." in html
@@ -562,8 +605,8 @@ def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
         if r and r[0] in {c.label for c in summary.configurations} and len(r) == 5
     ]
     assert [r[0] for r in rows][-4:] == [e["item"].label for e in ranked]
-    for row, entry in zip(rows[-4:], ranked):
-        assert row[3] == ("–" if entry["gap"] is None else "yes" if entry["gap"]["clear"] else "no")
+    for row, entry, rank in zip(rows[-4:], ranked, stats.ranks(ranked)):
+        assert row[1] == rank
         reached = sum(metrics.WRONG_MAX.of(r.metrics) <= 1 for r in entry["item"].runs)
         assert row[4] == f"{reached} / 3"
 
