@@ -105,8 +105,19 @@ def comparisons(s: sm.Summary, reference: Reference, measures: list[Metric] | No
     groups = []
     for key, pairs in _groups(s, reference).items():
         per = [_compare(s, reference, key, pairs, m) for m in (measures or comparable(s))]
+        theirs = sorted(pairs, key=lambda p: p[0].value)
+        where = f" at {key}" if key else ""
+        order = (
+            f"order by {reference.source}{where}",
+            " < ".join(_label(s, reference, c) for _, c in theirs),
+        )
         groups.append(
-            {"key": key, "pairs": pairs, "measures": per, "facts": [p["fact"] for p in per]}
+            {
+                "key": key,
+                "pairs": pairs,
+                "measures": per,
+                "facts": [order] + [p["fact"] for p in per],
+            }
         )
     return groups
 
@@ -148,9 +159,8 @@ def _compare(s: sm.Summary, reference: Reference, key: str, pairs: list, metric:
     labels = [_label(s, reference, c) for _, c in pairs]
     where = f" at {key}" if key else ""
     text = (
-        f"ours: {stats.order_text(ranked, lambda k: labels[k])}; {reference.source}: "
-        + " < ".join(labels[k] for k in sorted(range(len(pairs)), key=lambda k: values[k]))
-        + f". {_verdict(verdicts, len(pairs), labels, reference.source)}."
+        f"{stats.order_text(ranked, lambda k: labels[k])}. "
+        f"{_verdict(verdicts, len(pairs), labels, reference.source)}."
     )
     return {
         "metric": metric,
@@ -158,7 +168,7 @@ def _compare(s: sm.Summary, reference: Reference, key: str, pairs: list, metric:
         "ours": ours,
         "theirs": theirs,
         "agree": {k: _agrees(k, verdicts, labels) for k in range(len(pairs))},
-        "fact": (f"order by {metric.short or metric.label}{where}", text),
+        "fact": (f"our order by {metric.short or metric.label}{where}", text),
     }
 
 
