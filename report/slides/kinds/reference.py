@@ -236,7 +236,8 @@ def _rank_table(s: sm.Summary, reference: Reference, groups: list[dict]) -> dict
     """A row per compared configuration: the reference's figure and rank, ours under the
     first compared measure, and whether the two orders agree where ours separates (the other
     measures' orders are in the slide's sentences)."""
-    keyed = any(g["key"] for g in groups)
+    keyed = len(groups) > 1  # one group is named in the caption instead
+    only = f" at {groups[0]['key']}" if groups[0]["key"] and not keyed else ""
     rows = []
     for g in groups:
         first = g["measures"][0]
@@ -258,7 +259,7 @@ def _rank_table(s: sm.Summary, reference: Reference, groups: list[dict]) -> dict
     rule = "the F test" if reference.statistic == "std" else "Welch's 95 % interval"
     return {
         "caption": f"ranks by {metric.label}, lowest first"
-        + (f", ranked separately per {' · '.join(rest)}" if keyed else "")
+        + (f", ranked separately per {' · '.join(rest)}" if keyed else only)
         + f"; neighbours that {rule} does not tell apart share a rank (2–3); the same order: "
         f"whether {reference.source} orders a configuration as ours does against every one "
         "ours tells it apart from",
@@ -296,13 +297,14 @@ def _chart(s: sm.Summary, reference: Reference, groups: list[dict]) -> dict:
     return figure(
         ".svg",
         f"The figures of {reference.source} against ours, per configuration, a panel per measure, "
-        f"ours with its {interval} where there are seeds enough",
+        f"ours with its {interval} where there are seeds enough"
+        + (f", at {groups[0]['key']}" if len(groups) == 1 and groups[0]["key"] else ""),
         panels=panels,
         xlabel=f"{reference.source}: {reference.metric}",
         ylabel=f"ours: {'std' if by_std else 'mean'}"
         + (", 95 % interval" if max(len(c.runs) for c in s.configurations) > 1 else ""),
         configurations=names,
-        groups=[g["key"] for g in groups] if any(g["key"] for g in groups) else [],
+        groups=[g["key"] for g in groups] if len(groups) > 1 else [],
     )
 
 
