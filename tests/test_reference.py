@@ -104,7 +104,7 @@ def test_configurations_the_seeds_do_not_tell_apart_share_a_rank_and_no_order_is
     slide = slides.build("reference", _summary(ALIKE, {A: 0.1, B: 0.2, C: 0.3}))
     said = _facts(slide)["our order by wrong pixels per character"]
     assert "≈" in said and "<" not in said
-    assert "tell none of the 3 pairs apart" in said
+    assert "do not tell any of the 3 pairs apart" in said
     assert "order of the course" in said and "in the order of" not in said
     assert {tuple(r[2:]) for r in _ranks(slide).values()} == {("1–3", "– (not told apart)")}
 

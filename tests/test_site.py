@@ -543,7 +543,7 @@ def test_the_order_sentences_change_with_the_stored_numbers(referenced, tmp_path
     assert after[key] != before[key]
     assert after["order by the slides at learning rate 0.02"] == "35-2-35 &lt; 35-10-2-10-35"
     assert after[key] == (
-        "35-2-35 &lt; 35-10-2-10-35. On every pair (1) ours is in the order of the slides."
+        "35-2-35 &lt; 35-10-2-10-35. On the one pair ours is in the order of the slides."
     )
     conclusions = _slide(page, "conclusions")
     assert "35-2-35 · 0.02, ahead of the next beyond the 95 % interval" in conclusions

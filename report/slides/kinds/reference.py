@@ -200,12 +200,15 @@ def _verdict(verdicts: list, n: int, labels: list[str], source: str) -> str:
     told = len(verdicts)
     counts = {v: sum(1 for *_, w in verdicts if w == v) for v in ("same", "reverse", "tie")}
     if not told:
+        which = "the two" if pairs == 1 else f"any of the {pairs} pairs"
         return (
-            f"Our seeds tell none of the {pairs} pairs apart: they neither confirm nor "
-            f"contradict the order of {source}"
+            f"Our seeds do not tell {which} apart: they neither confirm nor contradict the "
+            f"order of {source}"
         )
     scope = (
-        f"every pair ({pairs})"
+        "the one pair"
+        if pairs == 1
+        else f"every pair ({pairs})"
         if told == pairs
         else f"the {told} of {pairs} pairs our seeds tell apart"
     )
