@@ -84,10 +84,15 @@ def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
             cells.append(_bar_count(entry["item"]))
         rows.append({"labels": [_label(entry["item"], key)], "cells": cells})
     if bar:
-        columns.append(f"runs that end with every character ≤ {BAR} wrong pixel")
+        columns.append(f"runs ending ≤ {BAR}")
     where = f" at {key}" if key else ""
     return {
-        "caption": f"ranking{where}: {spread_phrase(s)}, lower first",
+        "caption": f"ranking{where}: {spread_phrase(s)}, lower first"
+        + (
+            f"; runs ending ≤ {BAR}: those whose every character ends at most {BAR} wrong pixel off"
+            if bar
+            else ""
+        ),
         "row_headings": ["configuration"],
         "column_heading": "",
         "columns": columns,
