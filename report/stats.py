@@ -1,4 +1,5 @@
-"""Statistics over seeds: means, quartiles, Student's t intervals, Welch's comparison, rankings.
+"""Statistics over seeds: means, quartiles, Student's t intervals, Welch's comparison, rankings
+(of means, or of spreads by the F test), ranks with ties.
 
 A configuration's runs differ only in their seed, so each number here is over seeds: with 10
 seeds a mean is known to about ±0.7 std; one seed gives a value but no interval. Values that are
@@ -74,6 +75,68 @@ def ranking(items: list[tuple]) -> list[dict]:
         }
         for k, (item, st, values) in enumerate(ranked)
     ]
+
+
+def spread_ranking(items: list[tuple]) -> list[dict]:
+    """(item, values over seeds) ranked by their standard deviation, lowest first, those
+    without one last, in ``ranking``'s shape: ``gap`` says whether the 95 % interval of the
+    ratio of the next one's variance to this one's leaves out 1 (the F test). Welch's interval
+    is of a difference of means; a spread's own sampling law is χ², and its ratio F."""
+    ranked = sorted(
+        ((item, describe(values), values) for item, values in items),
+        key=lambda e: (e[1]["std"] is None, e[1]["std"] or 0.0),
+    )
+    return [
+        {
+            "item": item,
+            "stat": st,
+            "gap": variance_ratio(values, ranked[k + 1][2]) if k + 1 < len(ranked) else None,
+        }
+        for k, (item, st, values) in enumerate(ranked)
+    ]
+
+
+def variance_ratio(a, b) -> dict | None:
+    """The 95 % interval of var(b) / var(a) over the finite values of each; ``clear`` where it
+    leaves out 1. None when a side has fewer than 2 values or no spread at all."""
+    a, b = (np.asarray(v, dtype=float) for v in (a, b))
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    if a.size < 2 or b.size < 2 or a.var() == 0:
+        return None
+    ratio = float(b.var(ddof=1) / a.var(ddof=1))
+    df = (b.size - 1, a.size - 1)
+    low = ratio / float(scipy.stats.f.ppf(0.975, *df))
+    high = ratio / float(scipy.stats.f.ppf(0.025, *df))
+    return {"ratio": ratio, "low": low, "high": high, "clear": not low <= 1 <= high}
+
+
+def std_interval(values) -> tuple[float, float] | None:
+    """The 95 % interval of a standard deviation over the finite values (χ² with n - 1
+    degrees of freedom); None below 2 values."""
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    if finite.size < 2:
+        return None
+    df, std = finite.size - 1, float(finite.std(ddof=1))
+    return (
+        std * float(np.sqrt(df / scipy.stats.chi2.ppf(0.975, df))),
+        std * float(np.sqrt(df / scipy.stats.chi2.ppf(0.025, df))),
+    )
+
+
+def ranks(ranked: list[dict], value: str = "mean") -> list[str]:
+    """Each entry's rank, shared by neighbours that are not told apart: "1", "2–3", "2–3";
+    "–" for an entry without a ``value`` (every run diverged). A tie runs on while each gap
+    is unclear, so a < c told apart but b between both ≈ gives a, b and c one rank."""
+    valued = [r for r in ranked if r["stat"][value] is not None]
+    labels, start = [], 0
+    for k, entry in enumerate(valued):
+        last = k + 1 == len(valued) or bool(entry["gap"] and entry["gap"]["clear"])
+        if last:
+            span = f"{start + 1}" if start == k else f"{start + 1}–{k + 1}"
+            labels += [span] * (k + 1 - start)
+            start = k + 1
+    return labels + ["–"] * (len(ranked) - len(valued))
 
 
 def order_text(ranked: list[dict], label) -> str:

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 import pytest
 import scipy.stats
+import yaml
 
 import support
 from report import formatting, metrics, site, stats, tables
@@ -509,9 +510,51 @@ def test_the_reference_is_set_beside_each_configuration_it_names(referenced):
         stat = t_interval(c.metric(metrics.WRONG_MEAN))
         assert row[2] == _cell(stat)
     html = _slide(referenced / "site" / "referenced" / "index.html", "reference")
-    assert "35-10-2-10-35 &lt; 35-2-35" in html  # the reference's order
-    assert html.count("ours, wrong pixels per character (0.02)") == 1  # once per learning rate
-    assert "ours, wrong pixels per character (0.005)" in html
+    # the reference's order, and ours, per learning rate (which the entries leave out)
+    facts = _reference_facts(referenced / "site" / "referenced" / "index.html")
+    assert facts["order by the slides at learning rate 0.02"] == "35-10-2-10-35 &lt; 35-2-35"
+    assert "our order by wrong pixels per character at learning rate 0.005" in facts
+    assert '<img src="reference.svg"' in html
+
+
+@pytest.mark.slow
+def test_the_order_sentences_change_with_the_stored_numbers(referenced, tmp_path):
+    """The same store made to say otherwise: the course's figures swapped, then one
+    architecture's errors made far lower on every seed. The page's sentences and ranks follow."""
+    results = tmp_path / "results"
+    shutil.copytree(referenced / "results" / "referenced", results / "referenced")
+    before = _reference_facts(referenced / "site" / "referenced" / "index.html")
+    config = results / "referenced" / "experiment.yaml"
+    stored = yaml.safe_load(config.read_text())
+    for entry in stored["reference"]["values"]:  # the course's order reversed
+        entry["value"] = 0.1 if entry["architecture"] == [35, 2, 35] else 0.9
+    config.write_text(yaml.safe_dump(stored))
+    for run in sm.load(results, "referenced").runs:
+        if list(run.spec.architecture) == [35, 2, 35]:  # far below the rest, on every seed
+            path = run.path / "metrics.json"
+            metrics = json.loads(path.read_text())
+            slower = run.spec.optimizer.learning_rate != 0.02
+            metrics["wrong_pixels"]["mean"] = 0.01 * (1 + run.spec.seed) + slower
+            metrics["mse"] = 1e-4 * (1 + run.spec.seed + 100 * slower)
+            path.write_text(json.dumps(metrics))
+    site.render(results, tmp_path / "site", ["referenced"])
+    page = tmp_path / "site" / "referenced" / "index.html"
+    after = _reference_facts(page)
+    key = "our order by wrong pixels per character at learning rate 0.02"
+    assert after[key] != before[key]
+    assert after["order by the slides at learning rate 0.02"] == "35-2-35 &lt; 35-10-2-10-35"
+    assert after[key] == (
+        "35-2-35 &lt; 35-10-2-10-35. On the one pair ours is in the order of the slides."
+    )
+    conclusions = _slide(page, "conclusions")
+    assert "35-2-35 · 0.02, ahead of the next beyond the 95 % interval" in conclusions
+    assert "ours is in the order of the slides" in conclusions
+
+
+def _reference_facts(page: Path) -> dict[str, str]:
+    """The reference slide's facts, label -> sentence, as the page writes them."""
+    html = _slide(page, "reference")
+    return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html))
 
 
 def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_site, tiny_results):
@@ -553,6 +596,8 @@ def test_runs_on_plus_minus_one_show_their_error_measures_in_both_ranges(tiny_si
 
 @pytest.mark.slow
 def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
+    """Ranks shared where Welch's interval does not tell neighbours apart, the bar's count,
+    and the file's prose, escaped."""
     summary = sm.load(referenced / "results", "referenced")
     html = _slide(referenced / "site" / "referenced" / "index.html", "conclusions")
     assert "Deeper &lt;b&gt;is&lt;/b&gt; not better here." in html
@@ -563,8 +608,8 @@ def test_conclusions_rank_with_welch_and_show_the_yaml_prose(referenced):
         if r and r[0] in {c.label for c in summary.configurations} and len(r) == 5
     ]
     assert [r[0] for r in rows][-4:] == [e["item"].label for e in ranked]
-    for row, entry in zip(rows[-4:], ranked):
-        assert row[3] == ("–" if entry["gap"] is None else "yes" if entry["gap"]["clear"] else "no")
+    for row, entry, rank in zip(rows[-4:], ranked, stats.ranks(ranked)):
+        assert row[1] == rank
         reached = sum(metrics.WRONG_MAX.of(r.metrics) <= 1 for r in entry["item"].runs)
         assert row[4] == f"{reached} / 3"
 
@@ -707,7 +752,7 @@ def test_a_file_read_with_overrides_says_so_before_its_own_prose(tmp_path):
         assert provenance.get("overrides", []) == list(overrides)
         site.render(tmp_path / results, tmp_path / f"{results}-site")
         pages[results] = (tmp_path / f"{results}-site" / "p" / "index.html").read_text()
-    warning = "These runs read it with training.epochs=3 seeds=2"
+    warning = "These runs read the experiment file with training.epochs=3 seeds=2"
     assert (
         warning in pages["changed"] and "<code>training.epochs=3 seeds=2</code>" in pages["changed"]
     )

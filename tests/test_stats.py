@@ -42,3 +42,41 @@ def test_quartile_band_leaves_out_diverged_runs():
     np.testing.assert_allclose(mean[:2], [3.0, 3.0])
     np.testing.assert_allclose([low[0], high[0]], [2.0, 4.0])
     assert np.isnan(mean[2]) and np.isnan(low[2])  # every run diverged by then
+
+
+def test_neighbours_not_told_apart_share_a_rank():
+    ranked = stats.ranking(
+        [
+            ("a", [1.0, 1.1, 0.9]),
+            ("b", [5.0, 5.1, 4.9]),
+            ("c", [5.2, 4.8, 5.1]),
+            ("d", [9.0, 9.1, 8.9]),
+            ("nan", [np.nan, np.nan]),
+        ]
+    )
+    assert stats.ranks(ranked) == ["1", "2–3", "2–3", "4", "–"]
+    chained = stats.ranking([("x", [1.0, 2.0, 3.0]), ("y", [2.5, 3.5, 4.5]), ("z", [4, 5, 6])])
+    assert stats.ranks(chained) == ["1–3"] * 3  # x < z apart, but y is close to both
+
+
+def test_spreads_are_ranked_by_the_f_test_of_their_variances():
+    rng = np.random.default_rng(0)
+    narrow, wide = rng.normal(0, 0.1, 20), rng.normal(0, 1.0, 20)
+    ratio = stats.variance_ratio(narrow, wide)
+    assert ratio["ratio"] == pytest.approx(np.var(wide, ddof=1) / np.var(narrow, ddof=1))
+    assert ratio["clear"] and ratio["low"] > 1
+    assert not stats.variance_ratio(wide, 1.1 * wide)["clear"]  # a ratio of 1.21 over 20 seeds
+    assert stats.variance_ratio([1.0], [1.0, 2.0]) is None
+    ranked = stats.spread_ranking([("wide", wide), ("narrow", narrow)])
+    assert [r["item"] for r in ranked] == ["narrow", "wide"]
+    assert stats.ranks(ranked, "std") == ["1", "2"]
+
+
+def test_a_standard_deviation_has_a_chi_square_interval():
+    values = [1.0, 2.0, 4.0, 3.0]
+    low, high = stats.std_interval(values)
+    std = np.std(values, ddof=1)
+    assert low == pytest.approx(std * np.sqrt(3 / scipy.stats.chi2.ppf(0.975, 3)))
+    assert high == pytest.approx(std * np.sqrt(3 / scipy.stats.chi2.ppf(0.025, 3)))
+    assert low < std < high
+    assert stats.std_interval([1.0]) is None

@@ -13,6 +13,7 @@ Every drawing function takes arrays and labels and returns a ``matplotlib.figure
     latent       the latent plane: scatters, decoded grids, the VAE's progression
     pictures     pictures of pixels: reconstructions, strips, grids of samples
     noise_matrix denoisers by training and test noise level: a heat map beside the floors
+    reference    figures published elsewhere against ours, configuration by configuration
 
 Shapes: R runs (seeds), T epochs, N samples, D pixels, Z = 2 latent dimensions, G grid steps.
 """

@@ -1,5 +1,7 @@
 """What the stored runs conclude: the configurations ranked by the headline metric, whether each
-is told apart from the next, the best one, the course's bar, then the YAML's own prose.
+is told apart from the next, the best one, the course's bar, the order against the YAML's
+reference: figures, then the YAML's own prose (marked as the file's notes: it is not computed
+from the runs). Every sentence here is built from the numbers it states.
 
 Neighbours are told apart when Welch's 95 % interval of their difference leaves out 0: with few
 seeds, two configurations whose means differ may still be the same within their spread, and the
@@ -14,6 +16,8 @@ from report import summary as sm
 from report.formatting import spread_phrase
 from report.metrics import WRONG_MAX
 from report.slides import SlideKind
+from report.slides.kinds import reference as against_reference
+from runner.config.reference import Reference
 
 BAR = 1  # the course's bar: every character at most this many wrong pixels
 
@@ -27,30 +31,47 @@ def build(s: sm.Summary) -> dict:
     facts = [_best(s, key, configs) for key, configs in groups.items()]
     if bar:
         facts.append(("the course's bar, at the last epoch", _bar_fact(s)))
+    facts += _against_reference(s)
+    notes = _notes(s)
     return {
         "lede": f"Computed from the stored runs: the configurations ranked by "
         f"{s.headline.label}, lower first, each against the next by Welch's 95 % "
-        "interval of their difference.",
+        "interval of their difference; those it does not tell apart share a rank."
+        + (
+            " The paragraphs at the end are the experiment file's notes, written by hand and "
+            "not computed from these runs."
+            if notes
+            else ""
+        ),
         "facts": facts,
         "tables": tables,
-        "paragraphs": _prose(s),
+        "paragraphs": notes,
     }
 
 
-def _prose(s: sm.Summary) -> list[str]:
+def _against_reference(s: sm.Summary) -> list[tuple[str, str]]:
+    """The reference slide's sentence on the order, under the first measure it compares."""
+    if not s.config.get("reference"):
+        return []
+    measures = against_reference.comparable(s)[:1]
+    ref = Reference.model_validate(s.config["reference"])
+    return [f for g in against_reference.comparisons(s, ref, measures) for f in g["facts"]]
+
+
+def _notes(s: sm.Summary) -> list[str]:
     """The YAML's own paragraphs. They were written for the file as it stands: when the sweep
     changed it on the command line (fewer seeds or epochs, say), the figures they quote are not
     these runs', and a reader is told so before reading them."""
-    prose = list(s.config.get("conclusions") or [])
+    notes = list(s.config.get("conclusions") or [])
     overrides = s.provenance.get("overrides")
-    if prose and overrides:
-        prose.insert(
+    if notes and overrides:
+        notes.insert(
             0,
-            "The paragraphs below are the experiment file's own, written for the file as it "
-            f"stands. These runs read it with {' '.join(overrides)}, so the figures the "
-            "paragraphs quote need not be these runs' figures; the tables above are.",
+            f"These runs read the experiment file with {' '.join(overrides)}: the figures its "
+            "notes below quote were written for the file as it stands, and need not be these "
+            "runs' figures; the tables above are.",
         )
-    return prose
+    return notes
 
 
 def _label(c: sm.Configuration, key: str) -> str:
@@ -61,28 +82,33 @@ def _label(c: sm.Configuration, key: str) -> str:
 def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
     ranked = stats.ranking([(c, c.metric(s.headline)) for c in configs])
     columns = [
+        "rank",
         s.headline.short or s.headline.label,
         "gap to the next (Welch 95 % CI)",
-        "told apart from the next",
     ]
     rows = []
-    for entry in ranked:
+    for entry, rank in zip(ranked, stats.ranks(ranked)):
         gap = entry["gap"]
         cells = [
+            rank,
             entry["stat"],
             {"mean": gap["difference"], "welch": gap["ci"], "spread": "welch", "dropped": 0}
             if gap
             else None,
-            ("yes" if gap["clear"] else "no") if gap else "–",
         ]
         if bar:
             cells.append(_bar_count(entry["item"]))
         rows.append({"labels": [_label(entry["item"], key)], "cells": cells})
     if bar:
-        columns.append(f"runs that end with every character ≤ {BAR} wrong pixel")
+        columns.append(f"runs ending ≤ {BAR}")
     where = f" at {key}" if key else ""
     return {
-        "caption": f"ranking{where}: {spread_phrase(s)}, lower first",
+        "caption": f"ranking{where}: {spread_phrase(s)}, lower first"
+        + (
+            f"; runs ending ≤ {BAR}: those whose every character ends at most {BAR} wrong pixel off"
+            if bar
+            else ""
+        ),
         "row_headings": ["configuration"],
         "column_heading": "",
         "columns": columns,
@@ -99,13 +125,16 @@ def _best(s: sm.Summary, key: str, configs: list) -> tuple[str, str]:
     if len(ranked) == 1:
         return f"configuration{where}", _label(best["item"], key)
     gap = best["gap"]
-    verdict = (
-        "ahead of the next beyond the 95 % interval"
-        if gap and gap["clear"]
-        else f"not told apart from {_label(ranked[1]['item'], key)}"
+    if gap and gap["clear"]:
+        return f"best{where}", (
+            f"{_label(best['item'], key)}, ahead of the next beyond the 95 % interval"
+        )
+    ranks = stats.ranks(ranked)
+    tied = [_label(r["item"], key) for r, rank in zip(ranked[1:], ranks[1:]) if rank == ranks[0]]
+    return f"lowest mean{where}", (
+        f"{_label(best['item'], key)}, not told apart from {', '.join(tied) or 'the next'} "
+        f"(rank {ranks[0]}): no best"
     )
-    name = "best" if gap and gap["clear"] else "lowest mean"
-    return f"{name}{where}", f"{_label(best['item'], key)}, {verdict}"
 
 
 def _reached(c: sm.Configuration) -> int:
