@@ -42,6 +42,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import nets
+from nets import fused
 from runner import datasets
 
 LAYERS = [35, 20, 2, 20, 35]
@@ -55,8 +56,9 @@ SWEEP = [
 TARGET_SECONDS = 300
 
 
-def trainer(x, seeds, dtype, batch_size, epochs):
-    """train(): ``epochs`` more epochs of one ensemble; returns the seed-epochs done."""
+def trainer(x, seeds, dtype, batch_size, epochs, compiled=True):
+    """train(): ``epochs`` more epochs of one ensemble; returns the seed-epochs done. compiled:
+    SGD's compiled update (nets.fused.sgd) where numba is installed, as tp5-run trains."""
     model = nets.Autoencoder(
         LAYERS,
         seeds,
@@ -66,7 +68,8 @@ def trainer(x, seeds, dtype, batch_size, epochs):
         loss="sse",
         dtype=dtype,
     )
-    optimizer = nets.SGD(np.full(len(seeds), 0.0005), momentum=0.9)
+    compiled = compiled and fused.available()
+    optimizer = nets.SGD(np.full(len(seeds), 0.0005), momentum=0.9, compiled=compiled)
 
     def train():
         with threadpool_limits(1):
@@ -83,7 +86,13 @@ def packs(rounds: int) -> float:
     base = "full batch, pack of 100, float32"
     contenders = {
         base: trainer(x, seeds, "float32", None, 100),
+        "full batch, pack of 100, float32, NumPy's SGD": trainer(
+            x, seeds, "float32", None, 100, compiled=False
+        ),
         "batch 1, pack of 100, float32": trainer(x, seeds, "float32", 1, 5),
+        "batch 1, pack of 100, float32, NumPy's SGD": trainer(
+            x, seeds, "float32", 1, 5, compiled=False
+        ),
         "batch 1, pack of 100, float64": trainer(x, seeds, "float64", 1, 5),
         "batch 1, one seed alone, float32": trainer(x, [0], "float32", 1, 20),
     }
