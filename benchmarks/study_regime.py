@@ -45,6 +45,10 @@ import nets
 from nets import fused
 from runner import datasets
 
+if fused.available():  # numba is optional: the compiled rows need it
+    from nets.fused import outer as fused_outer
+    from nets.fused import sgd as fused_sgd
+
 LAYERS = [35, 20, 2, 20, 35]
 SEEDS = 100
 EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
@@ -103,17 +107,22 @@ def packs(rounds: int) -> float:
 
 
 def floor(rounds: int) -> None:
-    """The parts of a batch-1 epoch (pack of 100, float32) that fix its numbers, each timed alone,
-    against the full-batch epoch."""
+    """The parts of a batch-1 epoch (pack of 100, float32) that fix its numbers, each timed alone
+    for the 32 steps of an epoch, against the full-batch epoch: the products, and the update from
+    the outer products as the pack does it (one compiled pass) and as NumPy did it (einsum, then
+    SGD's four passes)."""
     f, S = np.float32, SEEDS
     rng = np.random.default_rng(0)
-    Ws = [rng.standard_normal((S, a + 1, b)).astype(f) for a, b in itertools.pairwise(LAYERS)]
-    x1s = [np.ones((S, 1, a + 1), f) for a in LAYERS[:-1]]
-    zs = [np.empty((S, 1, b), f) for b in LAYERS[1:]]
-    dxs = [np.empty((S, 1, a), f) for a in LAYERS[:-1]]
-    grads = [np.empty_like(W) for W in Ws]
-    p = np.zeros((S, sum(W[0].size for W in Ws)), f)
-    v, g, tmp, rate = p.copy(), p.copy(), p.copy(), np.full((S, 1), 0.0005, f)
+    shapes = list(itertools.pairwise(LAYERS))
+    starts = np.cumsum([0] + [(a + 1) * b for a, b in shapes])
+    p = rng.standard_normal((S, starts[-1])).astype(f)  # the flat buffer, as nets.ensemble's
+    v, g, tmp = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
+    Ws = [p[:, i:j].reshape(S, a + 1, b) for (a, b), i, j in zip(shapes, starts, starts[1:])]
+    grads = [g[:, i:j].reshape(W.shape) for W, i, j in zip(Ws, starts, starts[1:])]
+    x1s = [rng.standard_normal((S, 1, a + 1)).astype(f) for a, _ in shapes]
+    zs = [rng.standard_normal((S, 1, b)).astype(f) for _, b in shapes]
+    dxs = [np.empty((S, 1, a), f) for a, _ in shapes]
+    mu, rates = f(0.9), np.full(S, 0.0005, f)
 
     def products():
         for _ in range(32):
@@ -123,17 +132,19 @@ def floor(rounds: int) -> None:
                 np.matmul(z, W[:, :-1].mT, out=dx)  # (S, 1, n_in)
         return S
 
-    def outer():
+    def update_compiled():
+        for _ in range(32):
+            for x1, z, start in zip(x1s, zs, starts):
+                fused_sgd.update_outer(p, v, x1[:, 0], z[:, 0], start, mu, rates)
+        return S
+
+    def update_numpy():
         for _ in range(32):
             for x1, z, out in zip(x1s, zs, grads):
                 np.einsum("...bi,...bj->...ij", x1, z, out=out)  # (S, n_in + 1, n_out)
-        return S
-
-    def sgd():
-        for _ in range(32):
             np.multiply(v, 0.9, out=v)
             np.add(v, g, out=v)
-            np.multiply(v, rate, out=tmp)
+            np.multiply(v, rates[:, None], out=tmp)
             np.subtract(p, tmp, out=p)
         return S
 
@@ -143,9 +154,11 @@ def floor(rounds: int) -> None:
         base: trainer(x, list(range(S)), "float32", None, 100),
         "batch-1 epoch": trainer(x, list(range(S)), "float32", 1, 5),
         "  its per-member products": products,
-        "  its outer products": outer,
-        "  its SGD passes": sgd,
+        "  its update from the outer products": update_compiled,
+        "  the same by NumPy (einsum, 4 passes)": update_numpy,
     }
+    if not fused.available():
+        del contenders["  its update from the outer products"]
     with threadpool_limits(1):
         us = common.us_per_unit(contenders, rounds)
     rows = [[label, v, v / us[base]] for label, v in us.items()]
@@ -153,32 +166,38 @@ def floor(rounds: int) -> None:
 
 
 def outer_products() -> None:
-    """[dW; db] of one sample per member, (S, n_in + 1, 1) x (S, 1, n_out), two ways."""
+    """[dW; db] of one sample per member, (S, n_in + 1, 1) x (S, 1, n_out), three ways, written
+    into a block of a flat buffer as the layers write it."""
     rows = []
     for dtype in (np.float32, np.float64):
         for n_in, n_out in zip(LAYERS[:-1], LAYERS[1:]):
             rng = np.random.default_rng(0)
             x1 = rng.random((SEEDS, 1, n_in + 1)).astype(dtype)
             dz = rng.random((SEEDS, 1, n_out)).astype(dtype)
-            out = np.empty((SEEDS, n_in + 1, n_out), dtype)
+            flat = np.empty((SEEDS, 2 * (n_in + 1) * n_out), dtype)  # the block and a neighbour
+            out = flat[:, : (n_in + 1) * n_out].reshape(SEEDS, n_in + 1, n_out)
             ways = {
                 "matmul": lambda x1=x1, dz=dz, out=out: np.matmul(x1.mT, dz, out=out),
                 "einsum": lambda x1=x1, dz=dz, out=out: np.einsum(
                     "...bi,...bj->...ij", x1, dz, out=out
                 ),
             }
+            if fused.available():
+                ways["compiled"] = lambda x1=x1[:, 0], dz=dz[:, 0], flat=flat: (
+                    fused_outer.outer_columns(x1, dz, flat, 0)
+                )
             us = {
                 k: min(timeit.repeat(f, number=200, repeat=5)) / 200 * 1e6 for k, f in ways.items()
             }
             rows.append(
                 [
                     f"{np.dtype(dtype).name} {n_in}x{n_out}",
-                    us["matmul"],
-                    us["einsum"],
+                    *us.values(),
                     us["matmul"] / us["einsum"],
                 ]
             )
-    print(common.table(rows, ["layer, pack of 100", "matmul us", "einsum us", "matmul/einsum"]))
+    header = ["layer, pack of 100", *(f"{k} us" for k in ways), "matmul/einsum"]
+    print(common.table(rows, header))
 
 
 def sweep(us_per_seed_epoch: float) -> None:
