@@ -15,7 +15,7 @@ writes the parameters and the velocity once, and never the gradient: at the stud
 cheaper in memory traffic (tests/test_online.py: the same numbers).
 """
 
-from numba import njit
+from numba import njit, uint64
 
 
 @njit(error_model="numpy", cache=True, nogil=True)
@@ -41,20 +41,23 @@ def update_outer(p, v, x1, dz, start, momentum, rates):
     """update_rows for a batch of one's gradient in the columns start .. start + n m of p (S, P)
     and v: the outer product g[k, i * m + j] = x1[k, i] * dz[k, j] + 0 (einsum's numbers, as
     nets.fused.outer forms it), formed entry by entry and never stored. x1 (S, n), or one row
-    (1, n) shared by every member; dz (S, m)."""
+    (1, n) shared by every member; dz (S, m). Columns are unsigned: numba then skips the
+    wraparound of negative indices, and the loops over a row vectorise."""
     zero = p.dtype.type(0)
-    n, m = x1.shape[1], dz.shape[1]
+    n, m = x1.shape[1], uint64(dz.shape[1])
     for k in range(dz.shape[0]):
         x, d, rate = x1[k % x1.shape[0]], dz[k], rates[k % rates.shape[0]]
-        for i in range(n):
-            cols = slice(start + i * m, start + (i + 1) * m)
-            pi, xi = p[k, cols], x[i]
-            if v is None:
+        pk = p[k]
+        if v is None:
+            for i in range(n):
+                first, xi = uint64(start + i * m), x[i]
                 for j in range(m):
-                    pi[j] -= (xi * d[j] + zero) * rate
-            else:
-                vi = v[k, cols]
+                    pk[first + j] -= (xi * d[j] + zero) * rate
+        else:
+            vk = v[k]
+            for i in range(n):
+                first, xi = uint64(start + i * m), x[i]
                 for j in range(m):
-                    vj = vi[j] * momentum + (xi * d[j] + zero)
-                    vi[j] = vj
-                    pi[j] -= vj * rate
+                    vj = vk[first + j] * momentum + (xi * d[j] + zero)
+                    vk[first + j] = vj
+                    pk[first + j] -= vj * rate
