@@ -275,17 +275,22 @@ class Ensemble:
         traffic was a large part of a step (nets.fused.sgd). The gradient buffers keep what
         they held."""
         state = optimizer.state_of("params", self._flat)
+        layers = list(self.dense.values())
 
         def step(*batch):
             values = self._step(*batch)
             optimizer.advance()
-            for layer in self.dense.values():
-                x1, dz = layer.factors
-                layer.factors = None  # a layer whose backward did not run fails loudly
-                optimizer.update_outer(self._flat, x1, dz, layer.start, state)
+            optimizer.update_outer(self._flat, map(self._take_factors, layers), state)
             return values
 
         return step
+
+    @staticmethod
+    def _take_factors(layer):
+        """(start, x1, dz) of a layer's last backward at batch 1, taken: a layer whose backward
+        did not run in the step fails loudly instead of repeating an old gradient."""
+        (x1, dz), layer.factors = layer.factors, None
+        return layer.start, x1, dz
 
     def _numpy_step(self, optimizer):
         """step(*batch): self._step, then the optimiser's update of the flat buffers."""

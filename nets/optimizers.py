@@ -5,7 +5,9 @@
     optimizer.update(p, g, state, constants)   # p updated in place, elementwise
 
 ``step(params, grads)`` is those three over a dict of arrays (nets.ensemble's step); a split step
-(nets.split) calls them itself to update column slices on several threads. Parameters and
+(nets.split) calls them itself to update column slices on several threads. An optimiser that
+``takes_outer`` (SGD, compiled) also updates from a batch of one's gradient given as its factors,
+``update_outer``, which a batch-1 step uses instead of writing the gradient. Parameters and
 gradients are dicts of arrays with the same keys; state (velocity, Adam's moments) is kept per
 key. Every array has the ensemble axis S first and ``learning_rate`` is a scalar or one value per
 member, shape (S,). All updates are elementwise, so members never interact. Use one optimiser per
@@ -208,12 +210,15 @@ class SGD(Optimizer):
         compiled, and without weight decay (which needs the gradient itself)."""
         return self._compiled is not None and self.weight_decay is None
 
-    def update_outer(self, p, x1, dz, start, state):
-        """``update`` of the columns start .. of p (S, P) from a batch of one's gradient
-        x1^T dz, x1 (S or 1, n) and dz (S, m), never formed (nets.fused.sgd.update_outer): the
+    def update_outer(self, p, factors, state):
+        """``update`` of p (S, P) from a batch of one's gradient given as the factors of each
+        layer's block: (start, x1, dz) for the columns start .. of every member's row, whose
+        gradient is x1^T dz (x1 (S or 1, n), dz (S, m)), never formed (nets.fused.sgd): the
         numbers of ``update`` with the gradient nets.layers.Dense would write. Only when
         ``takes_outer``; after ``advance()``, like ``update``."""
-        self._compiled.update_outer(p, state.get("v"), x1, dz, start, *self._constants(p))
+        momentum, rates = self._constants(p)
+        for start, x1, dz in factors:
+            self._compiled.update_outer(p, state.get("v"), x1, dz, start, momentum, rates)
 
 
 class Adam(Optimizer):
