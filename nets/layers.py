@@ -23,7 +23,8 @@ class Dense:
     """a = activation(x @ W + b).
 
     ``forward(x)`` stores what ``backward`` needs; ``backward(grad_out)`` fills ``self.grads``
-    (same keys as ``self.params``) and returns the gradient with respect to x. Buffers are reused
+    (same keys as ``self.params``; at batch 1 with ``factored`` set, leaves their factors in
+    ``factors`` instead) and returns the gradient with respect to x. Buffers are reused
     between calls with the same input shape, so an array returned by forward or backward is
     overwritten by the next call of that shape; ``apply(x)`` is the side-effect-free forward.
 

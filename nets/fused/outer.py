@@ -3,9 +3,10 @@ member's columns of the model's gradient buffer (nets.layers.Dense.backward at b
 
 NumPy has no fast form of it for a pack: einsum loops over the pack in C but pays its own
 machinery per member and row, and matmul takes it element by element through memory (an inner
-dimension of 1: no BLAS call), 2-4x slower still. Here a member's rows are unit-stride loops of
-its own columns, about 2.5x faster than einsum on the study's 35-20-2-20-35 pack
-(benchmarks/study_regime.py).
+dimension of 1: no BLAS call), up to 4x slower still. Here a member's rows are unit-stride loops of
+its own columns, 2-5x faster than einsum on the layers of the study's 35-20-2-20-35 pack
+(benchmarks/study_regime.py). With SGD the batch-1 step does not write the gradient at all
+(nets.fused.sgd.update_outer); this serves the other optimisers.
 
 The numbers are einsum's, bit for bit: einsum sums its single term into a zeroed output, so
 each entry is the product rounded once, plus +0 (which turns a product of -0 into +0); this adds
