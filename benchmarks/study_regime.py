@@ -1,32 +1,37 @@
 """Training one character at a time (batch_size 1), as the course's implementations do, in
 microseconds per seed-epoch: a pack of 100 seeds at batch 1 against the same pack at full batch
-(the baseline, measured in the same run), in float32 and float64, and against one seed at a
-time; then the parts of a batch-1 epoch whose arithmetic fixes its numbers, alone, against the
-same baseline; then the outer product [dW; db] of a batch of one, by matmul and by einsum; then,
-with --sweep, the study-regime files end to end.
+(the baseline, measured in the same run), in float32 and float64, with SGD's compiled update (as
+tp5-run trains where numba is installed) and with NumPy's, and against one seed at a time; then
+the parts of a batch-1 epoch whose arithmetic fixes its numbers, alone, against the same
+baseline; then the outer product [dW; db] of a batch of one, by matmul, einsum and compiled;
+then, with --sweep, the study-regime files end to end.
 
     python benchmarks/study_regime.py [--rounds 5] [--sweep]
 
 The network is the study's learning-rate one: 35-20-2-20-35, tanh units on pixels in {-1, 1},
 half the summed squared error, SGD with momentum 0.9. An epoch at batch 1 is 32 steps, each
-serving the whole pack with one call per operation, so its cost is the per-call overhead of 32
-steps plus 32 passes of the optimiser over every parameter. Contenders take turns, a chunk of
-epochs each per round; figures are medians.
+serving the whole pack with one call per operation. Contenders take turns, a chunk of epochs
+each per round; figures are medians.
 
-The second table is the floor of a faster batch 1 with the same numbers: per step, each member's
-own BLAS products (4 forward, 3 input gradients: the kernel's order of additions is part of the
-numbers, so members cannot share one call), its outer products [dW; db] (einsum: multiply gives
--0 where einsum gives +0) and SGD's four roundings per parameter (v *= mu, v += g, lr v, p -= lr v:
-four NumPy passes), each timed alone for the 32 steps of an epoch. On a 2-core Xeon (Ice Lake,
-family 6 model 106) under load they came to about 1x, 1.5x and 2.3x the full-batch epoch: 4.9x
-before any activation, loss or step glue, so 3x cannot be reached with these numbers. Faster forms
-give other numbers: one product for the whole pack (einsum, or a broadcast and a sum) adds in
-another order than the per-member BLAS kernels (64 % of a layer's outputs differ in float32), and
-a compiled step's exp is not NumPy's (39 % of float32 values differ); SGD alone compiles to the
-same numbers (nets.fused's rule) but was not faster than NumPy's four passes here. --sweep trains study-regime-architectures*.yaml
-and study-regime-learning-rate.yaml with ``tp5-run -j 2`` into a temporary results folder
-(nothing of the project's is touched) and prints the wall time against the 5-minute target and
-against the time the per-epoch figure predicts.
+The second table is the floor of batch 1 with these numbers: per step, each member's own BLAS
+products (4 forward, 3 input gradients) and the update from the outer products [dW; db] =
+x1^T dz, each timed alone for the 32 steps of an epoch. The products cannot be shared: NumPy's
+matmul over the pack calls gemv once per member, the very call of a per-member 2-D product (so a
+pack of one and a pack of 100 get the same bits), and the kernel's order of additions is part of
+the numbers: one product for the whole pack (einsum, or a broadcast and a sum) adds in another
+order (64 % of a layer's float32 outputs differ), and so does the input gradient taken from a
+contiguous copy of W^T instead of the strided view (another gemv kernel: 30-70 % differ). The
+update is one compiled pass that forms each entry of x1^T dz as it updates it, with NumPy's
+roundings in NumPy's order (nets.fused.sgd.update_outer); NumPy needs einsum (multiply gives -0
+where einsum gives +0) and SGD's four passes. On a 2-core Xeon (Ice Lake, family 6 model 106)
+under a load of 7-12, products and update came to about 0.5x and 1x the full-batch epoch (NumPy's
+update: 3-5x), and the batch-1 pack to 4.1-5.3x (median 4.95x; 7.5-8.5x before the compiled
+update): the rest is the per-call cost of the activations, the loss and the step's glue, paid 32
+times an epoch. A compiled step's exp is not NumPy's (39 % of float32 values differ), so the
+activations stay NumPy's. --sweep trains study-regime-architectures*.yaml and
+study-regime-learning-rate.yaml with ``tp5-run -j 2`` into a temporary results folder (nothing
+of the project's is touched) and prints the wall time against the 5-minute target and against
+the time the per-epoch figure predicts.
 """
 
 import itertools
