@@ -24,16 +24,14 @@ from .batches import Batches
 from .layers import Dense
 
 
-def _flat_views(specs, S, dtype):
-    """A zeroed buffer (S, P) and, per dense layer, its block [W; b] (S, n_in + 1, n_out), a view
-    into the buffer: per member, W row by row, then b."""
-    sizes = [(n_in + 1) * n_out for _, n_in, n_out, _ in specs]
-    flat = np.zeros((S, sum(sizes)), dtype)
-    blocks, start = {}, 0
-    for (name, n_in, n_out, _), size in zip(specs, sizes):
-        blocks[name] = np.reshape(flat[:, start : start + size], (S, n_in + 1, n_out), copy=False)
-        start += size
-    return flat, blocks
+def _columns(specs):
+    """Where each dense layer's block [W; b] starts in a member's row of the flat buffers (W row
+    by row, then b), and the row's length."""
+    starts, start = {}, 0
+    for name, n_in, n_out, _ in specs:
+        starts[name] = start
+        start += (n_in + 1) * n_out
+    return starts, start
 
 
 class Ensemble:
@@ -41,7 +39,8 @@ class Ensemble:
 
     ``specs`` lists the dense layers as (name, n_in, n_out, activation); their parameters are
     called "<name>.W" (S, n_in, n_out) and "<name>.b" (S, 1, n_out). ``params`` and ``grads``
-    are dicts of those views (``grads``: the gradients of the last training step).
+    are dicts of those views (``grads``: the gradients of the last training step, except that a
+    batch-1 step whose update forms them itself never writes them: see _factored_step).
     """
 
     def __init__(self, specs, seeds, init, dtype):
@@ -49,14 +48,13 @@ class Ensemble:
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, not {self.dtype}")
-        S = len(self.seeds)
-        self._specs = specs
-        self._flat, blocks = _flat_views(specs, S, self.dtype)
-        self._flat_grads, grad_blocks = _flat_views(specs, S, self.dtype)
+        starts, size = _columns(specs)
+        self._flat = np.zeros((len(self.seeds), size), self.dtype)  # (S, P)
+        self._flat_grads = np.zeros_like(self._flat)
         init_rngs = streams.generators(self.seeds, "init")
         self.dense = {}
         for name, n_in, n_out, activation in specs:
-            layer = Dense.over(blocks[name], grad_blocks[name], activation)
+            layer = Dense.over(self._flat, self._flat_grads, starts[name], n_in, n_out, activation)
             layer.params["W"][...] = initializers.weights(init, init_rngs, n_in, n_out, self.dtype)
             self.dense[name] = layer
         self._index_layers()
@@ -85,11 +83,8 @@ class Ensemble:
         """A twin sharing this model's parameters, with gradients and layer buffers of its own:
         one part of a split step trains on it (nets.split)."""
         twin = copy.copy(self)
-        twin._flat_grads, grad_blocks = _flat_views(self._specs, self.n_members, self.dtype)
-        twin.dense = {
-            name: Dense.over(layer._block, grad_blocks[name], layer.activation)
-            for name, layer in self.dense.items()
-        }
+        twin._flat_grads = np.zeros_like(self._flat_grads)
+        twin.dense = {name: layer.twin(twin._flat_grads) for name, layer in self.dense.items()}
         twin._index_layers()
         return twin
 
@@ -214,11 +209,21 @@ class Ensemble:
         the samples (each batch weighted by its size). split (a nets.split.Split): each step is
         cut into its fixed parts, trained on its threads.
         """
-        with contextlib.nullcontext() if split is None else split.one_blas_thread():
-            step = self._numpy_step(optimizer) if split is None else split.step(self, optimizer)
+        context, step = self._step_for(optimizer, batch_size, split)
+        with context:
             return self._epochs(
                 arrays, epochs, batch_size, callback, n_series, corrupt, shuffle, optimizer, step
             )
+
+    def _step_for(self, optimizer, batch_size, split):
+        """The training step of _train and the context it runs in: the split step on one BLAS
+        thread per part; at batch 1, the step whose update forms the gradient itself, when the
+        optimiser can; else NumPy's step. All three give the same numbers."""
+        if split is not None:
+            return split.one_blas_thread(), split.step(self, optimizer)
+        if batch_size == 1 and optimizer.takes_outer:
+            return self._factored(), self._factored_step(optimizer)
+        return contextlib.nullcontext(), self._numpy_step(optimizer)
 
     def _epochs(
         self, arrays, epochs, batch_size, callback, n_series, corrupt, shuffle, optimizer, step
@@ -251,6 +256,41 @@ class Ensemble:
             if callback is not None:
                 callback(epoch + 1, self)
         return history
+
+    @contextlib.contextmanager
+    def _factored(self):
+        """Layers that leave a batch of one's [dW; db] as its factors (nets.layers.Dense)."""
+        for layer in self.dense.values():
+            layer.factored = True
+        try:
+            yield
+        finally:
+            for layer in self.dense.values():
+                layer.factored, layer.factors = False, None
+
+    def _factored_step(self, optimizer):
+        """step(*batch) at batch 1: self._step, its layers leaving [dW; db] as the factors of
+        an outer product, then the optimiser's update from those factors, layer by layer
+        (Optimizer.update_outer). The gradient is never written nor read back: at batch 1 that
+        traffic was a large part of a step (nets.fused.sgd). The gradient buffers keep what
+        they held."""
+        state = optimizer.state_of("params", self._flat)
+        layers = list(self.dense.values())
+
+        def step(*batch):
+            values = self._step(*batch)
+            optimizer.advance()
+            optimizer.update_outer(self._flat, map(self._take_factors, layers), state)
+            return values
+
+        return step
+
+    @staticmethod
+    def _take_factors(layer):
+        """(start, x1, dz) of a layer's last backward at batch 1, taken: a layer whose backward
+        did not run in the step fails loudly instead of repeating an old gradient."""
+        (x1, dz), layer.factors = layer.factors, None
+        return layer.start, x1, dz
 
     def _numpy_step(self, optimizer):
         """step(*batch): self._step, then the optimiser's update of the flat buffers."""

@@ -12,45 +12,65 @@ this saves a bias addition and a bias-gradient call per layer and step, for one 
 beside its ones (the activations themselves stay contiguous).
 """
 
+import functools
+
 import numpy as np
 
-from . import activations
+from . import activations, fused
 
 
 class Dense:
     """a = activation(x @ W + b).
 
     ``forward(x)`` stores what ``backward`` needs; ``backward(grad_out)`` fills ``self.grads``
-    (same keys as ``self.params``) and returns the gradient with respect to x. Buffers are reused
+    (same keys as ``self.params``; at batch 1 with ``factored`` set, leaves their factors in
+    ``factors`` instead) and returns the gradient with respect to x. Buffers are reused
     between calls with the same input shape, so an array returned by forward or backward is
     overwritten by the next call of that shape; ``apply(x)`` is the side-effect-free forward.
 
-    ``Dense.over(block, grad_block)`` builds a layer that works in given blocks (views into a
-    model's flat buffers, so that an optimiser updates every parameter in one call).
+    ``Dense.over(params, grads, start, n_in, n_out)`` builds a layer whose parameters and gradients
+    are columns of a model's flat buffers (so that an optimiser updates every parameter in one
+    call, and a compiled kernel can address a layer's columns).
     """
 
     def __init__(self, W, b, activation="identity"):
         """A layer holding copies of W (S, n_in, n_out) and b (S, 1, n_out)."""
         W = np.asarray(W)
-        block = np.concatenate([W, np.broadcast_to(b, (W.shape[0], 1, W.shape[-1]))], axis=1)
-        self._setup(block, np.zeros_like(block), activation)
+        S, n_in, n_out = W.shape
+        block = np.concatenate([W, np.broadcast_to(b, (S, 1, n_out))], axis=1)
+        params = block.reshape(S, -1)
+        self._setup(params, np.zeros_like(params), 0, n_in, n_out, activation)
 
     @classmethod
-    def over(cls, block, grad_block, activation="identity"):
-        """A layer whose parameters and gradients are the blocks [W; b] and [dW; db], each
-        (S, n_in + 1, n_out)."""
+    def over(cls, params, grads, start, n_in, n_out, activation="identity"):
+        """A layer whose block [W; b] (n_in + 1, n_out), row by row, is member k's columns
+        start .. start + (n_in + 1) n_out of params (S, P), and [dW; db] the same columns of
+        grads (S, P), both C-contiguous."""
         layer = cls.__new__(cls)
-        layer._setup(block, grad_block, activation)
+        layer._setup(params, grads, start, n_in, n_out, activation)
         return layer
 
-    def _setup(self, block, grad_block, activation):
-        self._block, self._grad_block = block, grad_block  # (S, n_in + 1, n_out)
-        self.params = {"W": block[:, :-1], "b": block[:, -1:]}
-        self.grads = {"W": grad_block[:, :-1], "b": grad_block[:, -1:]}
+    def twin(self, grads):
+        """This layer, its parameters shared, with its gradients in another buffer like its
+        own: one part of a split step works in it (nets.split)."""
+        return Dense.over(self._params, grads, self.start, self.n_in, self.n_out, self.activation)
+
+    def _setup(self, params, grads, start, n_in, n_out, activation):
+        self._params, self._grads = params, grads
+        self.start = start  # the block's first column in a member's row of params and grads
+        S, stop = params.shape[0], start + (n_in + 1) * n_out
+        self._block, self._grad_block = (
+            np.reshape(a[:, start:stop], (S, n_in + 1, n_out), copy=False) for a in (params, grads)
+        )
+        self.params = {"W": self._block[:, :-1], "b": self._block[:, -1:]}
+        self.grads = {"W": self._grad_block[:, :-1], "b": self._grad_block[:, -1:]}
         self._W_T = self.params["W"].mT  # (S, n_out, n_in), a view: the input gradient's operand
         self.activation = activations.get(activation)
         self._buffers = {}  # input shape -> work arrays
         self._cache = None
+        # at batch 1, backward may leave [dW; db] as its factors x1 (S or 1, n_in + 1) and dz
+        # (S, n_out) in ``factors`` for an optimiser that updates from them, never writing it
+        self.factored, self.factors = False, None
 
     @property
     def n_in(self):
@@ -87,14 +107,27 @@ class Dense:
         x1, z, a, buf = self._cache
         dz = self.activation.chain(grad_out, z, a, out=buf["dz"])  # (S, B, n_out)
         if x1.shape[-2] == 1:  # one sample: [dW; db] is an outer product per member
-            # matmul makes it one BLAS call per member with an inner dimension of 1, 2-4x
-            # slower than einsum's loop over the whole pack (benchmarks/study_regime.py)
-            np.einsum("...bi,...bj->...ij", x1, dz, out=self._grad_block)
+            if self.factored:  # formed by the update itself (Ensemble._factored_step)
+                self.factors = tuple(f.reshape(-1, f.shape[-1]) for f in (x1, dz))
+            else:
+                self._outer(x1, dz)
         else:
             np.matmul(x1.mT, dz, out=self._grad_block)  # (S, n_in + 1, n_out): [dW; db]
         if not need_grad_in:
             return None
         return np.matmul(dz, self._W_T, out=buf["dx"])  # (S, B, n_in)
+
+    def _outer(self, x1, dz):
+        """[dW; db] <- x1^T dz for one sample, x1 (..., 1, n_in + 1) and dz (S, 1, n_out):
+        compiled where numba is installed (nets.fused.outer: einsum's numbers, faster), else
+        einsum, which loops over the pack in C (matmul would take it element by element, an
+        inner dimension of 1: 2-4x slower, benchmarks/study_regime.py)."""
+        kernel = _compiled_outer()
+        if kernel is None:
+            np.einsum("...bi,...bj->...ij", x1, dz, out=self._grad_block)
+        else:
+            rows = (a.reshape(-1, a.shape[-1]) for a in (x1, dz))  # (S or 1, n_in + 1), (S, n_out)
+            kernel(*rows, self._grads, self.start)
 
     def _workspace(self, x_shape):
         buf = self._buffers.get(x_shape)
@@ -111,6 +144,17 @@ class Dense:
             }
             self._buffers[x_shape] = buf
         return buf
+
+
+@functools.cache
+def _compiled_outer():
+    """nets.fused.outer's kernel, or None without numba (imported on first use: numba is
+    optional, and only a batch of one needs it)."""
+    if not fused.available():
+        return None
+    from .fused.outer import outer_columns
+
+    return outer_columns
 
 
 def apply_stack(layers, x, rows=8192):

@@ -41,7 +41,8 @@ def sse(y, target, out=None, batch=None):
     diff = np.subtract(y, target, out=out)  # (S, B, D)
     flat = diff.reshape(S, -1)
     value = np.vecdot(flat, flat) * (0.5 / B)
-    diff *= 1.0 / B
+    if B > 1:  # at B = 1 it would multiply by 1.0, a pass that changes no bit
+        diff *= 1.0 / B
     return value, diff
 
 

@@ -5,7 +5,9 @@
     optimizer.update(p, g, state, constants)   # p updated in place, elementwise
 
 ``step(params, grads)`` is those three over a dict of arrays (nets.ensemble's step); a split step
-(nets.split) calls them itself to update column slices on several threads. Parameters and
+(nets.split) calls them itself to update column slices on several threads. An optimiser that
+``takes_outer`` (SGD, compiled) also updates from a batch of one's gradient given as its factors,
+``update_outer``, which a batch-1 step uses instead of writing the gradient. Parameters and
 gradients are dicts of arrays with the same keys; state (velocity, Adam's moments) is kept per
 key. Every array has the ensemble axis S first and ``learning_rate`` is a scalar or one value per
 member, shape (S,). All updates are elementwise, so members never interact. Use one optimiser per
@@ -35,6 +37,8 @@ class Optimizer:
     write ``update``."""
 
     KEYS: tuple[str, ...] = ()
+    #: whether ``update_outer`` can take a batch of one's gradient as its factors (SGD, compiled)
+    takes_outer = False
 
     def __init__(self, learning_rate, weight_decay=None, schedule=None):
         self.learning_rate = learning_rate
@@ -159,15 +163,27 @@ class SGD(Optimizer):
     g <- g + lambda * p      (coupled weight decay, when set)
     v <- mu * v + g
     p <- p - lr_e * v        (v = g when mu = 0; lr_e: the rate times the epoch's factor)
+
+    ``compiled``: the same arithmetic in one compiled pass (nets.fused.sgd, needs numba), the
+    same numbers bit for bit.
     """
 
-    def __init__(self, learning_rate, momentum=0.0, weight_decay=None, schedule=None):
+    def __init__(
+        self, learning_rate, momentum=0.0, weight_decay=None, schedule=None, compiled=False
+    ):
         super().__init__(learning_rate, weight_decay, schedule)
         self.momentum = float(momentum)
         self.KEYS = ("v", "tmp") if self.momentum else ("tmp",)
+        self._compiled = None
+        if compiled:
+            from .fused import sgd  # numba is optional: imported only when asked
+
+            self._compiled = sgd
 
     def update(self, p, g, state, constants):
         g = self._decayed(p, g)
+        if self._compiled is not None:
+            return self._update_compiled(p, g, state.get("v"))
         if self.momentum:
             v = state["v"]
             v *= self.momentum
@@ -175,6 +191,34 @@ class SGD(Optimizer):
             g = v
         tmp = np.multiply(g, self._rate(p), out=state["tmp"])
         p -= tmp
+
+    def _update_compiled(self, p, g, v):
+        """The update in one pass over rows (members): p, g and v seen as (S, P) without a copy,
+        the constants cast to the dtype as NumPy casts a Python float against the arrays."""
+        S = p.shape[0]
+        rows = [None if a is None else a.reshape(S, -1, copy=False) for a in (p, g, v)]
+        self._compiled.update_rows(*rows, *self._constants(p))
+
+    def _constants(self, p):
+        """The momentum and the rates (S,), or (1,) shared, in p's dtype, as NumPy casts them."""
+        rates = np.asarray(self._rate(p), p.dtype).reshape(-1)
+        return p.dtype.type(self.momentum), rates
+
+    @property
+    def takes_outer(self):
+        """Whether ``update_outer`` can update from a batch of one's gradient as its factors:
+        compiled, and without weight decay (which needs the gradient itself)."""
+        return self._compiled is not None and self.weight_decay is None
+
+    def update_outer(self, p, factors, state):
+        """``update`` of p (S, P) from a batch of one's gradient given as the factors of each
+        layer's block: (start, x1, dz) for the columns start .. of every member's row, whose
+        gradient is x1^T dz (x1 (S or 1, n), dz (S, m)), never formed (nets.fused.sgd): the
+        numbers of ``update`` with the gradient nets.layers.Dense would write. Only when
+        ``takes_outer``; after ``advance()``, like ``update``."""
+        momentum, rates = self._constants(p)
+        for start, x1, dz in factors:
+            self._compiled.update_outer(p, state.get("v"), x1, dz, start, momentum, rates)
 
 
 class Adam(Optimizer):

@@ -73,3 +73,21 @@ def test_init_draws_each_member_from_its_own_generator(name):
     alone = init.weights(name, [np.random.default_rng(6)], 30, 20, np.float32)
     np.testing.assert_array_equal(W[1], alone[0])
     assert np.std(W) > 0
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["x shared", "x per member"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_outer_product_of_one_sample_is_einsums_bit_for_bit(shared, dtype):
+    pytest.importorskip("numba")
+    from nets.fused.outer import outer_columns
+
+    rng = np.random.default_rng(4)
+    x1 = rng.normal(size=(1 if shared else S, N_IN + 1)).astype(dtype)
+    dz = rng.normal(size=(S, N_OUT)).astype(dtype)
+    x1[:, ::3], dz[:, ::4] = -1.0, -0.0  # products of -0: einsum's sum makes them +0
+    expected = np.einsum("...bi,...bj->...ij", x1[:, None], dz[:, None])  # (S, N_IN + 1, N_OUT)
+    grads = np.full((S, 7 + expected[0].size + 5), 9, dtype)  # the block in columns 7 ..
+    outer_columns(x1, dz, grads, 7)
+    block = grads[:, 7:-5].reshape(expected.shape)
+    assert block.tobytes() == expected.tobytes()  # +0 and -0 included
+    assert (grads[:, :7] == 9).all() and (grads[:, -5:] == 9).all()  # nothing else written

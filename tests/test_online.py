@@ -1,5 +1,6 @@
 """Training one sample at a time, as course implementations do: a pack trains each member as it
-would alone, step for step; the order of the samples; pixels in {-1, 1}."""
+would alone, step for step; the update that forms the gradient itself gives NumPy's numbers, bit
+for bit; the order of the samples; pixels in {-1, 1}."""
 
 import numpy as np
 import pytest
@@ -45,6 +46,42 @@ def test_batch_one_in_a_pack_is_each_member_alone_step_for_step(shuffle, kwargs)
         alone, alone_loss = train([seed], [lr], shuffle, **kwargs)
         np.testing.assert_allclose(steps[:, k], alone[:, 0], rtol=0, atol=1e-12)
         np.testing.assert_allclose(loss[k], alone_loss[0], rtol=1e-12)
+
+
+def fit_bits(seeds, lrs, compiled, momentum, shuffle, dtype):
+    """Every number a batch-1 fit leaves (parameters, loss history, velocity) as bytes, and the
+    model's gradient buffer."""
+    model = Autoencoder(
+        ARCH,
+        seeds,
+        activation="tanh",
+        output_activation="tanh",
+        pixels=(-1, 1),
+        loss="sse",
+        dtype=dtype,
+    )
+    opt = optimizers.SGD(np.asarray(lrs), momentum=momentum, compiled=compiled)
+    history = model.fit(load_font(), epochs=3, optimizer=opt, batch_size=1, shuffle=shuffle)
+    kept = [model._flat, history["loss"]] + [a for k, a in opt.saved().items() if "tmp" not in k]
+    return [a.tobytes() for a in kept], model._flat_grads
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shuffle", [True, False], ids=["shuffled", "data order"])
+@pytest.mark.parametrize("momentum", [0.0, 0.9], ids=["plain", "momentum"])
+def test_update_from_factors_is_numpys_step_bit_for_bit_in_a_pack_and_alone(
+    momentum, shuffle, dtype
+):
+    pytest.importorskip("numba")
+    seeds, lrs = [2, 5, 9], [0.05, 0.01, 0.2]
+    numpy, _ = fit_bits(seeds, lrs, False, momentum, shuffle, dtype)
+    factored, grads = fit_bits(seeds, lrs, True, momentum, shuffle, dtype)
+    assert factored == numpy
+    assert not grads.any()  # the gradient was never written: the factored step ran
+    pack = np.frombuffer(factored[0], dtype).reshape(len(seeds), -1)
+    for k, (seed, lr) in enumerate(zip(seeds, lrs)):
+        alone, _ = fit_bits([seed], [lr], True, momentum, shuffle, dtype)
+        assert pack[k].tobytes() == alone[0]
 
 
 def orders(shuffle, seeds=(0, 1), epochs=2):

@@ -121,6 +121,33 @@ def test_compiled_adam_gives_numpys_numbers_bit_for_bit(dtype, rate):
     assert not np.array_equal(params["numpy"], p)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rate", [0.01, [0.1, 0.01, 0.001]], ids=["one rate", "a rate each"])
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"momentum": 0.9}, {"momentum": 0.5, "weight_decay": [0.0, 0.1, 0.03]}],
+    ids=["plain", "momentum", "momentum and decay"],
+)
+def test_compiled_sgd_gives_numpys_numbers_bit_for_bit(dtype, rate, options):
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(5)
+    p = rng.standard_normal((3, 1000)).astype(dtype)
+    params = {"numpy": p.copy(), "compiled": p.copy()}
+    optimizers = {
+        "numpy": nets.SGD(rate, schedule=nets.optimizers.Step(2, 0.5), **options),
+        "compiled": nets.SGD(rate, schedule=nets.optimizers.Step(2, 0.5), compiled=True, **options),
+    }
+    for epoch in range(5):
+        g = rng.standard_normal(p.shape).astype(dtype)
+        g[:, ::7] = 0  # zeros and negative zeros among the gradients
+        g[:, 1::7] = -0.0
+        for name, optimizer in optimizers.items():
+            optimizer.begin_epoch(epoch, 5)
+            optimizer.step({"p": params[name]}, {"p": g})
+    assert params["numpy"].tobytes() == params["compiled"].tobytes()
+    assert not np.array_equal(params["numpy"], p)
+
+
 # ------------------------------------------------------------------ weight decay and schedules
 
 DECAY = np.array([0.0, 0.1, 0.03])

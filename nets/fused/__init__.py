@@ -1,7 +1,9 @@
 """Compiled twins of NumPy code (numba, optional: pip install 'tp5[fast]'), each giving its
 twin's numbers bit for bit, so whether numba is installed changes speed and never a number.
 
-Today one twin: Adam's update (adam.py, used by nets.optimizers.Adam(..., compiled=True)).
+Adam's update (adam.py, nets.optimizers.Adam(..., compiled=True)), SGD's (sgd.py,
+nets.optimizers.SGD(..., compiled=True), with the update of a batch of one from its gradient's
+factors), and a batch of one's outer product [dW; db] (outer.py, nets.layers.Dense at batch 1).
 """
 
 import importlib.util
