@@ -626,9 +626,8 @@ def test_one_run_is_a_value_and_counts_are_singular(referenced):
 #: Words of a spread over seeds, which one seed does not have.
 SPREAD_WORDS = re.compile(r"quartile|percentile|median|interval|Student|over seeds|the seeds")
 #: Slides left out: novelty's medians and percentiles are of distances between pictures, not of
-#: seeds; the comparison with a reference and the conclusions still compare configurations by
-#: Welch's interval whatever the seeds (a known gap).
-NOT_OURS = {"novelty", "reference", "conclusions"}
+#: seeds.
+NOT_OURS = {"novelty"}
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from report import stats
 from report import summary as sm
-from report.formatting import spread_phrase
+from report.formatting import one_seed, spread_phrase
 from report.metrics import WRONG_MAX
 from report.slides import SlideKind
 from report.slides.kinds import reference as against_reference
@@ -35,8 +35,13 @@ def build(s: sm.Summary) -> dict:
     notes = _notes(s)
     return {
         "lede": f"Computed from the stored runs: the configurations ranked by "
-        f"{s.headline.label}, lower first, each against the next by Welch's 95 % "
-        "interval of their difference; those it does not tell apart share a rank."
+        f"{s.headline.label}, lower first, "
+        + (
+            "one run each: one seed tells no two apart, so they share a rank."
+            if one_seed(s)
+            else "each against the next by Welch's 95 % interval of their difference; those it "
+            "does not tell apart share a rank."
+        )
         + (
             " The paragraphs at the end are the experiment file's notes, written by hand and "
             "not computed from these runs."
@@ -81,21 +86,19 @@ def _label(c: sm.Configuration, key: str) -> str:
 
 def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
     ranked = stats.ranking([(c, c.metric(s.headline)) for c in configs])
-    columns = [
-        "rank",
-        s.headline.short or s.headline.label,
-        "gap to the next (Welch 95 % CI)",
-    ]
+    gaps = not one_seed(s)  # one seed has no interval of a difference
+    columns = ["rank", s.headline.short or s.headline.label]
+    columns += ["gap to the next (Welch 95 % CI)"] if gaps else []
     rows = []
     for entry, rank in zip(ranked, stats.ranks(ranked)):
         gap = entry["gap"]
-        cells = [
-            rank,
-            entry["stat"],
-            {"mean": gap["difference"], "welch": gap["ci"], "spread": "welch", "dropped": 0}
-            if gap
-            else None,
-        ]
+        cells = [rank, entry["stat"]]
+        if gaps:
+            cells.append(
+                {"mean": gap["difference"], "welch": gap["ci"], "spread": "welch", "dropped": 0}
+                if gap
+                else None
+            )
         if bar:
             cells.append(_bar_count(entry["item"]))
         rows.append({"labels": [_label(entry["item"], key)], "cells": cells})
@@ -105,7 +108,7 @@ def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
     return {
         "caption": f"ranking{where}: {spread_phrase(s)}, lower first"
         + (
-            f"; runs ending ≤ {BAR}: those whose every character ends at most {BAR} wrong pixel off"
+            f"; runs ending ≤ {BAR}: those whose every {s.sample} ends at most {BAR} wrong pixel off"
             if bar
             else ""
         ),
@@ -131,7 +134,7 @@ def _best(s: sm.Summary, key: str, configs: list) -> tuple[str, str]:
         )
     ranks = stats.ranks(ranked)
     tied = [_label(r["item"], key) for r, rank in zip(ranked[1:], ranks[1:]) if rank == ranks[0]]
-    return f"lowest mean{where}", (
+    return f"lowest{'' if one_seed(s) else ' mean'}{where}", (
         f"{_label(best['item'], key)}, not told apart from {', '.join(tied) or 'the next'} "
         f"(rank {ranks[0]}): no best"
     )

@@ -25,8 +25,8 @@ def build(s: sm.Summary) -> dict:
     elif s.kind == "autoencoder" and not s.denoising:
         panels.append(
             {
-                "title": "worst character",
-                "ylabel": "wrong pixels, worst character",
+                "title": f"worst {s.sample}",
+                "ylabel": f"wrong pixels, worst {s.sample}",
                 "key": "wrong_max",
             }
         )
@@ -106,7 +106,7 @@ def _loss_label(s: sm.Summary) -> str:
     return {
         "mse": "mean squared error",
         "bce": "cross-entropy",
-        "sse": "half the squared error summed over a character's pixels",
+        "sse": f"half the squared error summed over a{'n' * (s.sample == 'image')} {s.sample}'s pixels",
     }[s.spec.loss]
 
 

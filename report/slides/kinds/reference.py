@@ -20,7 +20,7 @@ from itertools import combinations
 from report import stats
 from report import summary as sm
 from report.axes import Axis
-from report.formatting import seeds_phrase, spread_phrase
+from report.formatting import one_seed, seeds_phrase, spread_phrase
 from report.metrics import DENOISED_MAX, MAE, MAE_PM1, MSE, MSE_PM1, SSE, SSE_PM1, WRONG_MAX, Metric
 from report.slides import Setup, SlideKind, figure
 from runner.config.reference import Reference, ReferenceValue
@@ -76,11 +76,15 @@ def build(s: sm.Summary) -> dict:
         if by_std
         else "Welch's 95 % interval of their difference"
     )
+    told = (
+        "one seed per configuration tells none apart, so none is ranked above another"
+        if one_seed(s)
+        else f"only about configurations our seeds tell apart ({rule}); those not told apart "
+        "share a rank"
+    )
     return {
         "lede": f"The figures of {reference.source} ({reference.metric}) beside ours for the same "
-        "configurations. Units may differ, so the claims below are about orders only, and "
-        f"only about configurations our seeds tell apart ({rule}); those not told apart share "
-        "a rank.",
+        f"configurations. Units may differ, so the claims below are about orders only, and {told}.",
         "tables": tables,
         "facts": [fact for g in groups for fact in g["facts"]] or [_no_pairs(reference)],
         "figure": _chart(s, reference, groups) if groups else None,
