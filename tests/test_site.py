@@ -707,9 +707,9 @@ def test_provenance_names_the_commit_of_a_checkout_only(tmp_path):
 def test_headlines_stand_beside_their_baselines(tiny_site, tiny_results):
     """A font autoencoder's headline beside the mean character's error (drawing the mean
     training image for every input: 11.3 wrong pixels on the font) and the exact PCA code of
-    its width, and a denoiser's beside
-    the noisy input and the floor at each noise level (never a "best" across levels); the
-    index's cards say the same."""
+    its width, a denoiser's beside the noisy input and the floor at each noise level (never a
+    "best" across levels), a VAE's beside the VAE whose code carries nothing; the index's cards
+    say the same."""
     from report import references
 
     x = data_of(sm.load(tiny_results, "font-ae").runs[0].spec).x_train
@@ -725,6 +725,10 @@ def test_headlines_stand_beside_their_baselines(tiny_site, tiny_results):
         assert f"the noisy input: {formatting.format_number(floor['noisy']['mean'])}" in html
         assert "the Bayes-optimal floor" in html
     assert "at p = 0.05" in page and "at p = 0.2" in page
+    vae = references.code_free(data_of(sm.load(tiny_results, "vae-digits").runs[0].spec).x_train)
+    for html in (index, (tiny_site / "vae-digits" / "index.html").read_text()):
+        assert "whose code carries nothing (KL 0, each pixel its training mean): " in html
+        assert formatting.format_number(vae) in html
 
 
 def test_every_spread_is_titled_and_downloads_give_their_size(tiny_site):
