@@ -36,13 +36,16 @@ class Metric:
                 return float("nan")
         return float(value)
 
-    def per(self, sample: str) -> Metric:
-        """The metric named for the data's samples (WORDS): "character" becomes ``sample``."""
-        return replace(
-            self,
-            label=self.label.replace("character", sample),
-            short=self.short.replace("character", sample),
-        )
+    def per(self, sample: str, channels: int = 1) -> Metric:
+        """The metric named for the data's samples (WORDS): "character" becomes ``sample``; on
+        colour data a "wrong pixel" is a wrong channel value, and is named so (an image of 400
+        pixels has 1,200 of them)."""
+
+        def named(text: str) -> str:
+            text = text.replace("character", sample)
+            return text.replace("wrong pixels", "wrong channel values") if channels > 1 else text
+
+        return replace(self, label=named(self.label), short=named(self.short))
 
 
 WRONG_MEAN = Metric(

@@ -115,6 +115,16 @@ class Summary:
         return WORDS[self._data_kind]
 
     @property
+    def _channels(self) -> int:
+        """Values per pixel: 3 for colour pictures, whose wrong "pixels" are channel values."""
+        if not self.runs:
+            return 1
+        try:
+            return datasets.info(self.runs[0].spec.source).shape[-1]
+        except datasets.DatasetError:  # the files are gone: name it as grey
+            return 1
+
+    @property
     def _data_kind(self) -> str:
         """runner.datasets.kind of the data, read from the YAML before any run is stored."""
         name = self.spec.dataset if self.runs else self.config.get("dataset", {}).get("name")
@@ -127,7 +137,7 @@ class Summary:
             has_test = any(r.metrics.test for r in self.runs)
             return [ELBO_TRAIN, ELBO_TEST] if has_test else [ELBO_TRAIN]
         found = [DENOISED_MEAN, DENOISED_MAX] if self.denoising else [WRONG_MEAN, WRONG_MAX, MSE]
-        return [m.per(self.sample) for m in found]
+        return [m.per(self.sample, self._channels) for m in found]
 
     @property
     def measures(self) -> list[Metric]:
@@ -136,7 +146,7 @@ class Summary:
         them."""
         shown = {m.key for m in self.metrics}
         others = [
-            m.per(self.sample)
+            m.per(self.sample, self._channels)
             for m in (MAE, SSE, MSE_PM1, MAE_PM1, SSE_PM1)
             if m.key not in shown and any(np.isfinite(m.of(r.metrics)) for r in self.runs)
         ]

@@ -147,8 +147,9 @@ def test_a_reference_of_spreads_ranks_the_spreads_by_the_f_test():
     ranks = _ranks(slide)
     assert [ranks[NAMES[k]][2] for k in (A, B, C)] == ["1", "2–3", "2–3"]
     assert "F test" in slide["lede"] and "F test" in slide["tables"][0]["caption"]
-    said = _facts(slide)["our order by wrong pixels per character"]
+    said = _facts(slide)["our order of spreads by wrong pixels per character"]
     assert "On the 2 of 3 pairs our seeds tell apart ours is in the order of the course." in said
+    assert "order of spreads by the course" in _facts(slide)  # an order of spreads, said so
 
 
 def test_the_chart_has_a_panel_per_comparable_measure_and_draws_every_configuration():

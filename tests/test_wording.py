@@ -127,3 +127,12 @@ def test_the_terminal_and_the_page_say_which_training_time_they_give(results):
     assert facts["training time"] == summary_slide.training_time(total)
     assert "s of training summed over the runs" in facts["training time"]
     assert "wall time" in facts["training time"]
+
+
+def test_on_colour_data_a_wrong_pixel_is_named_a_wrong_channel_value():
+    """An RGB image of 400 pixels has 1,200 values, and the worst image's count can pass 400:
+    the measure counts channel values, and its name says so; grey data keeps "pixels"."""
+    from report import metrics
+
+    assert metrics.WRONG_MAX.per("image", 3).label == "wrong channel values of the worst image"
+    assert metrics.WRONG_MEAN.per("image", 1).label == "wrong pixels per image"

@@ -156,6 +156,12 @@ def _bar_fact(s: sm.Summary) -> str:
     ]
     if not every and not some:
         return f"no run ends with every character at ≤ {BAR} wrong pixel"
+    if len(s.configurations) == 1:
+        return (
+            "reached by every run"
+            if every
+            else f"reached by {_bar_count(s.configurations[0])} runs"
+        )
     parts = [
         f"every run of {', '.join(every)}" if every else "",
         f"some runs of {', '.join(some)}" if some else "",

@@ -111,8 +111,9 @@ def comparisons(s: sm.Summary, reference: Reference, measures: list[Metric] | No
         per = [_compare(s, reference, key, pairs, m) for m in (measures or comparable(s))]
         theirs = sorted(pairs, key=lambda p: p[0].value)
         where = f" at {key}" if key else ""
+        spreads = " of spreads" if reference.statistic == "std" else ""
         order = (
-            f"order by {reference.source}{where}",
+            f"order{spreads} by {reference.source}{where}",
             " < ".join(_label(s, reference, c) for _, c in theirs),
         )
         groups.append(
@@ -162,6 +163,7 @@ def _compare(s: sm.Summary, reference: Reference, key: str, pairs: list, metric:
     verdicts = _pair_verdicts(ours, values)
     labels = [_label(s, reference, c) for _, c in pairs]
     where = f" at {key}" if key else ""
+    spreads = " of spreads" if by_std else ""
     text = (
         f"{stats.order_text(ranked, lambda k: labels[k])}. "
         f"{_verdict(verdicts, len(pairs), labels, reference.source)}."
@@ -172,7 +174,7 @@ def _compare(s: sm.Summary, reference: Reference, key: str, pairs: list, metric:
         "ours": ours,
         "theirs": theirs,
         "agree": {k: _agrees(k, verdicts, labels) for k in range(len(pairs))},
-        "fact": (f"our order by {metric.short or metric.label}{where}", text),
+        "fact": (f"our order{spreads} by {metric.short or metric.label}{where}", text),
     }
 
 
@@ -267,7 +269,7 @@ def _rank_table(s: sm.Summary, reference: Reference, groups: list[dict]) -> dict
     return {
         "caption": f"ranks by {metric.label}, lowest first"
         + (f", ranked separately per {' · '.join(rest)}" if keyed else only)
-        + f"; neighbours that {rule} does not tell apart share a rank (2–3); the same order: "
+        + f"; neighbours that {rule} does not tell apart share a rank (as 2–3); the same order: "
         f"whether {reference.source} orders a configuration as ours does against every one "
         "ours tells it apart from",
         "row_headings": [" · ".join(rest), "configuration"] if keyed else ["configuration"],
