@@ -103,7 +103,7 @@ def learning_curves(panels: list[dict]) -> Figure:
         _curves(ax, [s for s in panel["series"] if s.get("group", "") == group], labels)
         ax.set_title(title)
         ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))  # no epoch 2.5, no crowding
         ax.xaxis.set_tick_params(labelbottom=True)
         if k % cols == 0 or len(groups) == 1:  # a long name (sse's) wraps to the axes' height
             ax.set_ylabel(

@@ -87,7 +87,9 @@ def plan_labels(
     placed, leaders = np.empty((0, 4)), np.empty((0, 2))
     plans, missing = [None] * len(points), []
     for i in sorted(np.flatnonzero(inside), key=lambda i: -near[i]):
-        box_size = (text_width(texts[i], size, weight), LINE * size)
+        # room to spare: glyphs drawn at the figure's own dpi come out a few per cent wider
+        # than measured at 72 dpi, and two labels planned to touch would then overlap
+        box_size = (1.05 * text_width(texts[i], size, weight) + size / 4, (LINE + 0.25) * size)
         dots = np.delete(points, i, axis=0)
         spot = _spot(points[i], box_size, placed, np.vstack([dots, leaders]), frame, True) or _spot(
             points[i], box_size, placed, dots, frame, False

@@ -315,7 +315,7 @@ def vae_progression(
     text: bool,
     shape: tuple[int, int, int],
     extent: tuple[float, ...],
-    max_cols: int = 6,
+    max_cols: int = 4,
 ) -> Figure:
     """Snapshot epochs side by side: the latent scatter above the decoded latent manifold.
 
@@ -329,14 +329,13 @@ def vae_progression(
     blocks = -(-len(rows) // cols)
     side = min(9.2 / cols, 2.8)
     legend = _legend_room(classes, text)
-    size = 7.5 if side < 2 else LABEL_SIZE
     plans = [
         _plan(
             row["title"],
             *_codes(row, classes, text),
             tuple(extent),
             (side, side),
-            size,
+            LABEL_SIZE,  # four columns at most keep a panel wide enough for labels this size
             title_size=10,
         )
         for row in rows
@@ -361,7 +360,7 @@ def vae_progression(
     for i, (row, plan) in enumerate(zip(rows, plans)):
         scatter_ax, image_ax = axes[2 * (i // cols), i % cols], axes[2 * (i // cols) + 1, i % cols]
         _scatter_panel(
-            scatter_ax, _codes(row, classes, False)[0], row["labels"], plan, classes, size
+            scatter_ax, _codes(row, classes, False)[0], row["labels"], plan, classes, LABEL_SIZE
         )
         scatter_ax.set_title(plan["title"], fontsize=10)
         scatter_ax.tick_params(labelsize=MIN_TEXT_PT)
