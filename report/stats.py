@@ -63,18 +63,7 @@ def welch(a, b) -> dict | None:
 def ranking(items: list[tuple]) -> list[dict]:
     """(item, values over seeds) pairs ranked by their mean, lowest first, those without a
     finite value last: [{"item", "stat", "gap"}], ``gap`` being ``welch`` to the next one."""
-    ranked = sorted(
-        ((item, describe(values), values) for item, values in items),
-        key=lambda e: (e[1]["mean"] is None, e[1]["mean"] or 0.0),
-    )
-    return [
-        {
-            "item": item,
-            "stat": st,
-            "gap": welch(values, ranked[k + 1][2]) if k + 1 < len(ranked) else None,
-        }
-        for k, (item, st, values) in enumerate(ranked)
-    ]
+    return _ranked(items, "mean", welch)
 
 
 def spread_ranking(items: list[tuple]) -> list[dict]:
@@ -82,15 +71,21 @@ def spread_ranking(items: list[tuple]) -> list[dict]:
     without one last, in ``ranking``'s shape: ``gap`` says whether the 95 % interval of the
     ratio of the next one's variance to this one's leaves out 1 (the F test). Welch's interval
     is of a difference of means; a spread's own sampling law is χ², and its ratio F."""
+    return _ranked(items, "std", variance_ratio)
+
+
+def _ranked(items: list[tuple], by: str, gap) -> list[dict]:
+    """Items sorted by their ``describe`` statistic ``by`` (None last), each with ``gap``
+    between its values and the next one's."""
     ranked = sorted(
         ((item, describe(values), values) for item, values in items),
-        key=lambda e: (e[1]["std"] is None, e[1]["std"] or 0.0),
+        key=lambda e: (e[1][by] is None, e[1][by] or 0.0),
     )
     return [
         {
             "item": item,
             "stat": st,
-            "gap": variance_ratio(values, ranked[k + 1][2]) if k + 1 < len(ranked) else None,
+            "gap": gap(values, ranked[k + 1][2]) if k + 1 < len(ranked) else None,
         }
         for k, (item, st, values) in enumerate(ranked)
     ]
