@@ -8,6 +8,7 @@ run.json and metrics.json, so it stays fast for sweeps of thousands of runs; the
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,9 +115,10 @@ class Summary:
         metric and reference on the page is named with it."""
         return WORDS[self._data_kind]
 
-    @property
+    @functools.cached_property
     def _channels(self) -> int:
-        """Values per pixel: 3 for colour pictures, whose wrong "pixels" are channel values."""
+        """Values per pixel: 3 for colour pictures, whose wrong "pixels" are channel values
+        (read once: every slide asks for the metrics, and a folder's headers are files)."""
         if not self.runs:
             return 1
         try:
