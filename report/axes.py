@@ -14,10 +14,12 @@ from runner.spec import RunSpec
 
 
 def _optimizer_label(spec: RunSpec) -> str:
-    """The optimiser without its learning rate (that is an axis of its own)."""
+    """The optimiser without its learning rate (that is an axis of its own). ``sgd`` on the
+    full batch is named gradient descent: nothing about its steps is stochastic."""
     opt = spec.optimizer
     if opt.name == "sgd":
-        return f"SGD, momentum {plain(opt.momentum)}" if opt.momentum else "SGD"
+        name = "gradient descent" if spec.batch_size == "full" else "SGD"
+        return f"{name}, momentum {plain(opt.momentum)}" if opt.momentum else name
     extras = [
         f"{name} {plain(value)}"
         for name, value in (("beta1", opt.beta1), ("beta2", opt.beta2))

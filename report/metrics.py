@@ -72,13 +72,13 @@ DENOISED_MAX = Metric(
 )
 ELBO_TRAIN = Metric(
     "neg_elbo_train",
-    "negative ELBO, training set (nats per image)",
+    "negative ELBO, training set (nats per character)",
     ("train", "neg_elbo"),
     "−ELBO, training set",
 )
 ELBO_TEST = Metric(
     "neg_elbo_test",
-    "negative ELBO, test set (nats per image)",
+    "negative ELBO, test set (nats per character)",
     ("test", "neg_elbo"),
     "−ELBO, test set",
 )

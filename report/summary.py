@@ -137,8 +137,11 @@ class Summary:
         """The metrics of this kind of experiment, headline first, named for its data."""
         if self.kind == "vae":
             has_test = any(r.metrics.test for r in self.runs)
-            return [ELBO_TRAIN, ELBO_TEST] if has_test else [ELBO_TRAIN]
-        found = [DENOISED_MEAN, DENOISED_MAX] if self.denoising else [WRONG_MEAN, WRONG_MAX, MSE]
+            found = [ELBO_TRAIN, ELBO_TEST] if has_test else [ELBO_TRAIN]
+        elif self.denoising:
+            found = [DENOISED_MEAN, DENOISED_MAX]
+        else:
+            found = [WRONG_MEAN, WRONG_MAX, MSE]
         return [m.per(self.sample, self._channels) for m in found]
 
     @property
@@ -156,7 +159,7 @@ class Summary:
 
     @property
     def headline(self) -> Metric:
-        return ELBO_TEST if ELBO_TEST in self.metrics else self.metrics[0]
+        return next((m for m in self.metrics if m.key == ELBO_TEST.key), self.metrics[0])
 
     @property
     def report(self) -> list[str]:

@@ -16,8 +16,10 @@ import pytest
 from pictures import write_pngs
 from report import slides
 from report import summary as sm
+from report.axes import axis
 from report.slides.kinds import summary as summary_slide
 from runner import cli, sweep
+from runner.spec import SGD
 from support import train
 
 EXPERIMENTS = {
@@ -37,6 +39,14 @@ model: {kind: autoencoder, architectures: [[48, 8, 2, 8, 48]]}
 training: {epochs: 5, batch_size: 8}
 noise: {kind: bitflip, levels: [0.1], eval_draws: 2, floor_draws: 4096}
 seeds: 2
+""",
+    "font-vae": """\
+name: font-vae
+dataset: {name: font}
+model: {kind: vae, architectures: [[35, 8, 2, 8, 35]]}
+training: {epochs: 5}
+seeds: 2
+report: [summary, error_table, elbo_terms, learning_curves, conclusions]
 """,
     "pictures-ae": """\
 name: pictures-ae
@@ -91,6 +101,13 @@ def test_pages_of_pictures_name_images_not_characters(results):
     assert "the mean image drawn for every input" in headline["detail"]
 
 
+def test_a_font_vae_counts_nats_per_character(results):
+    s = sm.load(results, "font-vae")
+    text = " ".join(words(slide) for slide in built(s).values())
+    assert "nats per character" in text and "nats per image" not in text
+    assert s.headline.label == "negative ELBO, training set (nats per character)"
+
+
 def test_font_pages_name_characters_and_glyphs(results):
     s = sm.load(results, "font-levels")
     slide = built(s)
@@ -136,3 +153,16 @@ def test_on_colour_data_a_wrong_pixel_is_named_a_wrong_channel_value():
 
     assert metrics.WRONG_MAX.per("image", 3).label == "wrong channel values of the worst image"
     assert metrics.WRONG_MEAN.per("image", 1).label == "wrong pixels per image"
+
+
+def test_sgd_on_the_full_batch_is_named_gradient_descent(results):
+    """Nothing is stochastic about a full-batch step: the label says gradient descent, and
+    SGD only where the batch is a sample of the data."""
+    spec = sm.load(results, "font-levels").runs[0].spec
+    label = axis("optimizer").value
+    full = spec.model_copy(update={"optimizer": SGD(name="sgd", learning_rate=0.1, momentum=0.9)})
+    assert full.batch_size == "full"
+    assert label(full) == "gradient descent, momentum 0.9"
+    assert label(full.model_copy(update={"batch_size": 8})) == "SGD, momentum 0.9"
+    plain = SGD(name="sgd", learning_rate=0.1, momentum=0.0)
+    assert label(full.model_copy(update={"optimizer": plain})) == "gradient descent"

@@ -31,9 +31,10 @@ TERMS = {
 
 
 def build(s: sm.Summary) -> dict:
+    unit = f"nats per {s.sample}"
     panels = [
-        {"title": "reconstruction", "ylabel": "reconstruction (nats per image)", "key": "recon"},
-        {"title": "KL to the prior", "ylabel": "KL (nats per image)", "key": "kl"},
+        {"title": "reconstruction", "ylabel": f"reconstruction ({unit})", "key": "recon"},
+        {"title": "KL to the prior", "ylabel": f"KL ({unit})", "key": "kl"},
     ]
     split = learning_curves.with_series(s, panels)
     return {
@@ -42,7 +43,7 @@ def build(s: sm.Summary) -> dict:
         "figure": figure(".svg", "Reconstruction and KL against epoch", panels=panels),
         "tables": [_table(s)],
         "note": "The curves are each epoch's mean over its batches, in training; the table's "
-        "values are measured after training on every image with one sample of the "
+        f"values are measured after training on every {s.sample} with one sample of the "
         "code each. −ELBO = reconstruction + KL whatever β is.",
     }
 
@@ -51,7 +52,7 @@ def _table(s: sm.Summary) -> dict:
     """A row per configuration, a column per term (test-set terms where there is a test set)."""
     metrics = [*TERMS["train"], *(TERMS["test"] if any(r.metrics.test for r in s.runs) else ())]
     return {
-        "caption": f"final terms (nats per image): {spread_phrase(s)}",
+        "caption": f"final terms (nats per {s.sample}): {spread_phrase(s)}",
         "row_headings": [a.heading for a in s.varying] or [""],
         "column_heading": "",
         "columns": [m.short for m in metrics],
