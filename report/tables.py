@@ -52,7 +52,8 @@ def by_metric(summary: Summary) -> dict:
     """One table for one swept axis (or none): a row per configuration, a column per metric."""
     row_axes = summary.varying
     return {
-        "caption": spread_phrase(summary) + (f" (nats per {summary.sample})" if summary.kind == "vae" else ""),
+        "caption": spread_phrase(summary)
+        + (f" (nats per {summary.sample})" if summary.kind == "vae" else ""),
         "row_headings": [a.heading for a in row_axes] or [""],
         "column_heading": "",
         "columns": [m.short or m.label for m in summary.metrics],
