@@ -92,7 +92,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--site-only",
         action="store_true",
-        help="render the site from stored results, train nothing",
+        help="render the site from stored results, train nothing (a given file whose runs "
+        "are all stored is shown as it reads now: its description, notes and slides)",
     )
     p.add_argument(
         "--backend",
@@ -317,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail(problems)
     names = [e.name for e in experiments]
     if args.site_only:
+        fail(sweep.refresh_configs(experiments, args.results))
         render_site(args, names)
         return 0
 

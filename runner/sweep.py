@@ -68,9 +68,8 @@ def plan(
         runs = expand(exp)
         stored = set() if force else store.stored_ids(results, exp.name)
         stale = _stale(results, exp.name, runs, stored)
-        if keep_stale:
+        if keep_stale:  # a stale spec is a stored one: only runs without one are left to train
             runs = [stale.get(question(r.model_dump(mode="json")), r) for r in runs]
-            stored |= {r.id for r in runs}
         todo = [r for r in runs if r.id not in stored]
         planned.append(Planned(exp, runs, todo, sorted(s.id for s in stale.values())))
     return planned
@@ -144,6 +143,25 @@ def save_plan(p: Planned, results: Path) -> None:
     config = p.experiment.model_dump(mode="json")
     atomic_write(folder / "experiment.yaml", yaml.safe_dump(config, sort_keys=False))
     store.write_plan(results, p.experiment.name, p.runs)
+
+
+def refresh_configs(experiments: list[Experiment], results: Path) -> list[str]:
+    """Store each file's resolved config, as a sweep does before it trains, where the store
+    already holds every run the file plans: so a render without training (``--site-only``)
+    shows what the file says now, its description, notes and slides. Where runs are missing,
+    the stored config stays (the page shows the experiment as trained): one line each says so.
+    """
+    lines = []
+    for p in plan(experiments, results, keep_stale=True):
+        if p.todo:
+            lines.append(
+                f"{p.experiment.name}: {len(p.todo)} of {len(p.runs)} runs the file plans are not "
+                "stored; its page shows the experiment as last trained (tp5-run without "
+                "--site-only trains them)"
+            )
+        else:
+            save_plan(p, results)
+    return lines
 
 
 @dataclass(frozen=True)

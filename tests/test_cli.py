@@ -308,6 +308,26 @@ def test_files_and_overrides_go_anywhere_among_the_options(tmp_path):
     assert "in any order and anywhere among the options" in " ".join(tp5("--help").stdout.split())
 
 
+def test_site_only_shows_a_files_new_notes_when_its_runs_are_stored(tmp_path, capsys):
+    """Editing an experiment's notes and rendering with --site-only shows the new notes; a file
+    that now plans runs the store lacks keeps the page as trained, and says why."""
+    results, site = tmp_path / "r", tmp_path / "site"
+    path = write(tmp_path, GOOD + "conclusions: [first note]\n")
+    assert cli.main([str(path), "--results", str(results), "--no-site", "-q", "-j", "1"]) == 0
+    render = [str(path), "--results", str(results), "--site", str(site), "--site-only", "-q"]
+
+    path.write_text(GOOD + "conclusions: [second note]\n")
+    assert cli.main(render) == 0
+    assert "second note" in (site / "x" / "index.html").read_text()
+    assert capsys.readouterr().err == ""
+
+    path.write_text(GOOD.replace("epochs: 5", "epochs: 6") + "conclusions: [third note]\n")
+    assert cli.main(render) == 0
+    page = (site / "x" / "index.html").read_text()
+    assert "second note" in page and "third note" not in page
+    assert "x: 1 of 1 runs the file plans are not stored" in capsys.readouterr().err
+
+
 def test_a_missing_file_and_a_bad_override_are_plain_errors(tmp_path):
     result = tp5("nowhere.yaml", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -107,3 +107,26 @@ def test_every_module_of_the_training_stage_is_part_of_the_fingerprint():
     """What runs in a worker computes the numbers: a new module there is hashed too."""
     stage = fingerprint.ROOT / "runner" / "training"
     assert set(stage.glob("*.py")) <= set(fingerprint._sources())
+
+
+def test_keep_stale_keeps_stored_runs_and_still_plans_new_ones(tmp_path):
+    """--keep-stale keeps what is stored in place of what the code would compute now; a run
+    the store has never held, stale or not, is still left to train."""
+    from runner import cli, sweep
+
+    path = tmp_path / "x.yaml"
+    path.write_text(TINY_FILE)
+    assert cli.main([str(path), "--results", str(tmp_path / "r"), "--no-site", "-q"]) == 0
+    path.write_text(TINY_FILE.replace("seeds: 1", "seeds: 2"))
+    experiments, _ = cli.load_all([path], [])
+    (planned,) = sweep.plan(experiments, tmp_path / "r", keep_stale=True)
+    assert len(planned.runs) == 2 and [r.seed for r in planned.todo] == [1]
+
+
+TINY_FILE = """\
+name: x
+dataset: {name: font}
+model: {kind: autoencoder, architectures: [[35, 2, 35]]}
+training: {epochs: 3}
+seeds: 1
+"""
