@@ -38,8 +38,7 @@ def build(s: sm.Summary) -> dict:
                 else ", its configuration's one run"
             )
             + (
-                f", of {config.label}: of the {len(s.configurations)} configurations, "
-                "the one with the lowest mean"
+                f", of {runs.opens_on(s)} (of {len(s.configurations)} configurations)"
                 if len(s.configurations) > 1
                 else ""
             )
