@@ -3,10 +3,11 @@
 Per-run pictures (scatter, reconstructions, grids) show one representative run per
 configuration: the seed with the median headline metric, and slides say so. A figure of several
 panels shows the first MAX_PANELS configurations and its note says so; a slide that must reach
-every configuration has one figure per option of a chooser (``choices``), which opens on the best
-configuration. The main process names those runs in a figure job by their folder (``ref``:
-JSON-able); the worker loads each run again and rebuilds from it the data it trained on and its
-model.
+every configuration has one figure per option of a chooser (``choices``), which opens on the
+configuration of the lowest mean at the summary's headline noise level (``opening``: the first
+of those that share it, and the note says so). The main process names those runs in a figure
+job by their folder (``ref``: JSON-able); the worker loads each run again and rebuilds from it
+the data it trained on and its model.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def build(s: sm.Summary) -> dict:
                 else ", its configuration's one run"
             )
             + (
-                f", of {runs.opens_on(s)} (of {len(s.configurations)} configurations)"
+                f", of {runs.opens_on(s)}"
                 if len(s.configurations) > 1
                 else ""
             )
