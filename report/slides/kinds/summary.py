@@ -146,6 +146,9 @@ def _headline(s: sm.Summary, level: str, configs: list[sm.Configuration]) -> dic
     ranked = s.ranked(configs)
     lowest = s.leaders(configs)
     gap = ranked[0]["gap"]
+    heading = s.headline.label + (f" at {level}" if level else "")
+    if not lowest:
+        return {"stat": ranked[0]["stat"], "label": heading, "detail": "every run diverged"}
     if len(lowest) > 1:
         which = "lowest mean, " + shared_lowest(
             [_design(c) for c in lowest], ranked[0]["stat"]["mean"], len(configs)
@@ -160,11 +163,7 @@ def _headline(s: sm.Summary, level: str, configs: list[sm.Configuration]) -> dic
     parts += [f"{label}: {format_number(value)}" for label, value in _references(s, lowest)]
     if s.denoising:
         parts += _noise_baselines(s, lowest[0]) + _plain(s, lowest[0])
-    return {
-        "stat": ranked[0]["stat"],
-        "label": s.headline.label + (f" at {level}" if level else ""),
-        "detail": " · ".join(parts),
-    }
+    return {"stat": ranked[0]["stat"], "label": heading, "detail": " · ".join(parts)}
 
 
 def _references(s: sm.Summary, lowest: list[sm.Configuration]) -> list[tuple[str, float]]:

@@ -39,7 +39,7 @@ def build(s: sm.Summary) -> dict:
             )
             + (
                 f", of {runs.opens_on(s)}"
-                if len(s.configurations) > 1
+                if len(s.configurations) > 1 and runs.opening(s) is config
                 else ""
             )
             + "."
