@@ -14,7 +14,8 @@ table row and column).
 
 What a reader meets is measured too. At 1280 px a table wider than its box is a problem (its
 last columns and its caption hide behind a scroll nobody sees); at any width a caption cut by a
-box is. Every text of a figure must be at least MIN_TEXT_PX as displayed: an SVG text's font size
+box is, and so is a cell of a phone's table card (a row shown as a block) whose label or value
+leaves its card. Every text of a figure must be at least MIN_TEXT_PX as displayed: an SVG text's font size
 times the SVG's displayed scale (its width on the page over its viewBox's), at 1280 px and at
 390 px alike, measured on the file the page shows at that width (so a page that serves a
 phone-sized figure is measured on it). A drawing the page holds as inline SVG (an architecture)
@@ -90,7 +91,9 @@ _PAGE_FACTS = """() => {
 }"""
 
 # Run in the page: how wide each table is against its box, the captions that a box cuts (an
-# ancestor that clips, or the caption's own overflow), each figure shown: the file its width
+# ancestor that clips, or the caption's own overflow), the cells of rows shown as cards (a
+# phone's wide table) whose text leaves the cell (or, an inline heading, the card) or that
+# overflow it (a float of its column's label too), each figure shown: the file its width
 # picked and its displayed and CSS widths (not the index's cards: previews of a page's figure),
 # and each inline SVG shown: its name and its texts' font sizes times its displayed scale.
 _LAYOUT = """() => {
@@ -113,6 +116,23 @@ _LAYOUT = """() => {
         if (r.left < left - 1 || r.right > right + 1 || c.scrollWidth > c.clientWidth + 1)
             cut.push(text(c));
     });
+    const leaving = [];  // a phone's table cards: a cell whose text leaves its card
+    document.querySelectorAll("tr").forEach(row => {
+        if (getComputedStyle(row).display !== "block") return;
+        row.querySelectorAll("th, td").forEach(c => {
+            const block = getComputedStyle(c).display === "block";
+            const box = (block ? c : row).getBoundingClientRect();
+            if (!box.width) return;
+            const range = document.createRange();
+            range.selectNodeContents(c);
+            const out = Array.from(range.getClientRects())
+                .some(r => r.left < box.left - 1 || r.right > box.right + 1);
+            if (out || (block && c.scrollWidth > c.clientWidth + 1)) {
+                const label = c.getAttribute("data-label");
+                leaving.push((label ? label.slice(0, 40) + ": " : "") + text(c));
+            }
+        });
+    });
     const figures = Array.from(document.images)
         .filter(img => img.getBoundingClientRect().width && !img.closest(".card"))
         .map(img => ({src: img.currentSrc, shown: img.getBoundingClientRect().width,
@@ -126,7 +146,7 @@ _LAYOUT = """() => {
                     texts: Array.from(svg.querySelectorAll("text"), t => [
                         t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize) * scale])};
         });
-    return {tables, cut, figures, drawings};
+    return {tables, cut, leaving, figures, drawings};
 }"""
 
 # Run in the page: images that fail once every lazy one is asked to load.
@@ -249,7 +269,9 @@ def link_problems(facts: dict, url: str, base: str, site_dir: Path) -> list[str]
 
 
 def layout_problems(facts: dict) -> list[str]:
-    """Tables wider than their box at DESKTOP width, and captions a box cuts, at any width."""
+    """Tables wider than their box at DESKTOP width, and at any width captions a box cuts and
+    cells of a phone's table cards whose text (its column's label, or its value) leaves the
+    card."""
     problems = []
     if facts["width"] >= DESKTOP:
         problems += [
@@ -257,7 +279,8 @@ def layout_problems(facts: dict) -> list[str]:
             for t in facts["tables"]
             if t["width"] > t["box"] + 1
         ]
-    return problems + [f"caption cut: {c}" for c in facts["cut"]]
+    problems += [f"caption cut: {c}" for c in facts["cut"]]
+    return problems + [f"cell leaves its card: {c}" for c in facts["leaving"]]
 
 
 _SCALE = re.compile(r"scale\(\s*([-\d.e]+)")

@@ -140,6 +140,14 @@ def plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
+def shared_lowest(labels: list[str], value: float, total: int) -> str:
+    """Configurations that share the lowest mean, none of them picked: "shared by 4
+    configurations at 0.00: a, b, c, d", or "shared by all 5 configurations, at 0.00"."""
+    if len(labels) == total:
+        return f"shared by all {total} configurations, at {format_number(value)}"
+    return f"shared by {len(labels)} configurations at {format_number(value)}: {', '.join(labels)}"
+
+
 #: The templates' filters: {{ value | num }}, {{ stat | mean }} ± {{ stat | sd }}, ...
 FILTERS = {
     "num": format_number,

@@ -13,6 +13,8 @@ import warnings
 import numpy as np
 import scipy.stats
 
+from report.formatting import format_number
+
 
 def describe(values) -> dict:
     """Mean, sample std and 95 % confidence half-width of the finite values, with ``spread``
@@ -75,20 +77,36 @@ def spread_ranking(items: list[tuple]) -> list[dict]:
 
 
 def _ranked(items: list[tuple], by: str, gap) -> list[dict]:
-    """Items sorted by their ``describe`` statistic ``by`` (None last), each with ``gap``
-    between its values and the next one's."""
+    """Items sorted by their ``describe`` statistic ``by`` (None last; equal ones in the order
+    given), each with ``gap`` between its values and the next one's. A gap is never ``clear``
+    between two statistics the site writes alike: a page that shows 0.00 and 0.00 cannot
+    order them, whatever the test says of the digits it hides."""
     ranked = sorted(
         ((item, describe(values), values) for item, values in items),
         key=lambda e: (e[1][by] is None, e[1][by] or 0.0),
     )
-    return [
-        {
-            "item": item,
-            "stat": st,
-            "gap": gap(values, ranked[k + 1][2]) if k + 1 < len(ranked) else None,
-        }
-        for k, (item, st, values) in enumerate(ranked)
-    ]
+    found = []
+    for k, (item, st, values) in enumerate(ranked):
+        step = gap(values, ranked[k + 1][2]) if k + 1 < len(ranked) else None
+        if step and _alike(st[by], ranked[k + 1][1][by]):
+            step = {**step, "clear": False}
+        found.append({"item": item, "stat": st, "gap": step})
+    return found
+
+
+def _alike(a: float | None, b: float | None) -> bool:
+    """Two statistics equal as the site writes them (report.formatting.format_number)."""
+    return a is not None and b is not None and format_number(a) == format_number(b)
+
+
+def leaders(ranked: list[dict], value: str = "mean") -> list[dict]:
+    """The entries of a ranking that share its lowest ``value`` as the site writes it (every
+    such tie, exact or to the digits shown): one entry unless several are equally low, and
+    then none of them is the lowest. Empty when no entry has a value."""
+    if not ranked or ranked[0]["stat"][value] is None:
+        return []
+    low = ranked[0]["stat"][value]
+    return [r for r in ranked if _alike(r["stat"][value], low)]
 
 
 def variance_ratio(a, b) -> dict | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from report import stats
 from report.axes import AXES, Axis
 from report.metrics import (
     DENOISED_MAX,
@@ -33,7 +34,6 @@ from report.metrics import (
     WRONG_MEAN,
     Metric,
 )
-from report.stats import describe
 from runner import datasets, floors, store
 from runner.spec import RunSpec
 
@@ -176,14 +176,31 @@ class Summary:
             groups.setdefault(c.values["noise"], []).append(c)
         return groups
 
-    def best(self, configurations: list[Configuration] | None = None) -> Configuration | None:
-        """The configuration with the lowest mean headline metric (of those given)."""
-        scored = [
-            (describe(c.metric(self.headline))["mean"], i, c)
-            for i, c in enumerate(configurations or self.configurations)
-        ]
-        scored = [s for s in scored if s[0] is not None]
-        return min(scored)[2] if scored else None
+    def headline_levels(self) -> dict[str, list[Configuration]]:
+        """``levels`` that a headline may come from: a run trained at noise level 0 is the
+        plain autoencoder on clean inputs, whose noisy input and floors are 0, so it heads
+        nothing beside denoisers. The first is the level a view of one configuration opens
+        on."""
+        levels = self.levels()
+        noisy = {
+            level: configs
+            for level, configs in levels.items()
+            if any(c.runs[0].spec.noise and c.runs[0].spec.noise.level > 0 for c in configs)
+        }
+        return noisy or levels
+
+    def leaders(self, configurations: list[Configuration] | None = None) -> list[Configuration]:
+        """The configurations that share the lowest mean headline metric (report.stats.leaders:
+        equal as the site writes them), of those given, by default of the first headline
+        level: design choices are ranked within a noise level, never across. Several when
+        they tie, and then none of them is the best; empty when every run diverged."""
+        if configurations is None:
+            configurations = next(iter(self.headline_levels().values()), [])
+        return [entry["item"] for entry in stats.leaders(self.ranked(configurations))]
+
+    def ranked(self, configurations: list[Configuration]) -> list[dict]:
+        """``configurations`` by their mean headline metric, lowest first (report.stats)."""
+        return stats.ranking([(c, c.metric(self.headline)) for c in configurations])
 
 
 def _plan_order(results_dir: Path, name: str) -> dict[str, int]:

@@ -16,7 +16,9 @@ import support
 from report import slides
 from report import summary as sm
 from report.figures import checks, style
+from report.slides import runs as slide_runs
 from report.slides.kinds import reference
+from report.slides.kinds import summary as summary_slide
 from runner import store
 from runner.metrics import AutoencoderMetrics, Denoise, DrawSummary, PixelSummary
 
@@ -24,12 +26,13 @@ A, B, C = (35, 2, 35), (35, 20, 2, 20, 35), (35, 20, 10, 2, 10, 20, 35)
 NAMES = {A: "35-2-35", B: "35-20-2-20-35", C: "35-20-10-2-10-20-35"}
 APART = {A: [1.0, 1.1, 0.9, 1.05], B: [5.0, 5.1, 4.9, 5.05], C: [9.0, 9.1, 8.9, 9.05]}
 ALIKE = {A: [5.0, 6.0, 4.0, 5.5], B: [5.2, 4.1, 6.1, 5.0], C: [5.1, 6.2, 4.2, 4.9]}
+TIED = {A: [5.0, 5.1, 4.9, 5.05], B: [0.0] * 4, C: [0.0] * 4}  # B and C both exactly 0
 
 
 def _run(arch, seed: int, wrong: float, level: float | None) -> store.StoredRun:
     """A stored run with what the slides read: its spec, status, wrong pixels and MSE, and on
     noise the denoised wrong pixels (the same number)."""
-    noise = {"kind": "bitflip", "level": level, "eval_draws": 3} if level else None
+    noise = {"kind": "bitflip", "level": level, "eval_draws": 3} if level is not None else None
     spec = support.autoencoder(
         id=f"{arch}-{level}-{seed}", architecture=list(arch), seed=seed, noise=noise
     )
@@ -38,7 +41,7 @@ def _run(arch, seed: int, wrong: float, level: float | None) -> store.StoredRun:
         status="ok",
         mse=wrong / 35,
         wrong_pixels=PixelSummary.model_construct(mean=wrong, max=int(wrong) + 1),
-        denoise=Denoise.model_construct(model=denoised) if level else None,
+        denoise=Denoise.model_construct(model=denoised) if level is not None else None,
     )
     return store.StoredRun(Path("."), spec, metrics)
 
@@ -54,7 +57,11 @@ def _summary(ours: dict, theirs: dict, statistic: str = "mean", levels=(None,)) 
     ]
     varying, configurations = sm.group(runs, {r.id: i for i, r in enumerate(runs)})
     values = [
-        {"architecture": list(arch), **({"noise": level} if level else {}), "value": value}
+        {
+            "architecture": list(arch),
+            **({"noise": level} if level is not None else {}),
+            "value": value,
+        }
         for level in levels
         for arch, value in theirs.items()
     ]
@@ -210,3 +217,33 @@ def test_the_files_notes_are_marked_as_not_computed():
     slide = slides.build("conclusions", _summary(APART, {A: 0.1, B: 0.2, C: 0.3}))
     assert slide["paragraphs"] == ["A note written by hand."]
     assert "not computed from these runs" in slide["lede"]
+
+
+def test_configurations_sharing_the_lowest_mean_are_named_together_and_none_is_picked():
+    """Two architectures at exactly 0.00: the card, the conclusions and the chooser's note say
+    both share the lowest mean; none is called the lowest, nor the best."""
+    s = _summary(TIED, {A: 0.1, B: 0.2, C: 0.3})
+    assert s.leaders() == s.configurations[1:]
+    shared = "shared by 2 configurations at 0.00: 35-20-2-20-35, 35-20-10-2-10-20-35"
+    card = summary_slide.highlights(s)[0]
+    assert card["detail"].startswith(f"lowest mean, {shared} · ")
+    assert "linear 2-number" in card["detail"]  # both codes are 2 wide: PCA's stays
+    assert _facts(slides.build("conclusions", s))["lowest mean"] == f"{shared} (rank 1–2): no best"
+    note = slides.build("generated_grid", s)["note"]
+    assert "the first in the experiment file of the 2 configurations that share" in note
+    assert not any(row["best"] for row in slides.build("overview", s)["figure"]["args"]["rows"])
+
+
+def test_the_best_is_ranked_within_a_noise_level_and_views_open_on_a_noisy_one():
+    """Trained at p = 0 (the plain autoencoder, first in the file) and at p = 0.1: clean
+    input is trivially lowest, so ranking across levels would open every view on p = 0."""
+    s = _summary(APART, {A: 0.1, B: 0.2, C: 0.3}, levels=(0, 0.1))
+    assert [c.label for c in s.leaders()] == ["35-2-35 · p = 0.1"]
+    assert slide_runs.best_pair(s)[0].label == "35-2-35 · p = 0.1"
+    slide = slides.build("denoising_examples", s)
+    chooser = slide["chooser"]
+    chosen = chooser["options"][chooser["selected"]]
+    assert chosen["label"] == "35-2-35"
+    titles = [r["title"] for r in chosen["figure"]["args"]["refs"]]
+    assert titles[0].startswith("35-2-35 · p = 0.1")  # the noisy level's row first
+    assert "opens on 35-2-35 · p = 0.1, the lowest mean" in slide["note"]

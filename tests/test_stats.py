@@ -59,6 +59,20 @@ def test_neighbours_not_told_apart_share_a_rank():
     assert stats.ranks(chained) == ["1–3"] * 3  # x < z apart, but y is close to both
 
 
+def test_means_written_alike_share_the_lowest_and_are_not_told_apart():
+    """0.1231 and 0.1234 over tight seeds: Welch's interval leaves out 0, but the page writes
+    both as 0.123, so neither is the lowest; exactly equal means tie the same way."""
+    a, b, c = [0.12311, 0.12310, 0.12312], [0.12341, 0.12340, 0.12342], [5.0, 5.1, 4.9]
+    assert stats.welch(a, b)["clear"]
+    ranked = stats.ranking([("c", c), ("b", b), ("a", a)])
+    assert [r["item"] for r in stats.leaders(ranked)] == ["a", "b"]
+    assert not ranked[0]["gap"]["clear"] and ranked[1]["gap"]["clear"]
+    assert stats.ranks(ranked) == ["1–2", "1–2", "3"]
+    exact = stats.ranking([("x", [0.0, 0.0]), ("y", [0.0, 0.0]), ("z", [1.0, 2.0])])
+    assert [r["item"] for r in stats.leaders(exact)] == ["x", "y"]  # in the order given
+    assert [r["item"] for r in stats.leaders(stats.ranking([("c", c), ("a", a)]))] == ["a"]
+
+
 def test_spreads_are_ranked_by_the_f_test_of_their_variances():
     rng = np.random.default_rng(0)
     narrow, wide = rng.normal(0, 0.1, 20), rng.normal(0, 1.0, 20)

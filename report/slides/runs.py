@@ -3,10 +3,11 @@
 Per-run pictures (scatter, reconstructions, grids) show one representative run per
 configuration: the seed with the median headline metric, and slides say so. A figure of several
 panels shows the first MAX_PANELS configurations and its note says so; a slide that must reach
-every configuration has one figure per option of a chooser (``choices``), which opens on the best
-configuration. The main process names those runs in a figure job by their folder (``ref``:
-JSON-able); the worker loads each run again and rebuilds from it the data it trained on and its
-model.
+every configuration has one figure per option of a chooser (``choices``), which opens on the
+configuration of the lowest mean at the summary's headline noise level (``opening``: the first
+of those that share it, and the note says so). The main process names those runs in a figure
+job by their folder (``ref``: JSON-able); the worker loads each run again and rebuilds from it
+the data it trained on and its model.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from report import stats
 from report import summary as sm
-from report.formatting import one_seed, seeds_phrase
+from report.formatting import format_number, one_seed, seeds_phrase
 from report.metrics import WORDS
 from report.slides import figure
 from runner import datasets, models, store
@@ -38,11 +40,33 @@ def representatives(
     return [(c, r) for c, r in pairs if r is not None]
 
 
+def opening(s: sm.Summary) -> sm.Configuration | None:
+    """The configuration a view of one configuration opens on: the one with the lowest mean
+    headline metric at the summary's first headline level (report.summary.Summary.leaders),
+    or where several share it, the first of them in the experiment file."""
+    return next(iter(s.leaders()), None)
+
+
+def opens_on(s: sm.Summary) -> str:
+    """``opening``'s label and why it is the one shown first: "35-2-35, the lowest mean
+    wrong pixels per character", or, where several share that mean, which of them it is."""
+    lowest = s.leaders()
+    where = " at its noise level" if len(s.levels()) > 1 else ""
+    mean = f"the lowest{'' if one_seed(s) else ' mean'} {s.headline.label}{where}"
+    if len(lowest) == 1:
+        return f"{lowest[0].label}, {mean}"
+    value = format_number(stats.describe(lowest[0].metric(s.headline))["mean"])
+    return (
+        f"{lowest[0].label}, the first in the experiment file of the {len(lowest)} "
+        f"configurations that share {mean}, {value}"
+    )
+
+
 def best_pair(s: sm.Summary) -> tuple[sm.Configuration, store.StoredRun]:
-    """The best configuration (lowest mean headline metric) and its median seed: what a view of
-    one configuration shows first."""
+    """The configuration a view of one configuration opens on (``opening``) and its median
+    seed."""
     pairs = representatives(s, None)
-    return next((pair for pair in pairs if pair[0] is s.best()), pairs[0])
+    return next((pair for pair in pairs if pair[0] is opening(s)), pairs[0])
 
 
 def panel_title(config: sm.Configuration, run: store.StoredRun, many: bool) -> str:
@@ -71,30 +95,29 @@ def representative_note(s: sm.Summary) -> str:
     return note
 
 
-def chooser_note(s: sm.Summary) -> str:
-    """The note of a slide with a chooser: which run stands for a configuration, and which
-    configuration the slide opens on."""
+def chooser_note(s: sm.Summary, shown: dict) -> str:
+    """The note of a slide that may show a chooser (``shown``: what ``choices`` returned):
+    which run stands for a configuration, and which configuration the chooser opens on."""
     note = _which_run(s)
-    best = s.best()
-    if len(s.configurations) > 1 and best is not None:
-        note += (
-            f" Every configuration can be chosen; the slide opens on {best.label}, the "
-            f"lowest{'' if one_seed(s) else ' mean'} {s.headline.label}."
-        )
+    if shown["chooser"] is not None and opening(s) is not None:
+        note += f" Every configuration can be chosen; the slide opens on {opens_on(s)}."
     return note
 
 
 def choices(s: sm.Summary, alt: str, apart: str | None = None) -> dict:
     """One figure per configuration (or per group of configurations that differ only on the
-    axis ``apart``, drawn as rows of one figure), and a chooser among them that opens on the
-    group of the best configuration; a single group is a plain figure.
+    axis ``apart``, drawn as rows of one figure, those of the headline levels first), and a
+    chooser among them that opens on the group of ``opening``; a single group is a plain
+    figure.
 
     Returns the slide's ``figure`` and ``chooser``: {"label", "selected" (an option's index),
     "options": [{"label", "figure" (a job whose args are ``refs``), "run" (the first run's id)}]}.
     """
     many = len(s.configurations) > 1
+    headline = {id(c) for configs in s.headline_levels().values() for c in configs}
+    pairs = sorted(representatives(s, None), key=lambda pair: id(pair[0]) not in headline)
     groups: dict[str, list] = {}
-    for config, run in representatives(s, None):
+    for config, run in pairs:
         label = " · ".join(v for k, v in config.values.items() if k != apart) or "all runs"
         groups.setdefault(label, []).append((config, run))
     options = [
@@ -107,9 +130,9 @@ def choices(s: sm.Summary, alt: str, apart: str | None = None) -> dict:
     ]
     if len(options) == 1:
         return {"figure": options[0]["figure"], "chooser": None}
-    best = s.best()
+    first = opening(s)
     selected = next(
-        (i for i, (_, pairs) in enumerate(groups.items()) if any(c is best for c, _ in pairs)), 0
+        (i for i, (_, pairs) in enumerate(groups.items()) if any(c is first for c, _ in pairs)), 0
     )
     heading = (
         "Configuration"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from report import stats
 from report import summary as sm
-from report.formatting import one_seed, spread_phrase
+from report.formatting import one_seed, shared_lowest, spread_phrase
 from report.metrics import WRONG_MAX
 from report.slides import SlideKind
 from report.slides.kinds import reference as against_reference
@@ -85,7 +85,7 @@ def _label(c: sm.Configuration, key: str) -> str:
 
 
 def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
-    ranked = stats.ranking([(c, c.metric(s.headline)) for c in configs])
+    ranked = s.ranked(configs)
     gaps = not one_seed(s)  # one seed has no interval of a difference
     columns = ["rank", s.headline.short or s.headline.label]
     columns += ["gap to the next (Welch 95 % CI)"] if gaps else []
@@ -120,24 +120,35 @@ def _ranking_table(s: sm.Summary, key: str, configs: list, bar: bool) -> dict:
 
 
 def _best(s: sm.Summary, key: str, configs: list) -> tuple[str, str]:
-    """The best configuration of a group, and whether the runs single it out."""
-    ranked = stats.ranking([(c, c.metric(s.headline)) for c in configs])
-    best, where = ranked[0], f" at {key}" if key else ""
-    if best["stat"]["mean"] is None:
+    """The best configuration of a group, and whether the runs single it out: never where
+    several share the lowest mean."""
+    ranked, lowest = s.ranked(configs), s.leaders(configs)
+    where = f" at {key}" if key else ""
+    if not lowest:
         return f"best{where}", "none: every run diverged"
     if len(ranked) == 1:
-        return f"configuration{where}", _label(best["item"], key)
-    gap = best["gap"]
-    if gap and gap["clear"]:
+        return f"configuration{where}", _label(lowest[0], key)
+    gap = ranked[0]["gap"]
+    if len(lowest) == 1 and gap and gap["clear"]:
         return f"best{where}", (
-            f"{_label(best['item'], key)}, ahead of the next beyond the 95 % interval"
+            f"{_label(lowest[0], key)}, ahead of the next beyond the 95 % interval"
         )
     ranks = stats.ranks(ranked)
-    tied = [_label(r["item"], key) for r, rank in zip(ranked[1:], ranks[1:]) if rank == ranks[0]]
-    return f"lowest{'' if one_seed(s) else ' mean'}{where}", (
-        f"{_label(best['item'], key)}, not told apart from {', '.join(tied) or 'the next'} "
-        f"(rank {ranks[0]}): no best"
+    tied = [
+        _label(r["item"], key)
+        for r, rank in zip(ranked[len(lowest) :], ranks[len(lowest) :])
+        if rank == ranks[0]
+    ]
+    head = (
+        shared_lowest([_label(c, key) for c in lowest], ranked[0]["stat"]["mean"], len(ranked))
+        if len(lowest) > 1
+        else _label(lowest[0], key)
     )
+    apart = f", not told apart from {', '.join(tied)}" if tied else ""
+    if len(lowest) == 1 and not tied:
+        apart = ", not told apart from the next"
+    lowest_of = f"lowest{'' if one_seed(s) else ' mean'}{where}"
+    return lowest_of, f"{head}{apart} (rank {ranks[0]}): no best"
 
 
 def _reached(c: sm.Configuration) -> int:

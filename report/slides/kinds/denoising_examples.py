@@ -19,11 +19,12 @@ def build(s: sm.Summary) -> dict:
         if runs.info(s.spec).color == "binary"
         else ""
     )
+    shown = runs.choices(s, f"Clean, noisy and denoised {noun}s", apart="noise")
     return {
         "lede": f"The same {noun}s clean, then at each noise level with noise and "
         f"denoised{marked}.",
-        "note": runs.chooser_note(s) + " One fixed noise draw.",
-        **runs.choices(s, f"Clean, noisy and denoised {noun}s", apart="noise"),
+        "note": runs.chooser_note(s, shown) + " One fixed noise draw.",
+        **shown,
     }
 
 

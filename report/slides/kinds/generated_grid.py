@@ -19,13 +19,14 @@ def build(s: sm.Summary) -> dict:
         marked = f"the mean code of each class of {noun}s marked"
     else:
         marked = f"training codes marked (the {noun}s have no labels)"
+    shown = runs.choices(s, "Decoded latent grid")
     return {
         "title": f"New {noun}s from the latent plane",
         "lede": f"{noun.capitalize()}s decoded from a regular {GRID_STEPS} × {GRID_STEPS} "
         f"grid over the latent plane, {marked}. Between the known {noun}s, the "
         "decoder draws new ones.",
-        "note": runs.chooser_note(s),
-        **runs.choices(s, "Decoded latent grid"),
+        "note": runs.chooser_note(s, shown),
+        **shown,
         "explorer": explorer.section(
             runs.representatives(s, None),
             len(s.configurations) > 1,

@@ -43,9 +43,9 @@ def build(s: sm.Summary) -> dict:
     x = load_data(s.spec).x_train  # (N, D) as the runs read it
     widths = sorted({_width(c) for c in s.configurations})
     found = {k: pca.measures(x, k) for k in widths}
-    best = s.best()
+    best = overview.clear_best(s)  # marked as the overview marks it: only where told apart
     rows = [
-        {**overview.row(c, WRONG_MEAN, c is best), "label": _label(c)} for c in s.configurations
+        {**overview.row(c, WRONG_MEAN, c in best), "label": _label(c)} for c in s.configurations
     ]
     rows += [
         {

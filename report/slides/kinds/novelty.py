@@ -73,14 +73,15 @@ def build(s: sm.Summary) -> dict:
     if binary:
         far = f"a decoded point at least {novelty.K_PIXELS} pixels from every training picture"
         facts.append((f"a new {s.sample}", far))
+    shown = runs.choices(s, "Generated pictures beside their nearest training pictures")
     return {
         "lede": f"Judged here: {' and '.join(sets)}. Each is shown beside its nearest "
         "training picture, with the distance between them: is it new, and does it "
         "look like the data?",
         "facts": facts,
-        "note": runs.chooser_note(s),
+        "note": runs.chooser_note(s, shown),
         "paragraphs": [] if binary else [BLUR],
-        **runs.choices(s, "Generated pictures beside their nearest training pictures"),
+        **shown,
     }
 
 

@@ -17,7 +17,7 @@ def why_not(setup: Setup) -> str | None:
 
 
 def build(s: sm.Summary) -> dict:
-    best = _clear_best(s)
+    best = clear_best(s)
     rows = [row(c, s.headline, c in best) for c in s.configurations]
     several = max(len(c.runs) for c in s.configurations) > 1
     marked = "the best design is marked where its interval leaves it ahead of the next" + (
@@ -41,12 +41,13 @@ def build(s: sm.Summary) -> dict:
     }
 
 
-def _clear_best(s: sm.Summary) -> list[sm.Configuration]:
+def clear_best(s: sm.Summary) -> list[sm.Configuration]:
     """Per noise level (or over all), the lowest-mean configuration where Welch's 95 %
-    interval tells it apart from the next; none where the seeds cannot."""
+    interval tells it apart from the next; none where the seeds cannot, nor where several
+    share the lowest mean (report.stats: a gap between means written alike is never clear)."""
     found = []
     for configs in s.levels().values():
-        ranked = stats.ranking([(c, c.metric(s.headline)) for c in configs])
+        ranked = s.ranked(configs)
         if len(ranked) > 1 and ranked[0]["gap"] and ranked[0]["gap"]["clear"]:
             found.append(ranked[0]["item"])
     return found

@@ -5,7 +5,13 @@ from __future__ import annotations
 from report import references, stats
 from report import summary as sm
 from report.axes import axis
-from report.formatting import format_number, plural, seeds_phrase, spread_phrase
+from report.formatting import (
+    format_number,
+    plural,
+    seeds_phrase,
+    shared_lowest,
+    spread_phrase,
+)
 from report.metrics import WRONG_MAX, Metric
 from report.slides import SlideKind
 
@@ -113,9 +119,9 @@ def highlights(s: sm.Summary) -> list[dict]:
     """The experiment's numbers in large type, each beside what it is to be read against: the
     best design's headline (one per noise level, a condition rather than a choice), with the
     exact references (report.references) or the denoising floors in its detail."""
-    if s.best() is None:
+    if not s.leaders(s.configurations):
         return [{"text": "–", "label": "every run diverged"}]
-    found = [_headline(s, level, configs) for level, configs in _noisy(s.levels()).items()]
+    found = [_headline(s, level, configs) for level, configs in s.headline_levels().items()]
     if s.kind == "autoencoder" and not s.denoising and s.glyphs:
         reached = sum(1 for r in s.runs if WRONG_MAX.of(r.metrics) <= 1)
         found.append(
@@ -128,37 +134,43 @@ def highlights(s: sm.Summary) -> list[dict]:
     return found
 
 
-def _noisy(levels: dict[str, list[sm.Configuration]]) -> dict[str, list[sm.Configuration]]:
-    """The levels to headline: a run trained at noise level 0 is the plain autoencoder on
-    clean inputs, whose noisy input and floors are 0, so it heads nothing beside denoisers."""
-    noisy = {
-        level: configs
-        for level, configs in levels.items()
-        if any(c.runs[0].spec.noise and c.runs[0].spec.noise.level > 0 for c in configs)
-    }
-    return noisy or levels
+def _design(c: sm.Configuration) -> str:
+    """A configuration by its design alone: its noise level is the headline's."""
+    return " · ".join(v for k, v in c.values.items() if k != "noise") or c.label
 
 
 def _headline(s: sm.Summary, level: str, configs: list[sm.Configuration]) -> dict:
     """The best of ``configs`` by the headline: "best" where Welch's interval tells it apart
-    from the next, "lowest mean" where it does not; then its baselines."""
-    ranked = stats.ranking([(c, c.metric(s.headline)) for c in configs])
-    best, gap = ranked[0]["item"], ranked[0]["gap"]
-    design = " · ".join(v for k, v in best.values.items() if k != "noise") or best.label
-    which = (
-        ("best design" if gap and gap["clear"] else "lowest mean, not told apart from the next")
-        if len(configs) > 1
-        else ""
-    )
-    parts = [f"{which}: {design}" if which else spread_phrase(s)]
-    parts += [f"{label}: {format_number(value)}" for label, value in references.of(s, best)]
+    from the next, "lowest mean" where it does not, and no one configuration where several
+    share the lowest mean; then their baselines."""
+    ranked = s.ranked(configs)
+    lowest = s.leaders(configs)
+    gap = ranked[0]["gap"]
+    heading = s.headline.label + (f" at {level}" if level else "")
+    if not lowest:
+        return {"stat": ranked[0]["stat"], "label": heading, "detail": "every run diverged"}
+    if len(lowest) > 1:
+        which = "lowest mean, " + shared_lowest(
+            [_design(c) for c in lowest], ranked[0]["stat"]["mean"], len(configs)
+        )
+    elif len(configs) > 1:
+        which = (
+            "best design" if gap and gap["clear"] else "lowest mean, not told apart from the next"
+        ) + f": {_design(lowest[0])}"
+    else:
+        which = spread_phrase(s)
+    parts = [which]
+    parts += [f"{label}: {format_number(value)}" for label, value in _references(s, lowest)]
     if s.denoising:
-        parts += _noise_baselines(s, best) + _plain(s, best)
-    return {
-        "stat": ranked[0]["stat"],
-        "label": s.headline.label + (f" at {level}" if level else ""),
-        "detail": " · ".join(parts),
-    }
+        parts += _noise_baselines(s, lowest[0]) + _plain(s, lowest[0])
+    return {"stat": ranked[0]["stat"], "label": heading, "detail": " · ".join(parts)}
+
+
+def _references(s: sm.Summary, lowest: list[sm.Configuration]) -> list[tuple[str, float]]:
+    """The references (report.references) that hold for every configuration of ``lowest``:
+    a tie of several code widths has no one linear code to stand beside."""
+    found = [references.of(s, c) for c in lowest]
+    return [ref for ref in found[0] if all(ref in other for other in found[1:])]
 
 
 NOISY = Metric("noisy", "", ("denoise", "noisy", "mean"))

@@ -38,9 +38,8 @@ def build(s: sm.Summary) -> dict:
                 else ", its configuration's one run"
             )
             + (
-                f", of {config.label}: of the {len(s.configurations)} configurations, "
-                "the one with the lowest mean"
-                if len(s.configurations) > 1
+                f", of {runs.opens_on(s)}"
+                if len(s.configurations) > 1 and runs.opening(s) is config
                 else ""
             )
             + "."

@@ -1,7 +1,21 @@
 // Keyboard navigation between slides, as progressive enhancement: without this file the page
 // is an ordinary scroll. Right / Page Down go to the next slide, Left / Page Up to the previous.
+// It also shows "the figure continues to the right" under each figure whose box scrolls sideways
+// on this screen, and only there: checked again when the window's width changes, or a chooser
+// shows another figure.
 (function () {
   "use strict";
+  function hints() {
+    Array.prototype.forEach.call(document.querySelectorAll(".figure-hint"), function (hint) {
+      var box = hint.parentNode.querySelector(".figure-link");
+      hint.hidden = !box || box.scrollWidth <= box.clientWidth + 1;
+    });
+  }
+  hints();
+  window.addEventListener("load", hints);
+  window.addEventListener("resize", hints);
+  document.addEventListener("change", hints); // after a chooser's own listener: it bubbles here
+
   var slides = Array.prototype.slice.call(document.querySelectorAll(".slide"));
   if (!slides.length) return;
   document.documentElement.classList.add("js");
