@@ -58,7 +58,6 @@ def test_the_hint_shows_only_under_a_figure_that_scrolls_sideways(tmp_path):
         with check.chromium() as browser:
             return _hints(Visit(browser, page.as_uri(), **context), width, figures)
 
-
     assert shown(390) == {"wide": True, "just": True, "narrow": False}
     assert shown(1280) == {"wide": False, "just": False, "narrow": False}
     assert shown(390, java_script_enabled=False) == dict.fromkeys(figures, False)
@@ -104,7 +103,13 @@ def test_a_phones_table_cards_show_every_label_and_value_whole(tmp_path):
     _page(tmp_path / "now", slides)
     found = check.check(tmp_path / "now", **kept)
     assert found and {where: p for where, p in found.items() if p} == {}
-    _page(tmp_path / "nowrap", slides, ".table-stack td, .table-stack td::before { white-space: nowrap; }")
-    text = "\n".join(check.check(tmp_path / "nowrap", schemes=("light",), **kept)["index.html 390px light disk"])
+    _page(
+        tmp_path / "nowrap",
+        slides,
+        ".table-stack td, .table-stack td::before { white-space: nowrap; }",
+    )
+    text = "\n".join(
+        check.check(tmp_path / "nowrap", schemes=("light",), **kept)["index.html 390px light disk"]
+    )
     assert f"cell leaves its card: {LONG[:20]}" in text
     assert "cell leaves its card: the same order: no: 35-20-10-5-2-5-10-20-35" in text
