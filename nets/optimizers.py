@@ -200,9 +200,10 @@ class SGD(Optimizer):
         self._compiled.update_rows(*rows, *self._constants(p))
 
     def _constants(self, p):
-        """The momentum and the rates (S,), or (1,) shared, in p's dtype, as NumPy casts them."""
-        rates = np.asarray(self._rate(p), p.dtype).reshape(-1)
-        return p.dtype.type(self.momentum), rates
+        """The momentum and the rates (S,), or (1,) shared, rounded to p's dtype as NumPy casts
+        them, then held in float64, as the kernels take them (nets.fused.sgd._times)."""
+        rates = np.asarray(self._rate(p), p.dtype).reshape(-1).astype(np.float64)
+        return float(p.dtype.type(self.momentum)), rates
 
     @property
     def takes_outer(self):

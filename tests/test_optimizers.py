@@ -105,6 +105,46 @@ def test_unknown_name():
         optimizers.named("rmsprop", learning_rate=0.1)
 
 
+def test_compiled_sgd_rounds_every_subnormal_product_as_float32_does():
+    """The compiled update takes its products in float64 and rounds them once (nets.fused.sgd):
+    float32's own product for every positive subnormal, from 0 (p - g lr = -(g lr) exactly)."""
+    pytest.importorskip("numba")
+    f = np.float32
+    g = np.arange(1, 2**23, dtype=np.uint32).view(f).reshape(1, -1)  # their bit patterns
+    p = np.zeros_like(g)
+    nets.SGD(0.9, compiled=True).step({"p": p}, {"p": g})
+    assert (-p).tobytes() == (g * f(0.9)).tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rate", [0.05, 1.5])
+def test_compiled_sgd_gives_numpys_numbers_on_subnormal_velocities(dtype, rate):
+    """A saturated unit's velocity decays into the subnormals and stays there (nets.fused.sgd):
+    from such a velocity, with zero gradients and small ones, beside parameters as small, 0 and
+    -0, where every product's rounding shows, the compiled update gives NumPy's numbers."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(2)
+    tiny = np.finfo(dtype).smallest_subnormal
+    v = rng.integers(-(2**22), 2**22, (2, 2**15)).astype(dtype) * tiny
+    p = rng.permutation(v, axis=1) * 2.0 ** rng.integers(0, 30, v.shape).astype(dtype)
+    p[:, ::11], p[:, 1::11] = 0.0, -0.0
+    params = {"numpy": p.copy(), "compiled": p.copy()}
+    optimizers = {
+        "numpy": nets.SGD(rate, momentum=0.9),
+        "compiled": nets.SGD(rate, momentum=0.9, compiled=True),
+    }
+    for optimizer in optimizers.values():
+        optimizer.state_of("p", p)["v"][...] = v
+    for _ in range(3):
+        g = np.where(rng.random(p.shape) < 0.9, 0, v * rng.integers(-3, 4, p.shape)).astype(dtype)
+        for name, optimizer in optimizers.items():
+            optimizer.step({"p": params[name]}, {"p": g})
+    assert params["numpy"].tobytes() == params["compiled"].tobytes()
+    velocities = [o.state["p"]["v"].tobytes() for o in optimizers.values()]
+    assert velocities[0] == velocities[1]
+    assert not np.array_equal(params["numpy"], p)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("rate", [0.01, [0.1, 0.01, 0.001]], ids=["one rate", "a rate each"])
 def test_compiled_adam_gives_numpys_numbers_bit_for_bit(dtype, rate):
