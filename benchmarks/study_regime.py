@@ -129,6 +129,7 @@ def floor(rounds: int) -> None:
     dxs = [np.empty((S, 1, a), f) for a, _ in shapes]
     # the optimiser's constants: float32 values held in float64 (nets.optimizers.SGD._constants)
     mu, rates = float(f(0.9)), np.full(S, 0.0005, f).astype(np.float64)
+    wide = np.zeros(S, np.bool_)  # no tiny velocities: the float32 loop
 
     def products():
         for _ in range(32):
@@ -141,7 +142,7 @@ def floor(rounds: int) -> None:
     def update_compiled():
         for _ in range(32):
             for x1, z, start in zip(x1s, zs, starts):
-                fused_sgd.update_outer(p, v, x1[:, 0], z[:, 0], start, mu, rates)
+                fused_sgd.update_outer(p, v, x1[:, 0], z[:, 0], start, mu, rates, wide)
         return S
 
     def update_numpy():

@@ -175,6 +175,7 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.KEYS = ("v", "tmp") if self.momentum else ("tmp",)
         self._compiled = None
+        self._tiny = {}  # update_outer's block start -> (S,) bool (see _wide)
         if compiled:
             from .fused import sgd  # numba is optional: imported only when asked
 
@@ -219,7 +220,17 @@ class SGD(Optimizer):
         ``takes_outer``; after ``advance()``, like ``update``."""
         momentum, rates = self._constants(p)
         for start, x1, dz in factors:
-            self._compiled.update_outer(p, state.get("v"), x1, dz, start, momentum, rates)
+            wide = self._wide(start, p.shape[0])
+            self._compiled.update_outer(p, state.get("v"), x1, dz, start, momentum, rates, wide)
+
+    def _wide(self, start, S):
+        """Which members' velocity held tiny values in the block at ``start`` at the last step
+        (nets.fused.sgd.update_outer): which of two loops is faster, never a number, so a
+        checkpoint does not keep it."""
+        wide = self._tiny.get(start)
+        if wide is None or wide.shape != (S,):
+            wide = self._tiny[start] = np.zeros(S, np.bool_)
+        return wide
 
 
 class Adam(Optimizer):

@@ -146,6 +146,31 @@ def test_compiled_sgd_gives_numpys_numbers_on_subnormal_velocities(dtype, rate):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_both_loops_of_the_batch_one_update_give_the_same_numbers(dtype):
+    """update_outer's loop (float64 products where the velocity was tiny at the last step, else
+    the dtype's) is a matter of speed: either gives the same numbers, tiny velocities or not."""
+    pytest.importorskip("numba")
+    from nets.fused import sgd
+
+    rng = np.random.default_rng(3)
+    S, n, m = 4, 6, 5
+    tiny = np.finfo(dtype).smallest_subnormal
+    v = rng.standard_normal((S, n * m)).astype(dtype)
+    v[:2] = rng.integers(-(2**20), 2**20, (2, n * m)) * tiny  # two members' velocity subnormal
+    p = (rng.standard_normal(v.shape) * 2.0 ** rng.integers(-140, 0, v.shape)).astype(dtype)
+    x1 = rng.standard_normal((S, n)).astype(dtype)
+    dz = np.where(rng.random((S, m)) < 0.5, 0, rng.standard_normal((S, m))).astype(dtype)
+    rates = np.array([0.05, 1.5, 0.05, 1.5], dtype).astype(np.float64)
+    done = []
+    for wide in (False, True):
+        pw, vw, flags = p.copy(), v.copy(), np.full(S, wide)
+        sgd.update_outer(pw, vw, x1, dz, 0, float(dtype(0.9)), rates, flags)
+        done.append((pw.tobytes(), vw.tobytes(), flags.tolist()))
+    assert done[0] == done[1]
+    assert done[0][2] == [True, True, False, False]  # what the next step will take
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("rate", [0.01, [0.1, 0.01, 0.001]], ids=["one rate", "a rate each"])
 def test_compiled_adam_gives_numpys_numbers_bit_for_bit(dtype, rate):
     pytest.importorskip("numba")
