@@ -3,8 +3,9 @@ microseconds per seed-epoch: a pack of 100 seeds at batch 1 against the same pac
 (the baseline, measured in the same run), in float32 and float64, with SGD's compiled update (as
 tp5-run trains where numba is installed) and with NumPy's, and against one seed at a time; then
 the parts of a batch-1 epoch whose arithmetic fixes its numbers, alone, against the same
-baseline; then the outer product [dW; db] of a batch of one, by matmul, einsum and compiled;
-then, with --sweep, the study-regime files end to end.
+baseline; then the learning-rate file's pack at 0.05, whose units saturate, against its pack at
+0.005; then the outer product [dW; db] of a batch of one, by matmul, einsum and compiled; then,
+with --sweep, the study-regime files end to end.
 
     python benchmarks/study_regime.py [--rounds 5] [--sweep]
 

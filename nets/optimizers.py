@@ -175,7 +175,7 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.KEYS = ("v", "tmp") if self.momentum else ("tmp",)
         self._compiled = None
-        self._tiny = {}  # update_outer's block start -> (S,) bool (see _wide)
+        self._wide_blocks = {}  # update_outer's block start -> (S,) bool (see _wide)
         if compiled:
             from .fused import sgd  # numba is optional: imported only when asked
 
@@ -227,9 +227,9 @@ class SGD(Optimizer):
         """Which members' velocity held tiny values in the block at ``start`` at the last step
         (nets.fused.sgd.update_outer): which of two loops is faster, never a number, so a
         checkpoint does not keep it."""
-        wide = self._tiny.get(start)
+        wide = self._wide_blocks.get(start)
         if wide is None or wide.shape != (S,):
-            wide = self._tiny[start] = np.zeros(S, np.bool_)
+            wide = self._wide_blocks[start] = np.zeros(S, np.bool_)
         return wide
 
 
