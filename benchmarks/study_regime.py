@@ -3,8 +3,9 @@ microseconds per seed-epoch: a pack of 100 seeds at batch 1 against the same pac
 (the baseline, measured in the same run), in float32 and float64, with SGD's compiled update (as
 tp5-run trains where numba is installed) and with NumPy's, and against one seed at a time; then
 the parts of a batch-1 epoch whose arithmetic fixes its numbers, alone, against the same
-baseline; then the outer product [dW; db] of a batch of one, by matmul, einsum and compiled;
-then, with --sweep, the study-regime files end to end.
+baseline; then the learning-rate file's pack at 0.05, whose units saturate, against its pack at
+0.005; then the outer product [dW; db] of a batch of one, by matmul, einsum and compiled; then,
+with --sweep, the study-regime files end to end.
 
     python benchmarks/study_regime.py [--rounds 5] [--sweep]
 
@@ -65,7 +66,7 @@ SWEEP = [
 TARGET_SECONDS = 300
 
 
-def trainer(x, seeds, dtype, batch_size, epochs, compiled=True):
+def trainer(x, seeds, dtype, batch_size, epochs, compiled=True, rate=0.0005):
     """train(): ``epochs`` more epochs of one ensemble; returns the seed-epochs done. compiled:
     SGD's compiled update (nets.fused.sgd) where numba is installed, as tp5-run trains."""
     model = nets.Autoencoder(
@@ -78,7 +79,7 @@ def trainer(x, seeds, dtype, batch_size, epochs, compiled=True):
         dtype=dtype,
     )
     compiled = compiled and fused.available()
-    optimizer = nets.SGD(np.full(len(seeds), 0.0005), momentum=0.9, compiled=compiled)
+    optimizer = nets.SGD(np.full(len(seeds), rate), momentum=0.9, compiled=compiled)
 
     def train():
         with threadpool_limits(1):
@@ -127,7 +128,9 @@ def floor(rounds: int) -> None:
     x1s = [rng.standard_normal((S, 1, a + 1)).astype(f) for a, _ in shapes]
     zs = [rng.standard_normal((S, 1, b)).astype(f) for _, b in shapes]
     dxs = [np.empty((S, 1, a), f) for a, _ in shapes]
-    mu, rates = f(0.9), np.full(S, 0.0005, f)
+    # the optimiser's constants: float32 values held in float64 (nets.optimizers.SGD._constants)
+    mu, rates = float(f(0.9)), np.full(S, 0.0005, f).astype(np.float64)
+    wide = np.zeros(S, np.bool_)  # no tiny velocities: the float32 loop
 
     def products():
         for _ in range(32):
@@ -140,7 +143,7 @@ def floor(rounds: int) -> None:
     def update_compiled():
         for _ in range(32):
             for x1, z, start in zip(x1s, zs, starts):
-                fused_sgd.update_outer(p, v, x1[:, 0], z[:, 0], start, mu, rates)
+                fused_sgd.update_outer(p, v, x1[:, 0], z[:, 0], start, mu, rates, wide)
         return S
 
     def update_numpy():
@@ -168,6 +171,25 @@ def floor(rounds: int) -> None:
         us = common.us_per_unit(contenders, rounds)
     rows = [[label, v, v / us[base]] for label, v in us.items()]
     print(common.table(rows, ["pack of 100, float32", "us/seed-epoch", "x full batch"]))
+
+
+def saturated(rounds: int, warmup: int = 200) -> None:
+    """The learning-rate file's packs at 0.05, where every run saturates, and at 0.005, each of
+    100 seeds trained ``warmup`` epochs into its regime first: at 0.05 the saturated units'
+    weights have exactly zero gradients and their velocity sits in float32's subnormals, which
+    the compiled update multiplies without x86's slow path (nets.fused.sgd)."""
+    x = datasets.load("font").x_train
+    seeds = list(range(SEEDS))
+    contenders = {}
+    for rate in (0.05, 0.005):
+        train = trainer(x, seeds, "float32", 1, 5, rate=rate)
+        for _ in range(warmup // 5):  # 5 epochs a call
+            train()
+        contenders[f"batch 1, pack of 100, float32, rate {rate}"] = train
+    us = common.us_per_unit(contenders, rounds)
+    base = "batch 1, pack of 100, float32, rate 0.005"
+    rows = [[label, v, v / us[base]] for label, v in us.items()]
+    print(common.table(rows, [f"after {warmup} epochs", "us/seed-epoch", "x rate 0.005"]))
 
 
 def outer_products() -> None:
@@ -236,6 +258,8 @@ def measure(args):
     us = packs(args.rounds)
     print()
     floor(args.rounds)
+    print()
+    saturated(args.rounds)
     print()
     outer_products()
     if args.sweep:

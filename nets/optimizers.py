@@ -175,6 +175,7 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.KEYS = ("v", "tmp") if self.momentum else ("tmp",)
         self._compiled = None
+        self._wide_blocks = {}  # update_outer's block start -> (S,) bool (see _wide)
         if compiled:
             from .fused import sgd  # numba is optional: imported only when asked
 
@@ -200,9 +201,10 @@ class SGD(Optimizer):
         self._compiled.update_rows(*rows, *self._constants(p))
 
     def _constants(self, p):
-        """The momentum and the rates (S,), or (1,) shared, in p's dtype, as NumPy casts them."""
-        rates = np.asarray(self._rate(p), p.dtype).reshape(-1)
-        return p.dtype.type(self.momentum), rates
+        """The momentum and the rates (S,), or (1,) shared, rounded to p's dtype as NumPy casts
+        them, then held in float64, as the kernels take them (nets.fused.sgd._times)."""
+        rates = np.asarray(self._rate(p), p.dtype).reshape(-1).astype(np.float64)
+        return float(p.dtype.type(self.momentum)), rates
 
     @property
     def takes_outer(self):
@@ -218,7 +220,17 @@ class SGD(Optimizer):
         ``takes_outer``; after ``advance()``, like ``update``."""
         momentum, rates = self._constants(p)
         for start, x1, dz in factors:
-            self._compiled.update_outer(p, state.get("v"), x1, dz, start, momentum, rates)
+            wide = self._wide(start, p.shape[0])
+            self._compiled.update_outer(p, state.get("v"), x1, dz, start, momentum, rates, wide)
+
+    def _wide(self, start, S):
+        """Which members' velocity held tiny values in the block at ``start`` at the last step
+        (nets.fused.sgd.update_outer): which of two loops is faster, never a number, so a
+        checkpoint does not keep it."""
+        wide = self._wide_blocks.get(start)
+        if wide is None or wide.shape != (S,):
+            wide = self._wide_blocks[start] = np.zeros(S, np.bool_)
+        return wide
 
 
 class Adam(Optimizer):

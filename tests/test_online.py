@@ -48,7 +48,7 @@ def test_batch_one_in_a_pack_is_each_member_alone_step_for_step(shuffle, kwargs)
         np.testing.assert_allclose(loss[k], alone_loss[0], rtol=1e-12)
 
 
-def fit_bits(seeds, lrs, compiled, momentum, shuffle, dtype):
+def fit_bits(seeds, lrs, compiled, momentum, shuffle, dtype, epochs=3):
     """Every number a batch-1 fit leaves (parameters, loss history, velocity) as bytes, and the
     model's gradient buffer."""
     model = Autoencoder(
@@ -61,7 +61,7 @@ def fit_bits(seeds, lrs, compiled, momentum, shuffle, dtype):
         dtype=dtype,
     )
     opt = optimizers.SGD(np.asarray(lrs), momentum=momentum, compiled=compiled)
-    history = model.fit(load_font(), epochs=3, optimizer=opt, batch_size=1, shuffle=shuffle)
+    history = model.fit(load_font(), epochs=epochs, optimizer=opt, batch_size=1, shuffle=shuffle)
     kept = [model._flat, history["loss"]] + [a for k, a in opt.saved().items() if "tmp" not in k]
     return [a.tobytes() for a in kept], model._flat_grads
 
@@ -82,6 +82,19 @@ def test_update_from_factors_is_numpys_step_bit_for_bit_in_a_pack_and_alone(
     for k, (seed, lr) in enumerate(zip(seeds, lrs)):
         alone, _ = fit_bits([seed], [lr], True, momentum, shuffle, dtype)
         assert pack[k].tobytes() == alone[0]
+
+
+def test_update_from_factors_is_numpys_step_bit_for_bit_past_saturation():
+    """At a large rate the units saturate, their weights' gradients are exactly 0 and the
+    velocity decays into float32's subnormals, where the compiled update takes its products
+    in float64 (nets.fused.sgd): still NumPy's numbers."""
+    pytest.importorskip("numba")
+    seeds, lrs = [2, 5, 9], [0.5, 0.5, 0.2]
+    numpy, _ = fit_bits(seeds, lrs, False, 0.9, True, "float32", epochs=30)
+    factored, _ = fit_bits(seeds, lrs, True, 0.9, True, "float32", epochs=30)
+    assert factored == numpy
+    v = np.abs(np.frombuffer(factored[2], np.float32))
+    assert np.count_nonzero((v > 0) & (v < np.finfo(np.float32).tiny)) > v.size // 4
 
 
 def orders(shuffle, seeds=(0, 1), epochs=2):

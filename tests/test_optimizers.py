@@ -105,6 +105,71 @@ def test_unknown_name():
         optimizers.named("rmsprop", learning_rate=0.1)
 
 
+def test_compiled_sgd_rounds_every_subnormal_product_as_float32_does():
+    """The compiled update takes its products in float64 and rounds them once (nets.fused.sgd):
+    float32's own product for every positive subnormal, from 0 (p - g lr = -(g lr) exactly)."""
+    pytest.importorskip("numba")
+    f = np.float32
+    g = np.arange(1, 2**23, dtype=np.uint32).view(f).reshape(1, -1)  # their bit patterns
+    p = np.zeros_like(g)
+    nets.SGD(0.9, compiled=True).step({"p": p}, {"p": g})
+    assert (-p).tobytes() == (g * f(0.9)).tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rate", [0.05, 1.5])
+def test_compiled_sgd_gives_numpys_numbers_on_subnormal_velocities(dtype, rate):
+    """A saturated unit's velocity decays into the subnormals and stays there (nets.fused.sgd):
+    from such a velocity, with zero gradients and small ones, beside parameters as small, 0 and
+    -0, where every product's rounding shows, the compiled update gives NumPy's numbers."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(2)
+    tiny = np.finfo(dtype).smallest_subnormal
+    v = rng.integers(-(2**22), 2**22, (2, 2**15)).astype(dtype) * tiny
+    p = rng.permutation(v, axis=1) * 2.0 ** rng.integers(0, 30, v.shape).astype(dtype)
+    p[:, ::11], p[:, 1::11] = 0.0, -0.0
+    params = {"numpy": p.copy(), "compiled": p.copy()}
+    optimizers = {
+        "numpy": nets.SGD(rate, momentum=0.9),
+        "compiled": nets.SGD(rate, momentum=0.9, compiled=True),
+    }
+    for optimizer in optimizers.values():
+        optimizer.state_of("p", p)["v"][...] = v
+    for _ in range(3):
+        g = np.where(rng.random(p.shape) < 0.9, 0, v * rng.integers(-3, 4, p.shape)).astype(dtype)
+        for name, optimizer in optimizers.items():
+            optimizer.step({"p": params[name]}, {"p": g})
+    assert params["numpy"].tobytes() == params["compiled"].tobytes()
+    velocities = [o.state["p"]["v"].tobytes() for o in optimizers.values()]
+    assert velocities[0] == velocities[1]
+    assert not np.array_equal(params["numpy"], p)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_both_loops_of_the_batch_one_update_give_the_same_numbers(dtype):
+    """update_outer's loop (float64 products where the velocity was tiny at the last step, else
+    the dtype's) is a matter of speed: either gives the same numbers, tiny velocities or not."""
+    pytest.importorskip("numba")
+    from nets.fused import sgd
+
+    rng = np.random.default_rng(3)
+    S, n, m = 4, 6, 5
+    tiny = np.finfo(dtype).smallest_subnormal
+    v = rng.standard_normal((S, n * m)).astype(dtype)
+    v[:2] = rng.integers(-(2**20), 2**20, (2, n * m)) * tiny  # two members' velocity subnormal
+    p = (rng.standard_normal(v.shape) * 2.0 ** rng.integers(-140, 0, v.shape)).astype(dtype)
+    x1 = rng.standard_normal((S, n)).astype(dtype)
+    dz = np.where(rng.random((S, m)) < 0.5, 0, rng.standard_normal((S, m))).astype(dtype)
+    rates = np.array([0.05, 1.5, 0.05, 1.5], dtype).astype(np.float64)
+    done = []
+    for wide in (False, True):
+        pw, vw, flags = p.copy(), v.copy(), np.full(S, wide)
+        sgd.update_outer(pw, vw, x1, dz, 0, float(dtype(0.9)), rates, flags)
+        done.append((pw.tobytes(), vw.tobytes(), flags.tolist()))
+    assert done[0] == done[1]
+    assert done[0][2] == [True, True, False, False]  # what the next step will take
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("rate", [0.01, [0.1, 0.01, 0.001]], ids=["one rate", "a rate each"])
 def test_compiled_adam_gives_numpys_numbers_bit_for_bit(dtype, rate):
